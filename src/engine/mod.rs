@@ -1,0 +1,10 @@
+//! The scoring engine: compile an edition into a flat [`Plan`], evaluate it over numeric buffers, then rank and
+//! group. Nothing here knows an index by name.
+
+mod plan;
+mod rank;
+mod score;
+
+pub use plan::Plan;
+pub use rank::{competition_ranks, percentile_linear, quartile_group};
+pub use score::{score, Comparison, EditionChoice, MissingPolicy, Observation, Origin, ScoreOptions, ScoreRow, Scores};

@@ -1,0 +1,131 @@
+//! A compiled edition. Every aggregation rule chiso evaluates is linear in the children (SUM, WMEAN, MEAN and
+//! RATIO are all v = Σ c_i · v_i with rule-specific coefficients), so a plan is a list of steps in topological
+//! order, each a slice of (child, coefficient) pairs in two flat arrays. Evaluating one province-year is one pass
+//! over a contiguous buffer of node values; many province-years are many such buffers back to back.
+
+use crate::methodology::{Aggregation, Methodology};
+
+#[derive(Debug, Clone, Copy)]
+struct Step {
+    node: u32,
+    start: u32,
+    end: u32,
+    /// Σ of all coefficients of the step, used to renormalise over present children.
+    coef_total: f64,
+}
+
+/// A methodology compiled for evaluation.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    n_nodes: usize,
+    steps: Vec<Step>,
+    child: Vec<u32>,
+    coef: Vec<f64>,
+}
+
+impl Plan {
+    /// Compile an edition. Nodes with rule OPAQUE are inputs; unscored children are left out of their parent.
+    ///
+    /// ```
+    /// let m = chiso::catalog().edition("papi.2021").unwrap();
+    /// let plan = chiso::engine::Plan::compile(m);
+    /// let mut values = vec![f64::NAN; plan.n_nodes()];
+    /// // every sub-dimension at 1.0/k … 10/k: give each dimension's sub-dimensions the value 2.0/k·…; here simply 1.0
+    /// for (i, n) in m.nodes.iter().enumerate() { if n.children.is_empty() { values[i] = 1.0; } }
+    /// plan.evaluate(&mut values, false);
+    /// assert_eq!(values[0], 28.0); // 28 sub-dimensions summed
+    /// ```
+    pub fn compile(m: &Methodology) -> Plan {
+        let mut steps = Vec::new();
+        let mut child = Vec::new();
+        let mut coef = Vec::new();
+        for i in m.topological_order() {
+            let n = &m.nodes[i];
+            let scored: Vec<usize> = n.children.iter().copied().filter(|&c| m.nodes[c].scored).collect();
+            if scored.is_empty() {
+                continue;
+            }
+            let coefficients: Vec<f64> = match n.aggregation {
+                Aggregation::Opaque => continue,
+                Aggregation::Sum => vec![1.0; scored.len()],
+                Aggregation::Mean => vec![1.0 / scored.len() as f64; scored.len()],
+                Aggregation::WMean { k } => {
+                    let w: Vec<f64> = scored.iter().map(|&c| m.nodes[c].weight.unwrap_or(0.0)).collect();
+                    let total: f64 = w.iter().sum();
+                    w.iter().map(|wi| k * wi / total).collect()
+                }
+                Aggregation::Ratio => {
+                    let mx: Vec<f64> = scored.iter().map(|&c| m.nodes[c].max_points.unwrap_or(0.0)).collect();
+                    let total: f64 = mx.iter().sum();
+                    mx.iter().map(|x| x / total).collect()
+                }
+            };
+            let start = child.len() as u32;
+            child.extend(scored.iter().map(|&c| c as u32));
+            coef.extend_from_slice(&coefficients);
+            steps.push(Step { node: i as u32, start, end: child.len() as u32, coef_total: coefficients.iter().sum() });
+        }
+        Plan { n_nodes: m.nodes.len(), steps, child, coef }
+    }
+
+    /// Number of nodes, i.e. the length of one province-year buffer.
+    pub fn n_nodes(&self) -> usize {
+        self.n_nodes
+    }
+
+    /// Evaluate one province-year in place. `values[i]` is node i's value, NaN where missing. A computed node is
+    /// overwritten when all its scored children have values (the computed value wins over a supplied one, which
+    /// the caller keeps for checking); otherwise a supplied value stays, and a missing one stays NaN — unless
+    /// `renormalise`, when it becomes the rule over the present children: (Σ_present c·v) · Σ c / Σ_present c.
+    #[inline]
+    pub fn evaluate(&self, values: &mut [f64], renormalise: bool) {
+        debug_assert_eq!(values.len(), self.n_nodes);
+        for s in &self.steps {
+            let (start, end) = (s.start as usize, s.end as usize);
+            let mut acc = 0.0;
+            let mut present_coef = 0.0;
+            let mut complete = true;
+            for j in start..end {
+                let v = values[self.child[j] as usize];
+                if v.is_nan() {
+                    complete = false;
+                } else {
+                    acc += self.coef[j] * v;
+                    present_coef += self.coef[j];
+                }
+            }
+            let slot = &mut values[s.node as usize];
+            if complete {
+                *slot = acc;
+            } else if renormalise && slot.is_nan() && present_coef > 0.0 {
+                *slot = acc * s.coef_total / present_coef;
+            }
+        }
+    }
+
+    /// Evaluate many province-years stored back to back (`buffer.len()` a multiple of `n_nodes`).
+    pub fn evaluate_many(&self, buffer: &mut [f64], renormalise: bool) {
+        for unit in buffer.chunks_exact_mut(self.n_nodes) {
+            self.evaluate(unit, renormalise);
+        }
+    }
+
+    /// Σ |∂v/∂v_c| over the scored children of `node` (0 for inputs): the factor by which the children's rounding
+    /// propagates into the node (README §1.5 rule 3).
+    pub fn sensitivity(&self, node: usize) -> f64 {
+        self.steps
+            .iter()
+            .find(|s| s.node as usize == node)
+            .map(|s| self.coef[s.start as usize..s.end as usize].iter().map(|c| c.abs()).sum())
+            .unwrap_or(0.0)
+    }
+
+    /// The (child, coefficient) pairs of a computed node: v = Σ coefficient · v_child.
+    pub fn terms(&self, node: usize) -> Vec<(usize, f64)> {
+        self.steps
+            .iter()
+            .find(|s| s.node as usize == node)
+            .map(|s| (s.start as usize..s.end as usize).map(|j| (self.child[j] as usize, self.coef[j])).collect())
+            .unwrap_or_default()
+    }
+}

@@ -1,0 +1,63 @@
+//! The one error type of chiso. Every message names what is at fault — file, province, year, node, value — and,
+//! where it can, what would have been valid.
+
+use thiserror::Error;
+
+pub type Result<T, E = ChisoError> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in chiso. The Python binding maps each variant to a specific exception class
+/// (see `python/chiso/_chiso.pyi`).
+#[derive(Debug, Clone, PartialEq, Error)]
+pub enum ChisoError {
+    /// A methodology file that cannot be read or does not hold together.
+    #[error("methodology {file}{}: {message}", node.as_ref().map(|n| format!(", node {n}")).unwrap_or_default())]
+    Methodology { file: String, node: Option<String>, message: String },
+
+    /// An index id that chiso does not know.
+    #[error("unknown index {index:?}; known indices: {known}")]
+    UnknownIndex { index: String, known: String },
+
+    /// An edition code that chiso does not know.
+    #[error("unknown edition {edition:?}; editions of {index}: {known}")]
+    UnknownEdition { index: String, edition: String, known: String },
+
+    /// A data year that no edition of the index covers.
+    #[error("no {index} edition covers data year {year}; editions: {known}")]
+    NoEditionForYear { index: String, year: i32, known: String },
+
+    /// A province name, alias or code that the registry does not know.
+    #[error("unknown province {name:?}{}", suggest(suggestions))]
+    UnknownProvince { name: String, suggestions: Vec<String> },
+
+    /// A node code that is not in the edition that scores that data year.
+    #[error("unknown node {node:?} in edition {edition} (province {province}, year {year}){}{hint}", suggest(suggestions))]
+    UnknownNode { edition: String, node: String, province: String, year: i32, suggestions: Vec<String>, hint: String },
+
+    /// A value outside the node's published scale.
+    #[error("{province}, {year}, {node}: value {value} is outside the scale [{min}, {max}] of this node")]
+    OutOfScale { province: String, year: i32, node: String, value: f64, min: f64, max: f64 },
+
+    /// NaN or infinite values.
+    #[error("{province}, {year}, {node}: value {value} is not a finite number (leave the cell empty/null for a missing value)")]
+    NonFinite { province: String, year: i32, node: String, value: f64 },
+
+    /// The same province, year and node given twice with different values.
+    #[error("{province}, {year}, {node}: given twice with different values {first} and {second}")]
+    Duplicate { province: String, year: i32, node: String, first: f64, second: f64 },
+
+    /// Structural problems of an input table: missing columns, wrong types, nothing to score.
+    #[error("{0}")]
+    Data(String),
+
+    /// An argument that makes no sense (e.g. a weight for a node that has none).
+    #[error("{0}")]
+    InvalidArgument(String),
+}
+
+fn suggest(suggestions: &[String]) -> String {
+    if suggestions.is_empty() {
+        String::new()
+    } else {
+        format!("; did you mean {}?", suggestions.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(", "))
+    }
+}

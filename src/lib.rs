@@ -1,0 +1,43 @@
+//! # chiso — Vietnam's provincial governance and competitiveness indices
+//!
+//! chiso (Vietnamese *chỉ số*, "index") models the indices a provincial steering committee tracks every year —
+//! PCI, PAPI (and, as they land, PAR INDEX, SIPAS, ICT Index, DTI, PGI) — as declarative methodology files, and
+//! scores them exactly as their publishers do.
+//!
+//! * [`methodology`] — one edition of an index as data: the node tree, weights, scales, aggregation rules and the
+//!   provenance of every number; the built-in [`catalog`](methodology::catalog) of editions.
+//! * [`engine`] — compiles an edition into a flat linear [`Plan`](engine::Plan), evaluates it over numeric buffers,
+//!   ranks and groups provinces.
+//! * [`provinces`] — the registry of provinces with accent-insensitive name matching.
+//! * [`datasets`] — the published tables chiso ships (PCI 2005–2022, PAPI 2011–2024).
+//! * [`error`] — the one error type, [`ChisoError`].
+//!
+//! ```
+//! use chiso::{score, Observation, ScoreOptions, EditionChoice};
+//!
+//! // Invented sub-index values of one province under the PCI 2013 weights (pci.md A4.1 synthetic example).
+//! let subs = [("entry_costs", 7.0), ("land_access", 6.0), ("transparency", 6.5), ("time_costs", 7.5),
+//!             ("informal_charges", 6.0), ("policy_bias", 5.5), ("proactivity", 6.5),
+//!             ("business_support", 6.0), ("labor_training", 6.2), ("legal_institutions", 7.0)];
+//! let data: Vec<Observation> = subs.iter()
+//!     .map(|(node, v)| Observation::new("Trà Vinh", 2015, *node, *v))
+//!     .collect();
+//! let scores = score(&EditionChoice::Index("pci".into()), &data, &ScoreOptions::default()).unwrap();
+//! let total = scores.total("84", 2015).unwrap();
+//! assert!((total - 63.15).abs() < 1e-9);
+//! ```
+
+pub mod datasets;
+pub mod engine;
+pub mod error;
+pub mod methodology;
+pub mod provinces;
+mod text;
+
+#[cfg(feature = "python")]
+mod python;
+
+pub use engine::{score, EditionChoice, MissingPolicy, Observation, Origin, ScoreOptions, ScoreRow, Scores};
+pub use error::{ChisoError, Result};
+pub use methodology::{catalog, Aggregation, Methodology, Node, Status};
+pub use provinces::{Province, Registry};

@@ -1,0 +1,166 @@
+//! The built-in catalog: every index and edition file shipped in `methodologies/`, embedded at compile time and
+//! validated once on first use.
+
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use super::Methodology;
+use crate::error::{ChisoError, Result};
+
+macro_rules! builtin {
+    ($($path:literal),* $(,)?) => { &[$(($path, include_str!(concat!("../../methodologies/", $path)))),*] };
+}
+
+/// Index files (`<index>/index.toml`).
+const INDEX_FILES: &[(&str, &str)] = builtin!["pci/index.toml", "papi/index.toml"];
+
+/// Edition files, one per edition, in data-year order within each index.
+const EDITION_FILES: &[(&str, &str)] = builtin![
+    "pci/pci.2005.toml",
+    "pci/pci.2006.toml",
+    "pci/pci.2009.toml",
+    "pci/pci.2013.toml",
+    "pci/pci.2022.toml",
+    "papi/papi.2011.toml",
+    "papi/papi.2016.toml",
+    "papi/papi.2018.toml",
+    "papi/papi.2019.toml",
+    "papi/papi.2021.toml",
+];
+
+/// What chiso knows about an index as a whole.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndexInfo {
+    pub id: String,
+    pub name_en: String,
+    pub name_vi: String,
+    pub publisher: String,
+    pub source: String,
+    /// The department that leads the index in a province's own plan (data, replaceable).
+    pub lead_department_en: String,
+    pub lead_department_vi: String,
+}
+
+#[derive(Deserialize)]
+struct IndexFile {
+    index: IndexInfo,
+}
+
+/// All built-in indices and editions.
+#[derive(Debug)]
+pub struct Catalog {
+    pub indices: Vec<IndexInfo>,
+    pub editions: Vec<Methodology>,
+}
+
+/// The built-in catalog, loaded and validated once. The files are part of the crate and a test loads every one
+/// of them, so a broken file fails `cargo test`, never a user's call.
+pub fn catalog() -> &'static Catalog {
+    static CATALOG: OnceLock<Catalog> = OnceLock::new();
+    CATALOG.get_or_init(|| match Catalog::load_builtin() {
+        Ok(c) => c,
+        // Unreachable in a released build: `tests::builtin_files_load` checks every embedded file.
+        Err(e) => panic!("chiso's built-in methodology files are invalid: {e}"),
+    })
+}
+
+impl Catalog {
+    /// Load and validate the embedded files.
+    pub fn load_builtin() -> Result<Catalog> {
+        let mut indices = Vec::new();
+        for (path, text) in INDEX_FILES {
+            let f: IndexFile = toml::from_str(text).map_err(|e| ChisoError::Methodology {
+                file: format!("builtin:methodologies/{path}"),
+                node: None,
+                message: e.to_string(),
+            })?;
+            indices.push(f.index);
+        }
+        let mut editions = Vec::new();
+        for (path, text) in EDITION_FILES {
+            editions.push(Methodology::from_toml_str(text, &format!("builtin:methodologies/{path}"))?);
+        }
+        Ok(Catalog { indices, editions })
+    }
+
+    fn known_indices(&self) -> String {
+        self.indices.iter().map(|i| i.id.as_str()).collect::<Vec<_>>().join(", ")
+    }
+
+    fn known_editions(&self, index: &str) -> String {
+        self.editions
+            .iter()
+            .filter(|e| e.index == index)
+            .map(|e| format!("{} ({})", e.code, e.years_label()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The index with this id (case-insensitive).
+    pub fn index(&self, id: &str) -> Result<&IndexInfo> {
+        let id_l = id.trim().to_ascii_lowercase();
+        self.indices
+            .iter()
+            .find(|i| i.id == id_l)
+            .ok_or_else(|| ChisoError::UnknownIndex { index: id.to_string(), known: self.known_indices() })
+    }
+
+    /// The editions of one index, oldest first.
+    pub fn editions_of(&self, index: &str) -> Vec<&Methodology> {
+        self.editions.iter().filter(|e| e.index == index).collect()
+    }
+
+    /// The edition with this code.
+    pub fn edition(&self, code: &str) -> Result<&Methodology> {
+        let code = code.trim();
+        if let Some(e) = self.editions.iter().find(|e| e.code == code) {
+            return Ok(e);
+        }
+        let index = code.split('.').next().unwrap_or(code);
+        let info = self.index(index)?;
+        Err(ChisoError::UnknownEdition { index: info.id.clone(), edition: code.to_string(), known: self.known_editions(&info.id) })
+    }
+
+    /// The edition of `index` in force for data year `year`.
+    ///
+    /// ```
+    /// let c = chiso::catalog();
+    /// assert_eq!(c.for_year("pci", 2021).unwrap().code, "pci.2013");
+    /// assert_eq!(c.for_year("pci", 2022).unwrap().code, "pci.2022");
+    /// assert!(c.for_year("papi", 2010).is_err());
+    /// ```
+    pub fn for_year(&self, index: &str, year: i32) -> Result<&Methodology> {
+        let info = self.index(index)?;
+        self.editions
+            .iter()
+            .find(|e| e.index == info.id && e.covers(year))
+            .ok_or_else(|| ChisoError::NoEditionForYear { index: info.id.clone(), year, known: self.known_editions(&info.id) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_files_load() {
+        let c = Catalog::load_builtin().unwrap();
+        assert_eq!(c.indices.len(), INDEX_FILES.len());
+        assert_eq!(c.editions.len(), EDITION_FILES.len());
+    }
+
+    #[test]
+    fn editions_are_contiguous_and_disjoint() {
+        let c = catalog();
+        for info in &c.indices {
+            let eds = c.editions_of(&info.id);
+            for pair in eds.windows(2) {
+                let last = pair[0].last_year.expect("only the newest edition is open-ended");
+                assert_eq!(last + 1, pair[1].first_year, "{} → {}", pair[0].code, pair[1].code);
+            }
+            assert!(eds.last().unwrap().last_year.is_none());
+        }
+    }
+}

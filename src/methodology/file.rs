@@ -1,0 +1,522 @@
+//! The methodology file format (TOML, `docs/methodology-files.md`) and the checks run on loading.
+//!
+//! Parsing is two-step on purpose: serde reads the raw fields (strings for rules and statuses), then `build`
+//! turns them into the model, so that an unknown rule or status is reported with the file, the node and the
+//! offending value instead of a bare serde message.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Deserialize;
+
+use super::{Aggregation, Groups, Methodology, MethodologyHeader, Node, Ranking, Status};
+use crate::error::{ChisoError, Result};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    edition: RawEdition,
+    #[serde(default)]
+    ranking: Option<RawRanking>,
+    #[serde(default)]
+    groups: Option<RawGroups>,
+    #[serde(default, rename = "node")]
+    nodes: Vec<RawNode>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawEdition {
+    code: String,
+    first_year: i32,
+    last_year: Option<i32>,
+    name_en: String,
+    name_vi: String,
+    document: Option<String>,
+    source: Option<String>,
+    status: String,
+    #[serde(default = "default_decimals")]
+    display_decimals: u32,
+    note: Option<String>,
+}
+
+fn default_decimals() -> u32 {
+    2
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRanking {
+    precision: toml::Value,
+    status: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGroups {
+    method: String,
+    percentile: String,
+    labels: Vec<String>,
+    status: String,
+    method_status: String,
+    #[serde(default = "default_group_depth")]
+    max_depth: usize,
+}
+
+fn default_group_depth() -> usize {
+    1
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawNode {
+    code: String,
+    parent: Option<String>,
+    kind: String,
+    name_en: String,
+    name_vi: Option<String>,
+    scale: Option<[f64; 2]>,
+    max_points: Option<f64>,
+    max_points_status: Option<String>,
+    weight: Option<f64>,
+    weight_status: Option<String>,
+    aggregation: Option<String>,
+    k: Option<f64>,
+    weights_sum: Option<f64>,
+    aggregation_status: Option<String>,
+    #[serde(default = "yes")]
+    scored: bool,
+    source: Option<String>,
+    note: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn err(file: &str, node: Option<&str>, message: impl Into<String>) -> ChisoError {
+    ChisoError::Methodology { file: file.to_string(), node: node.map(str::to_string), message: message.into() }
+}
+
+fn status(file: &str, node: Option<&str>, field: &str, value: Option<&str>, default: Status) -> Result<Status> {
+    match value {
+        None => Ok(default),
+        Some(v) => Status::parse(v).ok_or_else(|| {
+            err(file, node, format!("{field} = {v:?} is not a status; use official, derived, user_supplied or unknown"))
+        }),
+    }
+}
+
+fn valid_slug(s: &str) -> bool {
+    !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// `index "." YYYY [":" view]`.
+fn check_edition_code(code: &str, file: &str) -> Result<String> {
+    let (base, view) = match code.split_once(':') {
+        Some((b, v)) => (b, Some(v)),
+        None => (code, None),
+    };
+    let (index, year) = base
+        .split_once('.')
+        .ok_or_else(|| err(file, None, format!("edition code {code:?} is not of the form index.YYYY")))?;
+    let year_ok = year.len() == 4 && year.chars().all(|c| c.is_ascii_digit());
+    if !valid_slug(index) || !year_ok || view.is_some_and(|v| !valid_slug(v)) {
+        return Err(err(file, None, format!("edition code {code:?} is not of the form index.YYYY[:view]")));
+    }
+    Ok(index.to_string())
+}
+
+pub(super) fn parse(text: &str, file: &str) -> Result<Methodology> {
+    let raw: RawFile = toml::from_str(text).map_err(|e| err(file, None, format!("not a valid methodology file: {e}")))?;
+    let e = &raw.edition;
+    let index = check_edition_code(&e.code, file)?;
+    if let Some(l) = e.last_year {
+        if l < e.first_year {
+            return Err(err(file, None, format!("last_year {l} is before first_year {}", e.first_year)));
+        }
+    }
+    let ranking = match &raw.ranking {
+        None => Ranking { precision: None, status: Status::Derived },
+        Some(r) => {
+            let precision = match &r.precision {
+                toml::Value::String(s) if s == "unrounded" => None,
+                toml::Value::Integer(d) if (0..=12).contains(d) => Some(*d as u32),
+                other => {
+                    return Err(err(file, None, format!(
+                        "ranking.precision = {other} must be \"unrounded\" or a number of decimals 0–12"
+                    )))
+                }
+            };
+            Ranking { precision, status: status(file, None, "ranking.status", Some(&r.status), Status::Derived)? }
+        }
+    };
+    let groups = match &raw.groups {
+        None => None,
+        Some(g) => {
+            if g.method != "quartiles" {
+                return Err(err(file, None, format!("groups.method = {:?} is unknown; the known method is \"quartiles\"", g.method)));
+            }
+            if g.percentile != "linear" {
+                return Err(err(file, None, format!("groups.percentile = {:?} is unknown; the known method is \"linear\" (R type 7)", g.percentile)));
+            }
+            if g.labels.len() != 4 {
+                return Err(err(file, None, format!("groups.labels has {} labels; quartiles need 4", g.labels.len())));
+            }
+            Some(Groups {
+                labels: g.labels.clone(),
+                max_depth: g.max_depth,
+                status: status(file, None, "groups.status", Some(&g.status), Status::Derived)?,
+                method_status: status(file, None, "groups.method_status", Some(&g.method_status), Status::Derived)?,
+            })
+        }
+    };
+    let header = MethodologyHeader {
+        code: e.code.clone(),
+        index,
+        first_year: e.first_year,
+        last_year: e.last_year,
+        name_en: e.name_en.clone(),
+        name_vi: e.name_vi.clone(),
+        document: e.document.clone(),
+        source: e.source.clone(),
+        status: status(file, None, "edition.status", Some(&e.status), Status::Derived)?,
+        display_decimals: e.display_decimals,
+        note: e.note.clone(),
+        ranking,
+        groups,
+    };
+    let nodes = build_nodes(&header.code, &raw.nodes, file)?;
+    let m = Methodology::new(header, nodes, file.to_string());
+    validate(&m, file)?;
+    Ok(m)
+}
+
+/// Turn raw nodes into the tree: root first, then the file's order; parents resolved; cycles refused.
+fn build_nodes(edition: &str, raw: &[RawNode], file: &str) -> Result<Vec<Node>> {
+    let mut seen = HashSet::new();
+    for n in raw {
+        if !seen.insert(n.code.as_str()) {
+            return Err(err(file, Some(&n.code), "duplicate code"));
+        }
+    }
+    let root_pos = raw
+        .iter()
+        .position(|n| n.code == edition)
+        .ok_or_else(|| err(file, None, format!("no root node with code {edition:?} (the edition code)")))?;
+    // Root first, the rest in file order.
+    let order: Vec<usize> = std::iter::once(root_pos).chain((0..raw.len()).filter(|&i| i != root_pos)).collect();
+    let index_of: HashMap<&str, usize> = order.iter().enumerate().map(|(new, &old)| (raw[old].code.as_str(), new)).collect();
+
+    let mut nodes = Vec::with_capacity(raw.len());
+    for &old in &order {
+        let r = &raw[old];
+        let code = r.code.as_str();
+        let path = if code == edition {
+            String::new()
+        } else {
+            let rest = code.strip_prefix(edition).and_then(|s| s.strip_prefix('/')).ok_or_else(|| {
+                err(file, Some(code), format!("code does not start with the edition code {edition:?} followed by \"/\""))
+            })?;
+            if let Some(bad) = rest.split('/').find(|s| !valid_slug(s)) {
+                return Err(err(file, Some(code), format!("slug {bad:?} is not lower-case ASCII snake_case ([a-z0-9_]+)")));
+            }
+            rest.to_string()
+        };
+        let parent = if code == edition {
+            if let Some(p) = &r.parent {
+                return Err(err(file, Some(code), format!("the root cannot have a parent (found {p:?})")));
+            }
+            None
+        } else {
+            let parent_code = match &r.parent {
+                Some(p) => p.clone(),
+                None => code.rsplit_once('/').map(|(p, _)| p.to_string()).unwrap_or_default(),
+            };
+            Some(*index_of.get(parent_code.as_str()).ok_or_else(|| {
+                err(file, Some(code), format!("parent {parent_code:?} is not a node of this file"))
+            })?)
+        };
+        let c = Some(code);
+        let aggregation = match r.aggregation.as_deref() {
+            None | Some("OPAQUE") => Aggregation::Opaque,
+            Some("SUM") => Aggregation::Sum,
+            Some("MEAN") => Aggregation::Mean,
+            Some("RATIO") => Aggregation::Ratio,
+            Some("WMEAN") => {
+                let k = r.k.ok_or_else(|| err(file, c, "WMEAN needs k (v = k · Σ w·v / Σ w)"))?;
+                if !(k.is_finite() && k > 0.0) {
+                    return Err(err(file, c, format!("k = {k} must be a positive number")));
+                }
+                Aggregation::WMean { k }
+            }
+            Some(other) => {
+                return Err(err(file, c, format!(
+                    "aggregation rule {other:?} is unknown; known rules: SUM, WMEAN, MEAN, RATIO, OPAQUE"
+                )))
+            }
+        };
+        if r.k.is_some() && !matches!(aggregation, Aggregation::WMean { .. }) {
+            return Err(err(file, c, format!("k is only meaningful for WMEAN, not {}", aggregation.name())));
+        }
+        if let Some([lo, hi]) = r.scale {
+            if !(lo.is_finite() && hi.is_finite() && lo < hi) {
+                return Err(err(file, c, format!("scale [{lo}, {hi}] must be two finite numbers, min < max")));
+            }
+        }
+        for (field, v) in [("weight", r.weight), ("max_points", r.max_points), ("weights_sum", r.weights_sum)] {
+            if let Some(v) = v {
+                if !(v.is_finite() && v >= 0.0) {
+                    return Err(err(file, c, format!("{field} = {v} must be a finite number ≥ 0")));
+                }
+            }
+        }
+        nodes.push(Node {
+            code: code.to_string(),
+            path,
+            parent,
+            children: Vec::new(),
+            depth: 0,
+            kind: r.kind.clone(),
+            name_en: r.name_en.clone(),
+            name_vi: r.name_vi.clone(),
+            scale: r.scale.map(|[a, b]| (a, b)),
+            max_points: r.max_points,
+            max_points_status: status(file, c, "max_points_status", r.max_points_status.as_deref(), Status::Official)?,
+            weight: r.weight,
+            weight_status: status(file, c, "weight_status", r.weight_status.as_deref(), Status::Official)?,
+            aggregation,
+            aggregation_status: status(file, c, "aggregation_status", r.aggregation_status.as_deref(), Status::Official)?,
+            weights_sum: r.weights_sum,
+            scored: r.scored,
+            source: r.source.clone(),
+            note: r.note.clone(),
+        });
+    }
+    for i in 0..nodes.len() {
+        if let Some(p) = nodes[i].parent {
+            nodes[p].children.push(i);
+        }
+    }
+    // Cycles: with explicit parents a node can be its own ancestor; then it is unreachable from the root.
+    let mut depth = vec![usize::MAX; nodes.len()];
+    let mut stack = vec![(0usize, 0usize)];
+    while let Some((i, d)) = stack.pop() {
+        depth[i] = d;
+        for &c in &nodes[i].children {
+            stack.push((c, d + 1));
+        }
+    }
+    if let Some(i) = depth.iter().position(|&d| d == usize::MAX) {
+        return Err(err(file, Some(&nodes[i].code), "the parent chain forms a cycle and never reaches the root"));
+    }
+    for (n, d) in nodes.iter_mut().zip(depth) {
+        n.depth = d;
+    }
+    Ok(nodes)
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-6 * (1.0 + a.abs().max(b.abs()))
+}
+
+/// The consistency checks: rules against children, weights against their declared sum, scales and maxima
+/// against the rule. Run on every load and on every variant.
+pub(super) fn validate(m: &Methodology, file: &str) -> Result<()> {
+    for n in &m.nodes {
+        let c = Some(n.code.as_str());
+        let scored: Vec<&Node> = n.children.iter().map(|&i| &m.nodes[i]).filter(|ch| ch.scored).collect();
+        match n.aggregation {
+            Aggregation::Opaque => continue,
+            _ if scored.is_empty() => {
+                return Err(err(file, c, format!("rule {} needs scored children; this node has none", n.aggregation.name())))
+            }
+            _ => {}
+        }
+        match n.aggregation {
+            Aggregation::WMean { k } => {
+                let mut total = 0.0;
+                for ch in &scored {
+                    let w = ch.weight.ok_or_else(|| err(file, Some(&ch.code), format!("no weight, but its parent {} is a WMEAN", n.code)))?;
+                    total += w;
+                }
+                if total <= 0.0 {
+                    return Err(err(file, c, "the children's weights add up to 0"));
+                }
+                let declared = n.weights_sum.ok_or_else(|| err(file, c, "WMEAN needs weights_sum, the declared total of the children's weights"))?;
+                if !close(total, declared) {
+                    return Err(err(file, c, format!("the children's weights add up to {total}, not to weights_sum = {declared}")));
+                }
+                if let Some((lo, hi)) = n.scale {
+                    for ch in &scored {
+                        if let Some((clo, chi)) = ch.scale {
+                            if !close(lo, k * clo) || !close(hi, k * chi) {
+                                return Err(err(file, c, format!(
+                                    "scale [{lo}, {hi}] is not k = {k} times the scale [{clo}, {chi}] of child {}", ch.code
+                                )));
+                            }
+                        }
+                    }
+                }
+            }
+            Aggregation::Sum => {
+                if scored.iter().all(|ch| ch.scale.is_some()) {
+                    if let Some((lo, hi)) = n.scale {
+                        let clo: f64 = scored.iter().filter_map(|ch| ch.scale).map(|s| s.0).sum();
+                        let chi: f64 = scored.iter().filter_map(|ch| ch.scale).map(|s| s.1).sum();
+                        if !close(lo, clo) || !close(hi, chi) {
+                            return Err(err(file, c, format!(
+                                "scale [{lo}, {hi}] is not the sum [{clo}, {chi}] of its scored children's scales"
+                            )));
+                        }
+                    }
+                }
+                if let Some(max) = n.max_points {
+                    if scored.iter().all(|ch| ch.max_points.is_some()) {
+                        let sum: f64 = scored.iter().filter_map(|ch| ch.max_points).sum();
+                        if !close(max, sum) {
+                            return Err(err(file, c, format!("max_points = {max}, but its scored children's maxima add up to {sum}")));
+                        }
+                    }
+                }
+            }
+            Aggregation::Mean => {
+                if let Some((lo, hi)) = n.scale {
+                    for ch in &scored {
+                        if let Some((clo, chi)) = ch.scale {
+                            if !close(lo, clo) || !close(hi, chi) {
+                                return Err(err(file, c, format!("MEAN: scale [{lo}, {hi}] differs from child {}'s scale [{clo}, {chi}]", ch.code)));
+                            }
+                        }
+                    }
+                }
+            }
+            Aggregation::Ratio => {
+                for ch in &scored {
+                    if ch.max_points.is_none() {
+                        return Err(err(file, Some(&ch.code), format!("no max_points, but its parent {} is a RATIO", n.code)));
+                    }
+                }
+            }
+            Aggregation::Opaque => {}
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEAD: &str = "[edition]\ncode = \"x.2020\"\nfirst_year = 2020\nname_en = \"X\"\nname_vi = \"X\"\nstatus = \"official\"\n";
+
+    fn with_nodes(nodes: &str) -> String {
+        format!("{HEAD}{nodes}")
+    }
+
+    const GOOD: &str = r#"
+[[node]]
+code = "x.2020"
+kind = "total"
+name_en = "T"
+scale = [10.0, 100.0]
+aggregation = "WMEAN"
+k = 10.0
+weights_sum = 100.0
+[[node]]
+code = "x.2020/a"
+kind = "sub-index"
+name_en = "A"
+scale = [1.0, 10.0]
+weight = 40.0
+[[node]]
+code = "x.2020/b"
+kind = "sub-index"
+name_en = "B"
+scale = [1.0, 10.0]
+weight = 60.0
+"#;
+
+    fn message(text: &str) -> String {
+        parse(text, "test.toml").unwrap_err().to_string()
+    }
+
+    #[test]
+    fn good_file_loads() {
+        let m = parse(&with_nodes(GOOD), "test.toml").unwrap();
+        assert_eq!(m.nodes.len(), 3);
+        assert_eq!(m.index, "x");
+        assert_eq!(m.find("a"), Some(1));
+        assert_eq!(m.find("x.2020/b"), Some(2));
+    }
+
+    #[test]
+    fn duplicate_code() {
+        let t = with_nodes(&format!("{GOOD}\n[[node]]\ncode = \"x.2020/a\"\nkind = \"k\"\nname_en = \"A\"\nweight = 1.0\n"));
+        let m = message(&t);
+        assert!(m.contains("test.toml") && m.contains("x.2020/a") && m.contains("duplicate"), "{m}");
+    }
+
+    #[test]
+    fn unknown_parent() {
+        let t = with_nodes(&GOOD.replace("code = \"x.2020/b\"", "code = \"x.2020/b\"\nparent = \"x.2020/zz\""));
+        let m = message(&t);
+        assert!(m.contains("x.2020/zz") && m.contains("x.2020/b"), "{m}");
+    }
+
+    #[test]
+    fn cycle() {
+        let t = with_nodes(&format!(
+            "{GOOD}\n[[node]]\ncode = \"x.2020/c\"\nparent = \"x.2020/d\"\nkind = \"k\"\nname_en = \"C\"\nscored = false\n[[node]]\ncode = \"x.2020/d\"\nparent = \"x.2020/c\"\nkind = \"k\"\nname_en = \"D\"\nscored = false\n"
+        ));
+        let m = message(&t);
+        assert!(m.contains("cycle"), "{m}");
+    }
+
+    #[test]
+    fn weights_that_do_not_sum() {
+        let m = message(&with_nodes(&GOOD.replace("weight = 60.0", "weight = 50.0")));
+        assert!(m.contains("90") && m.contains("weights_sum = 100") && m.contains("x.2020"), "{m}");
+    }
+
+    #[test]
+    fn maxima_that_do_not_add_up() {
+        let t = with_nodes(r#"
+[[node]]
+code = "x.2020"
+kind = "total"
+name_en = "T"
+max_points = 100.0
+aggregation = "SUM"
+[[node]]
+code = "x.2020/a"
+kind = "area"
+name_en = "A"
+max_points = 30.0
+[[node]]
+code = "x.2020/b"
+kind = "area"
+name_en = "B"
+max_points = 60.0
+"#);
+        let m = message(&t);
+        assert!(m.contains("100") && m.contains("90"), "{m}");
+    }
+
+    #[test]
+    fn unknown_rule() {
+        let m = message(&with_nodes(&GOOD.replace("aggregation = \"WMEAN\"", "aggregation = \"GEOMEAN\"")));
+        assert!(m.contains("GEOMEAN") && m.contains("x.2020") && m.contains("SUM, WMEAN"), "{m}");
+    }
+
+    #[test]
+    fn bad_slug_and_bad_status() {
+        assert!(message(&with_nodes(&GOOD.replace("x.2020/a", "x.2020/Bad Slug"))).contains("snake_case"));
+        assert!(message(&with_nodes(&GOOD.replace("weight = 40.0", "weight = 40.0\nweight_status = \"guessed\""))).contains("guessed"));
+    }
+
+    #[test]
+    fn scale_not_k_times_child() {
+        let m = message(&with_nodes(&GOOD.replace("scale = [10.0, 100.0]", "scale = [0.0, 100.0]")));
+        assert!(m.contains("k = 10"), "{m}");
+    }
+}

@@ -1,0 +1,338 @@
+//! The methodology model: one [`Methodology`] per index edition, read from a declarative TOML file
+//! (`methodologies/<index>/<edition>.toml`; format in `docs/methodology-files.md`).
+//!
+//! The model knows no index by name. Everything index-specific — the tree, the weights, the scales, the
+//! aggregation rule of each node, the ranking precision, the groups — is in the file.
+
+mod catalog_impl;
+mod file;
+
+pub use catalog_impl::{catalog, Catalog, IndexInfo};
+
+use std::collections::HashMap;
+use std::fmt;
+
+use crate::error::{ChisoError, Result};
+
+/// Provenance of a number, as the specification labels it (shared/methodology/README.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Status {
+    /// Stated by the publisher or in the governing decision.
+    Official,
+    /// Worked out from published numbers by arithmetic, and verified.
+    Derived,
+    /// Given by the user (a variant of a built-in edition, or the user's own file).
+    UserSupplied,
+    /// Not found: must be supplied before it can be used.
+    Unknown,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Official => "official",
+            Status::Derived => "derived",
+            Status::UserSupplied => "user_supplied",
+            Status::Unknown => "unknown",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Status> {
+        match s.to_ascii_lowercase().as_str() {
+            "official" => Some(Status::Official),
+            "derived" => Some(Status::Derived),
+            "user_supplied" | "user-supplied" | "user" => Some(Status::UserSupplied),
+            "unknown" => Some(Status::Unknown),
+            _ => None,
+        }
+    }
+
+    /// The weaker of two provenances: a number computed from a DERIVED weight is DERIVED.
+    pub fn weakest(self, other: Status) -> Status {
+        self.max(other)
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How a node is computed from its scored children (shared/methodology/README.md §1.5).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Aggregation {
+    /// v = Σ v_c.
+    Sum,
+    /// v = k · Σ w_c v_c / Σ w_c.
+    WMean { k: f64 },
+    /// v = (1/n) Σ v_c.
+    Mean,
+    /// v = Σ points / Σ max, children given as ratios of their own maxima: v = Σ max_c·v_c / Σ max_c.
+    Ratio,
+    /// No formula known: the value must be supplied (the default for leaves).
+    Opaque,
+}
+
+impl Aggregation {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Aggregation::Sum => "SUM",
+            Aggregation::WMean { .. } => "WMEAN",
+            Aggregation::Mean => "MEAN",
+            Aggregation::Ratio => "RATIO",
+            Aggregation::Opaque => "OPAQUE",
+        }
+    }
+}
+
+impl fmt::Display for Aggregation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Aggregation::WMean { k } => write!(f, "WMEAN(k={k})"),
+            other => f.write_str(other.name()),
+        }
+    }
+}
+
+/// Ranking rule of an edition (README §1.6): standard competition ranking, descending, on values compared at
+/// `precision` decimals (`None` = unrounded).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ranking {
+    pub precision: Option<u32>,
+    pub status: Status,
+}
+
+/// Quartile performance groups (PAPI): ≥ P75, [P50, P75), [P25, P50), < P25, with linear percentiles.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Groups {
+    /// Labels from the highest group to the lowest.
+    pub labels: Vec<String>,
+    /// Nodes at depth ≤ this get groups (0 = total only, 1 = total and its children).
+    pub max_depth: usize,
+    pub status: Status,
+    pub method_status: Status,
+}
+
+/// One node of an edition's tree.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    /// Full code, e.g. `papi.2021/participation/civic_knowledge`.
+    pub code: String,
+    /// Path below the edition root (`participation/civic_knowledge`); empty for the root.
+    pub path: String,
+    pub parent: Option<usize>,
+    pub children: Vec<usize>,
+    pub depth: usize,
+    pub kind: String,
+    pub name_en: String,
+    pub name_vi: Option<String>,
+    pub scale: Option<(f64, f64)>,
+    pub max_points: Option<f64>,
+    pub max_points_status: Status,
+    pub weight: Option<f64>,
+    pub weight_status: Status,
+    pub aggregation: Aggregation,
+    pub aggregation_status: Status,
+    /// The declared total of the children's weights (WMEAN).
+    pub weights_sum: Option<f64>,
+    pub scored: bool,
+    pub source: Option<String>,
+    pub note: Option<String>,
+}
+
+impl Node {
+    /// The largest value the node can take: its maximum points, else the top of its scale.
+    pub fn max_value(&self) -> Option<f64> {
+        self.max_points.or(self.scale.map(|s| s.1))
+    }
+}
+
+/// One edition of one index: a fixed tree with its rules, and the data years it governs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Methodology {
+    pub code: String,
+    pub index: String,
+    pub first_year: i32,
+    pub last_year: Option<i32>,
+    pub name_en: String,
+    pub name_vi: String,
+    pub document: Option<String>,
+    pub source: Option<String>,
+    pub status: Status,
+    pub display_decimals: u32,
+    pub note: Option<String>,
+    pub ranking: Ranking,
+    pub groups: Option<Groups>,
+    /// Nodes; index 0 is the root. Children always come after… no: use [`Methodology::topological_order`].
+    pub nodes: Vec<Node>,
+    /// Where the file came from: `builtin:methodologies/pci/pci.2013.toml` or a user path.
+    pub origin: String,
+    by_code: HashMap<String, usize>,
+}
+
+impl Methodology {
+    /// Parse and validate a methodology file's text. `file` names it in error messages.
+    pub fn from_toml_str(text: &str, file: &str) -> Result<Methodology> {
+        file::parse(text, file)
+    }
+
+    /// Read, parse and validate a methodology file.
+    pub fn from_toml_path(path: &std::path::Path) -> Result<Methodology> {
+        let file = path.display().to_string();
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| ChisoError::Methodology { file: file.clone(), node: None, message: format!("cannot read: {e}") })?;
+        let mut m = file::parse(&text, &file)?;
+        m.mark_user_supplied();
+        Ok(m)
+    }
+
+    pub(crate) fn new(
+        header: MethodologyHeader,
+        nodes: Vec<Node>,
+        origin: String,
+    ) -> Methodology {
+        let by_code = nodes.iter().enumerate().map(|(i, n)| (n.code.clone(), i)).collect();
+        Methodology {
+            code: header.code,
+            index: header.index,
+            first_year: header.first_year,
+            last_year: header.last_year,
+            name_en: header.name_en,
+            name_vi: header.name_vi,
+            document: header.document,
+            source: header.source,
+            status: header.status,
+            display_decimals: header.display_decimals,
+            note: header.note,
+            ranking: header.ranking,
+            groups: header.groups,
+            nodes,
+            origin,
+            by_code,
+        }
+    }
+
+    /// The root node (the index total).
+    pub fn root(&self) -> &Node {
+        &self.nodes[0]
+    }
+
+    /// Does this edition govern data year `year`?
+    pub fn covers(&self, year: i32) -> bool {
+        year >= self.first_year && self.last_year.is_none_or(|l| year <= l)
+    }
+
+    /// "2013–2021" or "2022–".
+    pub fn years_label(&self) -> String {
+        match self.last_year {
+            Some(l) if l == self.first_year => format!("{l}"),
+            Some(l) => format!("{}–{}", self.first_year, l),
+            None => format!("{}–", self.first_year),
+        }
+    }
+
+    /// Node index by full code, by path below the root, or "" / the edition code for the root.
+    pub fn find(&self, node: &str) -> Option<usize> {
+        let node = node.trim();
+        if let Some(&i) = self.by_code.get(node) {
+            return Some(i);
+        }
+        if node.is_empty() {
+            return Some(0);
+        }
+        let path = node.trim_matches('/');
+        self.by_code.get(&format!("{}/{}", self.code, path)).copied()
+    }
+
+    /// Node by code or path.
+    pub fn node(&self, node: &str) -> Option<&Node> {
+        self.find(node).map(|i| &self.nodes[i])
+    }
+
+    /// Node indices with every child before its parent (the order the engine evaluates in).
+    pub fn topological_order(&self) -> Vec<usize> {
+        let mut out = Vec::with_capacity(self.nodes.len());
+        fn visit(m: &Methodology, i: usize, out: &mut Vec<usize>) {
+            for &c in &m.nodes[i].children {
+                visit(m, c, out);
+            }
+            out.push(i);
+        }
+        visit(self, 0, &mut out);
+        out
+    }
+
+    /// A variant of this edition with other weights, e.g. `[("transparency", 10.0), …]`. Nodes are named by code
+    /// or path; the declared `weights_sum` of each parent is kept, so the new weights of a parent's children must
+    /// still add up to it (or pass `rescale_sum = true` to declare their new total instead). The variant's code gets
+    /// a `+user` suffix and its weights are labelled user-supplied.
+    pub fn with_weights(&self, weights: &[(&str, f64)], rescale_sum: bool) -> Result<Methodology> {
+        let mut m = self.clone();
+        let mut parents = Vec::new();
+        for (node, w) in weights {
+            let i = m.find(node).ok_or_else(|| ChisoError::InvalidArgument(format!(
+                "with_weights: node {node:?} is not in edition {}", self.code
+            )))?;
+            let parent = m.nodes[i].parent.ok_or_else(|| ChisoError::InvalidArgument(format!(
+                "with_weights: {} is the root and has no weight", m.nodes[i].code
+            )))?;
+            if !matches!(m.nodes[parent].aggregation, Aggregation::WMean { .. }) {
+                return Err(ChisoError::InvalidArgument(format!(
+                    "with_weights: the parent of {} ({}) aggregates by {}, which takes no weights",
+                    m.nodes[i].code, m.nodes[parent].code, m.nodes[parent].aggregation
+                )));
+            }
+            if !w.is_finite() || *w < 0.0 {
+                return Err(ChisoError::InvalidArgument(format!(
+                    "with_weights: weight {w} for {} must be a finite number ≥ 0", m.nodes[i].code
+                )));
+            }
+            m.nodes[i].weight = Some(*w);
+            m.nodes[i].weight_status = Status::UserSupplied;
+            parents.push(parent);
+        }
+        if rescale_sum {
+            for p in parents {
+                let total: f64 = m.nodes[p].children.iter().filter(|&&c| m.nodes[c].scored).filter_map(|&c| m.nodes[c].weight).sum();
+                m.nodes[p].weights_sum = Some(total);
+            }
+        }
+        m.mark_user_supplied();
+        file::validate(&m, &m.origin)?;
+        Ok(m)
+    }
+
+    /// Label the edition as a user's variant (code suffix `+user`, status user-supplied).
+    fn mark_user_supplied(&mut self) {
+        if !self.code.ends_with("+user") && self.origin.starts_with("builtin:") {
+            let old = self.code.clone();
+            let new = format!("{old}+user");
+            for n in &mut self.nodes {
+                n.code = format!("{new}{}", &n.code[old.len()..]);
+            }
+            self.code = new;
+            self.by_code = self.nodes.iter().enumerate().map(|(i, n)| (n.code.clone(), i)).collect();
+            self.origin = format!("variant of {}", self.origin);
+        }
+        self.status = self.status.weakest(Status::UserSupplied);
+    }
+}
+
+/// The `[edition]` header of a file, as the model keeps it.
+#[derive(Debug, Clone)]
+pub(crate) struct MethodologyHeader {
+    pub code: String,
+    pub index: String,
+    pub first_year: i32,
+    pub last_year: Option<i32>,
+    pub name_en: String,
+    pub name_vi: String,
+    pub document: Option<String>,
+    pub source: Option<String>,
+    pub status: Status,
+    pub display_decimals: u32,
+    pub note: Option<String>,
+    pub ranking: Ranking,
+    pub groups: Option<Groups>,
+}

@@ -1,0 +1,229 @@
+//! The registry of provinces: GSO codes, Vietnamese and ASCII names, aliases seen in the published data, regions
+//! and the 2025 merger. Built from `data/provinces.csv` and `data/provinces_2025.csv` (sources in
+//! `data/provinces_SOURCES.md`), embedded at compile time.
+//!
+//! Matching is case-, accent- and punctuation-insensitive ("tra vinh", "TRÀ VINH", "Trà  Vinh", "TVINH", "84",
+//! "P54" all find Trà Vinh); an unknown name is an error that suggests the closest names.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use crate::error::{ChisoError, Result};
+use crate::text;
+
+const PROVINCES_CSV: &str = include_str!("../data/provinces.csv");
+const UNITS_2025_CSV: &str = include_str!("../data/provinces_2025.csv");
+
+/// One province (or centrally-run city) of the 63-unit system, or Hà Tây (merged into Hà Nội in 2008).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Province {
+    /// 2-digit GSO code, the canonical id ("84").
+    pub code: String,
+    /// Vietnamese name with diacritics ("Trà Vinh").
+    pub name_vi: String,
+    /// ASCII name ("Tra Vinh").
+    pub name_ascii: String,
+    /// "province" or "city" (centrally-run) in the 63-unit system.
+    pub kind: String,
+    /// Spellings seen in the published data.
+    pub aliases: Vec<String>,
+    /// GSO socio-economic region (Vietnamese).
+    pub region: String,
+    /// The 2025 unit it belongs to (Resolution 202/2025/QH15).
+    pub merged_2025_into: String,
+    /// PAPI panel code `P01`–`P63` (GSO order); none for Hà Tây.
+    pub papi_code: Option<String>,
+    /// First and last data years in which the unit existed as a province of its own.
+    pub years: (i32, i32),
+}
+
+/// A unit of the 34-unit system in force from 1 July 2025.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Unit2025 {
+    pub name_vi: String,
+    pub name_ascii: String,
+    pub kind: String,
+    /// GSO codes of the pre-merger provinces it was formed from.
+    pub members: Vec<String>,
+}
+
+/// The registry: every province, the 2025 units and the alias index.
+#[derive(Debug)]
+pub struct Registry {
+    provinces: Vec<Province>,
+    units_2025: Vec<Unit2025>,
+    by_key: HashMap<String, usize>,
+}
+
+/// Minimal CSV line splitter for the registry files (no quoted fields in them; checked by a test).
+fn split_csv(line: &str) -> Vec<&str> {
+    line.split(',').collect()
+}
+
+impl Registry {
+    fn build() -> Registry {
+        let mut provinces = Vec::new();
+        let mut papi_counter = 0;
+        for line in PROVINCES_CSV.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+            let f = split_csv(line);
+            let get = |i: usize| f.get(i).map(|s| s.trim().to_string()).unwrap_or_default();
+            let code = get(0);
+            // Hà Tây (28) existed until its merger into Hà Nội in 2008: PCI 2006–2008 score it, PAPI never did.
+            let (papi_code, years) = if code == "28" {
+                (None, (2005, 2008))
+            } else {
+                papi_counter += 1;
+                (Some(format!("P{papi_counter:02}")), (2005, 2025))
+            };
+            provinces.push(Province {
+                code,
+                name_vi: get(1),
+                kind: get(2),
+                name_ascii: get(3),
+                aliases: get(4).split('|').filter(|a| !a.is_empty()).map(str::to_string).collect(),
+                region: get(5),
+                merged_2025_into: get(6),
+                papi_code,
+                years,
+            });
+        }
+        let units_2025 = UNITS_2025_CSV
+            .lines()
+            .skip(1)
+            .filter(|l| !l.trim().is_empty())
+            .map(|line| {
+                let f = split_csv(line);
+                let get = |i: usize| f.get(i).map(|s| s.trim().to_string()).unwrap_or_default();
+                Unit2025 {
+                    name_vi: get(0),
+                    name_ascii: get(1),
+                    kind: get(2),
+                    members: get(3).split('|').map(str::to_string).collect(),
+                }
+            })
+            .collect();
+        let mut by_key = HashMap::new();
+        for (i, p) in provinces.iter().enumerate() {
+            let mut names = vec![p.code.clone(), p.name_vi.clone(), p.name_ascii.clone()];
+            names.extend(p.aliases.iter().cloned());
+            if let Some(pc) = &p.papi_code {
+                names.push(pc.clone());
+            }
+            for n in names {
+                by_key.entry(text::key(&n)).or_insert(i);
+            }
+        }
+        Registry { provinces, units_2025, by_key }
+    }
+
+    /// The built-in registry (63 provinces + Hà Tây, and the 34 units of 2025).
+    pub fn get() -> &'static Registry {
+        static REGISTRY: OnceLock<Registry> = OnceLock::new();
+        REGISTRY.get_or_init(Registry::build)
+    }
+
+    /// All provinces in GSO order (Hà Tây included).
+    pub fn provinces(&self) -> &[Province] {
+        &self.provinces
+    }
+
+    /// The 34 units of the 2025 system.
+    pub fn units_2025(&self) -> &[Unit2025] {
+        &self.units_2025
+    }
+
+    /// Find a province by code, name or alias, ignoring case, diacritics, spaces and punctuation, and the
+    /// prefixes "Tỉnh", "Thành phố" and "TP".
+    ///
+    /// ```
+    /// let r = chiso::Registry::get();
+    /// assert_eq!(r.find("tra vinh").unwrap().code, "84");
+    /// assert_eq!(r.find("TP.HCM").unwrap().code, "79");
+    /// assert_eq!(r.find("Thanh pho Can Tho").unwrap().code, "92");
+    /// assert!(r.find("Tra Vnh").unwrap_err().to_string().contains("Trà Vinh"));
+    /// ```
+    pub fn find(&self, name: &str) -> Result<&Province> {
+        let k = text::key(name);
+        if let Some(&i) = self.by_key.get(&k) {
+            return Ok(&self.provinces[i]);
+        }
+        // "1" / "8" → "01" / "08": GSO codes written as numbers lose their leading zero.
+        if k.len() == 1 && k.chars().all(|c| c.is_ascii_digit()) {
+            if let Some(&i) = self.by_key.get(&format!("0{k}")) {
+                return Ok(&self.provinces[i]);
+            }
+        }
+        for prefix in ["thanhpho", "tinh", "tp"] {
+            if let Some(rest) = k.strip_prefix(prefix) {
+                if let Some(&i) = self.by_key.get(rest) {
+                    return Ok(&self.provinces[i]);
+                }
+            }
+        }
+        let names = self.provinces.iter().map(|p| p.name_vi.as_str());
+        Err(ChisoError::UnknownProvince { name: name.to_string(), suggestions: text::closest(name, names, 3) })
+    }
+
+    /// Find by canonical GSO code only.
+    pub fn by_code(&self, code: &str) -> Option<&Province> {
+        self.provinces.iter().find(|p| p.code == code)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_has_63_plus_ha_tay_and_34_units() {
+        let r = Registry::get();
+        assert_eq!(r.provinces().len(), 64);
+        assert_eq!(r.units_2025().len(), 34);
+        assert_eq!(r.provinces().iter().filter(|p| p.papi_code.is_some()).count(), 63);
+        // Spec README §1.9: P01 = Hà Nội, P15 = Bắc Giang, P54 = Trà Vinh, P63 = Cà Mau.
+        for (pc, code) in [("P01", "01"), ("P15", "24"), ("P54", "84"), ("P63", "96")] {
+            assert_eq!(r.find(pc).unwrap().code, code);
+        }
+        // Every pre-merger province belongs to exactly one 2025 unit.
+        let members: usize = r.units_2025().iter().map(|u| u.members.len()).sum();
+        assert_eq!(members, 63);
+    }
+
+    #[test]
+    fn every_alias_resolves_to_its_own_province() {
+        let r = Registry::get();
+        for p in r.provinces() {
+            for a in p.aliases.iter().chain([&p.name_vi, &p.name_ascii, &p.code]) {
+                assert_eq!(r.find(a).unwrap().code, p.code, "alias {a}");
+            }
+        }
+    }
+
+    #[test]
+    fn spellings_from_the_data() {
+        let r = Registry::get();
+        for (name, code) in [
+            ("TP. Hồ Chí Minh", "79"),
+            ("Ho Chi Minh City", "79"),
+            ("BRVT", "77"),
+            ("TT-Huế", "46"),
+            ("Thua Thien Hue", "46"),
+            ("Thừa Thiên-Huế", "46"),
+            ("  trà   VINH ", "84"),
+            ("Tỉnh Trà Vinh", "84"),
+            ("1", "01"),
+            ("Hanoi", "01"),
+        ] {
+            assert_eq!(r.find(name).unwrap().code, code, "{name}");
+        }
+    }
+
+    #[test]
+    fn unknown_name_suggests() {
+        let err = Registry::get().find("Vinh Lonh").unwrap_err();
+        match err {
+            ChisoError::UnknownProvince { suggestions, .. } => assert_eq!(suggestions[0], "Vĩnh Long"),
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+}
