@@ -284,7 +284,7 @@ pub fn score(choice: &EditionChoice, data: &[Observation], options: &ScoreOption
             return Err(ChisoError::NonFinite { province: pname, year: obs.year, node: node.code.clone(), value: obs.value });
         }
         if let Some((lo, hi)) = node.scale {
-            let slack = 1e-9 * (1.0 + hi.abs());
+            let slack = node.scale_slack();
             if obs.value < lo - slack || obs.value > hi + slack {
                 return Err(ChisoError::OutOfScale {
                     province: pname, year: obs.year, node: node.code.clone(), value: obs.value, min: lo, max: hi,

@@ -128,6 +128,8 @@ pub struct Node {
     pub name_en: String,
     pub name_vi: Option<String>,
     pub scale: Option<(f64, f64)>,
+    /// A DERIVED scale is a range inferred from published data, checked with slack (see [`Node::scale_slack`]).
+    pub scale_status: Status,
     pub max_points: Option<f64>,
     pub max_points_status: Status,
     pub weight: Option<f64>,
@@ -145,6 +147,17 @@ impl Node {
     /// The largest value the node can take: its maximum points, else the top of its scale.
     pub fn max_value(&self) -> Option<f64> {
         self.max_points.or(self.scale.map(|s| s.1))
+    }
+
+    /// How far outside its scale an input value may lie before it is refused: nothing (beyond float noise) for
+    /// an OFFICIAL scale; 1% of the width for a DERIVED one, because such a range was inferred from published
+    /// values and the publisher's own data may stray just past it (PAPI: two cells below 1/k).
+    pub fn scale_slack(&self) -> f64 {
+        match self.scale {
+            Some((lo, hi)) if self.scale_status != Status::Official => 0.01 * (hi - lo),
+            Some((_, hi)) => 1e-9 * (1.0 + hi.abs()),
+            None => 0.0,
+        }
     }
 }
 

@@ -1,0 +1,113 @@
+"""chiso — Vietnam's provincial governance and competitiveness indices.
+
+Score PCI and PAPI (more indices as they land) exactly as their publishers do, from methodology files that can be
+checked line by line against the publishers' tables, with the published data bundled.
+
+>>> import chiso
+>>> scores = chiso.score("papi", chiso.datasets.papi())
+>>> tv = scores.totals().filter(province="Trà Vinh", year=2024)
+>>> round(tv["score"][0], 4), tv["group"][0]
+(43.4133, 'highest')
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from . import datasets
+from ._chiso import (
+    Methodology,
+    Scores,
+    __version__,
+    find_province,
+    indices,
+    load_methodology,
+    methodology,
+    methodology_from_toml,
+    province_codes,
+    provinces,
+)
+from ._chiso import _score
+from ._frames import observations
+from .exceptions import (
+    ChisoError,
+    DataError,
+    InvalidArgumentError,
+    MethodologyError,
+    UnknownIndexError,
+    UnknownNodeError,
+    UnknownProvinceError,
+)
+
+__all__ = [
+    "ChisoError",
+    "DataError",
+    "InvalidArgumentError",
+    "Methodology",
+    "MethodologyError",
+    "Scores",
+    "UnknownIndexError",
+    "UnknownNodeError",
+    "UnknownProvinceError",
+    "__version__",
+    "datasets",
+    "find_province",
+    "indices",
+    "load_methodology",
+    "methodology",
+    "methodology_from_toml",
+    "province_codes",
+    "provinces",
+    "score",
+]
+
+
+def score(
+    index_or_methodology: str | Methodology,
+    data: Any,
+    *,
+    edition: str | None = None,
+    missing: Literal["strict", "renormalise"] = "strict",
+) -> Scores:
+    """Score an index from whatever level the data has.
+
+    Parameters
+    ----------
+    index_or_methodology
+        An index id (``"pci"``, ``"papi"``): each data year is scored with the edition in force that year. Or a
+        :class:`Methodology` (built-in, derived with :meth:`Methodology.with_weights`, or loaded from a file),
+        used for every year.
+    data
+        A polars or pandas DataFrame, long (``province``, ``year``, ``node``, ``value``; ``node`` is a full code
+        such as ``pci.2013/transparency`` or the path below the root, ``transparency``) or wide (``province``,
+        ``year`` and one column per node path). Province names are matched ignoring case, accents and
+        punctuation. Null cells are missing values; values given at any level are leaves and every ancestor is
+        computed.
+    edition
+        Score every year with this edition code (e.g. ``"pci.2013"``) instead of the one in force.
+    missing
+        ``"strict"`` (default): a parent with a missing child is missing and ``missing_children`` says which.
+        ``"renormalise"``: apply the rule over the present children; such values are labelled DERIVED.
+
+    Examples
+    --------
+    >>> import polars as pl, chiso
+    >>> wide = pl.DataFrame({
+    ...     "province": ["Trà Vinh", "Vĩnh Long"], "year": [2015, 2015],
+    ...     "entry_costs": [7.0, 8.0], "land_access": [6.0, 6.0], "transparency": [6.5, 6.0],
+    ...     "time_costs": [7.5, 7.0], "informal_charges": [6.0, 6.0], "policy_bias": [5.5, 5.0],
+    ...     "proactivity": [6.5, 6.0], "business_support": [6.0, 6.5], "labor_training": [6.2, 6.0],
+    ...     "legal_institutions": [7.0, 7.0]})
+    >>> chiso.score("pci", wide).totals().select("province", "score", "rank")
+    shape: (2, 3)
+    ┌───────────┬───────┬──────┐
+    │ province  ┆ score ┆ rank │
+    │ ---       ┆ ---   ┆ ---  │
+    │ str       ┆ f64   ┆ i64  │
+    ╞═══════════╪═══════╪══════╡
+    │ Vĩnh Long ┆ 61.85 ┆ 2    │
+    │ Trà Vinh  ┆ 63.15 ┆ 1    │
+    └───────────┴───────┴──────┘
+    """
+    provinces_, years, nodes, values = observations(data)
+    return _score(index_or_methodology, provinces_, years, nodes, values, edition=edition, missing=missing)

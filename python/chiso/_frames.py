@@ -1,0 +1,135 @@
+"""Shaping user frames into the (province, year, node, value) columns the engine takes.
+
+Kept in Python because it is frame plumbing (polars does it best); every check on the values themselves happens
+in Rust.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from .exceptions import DataError
+
+#: Columns that identify a row rather than hold a node value in a wide frame.
+ID_COLUMNS = ("province", "province_code", "province_name", "year", "edition", "region")
+
+
+def to_polars(data: Any) -> pl.DataFrame:
+    """Accept a polars DataFrame or LazyFrame, a pandas DataFrame, or anything ``pl.DataFrame`` takes."""
+    if isinstance(data, pl.DataFrame):
+        return data
+    if isinstance(data, pl.LazyFrame):
+        return data.collect()
+    module = type(data).__module__
+    if module.startswith("pandas"):
+        try:
+            return pl.from_pandas(data, include_index=False)
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise DataError(f"converting a pandas DataFrame needs pyarrow: {exc}") from exc
+    try:
+        return pl.DataFrame(data)
+    except Exception as exc:
+        raise DataError(f"cannot read the data as a table ({type(data).__name__}): {exc}") from exc
+
+
+def _context(df: pl.DataFrame, row: int, province: str) -> str:
+    parts = []
+    if province in df.columns:
+        parts.append(str(df[province][row]))
+    if "year" in df.columns:
+        parts.append(str(df["year"][row]))
+    return ", ".join(parts)
+
+
+def _numeric(df: pl.DataFrame, column: str, province: str) -> pl.Series:
+    s = df[column]
+    if s.dtype.is_numeric() or s.dtype == pl.Null:
+        return s.cast(pl.Float64)
+    if s.dtype == pl.Boolean:
+        raise DataError(f"column {column!r} holds booleans; scores must be numbers")
+    # Name the first cell that is not a number, with its province and year.
+    as_num = s.cast(pl.Float64, strict=False)
+    bad = (as_num.is_null() & s.is_not_null()).arg_true()
+    if len(bad) > 0:
+        i = int(bad[0])
+        raise DataError(
+            f"column {column!r} has dtype {s.dtype} and holds {s[i]!r} at row {i} ({_context(df, i, province)}), "
+            "which is not a number",
+            column=column,
+            value=s[i],
+        )
+    raise DataError(f"column {column!r} has dtype {s.dtype}; cast it to a numeric type", column=column)
+
+
+def _years(df: pl.DataFrame) -> list[int]:
+    s = df["year"]
+    if s.null_count() > 0:
+        i = int(s.is_null().arg_true()[0])
+        raise DataError(f"column 'year' is empty at row {i}", column="year")
+    if s.dtype.is_integer():
+        return s.cast(pl.Int64).to_list()
+    if s.dtype.is_float():
+        if (s != s.round(0)).any():
+            i = int((s != s.round(0)).arg_true()[0])
+            raise DataError(f"column 'year' holds {s[i]} at row {i}, which is not a whole year", column="year")
+        return s.cast(pl.Int64).to_list()
+    as_int = s.cast(pl.Int64, strict=False)
+    if as_int.null_count() > 0:
+        i = int(as_int.is_null().arg_true()[0])
+        raise DataError(
+            f"column 'year' has dtype {s.dtype} and holds {s[i]!r} at row {i}, which is not a year",
+            column="year",
+            value=s[i],
+        )
+    return as_int.to_list()
+
+
+def observations(data: Any) -> tuple[list[str], list[int], list[str], list[float | None]]:
+    """Long (province, year, node, value) or wide (province, year, one column per node) → four columns."""
+    df = to_polars(data)
+    if df.height == 0:
+        raise DataError("the data frame is empty: nothing to score")
+    province = "province_code" if "province_code" in df.columns else "province"
+    missing = [c for c in (province, "year") if c not in df.columns]
+    if missing:
+        raise DataError(
+            f"missing column(s) {missing}; chiso needs 'province' and 'year' (found {df.columns})",
+            columns=df.columns,
+        )
+    if "node" in df.columns and "value" in df.columns:
+        if "measure" in df.columns:
+            # Bundled datasets carry ranks and tiers beside scores; only scores are scored.
+            df = df.filter(pl.col("measure") == "score")
+            if df.height == 0:
+                raise DataError("no rows with measure == 'score' to score")
+        values = _numeric(df, "value", province)
+        nodes = df["node"].cast(pl.String)
+        if nodes.null_count() > 0:
+            i = int(nodes.is_null().arg_true()[0])
+            raise DataError(f"column 'node' is empty at row {i} ({_context(df, i, province)})", column="node")
+        return (
+            df[province].cast(pl.String).to_list(),
+            _years(df),
+            nodes.to_list(),
+            values.to_list(),
+        )
+    value_columns = [c for c in df.columns if c not in ID_COLUMNS]
+    if not value_columns:
+        raise DataError(
+            "no node columns: give a long frame (province, year, node, value) or a wide one "
+            f"(province, year, one column per node); found {df.columns}"
+        )
+    casted = df.select(
+        pl.col(province).cast(pl.String).alias("__province"),
+        pl.Series("__year", _years(df)),
+        *[_numeric(df, c, province).alias(c) for c in value_columns],
+    )
+    long = casted.unpivot(index=["__province", "__year"], on=value_columns, variable_name="__node", value_name="__value")
+    return (
+        long["__province"].to_list(),
+        long["__year"].to_list(),
+        long["__node"].to_list(),
+        long["__value"].to_list(),
+    )

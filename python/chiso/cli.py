@@ -1,0 +1,30 @@
+"""Command line: ``chiso report --province "Trà Vinh"``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .exceptions import ChisoError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="chiso", description="Vietnam's provincial governance indices.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    report = sub.add_parser("report", help="scores, ranks and year-over-year change of one province")
+    report.add_argument("--province", required=True, help='name, alias or GSO code, e.g. "Trà Vinh", "tra vinh", 84')
+    report.add_argument("--index", action="append", choices=["pci", "papi"], help="repeatable; default: all")
+    report.add_argument("--format", choices=["text", "md"], default="text")
+    args = parser.parse_args(argv)
+    from .report import render
+
+    try:
+        print(render(args.province, args.index, args.format))
+    except ChisoError as exc:
+        print(f"chiso: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

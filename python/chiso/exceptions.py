@@ -1,0 +1,57 @@
+"""Exceptions raised by chiso.
+
+Every exception derives from :class:`ChisoError` and from the matching built-in (``ValueError`` for bad data or
+files, ``KeyError`` for unknown names), and carries the fields at fault as attributes (``province``, ``year``,
+``node``, ``value``, ``file``, ``suggestions`` …) besides a message that names them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "ChisoError",
+    "MethodologyError",
+    "DataError",
+    "UnknownNodeError",
+    "UnknownProvinceError",
+    "UnknownIndexError",
+    "InvalidArgumentError",
+]
+
+
+class ChisoError(Exception):
+    """Base class of every chiso error."""
+
+    def __init__(self, message: str, **fields: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        for name, value in fields.items():
+            setattr(self, name, value)
+
+    def __str__(self) -> str:  # KeyError subclasses would otherwise print the message quoted
+        return self.message
+
+
+class MethodologyError(ChisoError, ValueError):
+    """A methodology file that cannot be read or does not hold together (attributes: ``file``, ``node``)."""
+
+
+class DataError(ChisoError, ValueError):
+    """Bad input data: missing columns, wrong types, NaN, values out of scale, conflicting duplicates, no rows."""
+
+
+class UnknownNodeError(DataError, KeyError):
+    """A node code that is not in the edition scoring that year (attributes: ``edition``, ``node``, …)."""
+
+
+class UnknownProvinceError(ChisoError, KeyError):
+    """A province name the registry does not know (attributes: ``province``, ``suggestions``)."""
+
+
+class UnknownIndexError(ChisoError, KeyError):
+    """An unknown index or edition, or a data year no edition covers."""
+
+
+class InvalidArgumentError(ChisoError, ValueError):
+    """An argument that makes no sense for the call."""

@@ -1,0 +1,111 @@
+"""The province report: every bundled index's scores, ranks and year-over-year change for one province.
+
+``chiso report --province "Trà Vinh"`` prints it; :func:`province_report` returns the frames.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from . import datasets
+from ._chiso import find_province, indices, methodology
+from . import score
+
+__all__ = ["province_report", "render"]
+
+_DATASETS = {"pci": datasets.pci, "papi": datasets.papi}
+
+
+def province_report(province: str, index: str) -> pl.DataFrame:
+    """One row per data year for ``province`` in ``index``: the total, its rank among ranked provinces, the
+    change against the previous year and flags.
+
+    Columns: ``year``, ``edition``, ``score``, ``delta`` (points, against the previous year with data),
+    ``rank``, ``n_ranked``, ``rank_change`` (positive = moved up), ``published_rank`` (the publisher's own rank
+    where the bundled data has it), ``group`` (quartile group where the edition has them), ``cross_edition``
+    (the previous year was scored with another edition, so the change mixes methodology and performance),
+    ``rank_status``.
+
+    >>> df = province_report("Tra Vinh", "papi")
+    >>> df.filter(year=2024).select("year", "edition", "n_ranked").row(0)
+    (2024, 'papi.2021', 61)
+    """
+    code, _ = find_province(province)
+    data = _DATASETS[index]()
+    totals = score(index, data).totals()
+    published = (
+        data.filter(pl.col("measure") == "rank", pl.col("node") == pl.col("edition"))
+        .select("province_code", "year", pl.col("value").cast(pl.Int64).alias("published_rank"))
+    )
+    mine = (
+        totals.join(published, on=["province_code", "year"], how="left")
+        .filter(pl.col("province_code") == code)
+        .sort("year")
+        .with_columns(
+            (pl.col("score") - pl.col("score").shift(1)).alias("delta"),
+            (pl.col("rank").shift(1) - pl.col("rank")).alias("rank_change"),
+            (pl.col("edition") != pl.col("edition").shift(1)).fill_null(False).alias("cross_edition"),
+        )
+    )
+    return mine.select(
+        "year", "edition", "score", "delta", "rank", "n_ranked", "rank_change", "published_rank", "group",
+        "cross_edition", "rank_status",
+    )
+
+
+def _fmt(value: object, spec: str) -> str:
+    if value is None:
+        return "–"
+    return format(value, spec)
+
+
+def render(province: str, indexes: list[str] | None = None, fmt: str = "text") -> str:
+    """The report as text (``fmt="text"``) or Markdown (``fmt="md"``)."""
+    code, name = find_province(province)
+    info = indices()
+    out: list[str] = []
+    md = fmt == "md"
+    out.append(f"# chiso report — {name} (GSO {code})" if md else f"chiso report — {name} (GSO {code}), bundled published data")
+    for index in indexes or list(_DATASETS):
+        row = info.filter(index=index).row(0, named=True)
+        df = province_report(code, index)
+        decimals = methodology(index).display_decimals
+        out.append("")
+        title = f"{index.upper()} — {row['name_en']} / {row['name_vi']}; publisher: {row['publisher']}; lead: {row['lead_department_en']}"
+        out.append(f"## {title}" if md else title)
+        header = ["year", "edition", "score", "Δ", "rank", "Δrank", "published rank", "group", "note"]
+        lines = []
+        for r in df.iter_rows(named=True):
+            notes = []
+            if r["cross_edition"] and r["delta"] is not None:
+                notes.append("cross-edition change")
+            if r["rank_status"] == "derived":
+                notes.append("rank derived")
+            if r["score"] is None:
+                notes.append("no total (incomplete data)")
+            lines.append([
+                str(r["year"]),
+                r["edition"],
+                _fmt(r["score"], f".{decimals}f"),
+                _fmt(r["delta"], f"+.{decimals}f"),
+                "–" if r["rank"] is None else f"{r['rank']}/{r['n_ranked']}",
+                _fmt(r["rank_change"], "+d"),
+                _fmt(r["published_rank"], "d"),
+                r["group"] or "–",
+                "; ".join(notes),
+            ])
+        if md:
+            out.append("| " + " | ".join(header) + " |")
+            out.append("|" + "---|" * len(header))
+            out.extend("| " + " | ".join(line) + " |" for line in lines)
+        else:
+            widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(header)]
+            out.append("  ".join(h.ljust(w) for h, w in zip(header, widths)))
+            out.extend("  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines)
+    out.append("")
+    out.append(
+        "Ranks are computed by chiso (1224 competition ranking among provinces with data); PAPI publishes no "
+        "official rank, and VCCI ranks on unrounded composites (where only 2-decimal composites exist, ties may "
+        "show where VCCI has none). Sources: data/SOURCES.md."
+    )
+    return "\n".join(out)

@@ -1,0 +1,327 @@
+//! The Python binding (`chiso._chiso`): conversion and exception mapping only. Every computation is in the core
+//! crate, so Rust users have everything Python users have.
+
+mod convert;
+
+use std::sync::Arc;
+
+use pyo3::prelude::*;
+
+use crate::engine::{self, EditionChoice, MissingPolicy, Observation, ScoreOptions};
+use crate::error::ChisoError;
+use crate::methodology::{catalog, Methodology};
+use crate::provinces::Registry;
+use convert::{to_py_err, Frame};
+
+/// One edition of an index's methodology: the node tree with its rules and the provenance of every number.
+#[pyclass(name = "Methodology", module = "chiso", frozen)]
+pub struct PyMethodology {
+    pub(crate) inner: Arc<Methodology>,
+}
+
+#[pymethods]
+impl PyMethodology {
+    #[getter]
+    fn code(&self) -> &str {
+        &self.inner.code
+    }
+    #[getter]
+    fn index(&self) -> &str {
+        &self.inner.index
+    }
+    #[getter]
+    fn first_year(&self) -> i32 {
+        self.inner.first_year
+    }
+    #[getter]
+    fn last_year(&self) -> Option<i32> {
+        self.inner.last_year
+    }
+    #[getter]
+    fn name_en(&self) -> &str {
+        &self.inner.name_en
+    }
+    #[getter]
+    fn name_vi(&self) -> &str {
+        &self.inner.name_vi
+    }
+    #[getter]
+    fn status(&self) -> &str {
+        self.inner.status.as_str()
+    }
+    #[getter]
+    fn document(&self) -> Option<&str> {
+        self.inner.document.as_deref()
+    }
+    #[getter]
+    fn source(&self) -> Option<&str> {
+        self.inner.source.as_deref()
+    }
+    #[getter]
+    fn note(&self) -> Option<&str> {
+        self.inner.note.as_deref()
+    }
+    #[getter]
+    fn origin(&self) -> &str {
+        &self.inner.origin
+    }
+    #[getter]
+    fn display_decimals(&self) -> u32 {
+        self.inner.display_decimals
+    }
+    /// Ranking precision: None = unrounded, else the number of decimals compared.
+    #[getter]
+    fn rank_precision(&self) -> Option<u32> {
+        self.inner.ranking.precision
+    }
+
+    /// Does this edition govern data year `year`?
+    fn covers(&self, year: i32) -> bool {
+        self.inner.covers(year)
+    }
+
+    /// The node tree as a polars DataFrame, one row per node in reading order.
+    fn tree<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        convert::tree_frame(py, &self.inner)
+    }
+
+    /// A variant with other weights: `{"transparency": 10, ...}` (paths or full codes).
+    #[pyo3(signature = (weights, *, rescale_sum = false))]
+    fn with_weights(&self, weights: Vec<(String, f64)>, rescale_sum: bool) -> PyResult<PyMethodology> {
+        let pairs: Vec<(&str, f64)> = weights.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        let m = self.inner.with_weights(&pairs, rescale_sum).map_err(to_py_err)?;
+        Ok(PyMethodology { inner: Arc::new(m) })
+    }
+
+    fn __repr__(&self) -> String {
+        let m = &self.inner;
+        format!("<Methodology {} ({}, data years {}), {} nodes, {}>", m.code, m.name_en, m.years_label(), m.nodes.len(), m.status)
+    }
+}
+
+/// The result of scoring: one row per province, data year and node.
+#[pyclass(name = "Scores", module = "chiso", frozen)]
+pub struct PyScores {
+    inner: engine::Scores,
+}
+
+#[pymethods]
+impl PyScores {
+    /// Long view: province, year, edition, node, score, max, rank, provenance, … (polars DataFrame).
+    fn long<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        convert::long_frame(py, self.inner.rows(), false)
+    }
+
+    /// One row per province and year: the total, its rank and group.
+    fn totals<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let rows: Vec<_> = self.inner.totals().cloned().collect();
+        convert::long_frame(py, &rows, true)
+    }
+
+    /// Wide view of one level: one row per province and year, one column per node at depth `level`
+    /// (0 = total, 1 = sub-indices / dimensions, 2 = sub-dimensions). `value` is "score" or "rank".
+    #[pyo3(signature = (level = 1, value = "score"))]
+    fn wide<'py>(&self, py: Python<'py>, level: usize, value: &str) -> PyResult<Bound<'py, PyAny>> {
+        if value != "score" && value != "rank" {
+            return Err(to_py_err(ChisoError::InvalidArgument(format!("value={value:?}: use \"score\" or \"rank\""))));
+        }
+        convert::wide_frame(py, self.inner.rows(), level, value)
+    }
+
+    /// Computed nodes compared with the values supplied for them (README §1.5 rule 3 tolerance).
+    #[pyo3(signature = (decimals_in = None, decimals_out = 2))]
+    fn compare_published<'py>(&self, py: Python<'py>, decimals_in: Option<u32>, decimals_out: u32) -> PyResult<Bound<'py, PyAny>> {
+        convert::comparison_frame(py, &self.inner.compare_published(decimals_in, decimals_out))
+    }
+
+    /// Codes of the editions used.
+    #[getter]
+    fn editions(&self) -> Vec<String> {
+        self.inner.editions().map(|m| m.code.clone()).collect()
+    }
+
+    /// The editions used, as Methodology objects.
+    fn methodologies(&self) -> Vec<PyMethodology> {
+        self.inner.editions().map(|m| PyMethodology { inner: Arc::new(m.clone()) }).collect()
+    }
+
+    fn __len__(&self) -> usize {
+        self.inner.rows().len()
+    }
+
+    fn __repr__(&self) -> String {
+        let rows = self.inner.rows();
+        let units = self.inner.totals().count();
+        let years: std::collections::BTreeSet<i32> = rows.iter().map(|r| r.year).collect();
+        let span = match (years.first(), years.last()) {
+            (Some(a), Some(b)) if a != b => format!("{a}–{b}"),
+            (Some(a), _) => a.to_string(),
+            _ => "-".into(),
+        };
+        format!("<Scores: {units} province-years, data years {span}, editions {}, {} rows>", self.editions().join(", "), rows.len())
+    }
+}
+
+/// Score columns (the Python layer has already shaped the frame into province, year, node, value).
+#[pyfunction]
+#[pyo3(signature = (index, provinces, years, nodes, values, *, edition = None, missing = "strict"))]
+#[allow(clippy::too_many_arguments)]
+fn _score(
+    py: Python<'_>,
+    index: &Bound<'_, PyAny>,
+    provinces: Vec<String>,
+    years: Vec<i64>,
+    nodes: Vec<String>,
+    values: Vec<Option<f64>>,
+    edition: Option<String>,
+    missing: &str,
+) -> PyResult<PyScores> {
+    let choice = if let Ok(m) = index.cast::<PyMethodology>() {
+        EditionChoice::Methodology(m.get().inner.clone())
+    } else if let Some(code) = edition {
+        EditionChoice::Edition(code)
+    } else {
+        EditionChoice::Index(index.extract::<String>()?)
+    };
+    let missing = match missing {
+        "strict" => MissingPolicy::Strict,
+        "renormalise" | "renormalize" => MissingPolicy::Renormalise,
+        other => {
+            return Err(to_py_err(ChisoError::InvalidArgument(format!(
+                "missing={other:?}: use \"strict\" (default) or \"renormalise\""
+            ))))
+        }
+    };
+    let n = provinces.len();
+    if years.len() != n || nodes.len() != n || values.len() != n {
+        return Err(to_py_err(ChisoError::Data("province, year, node and value columns differ in length".into())));
+    }
+    let mut data = Vec::with_capacity(n);
+    for (((p, y), node), v) in provinces.into_iter().zip(years).zip(nodes).zip(values) {
+        let Some(v) = v else { continue };
+        let year = i32::try_from(y).map_err(|_| to_py_err(ChisoError::Data(format!("{p}: year {y} is not a data year"))))?;
+        data.push(Observation { province: p, year, node, value: v });
+    }
+    let options = ScoreOptions { missing };
+    let scores = py.detach(|| engine::score(&choice, &data, &options)).map_err(to_py_err)?;
+    Ok(PyScores { inner: scores })
+}
+
+/// The methodology of `index` in force in data `year`, or the edition named by `edition`.
+#[pyfunction]
+#[pyo3(signature = (index, year = None, edition = None))]
+fn methodology(index: &str, year: Option<i32>, edition: Option<&str>) -> PyResult<PyMethodology> {
+    let c = catalog();
+    let m = match (edition, year) {
+        (Some(code), _) => {
+            let code = if code.contains('.') { code.to_string() } else { format!("{}.{code}", index.trim().to_ascii_lowercase()) };
+            c.edition(&code)
+        }
+        (None, Some(y)) => c.for_year(index, y),
+        (None, None) => {
+            let info = c.index(index).map_err(to_py_err)?;
+            c.editions_of(&info.id).last().copied().ok_or_else(|| ChisoError::UnknownIndex { index: index.into(), known: String::new() })
+        }
+    }
+    .map_err(to_py_err)?;
+    Ok(PyMethodology { inner: Arc::new(m.clone()) })
+}
+
+/// Load a methodology file (TOML) from a path.
+#[pyfunction]
+fn load_methodology(path: std::path::PathBuf) -> PyResult<PyMethodology> {
+    Ok(PyMethodology { inner: Arc::new(Methodology::from_toml_path(&path).map_err(to_py_err)?) })
+}
+
+/// Parse a methodology from TOML text; `name` labels it in errors.
+#[pyfunction]
+#[pyo3(signature = (text, name = "<string>"))]
+fn methodology_from_toml(text: &str, name: &str) -> PyResult<PyMethodology> {
+    let mut m = Methodology::from_toml_str(text, name).map_err(to_py_err)?;
+    m.status = m.status.weakest(crate::Status::UserSupplied);
+    Ok(PyMethodology { inner: Arc::new(m) })
+}
+
+/// Every built-in index edition (polars DataFrame).
+#[pyfunction]
+fn indices<'py>(py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+    let c = catalog();
+    let mut f = Frame::default();
+    for m in &c.editions {
+        let info = c.index(&m.index).map_err(to_py_err)?;
+        f.str("index", &m.index);
+        f.str("edition", &m.code);
+        f.int("first_year", m.first_year as i64);
+        f.opt_int("last_year", m.last_year.map(i64::from));
+        f.str("status", m.status.as_str());
+        f.str("name_en", &info.name_en);
+        f.str("name_vi", &info.name_vi);
+        f.str("publisher", &info.publisher);
+        f.str("lead_department_en", &info.lead_department_en);
+        f.str("lead_department_vi", &info.lead_department_vi);
+        f.int("n_nodes", m.nodes.len() as i64);
+    }
+    f.build(py)
+}
+
+/// The province registry (polars DataFrame).
+#[pyfunction]
+fn provinces<'py>(py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+    let mut f = Frame::default();
+    for p in Registry::get().provinces() {
+        f.str("code", &p.code);
+        f.str("name_vi", &p.name_vi);
+        f.str("name_ascii", &p.name_ascii);
+        f.str("kind", &p.kind);
+        f.str("region", &p.region);
+        f.opt_str("papi_code", p.papi_code.as_deref());
+        f.str_list("aliases", &p.aliases);
+        f.str("merged_2025_into", &p.merged_2025_into);
+        f.int("first_year", p.years.0 as i64);
+        f.int("last_year", p.years.1 as i64);
+    }
+    f.build(py)
+}
+
+/// Resolve a province name, alias or code: (code, name_vi).
+#[pyfunction]
+fn find_province(name: &str) -> PyResult<(String, String)> {
+    let p = Registry::get().find(name).map_err(to_py_err)?;
+    Ok((p.code.clone(), p.name_vi.clone()))
+}
+
+/// Resolve many names at once: codes in the same order (errors name the first unknown one).
+#[pyfunction]
+fn province_codes(names: Vec<String>) -> PyResult<Vec<String>> {
+    let r = Registry::get();
+    names.iter().map(|n| r.find(n).map(|p| p.code.clone()).map_err(to_py_err)).collect()
+}
+
+/// A bundled dataset as a polars DataFrame ("pci" or "papi").
+#[pyfunction]
+fn dataset<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+    let rows = match name {
+        "pci" => crate::datasets::pci(),
+        "papi" => crate::datasets::papi(),
+        other => Err(ChisoError::UnknownIndex { index: other.into(), known: "pci, papi".into() }),
+    }
+    .map_err(to_py_err)?;
+    convert::dataset_frame(py, &rows)
+}
+
+#[pymodule]
+fn _chiso(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<PyMethodology>()?;
+    m.add_class::<PyScores>()?;
+    m.add_function(wrap_pyfunction!(_score, m)?)?;
+    m.add_function(wrap_pyfunction!(methodology, m)?)?;
+    m.add_function(wrap_pyfunction!(load_methodology, m)?)?;
+    m.add_function(wrap_pyfunction!(methodology_from_toml, m)?)?;
+    m.add_function(wrap_pyfunction!(indices, m)?)?;
+    m.add_function(wrap_pyfunction!(provinces, m)?)?;
+    m.add_function(wrap_pyfunction!(find_province, m)?)?;
+    m.add_function(wrap_pyfunction!(province_codes, m)?)?;
+    m.add_function(wrap_pyfunction!(dataset, m)?)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    Ok(())
+}
