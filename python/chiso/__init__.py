@@ -7,7 +7,7 @@ checked line by line against the publishers' tables, with the published data bun
 >>> scores = chiso.score("papi", chiso.datasets.papi())
 >>> tv = scores.totals().filter(province="Trà Vinh", year=2024)
 >>> round(tv["score"][0], 4), tv["group"][0]
-(43.4133, 'highest')
+(40.6163, 'lowest')
 """
 
 from __future__ import annotations
@@ -68,6 +68,7 @@ def score(
     *,
     edition: str | None = None,
     missing: Literal["strict", "renormalise"] = "strict",
+    prefer: Literal["computed", "published"] = "computed",
 ) -> Scores:
     """Score an index from whatever level the data has.
 
@@ -88,6 +89,10 @@ def score(
     missing
         ``"strict"`` (default): a parent with a missing child is missing and ``missing_children`` says which.
         ``"renormalise"``: apply the rule over the present children; such values are labelled DERIVED.
+    prefer
+        When a node is both given and computable from complete children: ``"computed"`` (default) keeps the
+        computed value and the given one in ``input`` (see :meth:`Scores.compare_published`); ``"published"``
+        keeps the given value (e.g. VCCI's 2011 composites, which its weights do not reproduce).
 
     Examples
     --------
@@ -110,4 +115,6 @@ def score(
     └───────────┴───────┴──────┘
     """
     provinces_, years, nodes, values = observations(data)
-    return _score(index_or_methodology, provinces_, years, nodes, values, edition=edition, missing=missing)
+    return _score(
+        index_or_methodology, provinces_, years, nodes, values, edition=edition, missing=missing, prefer=prefer
+    )

@@ -27,7 +27,7 @@ def pci() -> pl.DataFrame:
 
     >>> df = pci()
     >>> df.filter(year=2016, province="Trà Vinh", node="pci.2013", measure="score")["value"].round(2).to_list()
-    [58.95]
+    [57.64]
     """
     return _dataset("pci")
 

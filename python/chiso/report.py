@@ -24,7 +24,8 @@ def province_report(province: str, index: str) -> pl.DataFrame:
     ``rank``, ``n_ranked``, ``rank_change`` (positive = moved up), ``published_rank`` (the publisher's own rank
     where the bundled data has it), ``group`` (quartile group where the edition has them), ``cross_edition``
     (the previous year was scored with another edition, so the change mixes methodology and performance),
-    ``rank_status``.
+    ``rank_status``, ``differs_from_recomputed`` (the published total is not reproduced from its parts within
+    the spec's tolerance, e.g. PCI 2011).
 
     >>> df = province_report("Tra Vinh", "papi")
     >>> df.filter(year=2024).select("year", "edition", "n_ranked").row(0)
@@ -32,13 +33,22 @@ def province_report(province: str, index: str) -> pl.DataFrame:
     """
     code, _ = find_province(province)
     data = _DATASETS[index]()
-    totals = score(index, data).totals()
+    # The publisher's totals stand where they exist (VCCI's 2011 composites are not reproduced by the 2009–2012
+    # weights); the recomputation is shown beside them as a check.
+    totals = score(index, data, prefer="published").totals()
+    check = (
+        score(index, data)
+        .compare_published()
+        .filter(pl.col("node").str.contains("/").not_())
+        .select("province_code", "year", (~pl.col("within")).alias("differs_from_recomputed"))
+    )
     published = (
         data.filter(pl.col("measure") == "rank", pl.col("node") == pl.col("edition"))
         .select("province_code", "year", pl.col("value").cast(pl.Int64).alias("published_rank"))
     )
     mine = (
         totals.join(published, on=["province_code", "year"], how="left")
+        .join(check, on=["province_code", "year"], how="left")
         .filter(pl.col("province_code") == code)
         .sort("year")
         .with_columns(
@@ -49,7 +59,7 @@ def province_report(province: str, index: str) -> pl.DataFrame:
     )
     return mine.select(
         "year", "edition", "score", "delta", "rank", "n_ranked", "rank_change", "published_rank", "group",
-        "cross_edition", "rank_status",
+        "cross_edition", "rank_status", pl.col("differs_from_recomputed").fill_null(False),
     )
 
 
@@ -79,8 +89,12 @@ def render(province: str, indexes: list[str] | None = None, fmt: str = "text") -
             notes = []
             if r["cross_edition"] and r["delta"] is not None:
                 notes.append("cross-edition change")
-            if r["rank_status"] == "derived":
+            if r["published_rank"] is None and r["rank"] is not None:
                 notes.append("rank derived")
+            elif r["rank"] is not None and r["rank"] != r["published_rank"]:
+                notes.append("published rank differs (ties broken on unrounded scores)")
+            if r["differs_from_recomputed"]:
+                notes.append("published total differs from its recomputation")
             if r["score"] is None:
                 notes.append("no total (incomplete data)")
             lines.append([
@@ -100,7 +114,7 @@ def render(province: str, indexes: list[str] | None = None, fmt: str = "text") -
             out.extend("| " + " | ".join(line) + " |" for line in lines)
         else:
             widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(header)]
-            out.append("  ".join(h.ljust(w) for h, w in zip(header, widths)))
+            out.append("  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip())
             out.extend("  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines)
     out.append("")
     out.append(

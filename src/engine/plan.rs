@@ -79,6 +79,13 @@ impl Plan {
     /// `renormalise`, when it becomes the rule over the present children: (Σ_present c·v) · Σ c / Σ_present c.
     #[inline]
     pub fn evaluate(&self, values: &mut [f64], renormalise: bool) {
+        self.evaluate_with(values, renormalise, false)
+    }
+
+    /// As [`Plan::evaluate`]; with `keep_supplied`, a node that already has a value keeps it even when its
+    /// children are complete (published totals win over recomputed ones, e.g. VCCI's 2011 composites).
+    #[inline]
+    pub fn evaluate_with(&self, values: &mut [f64], renormalise: bool, keep_supplied: bool) {
         debug_assert_eq!(values.len(), self.n_nodes);
         for s in &self.steps {
             let (start, end) = (s.start as usize, s.end as usize);
@@ -95,6 +102,9 @@ impl Plan {
                 }
             }
             let slot = &mut values[s.node as usize];
+            if keep_supplied && !slot.is_nan() {
+                continue;
+            }
             if complete {
                 *slot = acc;
             } else if renormalise && slot.is_nan() && present_coef > 0.0 {

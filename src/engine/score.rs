@@ -49,9 +49,20 @@ pub enum MissingPolicy {
     Renormalise,
 }
 
+/// Which value a node keeps when it is both supplied and computable from complete children.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Prefer {
+    /// The computed value; the supplied one stays in `input` for [`Scores::compare_published`].
+    #[default]
+    Computed,
+    /// The supplied (published) value; ancestors are computed from it.
+    Published,
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct ScoreOptions {
     pub missing: MissingPolicy,
+    pub prefer: Prefer,
 }
 
 /// Where a score comes from.
@@ -340,7 +351,7 @@ pub fn score(choice: &EditionChoice, data: &[Observation], options: &ScoreOption
     let mut rows = Vec::new();
     for u in &mut units {
         let (m, plan) = &editions[&u.edition];
-        plan.evaluate(&mut u.values, renormalise);
+        plan.evaluate_with(&mut u.values, renormalise, options.prefer == Prefer::Published);
         let provenance = computed_provenance(m, &u.values, &u.supplied);
         let pname = registry.by_code(&u.province_code).map(|p| p.name_vi.clone()).unwrap_or_default();
         for i in preorder(m) {
@@ -353,8 +364,11 @@ pub fn score(choice: &EditionChoice, data: &[Observation], options: &ScoreOption
                 Vec::new()
             };
             let value = u.values[i];
+            let keep = options.prefer == Prefer::Published && u.supplied[i].is_some();
             let origin = if value.is_nan() {
                 Origin::Missing
+            } else if keep {
+                Origin::Input
             } else if computable && missing.is_empty() {
                 Origin::Computed
             } else if u.supplied[i].is_some() {

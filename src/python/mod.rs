@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use pyo3::prelude::*;
 
-use crate::engine::{self, EditionChoice, MissingPolicy, Observation, ScoreOptions};
+use crate::engine::{self, EditionChoice, MissingPolicy, Observation, Prefer, ScoreOptions};
 use crate::error::ChisoError;
 use crate::methodology::{catalog, Methodology};
 use crate::provinces::Registry;
@@ -164,7 +164,7 @@ impl PyScores {
 
 /// Score columns (the Python layer has already shaped the frame into province, year, node, value).
 #[pyfunction]
-#[pyo3(signature = (index, provinces, years, nodes, values, *, edition = None, missing = "strict"))]
+#[pyo3(signature = (index, provinces, years, nodes, values, *, edition = None, missing = "strict", prefer = "computed"))]
 #[allow(clippy::too_many_arguments)]
 fn _score(
     py: Python<'_>,
@@ -175,6 +175,7 @@ fn _score(
     values: Vec<Option<f64>>,
     edition: Option<String>,
     missing: &str,
+    prefer: &str,
 ) -> PyResult<PyScores> {
     let choice = if let Ok(m) = index.cast::<PyMethodology>() {
         EditionChoice::Methodology(m.get().inner.clone())
@@ -202,7 +203,16 @@ fn _score(
         let year = i32::try_from(y).map_err(|_| to_py_err(ChisoError::Data(format!("{p}: year {y} is not a data year"))))?;
         data.push(Observation { province: p, year, node, value: v });
     }
-    let options = ScoreOptions { missing };
+    let prefer = match prefer {
+        "computed" => Prefer::Computed,
+        "published" => Prefer::Published,
+        other => {
+            return Err(to_py_err(ChisoError::InvalidArgument(format!(
+                "prefer={other:?}: use \"computed\" (default) or \"published\""
+            ))))
+        }
+    };
+    let options = ScoreOptions { missing, prefer };
     let scores = py.detach(|| engine::score(&choice, &data, &options)).map_err(to_py_err)?;
     Ok(PyScores { inner: scores })
 }
