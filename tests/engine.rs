@@ -1,0 +1,193 @@
+//! Engine behaviour: invariants (property-based) and every bad-input error.
+
+use chiso::engine::{competition_ranks, Plan};
+use chiso::{catalog, score, Aggregation, ChisoError, EditionChoice, Methodology, MissingPolicy, Observation, Origin, ScoreOptions};
+use proptest::prelude::*;
+
+/// The rule of each node written out directly from README §1.5, recursively: the reference the flat plan must
+/// agree with.
+fn naive(m: &Methodology, i: usize, leaves: &[f64]) -> f64 {
+    let n = &m.nodes[i];
+    let kids: Vec<usize> = n.children.iter().copied().filter(|&c| m.nodes[c].scored).collect();
+    if kids.is_empty() || matches!(n.aggregation, Aggregation::Opaque) {
+        return leaves[i];
+    }
+    let v: Vec<f64> = kids.iter().map(|&c| naive(m, c, leaves)).collect();
+    match n.aggregation {
+        Aggregation::Sum => v.iter().sum(),
+        Aggregation::Mean => v.iter().sum::<f64>() / v.len() as f64,
+        Aggregation::WMean { k } => {
+            let w: Vec<f64> = kids.iter().map(|&c| m.nodes[c].weight.unwrap()).collect();
+            k * w.iter().zip(&v).map(|(a, b)| a * b).sum::<f64>() / w.iter().sum::<f64>()
+        }
+        Aggregation::Ratio | Aggregation::Opaque => unreachable!("not used by the built-in PCI/PAPI editions"),
+    }
+}
+
+fn leaf_values(m: &Methodology, unit: &[f64]) -> Vec<f64> {
+    // Map random numbers in [0, 1) onto each leaf's scale.
+    m.nodes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| match (n.children.is_empty(), n.scale) {
+            (true, Some((lo, hi))) => lo + unit[i % unit.len()] * (hi - lo),
+            (true, None) => unit[i % unit.len()],
+            _ => f64::NAN,
+        })
+        .collect()
+}
+
+proptest! {
+    /// For every built-in edition, the compiled plan equals the naive recursive rules, and the total stays
+    /// inside the root's scale when every leaf is inside its own.
+    #[test]
+    fn plan_equals_naive_rules(unit in prop::collection::vec(0.0f64..1.0, 40)) {
+        for m in &catalog().editions {
+            let plan = Plan::compile(m);
+            let mut values = leaf_values(m, &unit);
+            let leaves = values.clone();
+            plan.evaluate(&mut values, false);
+            let expected = naive(m, 0, &leaves);
+            prop_assert!((values[0] - expected).abs() < 1e-9 * (1.0 + expected.abs()), "{}: {} vs {}", m.code, values[0], expected);
+            if let Some((lo, hi)) = m.root().scale {
+                prop_assert!(values[0] >= lo - 1e-9 && values[0] <= hi + 1e-9, "{} total {} outside [{lo}, {hi}]", m.code, values[0]);
+            }
+        }
+    }
+
+    /// Raising one sub-index never lowers the PCI composite (positive weights).
+    #[test]
+    fn pci_composite_is_monotone(unit in prop::collection::vec(0.0f64..1.0, 10), which in 0usize..10, bump in 0.0f64..1.0) {
+        let m = catalog().edition("pci.2022").unwrap();
+        let plan = Plan::compile(m);
+        let mut a = leaf_values(m, &unit);
+        let mut b = a.clone();
+        let leaf = m.root().children[which];
+        b[leaf] = (b[leaf] + bump).min(10.0);
+        plan.evaluate(&mut a, false);
+        plan.evaluate(&mut b, false);
+        prop_assert!(b[0] >= a[0] - 1e-12);
+    }
+
+    /// Competition ranks: rank = 1 + number of strictly greater values, whatever the values.
+    #[test]
+    fn ranks_are_competition_ranks(values in prop::collection::vec(prop_oneof![0.0f64..100.0, Just(50.0)], 1..70)) {
+        let ranks = competition_ranks(&values, None);
+        for (i, r) in ranks.iter().enumerate() {
+            let greater = values.iter().filter(|&&v| v > values[i]).count() as u32;
+            prop_assert_eq!(*r, Some(1 + greater));
+        }
+    }
+
+    /// With complete children, renormalising changes nothing.
+    #[test]
+    fn renormalise_is_identity_on_complete_data(unit in prop::collection::vec(0.0f64..1.0, 40)) {
+        let m = catalog().edition("papi.2021").unwrap();
+        let plan = Plan::compile(m);
+        let mut a = leaf_values(m, &unit);
+        let mut b = a.clone();
+        plan.evaluate(&mut a, false);
+        plan.evaluate(&mut b, true);
+        prop_assert_eq!(a, b);
+    }
+}
+
+fn pci_obs(province: &str, year: i32) -> Vec<Observation> {
+    let subs = [
+        ("entry_costs", 7.0), ("land_access", 6.0), ("transparency", 6.5), ("time_costs", 7.5),
+        ("informal_charges", 6.0), ("policy_bias", 5.5), ("proactivity", 6.5), ("business_support", 6.0),
+        ("labor_training", 6.2), ("legal_institutions", 7.0),
+    ];
+    subs.iter().map(|(n, v)| Observation::new(province, year, *n, *v)).collect()
+}
+
+fn pci(data: &[Observation]) -> Result<chiso::Scores, ChisoError> {
+    score(&EditionChoice::Index("pci".into()), data, &ScoreOptions::default())
+}
+
+#[test]
+fn synthetic_example_of_the_spec() {
+    // pci.md A4.1: 631.5 / 10 = 63.15 under the 2013 weights.
+    let s = pci(&pci_obs("Trà Vinh", 2015)).unwrap();
+    assert!((s.total("84", 2015).unwrap() - 63.15).abs() < 1e-12);
+}
+
+#[test]
+fn missing_child_strict_and_renormalised() {
+    let mut data = pci_obs("Trà Vinh", 2015);
+    data.retain(|o| o.node != "transparency");
+    let strict = pci(&data).unwrap();
+    let total = strict.get("84", 2015, "").unwrap();
+    assert_eq!(total.score, None);
+    assert_eq!(total.origin, Origin::Missing);
+    assert_eq!(total.missing_children, vec!["pci.2013/transparency".to_string()]);
+    let renorm = score(&EditionChoice::Index("pci".into()), &data, &ScoreOptions { missing: MissingPolicy::Renormalise, ..Default::default() }).unwrap();
+    let total = renorm.get("84", 2015, "").unwrap();
+    assert_eq!(total.origin, Origin::Renormalised);
+    assert_eq!(total.provenance, Some(chiso::Status::Derived));
+    // k · Σ_present w·v / Σ_present w = 10 · (631.5 − 20·6.5) / 80
+    assert!((total.score.unwrap() - 10.0 * (631.5 - 130.0) / 80.0).abs() < 1e-9);
+}
+
+#[test]
+fn errors_name_what_is_wrong() {
+    let expect = |data: Vec<Observation>, needles: &[&str]| {
+        let e = pci(&data).unwrap_err().to_string();
+        for n in needles {
+            assert!(e.contains(n), "{e:?} lacks {n:?}");
+        }
+    };
+    let mut d = pci_obs("Trà Vinh", 2015);
+    d[2].value = 12.0;
+    expect(d, &["Trà Vinh", "2015", "pci.2013/transparency", "12", "[1, 10]"]);
+    let mut d = pci_obs("Trà Vinh", 2015);
+    d[0].value = f64::NAN;
+    expect(d, &["Trà Vinh", "2015", "entry_costs", "NaN"]);
+    let mut d = pci_obs("Trà Vinh", 2015);
+    d[0].value = f64::INFINITY;
+    expect(d, &["inf"]);
+    let mut d = pci_obs("Trà Vinh", 2015);
+    d.push(Observation::new("tra vinh", 2015, "pci.2013/entry_costs", 6.9));
+    expect(d, &["given twice", "7", "6.9", "entry_costs"]);
+    let mut d = pci_obs("Trà Vinh", 2015);
+    d.push(Observation::new("Trà Vinh", 2015, "entry_costs", 7.0)); // exact duplicate is fine
+    assert!(pci(&d).is_ok());
+    let mut d = pci_obs("Trà Vinh", 2015);
+    d[0].node = "entry_cost".into();
+    expect(d, &["unknown node", "entry_cost", "pci.2013", "entry_costs", "Trà Vinh", "2015"]);
+    let mut d = pci_obs("Trà Vinh", 2022);
+    d[0].node = "pci.2013/entry_costs".into();
+    expect(d, &["another edition", "pci.2022"]);
+    expect(pci_obs("Tra Vnh", 2015), &["unknown province", "Trà Vinh"]);
+    expect(pci_obs("Trà Vinh", 2004), &["no pci edition covers data year 2004", "pci.2005 (2005)"]);
+    expect(vec![], &["no data"]);
+    let e = score(&EditionChoice::Index("xyz".into()), &pci_obs("Trà Vinh", 2015), &ScoreOptions::default()).unwrap_err();
+    assert!(matches!(e, ChisoError::UnknownIndex { .. }), "{e}");
+    let e = score(&EditionChoice::Edition("pci.2014".into()), &pci_obs("Trà Vinh", 2015), &ScoreOptions::default()).unwrap_err();
+    assert!(e.to_string().contains("pci.2013 (2013–2021)"), "{e}");
+    // A negative PAPI sub-dimension.
+    let e = score(
+        &EditionChoice::Index("papi".into()),
+        &[Observation::new("Trà Vinh", 2020, "participation/civic_knowledge", -0.5)],
+        &ScoreOptions::default(),
+    )
+    .unwrap_err();
+    assert!(matches!(e, ChisoError::OutOfScale { .. }), "{e}");
+}
+
+#[test]
+fn user_variant_with_other_weights() {
+    let base = catalog().edition("pci.2013").unwrap();
+    let v = base.with_weights(&[("transparency", 15.0), ("entry_costs", 10.0)], false).unwrap();
+    assert_eq!(v.code, "pci.2013+user");
+    assert_eq!(v.status, chiso::Status::UserSupplied);
+    let s = score(&EditionChoice::Methodology(std::sync::Arc::new(v)), &pci_obs("84", 2015), &ScoreOptions::default()).unwrap();
+    // 631.5 − 5·6.5 + 5·7.0 = 634.0
+    assert!((s.total("84", 2015).unwrap() - 63.4).abs() < 1e-12);
+    let row = s.get("84", 2015, "").unwrap();
+    assert_eq!(row.provenance, Some(chiso::Status::UserSupplied));
+    let e = base.with_weights(&[("transparency", 30.0)], false).unwrap_err().to_string();
+    assert!(e.contains("110") && e.contains("weights_sum = 100"), "{e}");
+    assert!(base.with_weights(&[("transparency", 30.0)], true).is_ok());
+    assert!(base.with_weights(&[("nope", 1.0)], false).is_err());
+}
