@@ -3,7 +3,7 @@
 
 Run from the repository root:
 
-    /work/venv/bin/python scripts/build_datasets.py
+    python scripts/build_datasets.py   (needs polars, xlrd, openpyxl)
 
 Inputs (read-only), relative to the repository root:
     ../shared/data/raw/...            the raw published data (see ../shared/data/README.md)
@@ -1070,7 +1070,7 @@ def write_sources(papi_rows, pci_rows) -> None:
 published data in `../shared/data/raw/` (described in `../shared/data/README.md`). Do not edit them
 by hand: change the script and run it again from the repository root:
 
-    /work/venv/bin/python scripts/build_datasets.py
+    python scripts/build_datasets.py   (needs polars, xlrd, openpyxl)
 
 Province keys are 2-character GSO codes (`01` Hà Nội … `96` Cà Mau; `28` Hà Tây, PCI 2005–2008
 only), mapped from every source's spelling through `../shared/data/provinces.csv` (names, ASCII

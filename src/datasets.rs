@@ -13,6 +13,9 @@ use crate::provinces::Registry;
 const PCI_CSV: &str = include_str!("../data/pci.csv");
 const PAPI_CSV: &str = include_str!("../data/papi.csv");
 
+/// Where every bundled value comes from, its licence and its known defects (`data/SOURCES.md`).
+pub const SOURCES: &str = include_str!("../data/SOURCES.md");
+
 /// One published value.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DatasetRow {

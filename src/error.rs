@@ -30,7 +30,10 @@ pub enum ChisoError {
     UnknownProvince { name: String, suggestions: Vec<String> },
 
     /// A node code that is not in the edition that scores that data year.
-    #[error("unknown node {node:?} in edition {edition} (province {province}, year {year}){}{hint}", suggest(suggestions))]
+    #[error(
+        "unknown node {node:?} in edition {edition} (province {province}, year {year}){}{hint}",
+        suggest(suggestions)
+    )]
     UnknownNode { edition: String, node: String, province: String, year: i32, suggestions: Vec<String>, hint: String },
 
     /// A value outside the node's published scale.

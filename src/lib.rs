@@ -27,6 +27,10 @@
 //! assert!((total - 63.15).abs() < 1e-9);
 //! ```
 
+// Errors carry the province, year, node and value at fault as fields; they are built on the cold path only, so
+// their size does not matter and boxing them would only hide the fields.
+#![allow(clippy::result_large_err)]
+
 pub mod datasets;
 pub mod engine;
 pub mod error;

@@ -1,7 +1,11 @@
+#![allow(clippy::result_large_err)]
 //! Engine behaviour: invariants (property-based) and every bad-input error.
 
 use chiso::engine::{competition_ranks, Plan};
-use chiso::{catalog, score, Aggregation, ChisoError, EditionChoice, Methodology, MissingPolicy, Observation, Origin, ScoreOptions};
+use chiso::{
+    catalog, score, Aggregation, ChisoError, EditionChoice, Methodology, MissingPolicy, Observation, Origin,
+    ScoreOptions,
+};
 use proptest::prelude::*;
 
 /// The rule of each node written out directly from README §1.5, recursively: the reference the flat plan must
@@ -94,9 +98,16 @@ proptest! {
 
 fn pci_obs(province: &str, year: i32) -> Vec<Observation> {
     let subs = [
-        ("entry_costs", 7.0), ("land_access", 6.0), ("transparency", 6.5), ("time_costs", 7.5),
-        ("informal_charges", 6.0), ("policy_bias", 5.5), ("proactivity", 6.5), ("business_support", 6.0),
-        ("labor_training", 6.2), ("legal_institutions", 7.0),
+        ("entry_costs", 7.0),
+        ("land_access", 6.0),
+        ("transparency", 6.5),
+        ("time_costs", 7.5),
+        ("informal_charges", 6.0),
+        ("policy_bias", 5.5),
+        ("proactivity", 6.5),
+        ("business_support", 6.0),
+        ("labor_training", 6.2),
+        ("legal_institutions", 7.0),
     ];
     subs.iter().map(|(n, v)| Observation::new(province, year, *n, *v)).collect()
 }
@@ -121,7 +132,12 @@ fn missing_child_strict_and_renormalised() {
     assert_eq!(total.score, None);
     assert_eq!(total.origin, Origin::Missing);
     assert_eq!(total.missing_children, vec!["pci.2013/transparency".to_string()]);
-    let renorm = score(&EditionChoice::Index("pci".into()), &data, &ScoreOptions { missing: MissingPolicy::Renormalise, ..Default::default() }).unwrap();
+    let renorm = score(
+        &EditionChoice::Index("pci".into()),
+        &data,
+        &ScoreOptions { missing: MissingPolicy::Renormalise, ..Default::default() },
+    )
+    .unwrap();
     let total = renorm.get("84", 2015, "").unwrap();
     assert_eq!(total.origin, Origin::Renormalised);
     assert_eq!(total.provenance, Some(chiso::Status::Derived));
@@ -161,9 +177,11 @@ fn errors_name_what_is_wrong() {
     expect(pci_obs("Tra Vnh", 2015), &["unknown province", "Trà Vinh"]);
     expect(pci_obs("Trà Vinh", 2004), &["no pci edition covers data year 2004", "pci.2005 (2005)"]);
     expect(vec![], &["no data"]);
-    let e = score(&EditionChoice::Index("xyz".into()), &pci_obs("Trà Vinh", 2015), &ScoreOptions::default()).unwrap_err();
+    let e =
+        score(&EditionChoice::Index("xyz".into()), &pci_obs("Trà Vinh", 2015), &ScoreOptions::default()).unwrap_err();
     assert!(matches!(e, ChisoError::UnknownIndex { .. }), "{e}");
-    let e = score(&EditionChoice::Edition("pci.2014".into()), &pci_obs("Trà Vinh", 2015), &ScoreOptions::default()).unwrap_err();
+    let e = score(&EditionChoice::Edition("pci.2014".into()), &pci_obs("Trà Vinh", 2015), &ScoreOptions::default())
+        .unwrap_err();
     assert!(e.to_string().contains("pci.2013 (2013–2021)"), "{e}");
     // A negative PAPI sub-dimension.
     let e = score(
@@ -181,7 +199,8 @@ fn user_variant_with_other_weights() {
     let v = base.with_weights(&[("transparency", 15.0), ("entry_costs", 10.0)], false).unwrap();
     assert_eq!(v.code, "pci.2013+user");
     assert_eq!(v.status, chiso::Status::UserSupplied);
-    let s = score(&EditionChoice::Methodology(std::sync::Arc::new(v)), &pci_obs("84", 2015), &ScoreOptions::default()).unwrap();
+    let s = score(&EditionChoice::Methodology(std::sync::Arc::new(v)), &pci_obs("84", 2015), &ScoreOptions::default())
+        .unwrap();
     // 631.5 − 5·6.5 + 5·7.0 = 634.0
     assert!((s.total("84", 2015).unwrap() - 63.4).abs() < 1e-12);
     let row = s.get("84", 2015, "").unwrap();

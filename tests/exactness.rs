@@ -111,7 +111,8 @@ fn papi_dimensions_and_totals_reproduced() {
         return;
     };
     let rows = datasets::papi().unwrap();
-    let scores = score(&EditionChoice::Index("papi".into()), &datasets::observations(&rows), &ScoreOptions::default()).unwrap();
+    let scores =
+        score(&EditionChoice::Index("papi".into()), &datasets::observations(&rows), &ScoreOptions::default()).unwrap();
     let registry = chiso::Registry::get();
     let mut checked = 0;
     for year in 2011..=2024 {
@@ -158,10 +159,7 @@ fn papi_2019_group_counts() {
     for t in scores.totals() {
         *counts.entry(t.group.clone().unwrap()).or_default() += 1;
     }
-    assert_eq!(
-        [counts["highest"], counts["high_average"], counts["low_average"], counts["lowest"]],
-        [16, 16, 15, 16]
-    );
+    assert_eq!([counts["highest"], counts["high_average"], counts["low_average"], counts["lowest"]], [16, 16, 15, 16]);
 }
 
 /// Edition boundaries are handled by the editions: 6 dimensions to 2017, 8 from 2018; e-governance has 2
@@ -200,20 +198,32 @@ fn pci_2022_weights_on_province_pages() {
     };
     let fixture = common::read_csv(&shared.join("data/raw/pci_province_histories_pcivietnam_pages.csv"));
     let subs = [
-        "entry_costs", "land_access", "transparency", "time_costs", "informal_charges", "policy_bias",
-        "proactivity", "business_support", "labor_training", "legal_institutions",
+        "entry_costs",
+        "land_access",
+        "transparency",
+        "time_costs",
+        "informal_charges",
+        "policy_bias",
+        "proactivity",
+        "business_support",
+        "labor_training",
+        "legal_institutions",
     ];
     let rows: Vec<_> = fixture.iter().filter(|r| r["year"] == "2022").collect();
     assert_eq!(rows.len(), 2);
     for r in rows {
-        let mut obs: Vec<_> = subs.iter().map(|s| chiso::Observation::new(r["province"].clone(), 2022, *s, r[*s].parse().unwrap())).collect();
+        let mut obs: Vec<_> = subs
+            .iter()
+            .map(|s| chiso::Observation::new(r["province"].clone(), 2022, *s, r[*s].parse().unwrap()))
+            .collect();
         obs.push(chiso::Observation::new(r["province"].clone(), 2022, "", r["pci"].parse().unwrap()));
         for (edition, within) in [("pci.2022", true), ("pci.2013", false)] {
             let s = score(&EditionChoice::Edition(edition.into()), &obs, &ScoreOptions::default()).unwrap();
             let c = &s.compare_published(Some(2), 2)[0];
             assert_eq!(c.within, within, "{} under {edition}: {}", r["province"], c.difference);
             if !within {
-                assert!((2.3..3.7).contains(&c.difference.abs()), "{}", c.difference); // "2.4–3.6" in the spec, rounded
+                assert!((2.3..3.7).contains(&c.difference.abs()), "{}", c.difference);
+                // "2.4–3.6" in the spec, rounded
             }
         }
     }

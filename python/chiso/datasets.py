@@ -13,9 +13,19 @@ from __future__ import annotations
 
 import polars as pl
 
+from ._chiso import DATA_SOURCES
 from ._chiso import dataset as _dataset
 
-__all__ = ["pci", "papi"]
+__all__ = ["pci", "papi", "sources"]
+
+
+def sources() -> str:
+    """Sources, licences and known defects of the bundled data (the text of ``data/SOURCES.md``).
+
+    >>> "hnks-gh/ml-mcdm" in sources()
+    True
+    """
+    return DATA_SOURCES
 
 
 def pci() -> pl.DataFrame:

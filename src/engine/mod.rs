@@ -7,4 +7,6 @@ mod score;
 
 pub use plan::Plan;
 pub use rank::{competition_ranks, percentile_linear, quartile_group};
-pub use score::{score, Comparison, EditionChoice, MissingPolicy, Observation, Origin, Prefer, ScoreOptions, ScoreRow, Scores};
+pub use score::{
+    score, Comparison, EditionChoice, MissingPolicy, Observation, Origin, Prefer, ScoreOptions, ScoreRow, Scores,
+};

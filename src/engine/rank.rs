@@ -2,8 +2,16 @@
 
 use crate::text::round_to;
 
+/// Decimals compared when a ranking is "unrounded": far below any publisher's printed precision (2–6), far above
+/// floating-point noise.
+pub const UNROUNDED_DECIMALS: u32 = 9;
+
 /// Standard competition ranks ("1224"), descending: rank(u) = 1 + #{v : value(v) > value(u)}, comparing values
-/// rounded to `precision` decimals (None = unrounded). NaN values get no rank.
+/// rounded to `precision` decimals. NaN values get no rank.
+///
+/// `None` ("unrounded", VCCI's rule) still compares at [`UNROUNDED_DECIMALS`]: two composites that are equal in
+/// exact arithmetic can differ in the last bits of a double depending on summation order, and such noise must not
+/// decide a rank.
 ///
 /// ```
 /// use chiso::engine::competition_ranks;
@@ -12,16 +20,14 @@ use crate::text::round_to;
 /// assert_eq!(competition_ranks(&[64.561, 64.559], None), vec![Some(1), Some(2)]);
 /// ```
 pub fn competition_ranks(values: &[f64], precision: Option<u32>) -> Vec<Option<u32>> {
-    let keyed: Vec<f64> = values.iter().map(|&v| precision.map_or(v, |d| round_to(v, d))).collect();
+    let d = precision.unwrap_or(UNROUNDED_DECIMALS);
+    let keyed: Vec<f64> = values.iter().map(|&v| round_to(v, d)).collect();
     let mut order: Vec<usize> = (0..values.len()).filter(|&i| !keyed[i].is_nan()).collect();
     order.sort_by(|&a, &b| keyed[b].total_cmp(&keyed[a]));
     let mut ranks = vec![None; values.len()];
     for (pos, &i) in order.iter().enumerate() {
-        let rank = if pos > 0 && keyed[order[pos - 1]] == keyed[i] {
-            ranks[order[pos - 1]]
-        } else {
-            Some(pos as u32 + 1)
-        };
+        let rank =
+            if pos > 0 && keyed[order[pos - 1]] == keyed[i] { ranks[order[pos - 1]] } else { Some(pos as u32 + 1) };
         ranks[i] = rank;
     }
     ranks
@@ -38,7 +44,8 @@ pub fn percentile_linear(sorted: &[f64], p: f64) -> f64 {
 
 /// Quartile group, 0 = highest (≥ P75) … 3 = lowest (< P25); thresholds are lower-inclusive.
 pub fn quartile_group(value: f64, sorted: &[f64]) -> usize {
-    let (p25, p50, p75) = (percentile_linear(sorted, 0.25), percentile_linear(sorted, 0.5), percentile_linear(sorted, 0.75));
+    let (p25, p50, p75) =
+        (percentile_linear(sorted, 0.25), percentile_linear(sorted, 0.5), percentile_linear(sorted, 0.75));
     if value >= p75 {
         0
     } else if value >= p50 {
@@ -59,6 +66,12 @@ mod tests {
         let x = [1.0, 2.0, 3.0, 4.0, 5.0];
         assert_eq!(percentile_linear(&x, 0.25), 2.0);
         assert_eq!(percentile_linear(&[1.0, 2.0, 3.0, 4.0], 0.75), 3.25);
+    }
+
+    #[test]
+    fn float_noise_does_not_break_ties() {
+        // 0.1 + 0.2 and 0.3 differ in the last bit of a double; they are the same score.
+        assert_eq!(competition_ranks(&[0.1 + 0.2, 0.3], None), vec![Some(1), Some(1)]);
     }
 
     #[test]

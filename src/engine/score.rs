@@ -292,19 +292,34 @@ pub fn score(choice: &EditionChoice, data: &[Observation], options: &ScoreOption
         let idx = m.find(&obs.node).ok_or_else(|| unknown_node(m, &obs.node, &pname, obs.year))?;
         let node = &m.nodes[idx];
         if !obs.value.is_finite() {
-            return Err(ChisoError::NonFinite { province: pname, year: obs.year, node: node.code.clone(), value: obs.value });
+            return Err(ChisoError::NonFinite {
+                province: pname,
+                year: obs.year,
+                node: node.code.clone(),
+                value: obs.value,
+            });
         }
         if let Some((lo, hi)) = node.scale {
             let slack = node.scale_slack();
             if obs.value < lo - slack || obs.value > hi + slack {
                 return Err(ChisoError::OutOfScale {
-                    province: pname, year: obs.year, node: node.code.clone(), value: obs.value, min: lo, max: hi,
+                    province: pname,
+                    year: obs.year,
+                    node: node.code.clone(),
+                    value: obs.value,
+                    min: lo,
+                    max: hi,
                 });
             }
         } else if let Some(max) = node.max_points {
             if obs.value < 0.0 || obs.value > max * (1.0 + 1e-9) {
                 return Err(ChisoError::OutOfScale {
-                    province: pname, year: obs.year, node: node.code.clone(), value: obs.value, min: 0.0, max,
+                    province: pname,
+                    year: obs.year,
+                    node: node.code.clone(),
+                    value: obs.value,
+                    min: 0.0,
+                    max,
                 });
             }
         }
@@ -327,7 +342,11 @@ pub fn score(choice: &EditionChoice, data: &[Observation], options: &ScoreOption
         match unit.supplied[idx] {
             Some(prev) if prev != obs.value => {
                 return Err(ChisoError::Duplicate {
-                    province: pname, year: obs.year, node: node.code.clone(), first: prev, second: obs.value,
+                    province: pname,
+                    year: obs.year,
+                    node: node.code.clone(),
+                    first: prev,
+                    second: obs.value,
                 })
             }
             _ => {
@@ -341,7 +360,10 @@ pub fn score(choice: &EditionChoice, data: &[Observation], options: &ScoreOption
     for u in &units {
         if let Some(prev) = year_edition.insert(u.year, &u.edition) {
             if prev != u.edition {
-                return Err(ChisoError::Data(format!("data year {} is scored with two editions, {prev} and {}", u.year, u.edition)));
+                return Err(ChisoError::Data(format!(
+                    "data year {} is scored with two editions, {prev} and {}",
+                    u.year, u.edition
+                )));
             }
         }
     }

@@ -120,7 +120,11 @@ impl Catalog {
         }
         let index = code.split('.').next().unwrap_or(code);
         let info = self.index(index)?;
-        Err(ChisoError::UnknownEdition { index: info.id.clone(), edition: code.to_string(), known: self.known_editions(&info.id) })
+        Err(ChisoError::UnknownEdition {
+            index: info.id.clone(),
+            edition: code.to_string(),
+            known: self.known_editions(&info.id),
+        })
     }
 
     /// The edition of `index` in force for data year `year`.
@@ -133,10 +137,9 @@ impl Catalog {
     /// ```
     pub fn for_year(&self, index: &str, year: i32) -> Result<&Methodology> {
         let info = self.index(index)?;
-        self.editions
-            .iter()
-            .find(|e| e.index == info.id && e.covers(year))
-            .ok_or_else(|| ChisoError::NoEditionForYear { index: info.id.clone(), year, known: self.known_editions(&info.id) })
+        self.editions.iter().find(|e| e.index == info.id && e.covers(year)).ok_or_else(|| {
+            ChisoError::NoEditionForYear { index: info.id.clone(), year, known: self.known_editions(&info.id) }
+        })
     }
 }
 

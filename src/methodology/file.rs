@@ -128,7 +128,8 @@ fn check_edition_code(code: &str, file: &str) -> Result<String> {
 }
 
 pub(super) fn parse(text: &str, file: &str) -> Result<Methodology> {
-    let raw: RawFile = toml::from_str(text).map_err(|e| err(file, None, format!("not a valid methodology file: {e}")))?;
+    let raw: RawFile =
+        toml::from_str(text).map_err(|e| err(file, None, format!("not a valid methodology file: {e}")))?;
     let e = &raw.edition;
     let index = check_edition_code(&e.code, file)?;
     if let Some(l) = e.last_year {
@@ -143,9 +144,11 @@ pub(super) fn parse(text: &str, file: &str) -> Result<Methodology> {
                 toml::Value::String(s) if s == "unrounded" => None,
                 toml::Value::Integer(d) if (0..=12).contains(d) => Some(*d as u32),
                 other => {
-                    return Err(err(file, None, format!(
-                        "ranking.precision = {other} must be \"unrounded\" or a number of decimals 0–12"
-                    )))
+                    return Err(err(
+                        file,
+                        None,
+                        format!("ranking.precision = {other} must be \"unrounded\" or a number of decimals 0–12"),
+                    ))
                 }
             };
             Ranking { precision, status: status(file, None, "ranking.status", Some(&r.status), Status::Derived)? }
@@ -155,10 +158,21 @@ pub(super) fn parse(text: &str, file: &str) -> Result<Methodology> {
         None => None,
         Some(g) => {
             if g.method != "quartiles" {
-                return Err(err(file, None, format!("groups.method = {:?} is unknown; the known method is \"quartiles\"", g.method)));
+                return Err(err(
+                    file,
+                    None,
+                    format!("groups.method = {:?} is unknown; the known method is \"quartiles\"", g.method),
+                ));
             }
             if g.percentile != "linear" {
-                return Err(err(file, None, format!("groups.percentile = {:?} is unknown; the known method is \"linear\" (R type 7)", g.percentile)));
+                return Err(err(
+                    file,
+                    None,
+                    format!(
+                        "groups.percentile = {:?} is unknown; the known method is \"linear\" (R type 7)",
+                        g.percentile
+                    ),
+                ));
             }
             if g.labels.len() != 4 {
                 return Err(err(file, None, format!("groups.labels has {} labels; quartiles need 4", g.labels.len())));
@@ -206,7 +220,8 @@ fn build_nodes(edition: &str, raw: &[RawNode], file: &str) -> Result<Vec<Node>> 
         .ok_or_else(|| err(file, None, format!("no root node with code {edition:?} (the edition code)")))?;
     // Root first, the rest in file order.
     let order: Vec<usize> = std::iter::once(root_pos).chain((0..raw.len()).filter(|&i| i != root_pos)).collect();
-    let index_of: HashMap<&str, usize> = order.iter().enumerate().map(|(new, &old)| (raw[old].code.as_str(), new)).collect();
+    let index_of: HashMap<&str, usize> =
+        order.iter().enumerate().map(|(new, &old)| (raw[old].code.as_str(), new)).collect();
 
     let mut nodes = Vec::with_capacity(raw.len());
     for &old in &order {
@@ -216,27 +231,36 @@ fn build_nodes(edition: &str, raw: &[RawNode], file: &str) -> Result<Vec<Node>> 
             String::new()
         } else {
             let rest = code.strip_prefix(edition).and_then(|s| s.strip_prefix('/')).ok_or_else(|| {
-                err(file, Some(code), format!("code does not start with the edition code {edition:?} followed by \"/\""))
+                err(
+                    file,
+                    Some(code),
+                    format!("code does not start with the edition code {edition:?} followed by \"/\""),
+                )
             })?;
             if let Some(bad) = rest.split('/').find(|s| !valid_slug(s)) {
-                return Err(err(file, Some(code), format!("slug {bad:?} is not lower-case ASCII snake_case ([a-z0-9_]+)")));
+                return Err(err(
+                    file,
+                    Some(code),
+                    format!("slug {bad:?} is not lower-case ASCII snake_case ([a-z0-9_]+)"),
+                ));
             }
             rest.to_string()
         };
-        let parent = if code == edition {
-            if let Some(p) = &r.parent {
-                return Err(err(file, Some(code), format!("the root cannot have a parent (found {p:?})")));
-            }
-            None
-        } else {
-            let parent_code = match &r.parent {
-                Some(p) => p.clone(),
-                None => code.rsplit_once('/').map(|(p, _)| p.to_string()).unwrap_or_default(),
+        let parent =
+            if code == edition {
+                if let Some(p) = &r.parent {
+                    return Err(err(file, Some(code), format!("the root cannot have a parent (found {p:?})")));
+                }
+                None
+            } else {
+                let parent_code = match &r.parent {
+                    Some(p) => p.clone(),
+                    None => code.rsplit_once('/').map(|(p, _)| p.to_string()).unwrap_or_default(),
+                };
+                Some(*index_of.get(parent_code.as_str()).ok_or_else(|| {
+                    err(file, Some(code), format!("parent {parent_code:?} is not a node of this file"))
+                })?)
             };
-            Some(*index_of.get(parent_code.as_str()).ok_or_else(|| {
-                err(file, Some(code), format!("parent {parent_code:?} is not a node of this file"))
-            })?)
-        };
         let c = Some(code);
         let aggregation = match r.aggregation.as_deref() {
             None | Some("OPAQUE") => Aggregation::Opaque,
@@ -251,9 +275,11 @@ fn build_nodes(edition: &str, raw: &[RawNode], file: &str) -> Result<Vec<Node>> 
                 Aggregation::WMean { k }
             }
             Some(other) => {
-                return Err(err(file, c, format!(
-                    "aggregation rule {other:?} is unknown; known rules: SUM, WMEAN, MEAN, RATIO, OPAQUE"
-                )))
+                return Err(err(
+                    file,
+                    c,
+                    format!("aggregation rule {other:?} is unknown; known rules: SUM, WMEAN, MEAN, RATIO, OPAQUE"),
+                ))
             }
         };
         if r.k.is_some() && !matches!(aggregation, Aggregation::WMean { .. }) {
@@ -287,7 +313,13 @@ fn build_nodes(edition: &str, raw: &[RawNode], file: &str) -> Result<Vec<Node>> 
             weight: r.weight,
             weight_status: status(file, c, "weight_status", r.weight_status.as_deref(), Status::Official)?,
             aggregation,
-            aggregation_status: status(file, c, "aggregation_status", r.aggregation_status.as_deref(), Status::Official)?,
+            aggregation_status: status(
+                file,
+                c,
+                "aggregation_status",
+                r.aggregation_status.as_deref(),
+                Status::Official,
+            )?,
             weights_sum: r.weights_sum,
             scored: r.scored,
             source: r.source.clone(),
@@ -330,7 +362,11 @@ pub(super) fn validate(m: &Methodology, file: &str) -> Result<()> {
         match n.aggregation {
             Aggregation::Opaque => continue,
             _ if scored.is_empty() => {
-                return Err(err(file, c, format!("rule {} needs scored children; this node has none", n.aggregation.name())))
+                return Err(err(
+                    file,
+                    c,
+                    format!("rule {} needs scored children; this node has none", n.aggregation.name()),
+                ))
             }
             _ => {}
         }
@@ -338,23 +374,36 @@ pub(super) fn validate(m: &Methodology, file: &str) -> Result<()> {
             Aggregation::WMean { k } => {
                 let mut total = 0.0;
                 for ch in &scored {
-                    let w = ch.weight.ok_or_else(|| err(file, Some(&ch.code), format!("no weight, but its parent {} is a WMEAN", n.code)))?;
+                    let w = ch.weight.ok_or_else(|| {
+                        err(file, Some(&ch.code), format!("no weight, but its parent {} is a WMEAN", n.code))
+                    })?;
                     total += w;
                 }
                 if total <= 0.0 {
                     return Err(err(file, c, "the children's weights add up to 0"));
                 }
-                let declared = n.weights_sum.ok_or_else(|| err(file, c, "WMEAN needs weights_sum, the declared total of the children's weights"))?;
+                let declared = n.weights_sum.ok_or_else(|| {
+                    err(file, c, "WMEAN needs weights_sum, the declared total of the children's weights")
+                })?;
                 if !close(total, declared) {
-                    return Err(err(file, c, format!("the children's weights add up to {total}, not to weights_sum = {declared}")));
+                    return Err(err(
+                        file,
+                        c,
+                        format!("the children's weights add up to {total}, not to weights_sum = {declared}"),
+                    ));
                 }
                 if let Some((lo, hi)) = n.scale {
                     for ch in &scored {
                         if let Some((clo, chi)) = ch.scale {
                             if !close(lo, k * clo) || !close(hi, k * chi) {
-                                return Err(err(file, c, format!(
-                                    "scale [{lo}, {hi}] is not k = {k} times the scale [{clo}, {chi}] of child {}", ch.code
-                                )));
+                                return Err(err(
+                                    file,
+                                    c,
+                                    format!(
+                                        "scale [{lo}, {hi}] is not k = {k} times the scale [{clo}, {chi}] of child {}",
+                                        ch.code
+                                    ),
+                                ));
                             }
                         }
                     }
@@ -366,9 +415,13 @@ pub(super) fn validate(m: &Methodology, file: &str) -> Result<()> {
                         let clo: f64 = scored.iter().filter_map(|ch| ch.scale).map(|s| s.0).sum();
                         let chi: f64 = scored.iter().filter_map(|ch| ch.scale).map(|s| s.1).sum();
                         if !close(lo, clo) || !close(hi, chi) {
-                            return Err(err(file, c, format!(
-                                "scale [{lo}, {hi}] is not the sum [{clo}, {chi}] of its scored children's scales"
-                            )));
+                            return Err(err(
+                                file,
+                                c,
+                                format!(
+                                    "scale [{lo}, {hi}] is not the sum [{clo}, {chi}] of its scored children's scales"
+                                ),
+                            ));
                         }
                     }
                 }
@@ -376,7 +429,11 @@ pub(super) fn validate(m: &Methodology, file: &str) -> Result<()> {
                     if scored.iter().all(|ch| ch.max_points.is_some()) {
                         let sum: f64 = scored.iter().filter_map(|ch| ch.max_points).sum();
                         if !close(max, sum) {
-                            return Err(err(file, c, format!("max_points = {max}, but its scored children's maxima add up to {sum}")));
+                            return Err(err(
+                                file,
+                                c,
+                                format!("max_points = {max}, but its scored children's maxima add up to {sum}"),
+                            ));
                         }
                     }
                 }
@@ -386,7 +443,14 @@ pub(super) fn validate(m: &Methodology, file: &str) -> Result<()> {
                     for ch in &scored {
                         if let Some((clo, chi)) = ch.scale {
                             if !close(lo, clo) || !close(hi, chi) {
-                                return Err(err(file, c, format!("MEAN: scale [{lo}, {hi}] differs from child {}'s scale [{clo}, {chi}]", ch.code)));
+                                return Err(err(
+                                    file,
+                                    c,
+                                    format!(
+                                        "MEAN: scale [{lo}, {hi}] differs from child {}'s scale [{clo}, {chi}]",
+                                        ch.code
+                                    ),
+                                ));
                             }
                         }
                     }
@@ -395,7 +459,11 @@ pub(super) fn validate(m: &Methodology, file: &str) -> Result<()> {
             Aggregation::Ratio => {
                 for ch in &scored {
                     if ch.max_points.is_none() {
-                        return Err(err(file, Some(&ch.code), format!("no max_points, but its parent {} is a RATIO", n.code)));
+                        return Err(err(
+                            file,
+                            Some(&ch.code),
+                            format!("no max_points, but its parent {} is a RATIO", n.code),
+                        ));
                     }
                 }
             }
@@ -409,7 +477,8 @@ pub(super) fn validate(m: &Methodology, file: &str) -> Result<()> {
 mod tests {
     use super::*;
 
-    const HEAD: &str = "[edition]\ncode = \"x.2020\"\nfirst_year = 2020\nname_en = \"X\"\nname_vi = \"X\"\nstatus = \"official\"\n";
+    const HEAD: &str =
+        "[edition]\ncode = \"x.2020\"\nfirst_year = 2020\nname_en = \"X\"\nname_vi = \"X\"\nstatus = \"official\"\n";
 
     fn with_nodes(nodes: &str) -> String {
         format!("{HEAD}{nodes}")
@@ -453,7 +522,9 @@ weight = 60.0
 
     #[test]
     fn duplicate_code() {
-        let t = with_nodes(&format!("{GOOD}\n[[node]]\ncode = \"x.2020/a\"\nkind = \"k\"\nname_en = \"A\"\nweight = 1.0\n"));
+        let t = with_nodes(&format!(
+            "{GOOD}\n[[node]]\ncode = \"x.2020/a\"\nkind = \"k\"\nname_en = \"A\"\nweight = 1.0\n"
+        ));
         let m = message(&t);
         assert!(m.contains("test.toml") && m.contains("x.2020/a") && m.contains("duplicate"), "{m}");
     }
@@ -482,7 +553,8 @@ weight = 60.0
 
     #[test]
     fn maxima_that_do_not_add_up() {
-        let t = with_nodes(r#"
+        let t = with_nodes(
+            r#"
 [[node]]
 code = "x.2020"
 kind = "total"
@@ -499,7 +571,8 @@ code = "x.2020/b"
 kind = "area"
 name_en = "B"
 max_points = 60.0
-"#);
+"#,
+        );
         let m = message(&t);
         assert!(m.contains("100") && m.contains("90"), "{m}");
     }
@@ -513,7 +586,8 @@ max_points = 60.0
     #[test]
     fn bad_slug_and_bad_status() {
         assert!(message(&with_nodes(&GOOD.replace("x.2020/a", "x.2020/Bad Slug"))).contains("snake_case"));
-        assert!(message(&with_nodes(&GOOD.replace("weight = 40.0", "weight = 40.0\nweight_status = \"guessed\""))).contains("guessed"));
+        assert!(message(&with_nodes(&GOOD.replace("weight = 40.0", "weight = 40.0\nweight_status = \"guessed\"")))
+            .contains("guessed"));
     }
 
     #[test]

@@ -193,18 +193,17 @@ impl Methodology {
     /// Read, parse and validate a methodology file.
     pub fn from_toml_path(path: &std::path::Path) -> Result<Methodology> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| ChisoError::Methodology { file: file.clone(), node: None, message: format!("cannot read: {e}") })?;
+        let text = std::fs::read_to_string(path).map_err(|e| ChisoError::Methodology {
+            file: file.clone(),
+            node: None,
+            message: format!("cannot read: {e}"),
+        })?;
         let mut m = file::parse(&text, &file)?;
         m.mark_user_supplied();
         Ok(m)
     }
 
-    pub(crate) fn new(
-        header: MethodologyHeader,
-        nodes: Vec<Node>,
-        origin: String,
-    ) -> Methodology {
+    pub(crate) fn new(header: MethodologyHeader, nodes: Vec<Node>, origin: String) -> Methodology {
         let by_code = nodes.iter().enumerate().map(|(i, n)| (n.code.clone(), i)).collect();
         Methodology {
             code: header.code,
@@ -284,12 +283,12 @@ impl Methodology {
         let mut m = self.clone();
         let mut parents = Vec::new();
         for (node, w) in weights {
-            let i = m.find(node).ok_or_else(|| ChisoError::InvalidArgument(format!(
-                "with_weights: node {node:?} is not in edition {}", self.code
-            )))?;
-            let parent = m.nodes[i].parent.ok_or_else(|| ChisoError::InvalidArgument(format!(
-                "with_weights: {} is the root and has no weight", m.nodes[i].code
-            )))?;
+            let i = m.find(node).ok_or_else(|| {
+                ChisoError::InvalidArgument(format!("with_weights: node {node:?} is not in edition {}", self.code))
+            })?;
+            let parent = m.nodes[i].parent.ok_or_else(|| {
+                ChisoError::InvalidArgument(format!("with_weights: {} is the root and has no weight", m.nodes[i].code))
+            })?;
             if !matches!(m.nodes[parent].aggregation, Aggregation::WMean { .. }) {
                 return Err(ChisoError::InvalidArgument(format!(
                     "with_weights: the parent of {} ({}) aggregates by {}, which takes no weights",
@@ -298,7 +297,8 @@ impl Methodology {
             }
             if !w.is_finite() || *w < 0.0 {
                 return Err(ChisoError::InvalidArgument(format!(
-                    "with_weights: weight {w} for {} must be a finite number ≥ 0", m.nodes[i].code
+                    "with_weights: weight {w} for {} must be a finite number ≥ 0",
+                    m.nodes[i].code
                 )));
             }
             m.nodes[i].weight = Some(*w);
@@ -307,7 +307,8 @@ impl Methodology {
         }
         if rescale_sum {
             for p in parents {
-                let total: f64 = m.nodes[p].children.iter().filter(|&&c| m.nodes[c].scored).filter_map(|&c| m.nodes[c].weight).sum();
+                let total: f64 =
+                    m.nodes[p].children.iter().filter(|&&c| m.nodes[c].scored).filter_map(|&c| m.nodes[c].weight).sum();
                 m.nodes[p].weights_sum = Some(total);
             }
         }

@@ -4,10 +4,10 @@
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
+use crate::datasets::DatasetRow;
 use crate::engine::{Comparison, ScoreRow};
 use crate::error::ChisoError;
 use crate::methodology::Methodology;
-use crate::datasets::DatasetRow;
 
 enum Column {
     Str(Vec<Option<String>>),
@@ -123,10 +123,13 @@ pub fn tree_frame<'py>(py: Python<'py>, m: &Methodology) -> PyResult<Bound<'py, 
         f.opt_str("name_vi", n.name_vi.as_deref());
         f.bool("scored", n.scored);
         f.str("aggregation", n.aggregation.name());
-        f.opt_float("k", match n.aggregation {
-            crate::Aggregation::WMean { k } => Some(k),
-            _ => None,
-        });
+        f.opt_float(
+            "k",
+            match n.aggregation {
+                crate::Aggregation::WMean { k } => Some(k),
+                _ => None,
+            },
+        );
         f.str("aggregation_status", n.aggregation_status.as_str());
         f.opt_float("weight", n.weight);
         f.opt_str("weight_status", n.weight.map(|_| n.weight_status.as_str()));
@@ -309,7 +312,10 @@ pub fn wide_frame<'py>(py: Python<'py>, rows: &[ScoreRow], depth: usize, value: 
     let mut start = 0;
     while start < rows.len() {
         let (code, year) = (&rows[start].province_code, rows[start].year);
-        let end = rows[start..].iter().position(|r| &r.province_code != code || r.year != year).map_or(rows.len(), |k| start + k);
+        let end = rows[start..]
+            .iter()
+            .position(|r| &r.province_code != code || r.year != year)
+            .map_or(rows.len(), |k| start + k);
         let unit = &rows[start..end];
         f.str("province_code", code);
         f.str("province", &unit[0].province);

@@ -87,7 +87,7 @@ impl PyMethodology {
 
     /// A variant with other weights: `{"transparency": 10, ...}` (paths or full codes).
     #[pyo3(signature = (weights, *, rescale_sum = false))]
-    fn with_weights(&self, weights: Vec<(String, f64)>, rescale_sum: bool) -> PyResult<PyMethodology> {
+    fn with_weights(&self, weights: std::collections::BTreeMap<String, f64>, rescale_sum: bool) -> PyResult<PyMethodology> {
         let pairs: Vec<(&str, f64)> = weights.iter().map(|(k, v)| (k.as_str(), *v)).collect();
         let m = self.inner.with_weights(&pairs, rescale_sum).map_err(to_py_err)?;
         Ok(PyMethodology { inner: Arc::new(m) })
@@ -95,7 +95,14 @@ impl PyMethodology {
 
     fn __repr__(&self) -> String {
         let m = &self.inner;
-        format!("<Methodology {} ({}, data years {}), {} nodes, {}>", m.code, m.name_en, m.years_label(), m.nodes.len(), m.status)
+        format!(
+            "<Methodology {} ({}, data years {}), {} nodes, {}>",
+            m.code,
+            m.name_en,
+            m.years_label(),
+            m.nodes.len(),
+            m.status
+        )
     }
 }
 
@@ -130,7 +137,12 @@ impl PyScores {
 
     /// Computed nodes compared with the values supplied for them (README §1.5 rule 3 tolerance).
     #[pyo3(signature = (decimals_in = None, decimals_out = 2))]
-    fn compare_published<'py>(&self, py: Python<'py>, decimals_in: Option<u32>, decimals_out: u32) -> PyResult<Bound<'py, PyAny>> {
+    fn compare_published<'py>(
+        &self,
+        py: Python<'py>,
+        decimals_in: Option<u32>,
+        decimals_out: u32,
+    ) -> PyResult<Bound<'py, PyAny>> {
         convert::comparison_frame(py, &self.inner.compare_published(decimals_in, decimals_out))
     }
 
@@ -158,7 +170,11 @@ impl PyScores {
             (Some(a), _) => a.to_string(),
             _ => "-".into(),
         };
-        format!("<Scores: {units} province-years, data years {span}, editions {}, {} rows>", self.editions().join(", "), rows.len())
+        format!(
+            "<Scores: {units} province-years, data years {span}, editions {}, {} rows>",
+            self.editions().join(", "),
+            rows.len()
+        )
     }
 }
 
@@ -200,7 +216,8 @@ fn _score(
     let mut data = Vec::with_capacity(n);
     for (((p, y), node), v) in provinces.into_iter().zip(years).zip(nodes).zip(values) {
         let Some(v) = v else { continue };
-        let year = i32::try_from(y).map_err(|_| to_py_err(ChisoError::Data(format!("{p}: year {y} is not a data year"))))?;
+        let year =
+            i32::try_from(y).map_err(|_| to_py_err(ChisoError::Data(format!("{p}: year {y} is not a data year"))))?;
         data.push(Observation { province: p, year, node, value: v });
     }
     let prefer = match prefer {
@@ -224,13 +241,20 @@ fn methodology(index: &str, year: Option<i32>, edition: Option<&str>) -> PyResul
     let c = catalog();
     let m = match (edition, year) {
         (Some(code), _) => {
-            let code = if code.contains('.') { code.to_string() } else { format!("{}.{code}", index.trim().to_ascii_lowercase()) };
+            let code = if code.contains('.') {
+                code.to_string()
+            } else {
+                format!("{}.{code}", index.trim().to_ascii_lowercase())
+            };
             c.edition(&code)
         }
         (None, Some(y)) => c.for_year(index, y),
         (None, None) => {
             let info = c.index(index).map_err(to_py_err)?;
-            c.editions_of(&info.id).last().copied().ok_or_else(|| ChisoError::UnknownIndex { index: index.into(), known: String::new() })
+            c.editions_of(&info.id)
+                .last()
+                .copied()
+                .ok_or_else(|| ChisoError::UnknownIndex { index: index.into(), known: String::new() })
         }
     }
     .map_err(to_py_err)?;
@@ -333,5 +357,6 @@ fn _chiso(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(province_codes, m)?)?;
     m.add_function(wrap_pyfunction!(dataset, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("DATA_SOURCES", crate::datasets::SOURCES)?;
     Ok(())
 }

@@ -1,0 +1,49 @@
+# chiso — the only commands a newcomer needs.
+#   make demo   set up and print the Trà Vinh report on the bundled data
+#   make test   set up and run every test (Rust unit, integration and doc tests; pytest incl. doctests)
+#   make bench  scoring throughput against a numpy/pandas reference
+#   make lint   rustfmt, clippy
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+VENV_ABS := $(abspath $(VENV))
+PY := $(VENV_ABS)/bin/python
+PIP := $(PY) -m pip
+PROVINCE ?= Trà Vinh
+
+.PHONY: install build-dev demo test test-rust test-python bench lint clean
+
+$(VENV_ABS)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV_ABS)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet "maturin>=1.16,<2" "polars>=1.0" "pytest>=8" "hypothesis>=6" "pandas>=2" "pyarrow>=14" "numpy>=1.26"
+	touch $@
+
+install: $(VENV_ABS)/.installed
+
+# Builds the extension (release) and installs it into the venv in editable mode.
+build-dev: install
+	VIRTUAL_ENV=$(VENV_ABS) PATH=$(VENV_ABS)/bin:$$PATH $(VENV_ABS)/bin/maturin develop --release --quiet
+
+demo: build-dev
+	$(VENV_ABS)/bin/chiso report --province "$(PROVINCE)"
+
+test-rust:
+	cargo test --quiet
+
+test-python: build-dev
+	cd $(CURDIR) && $(PY) -m pytest -q tests/python python/chiso
+
+test: test-rust test-python
+
+bench: build-dev
+	cargo bench --bench engine
+	$(PY) benches/bench_scoring.py
+
+lint:
+	cargo fmt --check
+	cargo clippy --all-targets --features python -- -D warnings
+
+clean:
+	rm -rf $(VENV_ABS) target

@@ -1,0 +1,110 @@
+"""Shared fixtures for the chiso Python test suite.
+
+Scoring the bundled datasets takes a fraction of a second, but many tests look at the same results, so the datasets
+and their scores are computed once per session.
+
+The reference files under ``../shared`` (the project's specification and the raw data it was checked against) are
+test fixtures only: tests that need them are skipped with a clear reason when the folder is absent (CI has it).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+import chiso
+
+#: Repository root (``tests/python/conftest.py`` → ``tests/python`` → ``tests`` → root).
+REPO_ROOT = Path(__file__).resolve().parents[2]
+#: The specification and raw data live beside the repository.
+SHARED = REPO_ROOT.parent / "shared"
+RAW = SHARED / "data" / "raw"
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """``../shared`` (specification and raw data); skip the test when it is not there."""
+    if not SHARED.is_dir():
+        pytest.skip(f"reference folder {SHARED} not found (it sits beside the repository in CI)")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def raw_dir(shared_dir: Path) -> Path:
+    raw = shared_dir / "data" / "raw"
+    if not raw.is_dir():
+        pytest.skip(f"raw data folder {raw} not found")
+    return raw
+
+
+# --- bundled datasets and their scores ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def pci_data() -> pl.DataFrame:
+    return chiso.datasets.pci()
+
+
+@pytest.fixture(scope="session")
+def papi_data() -> pl.DataFrame:
+    return chiso.datasets.papi()
+
+
+@pytest.fixture(scope="session")
+def pci_scores(pci_data: pl.DataFrame) -> chiso.Scores:
+    """PCI scored from the published sub-indices (computed composites win; published ones kept in ``input``)."""
+    return chiso.score("pci", pci_data)
+
+
+@pytest.fixture(scope="session")
+def pci_scores_published(pci_data: pl.DataFrame) -> chiso.Scores:
+    """PCI with VCCI's published composites kept where they exist (``prefer="published"``)."""
+    return chiso.score("pci", pci_data, prefer="published")
+
+
+@pytest.fixture(scope="session")
+def papi_scores(papi_data: pl.DataFrame) -> chiso.Scores:
+    return chiso.score("papi", papi_data)
+
+
+@pytest.fixture(scope="session")
+def pci_published_ranks(pci_data: pl.DataFrame) -> pl.DataFrame:
+    """VCCI's own composite ranks: dataset rows with measure == "rank" at the root node (node == edition)."""
+    return pci_data.filter(pl.col("measure") == "rank", pl.col("node") == pl.col("edition")).select(
+        "province_code", "province", "year", pl.col("value").cast(pl.Int64).alias("published_rank")
+    )
+
+
+# --- raw reference files ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def pci_histories(raw_dir: Path) -> pl.DataFrame:
+    """VCCI province pages (data/README.md §2.7): ASCII names, 2-decimal sub-indices, 'N/A' for absent sub-indices."""
+    return pl.read_csv(raw_dir / "pci_province_histories_pcivietnam_pages.csv", null_values=["N/A"])
+
+
+@pytest.fixture(scope="session")
+def tra_vinh_fixture(raw_dir: Path) -> pl.DataFrame:
+    """Trà Vinh's PCI/PGI/PAPI values by year, one source per row (data/README.md §2.11); values read as text."""
+    return pl.read_csv(raw_dir / "tra_vinh_pci_pgi_papi.csv", infer_schema_length=0).with_columns(
+        pl.col("year").cast(pl.Int64)
+    )
+
+
+@pytest.fixture(scope="session")
+def papi_dimension_files(raw_dir: Path) -> dict[int, pl.DataFrame]:
+    """``papi_YYYY_dimensions.csv`` (data/README.md §2.3), with the P-codes resolved to GSO codes."""
+    out = {}
+    for year in range(2011, 2025):
+        df = pl.read_csv(raw_dir / f"papi_{year}_dimensions.csv")
+        codes = chiso.province_codes(df["province_code"].to_list())
+        out[year] = df.with_columns(pl.Series("gso", codes))
+    return out
