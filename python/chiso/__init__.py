@@ -114,7 +114,4 @@ def score(
     │ Trà Vinh  ┆ 63.15 ┆ 1    │
     └───────────┴───────┴──────┘
     """
-    provinces_, years, nodes, values = observations(data)
-    return _score(
-        index_or_methodology, provinces_, years, nodes, values, edition=edition, missing=missing, prefer=prefer
-    )
+    return _score(index_or_methodology, *observations(data), edition=edition, missing=missing, prefer=prefer)

@@ -6,7 +6,7 @@ in Rust.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import polars as pl
 
@@ -86,8 +86,34 @@ def _years(df: pl.DataFrame) -> list[int]:
     return as_int.to_list()
 
 
-def observations(data: Any) -> tuple[list[str], list[int], list[str], list[float | None]]:
-    """Long (province, year, node, value) or wide (province, year, one column per node) → four columns."""
+class Factored(NamedTuple):
+    """Observations as columns, with each distinct province name and node given once (Rust resolves each once)."""
+
+    province_names: list[str]
+    province_idx: list[int]
+    years: list[int]
+    node_names: list[str]
+    node_idx: list[int]
+    values: list[float]
+
+
+def _factor(s: pl.Series) -> tuple[list[str], list[int]]:
+    return s.unique().sort().to_list(), (s.rank("dense") - 1).cast(pl.UInt32).to_list()
+
+
+def _factored(province: pl.Series, years: pl.Series, nodes: pl.Series, values: pl.Series) -> Factored:
+    keep = values.is_not_null()  # a null cell is a missing value, not an observation
+    if not keep.all():
+        province, years, nodes, values = province.filter(keep), years.filter(keep), nodes.filter(keep), values.filter(keep)
+    if values.len() == 0:
+        raise DataError("no values to score: every value cell is empty")
+    province_names, province_idx = _factor(province)
+    node_names, node_idx = _factor(nodes)
+    return Factored(province_names, province_idx, years.to_list(), node_names, node_idx, values.to_list())
+
+
+def observations(data: Any) -> Factored:
+    """Long (province, year, node, value) or wide (province, year, one column per node) → factored columns."""
     df = to_polars(data)
     if df.height == 0:
         raise DataError("the data frame is empty: nothing to score")
@@ -98,6 +124,9 @@ def observations(data: Any) -> tuple[list[str], list[int], list[str], list[float
             f"missing column(s) {missing}; chiso needs 'province' and 'year' (found {df.columns})",
             columns=df.columns,
         )
+    if df[province].null_count() > 0:
+        i = int(df[province].is_null().arg_true()[0])
+        raise DataError(f"column {province!r} is empty at row {i}", column=province)
     if "node" in df.columns and "value" in df.columns:
         if "measure" in df.columns:
             # Bundled datasets carry ranks and tiers beside scores; only scores are scored.
@@ -109,12 +138,7 @@ def observations(data: Any) -> tuple[list[str], list[int], list[str], list[float
         if nodes.null_count() > 0:
             i = int(nodes.is_null().arg_true()[0])
             raise DataError(f"column 'node' is empty at row {i} ({_context(df, i, province)})", column="node")
-        return (
-            df[province].cast(pl.String).to_list(),
-            _years(df),
-            nodes.to_list(),
-            values.to_list(),
-        )
+        return _factored(df[province].cast(pl.String), pl.Series(_years(df)), nodes, values)
     value_columns = [c for c in df.columns if c not in ID_COLUMNS]
     if not value_columns:
         raise DataError(
@@ -127,9 +151,4 @@ def observations(data: Any) -> tuple[list[str], list[int], list[str], list[float
         *[_numeric(df, c, province).alias(c) for c in value_columns],
     )
     long = casted.unpivot(index=["__province", "__year"], on=value_columns, variable_name="__node", value_name="__value")
-    return (
-        long["__province"].to_list(),
-        long["__year"].to_list(),
-        long["__node"].to_list(),
-        long["__value"].to_list(),
-    )
+    return _factored(long["__province"], long["__year"], long["__node"], long["__value"])

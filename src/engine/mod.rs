@@ -8,5 +8,6 @@ mod score;
 pub use plan::Plan;
 pub use rank::{competition_ranks, percentile_linear, quartile_group};
 pub use score::{
-    score, Comparison, EditionChoice, MissingPolicy, Observation, Origin, Prefer, ScoreOptions, ScoreRow, Scores,
+    score, score_columns, Columns, Comparison, EditionChoice, MissingPolicy, Observation, Origin, Prefer, ScoreOptions,
+    ScoreRow, Scores, Unit,
 };

@@ -132,39 +132,152 @@ pub struct Comparison {
     pub within: bool,
 }
 
-/// The result of scoring: one row per province, data year and node, plus the editions used.
+/// The result of scoring, stored by columns: one slot per province-year and node, in contiguous buffers. Rows
+/// ([`ScoreRow`]) are built on demand.
 #[derive(Debug, Clone)]
 pub struct Scores {
-    rows: Vec<ScoreRow>,
-    editions: BTreeMap<String, (Arc<Methodology>, Plan)>,
+    editions: Vec<(Arc<Methodology>, Plan)>,
+    /// Per edition, its nodes in reading order (root first, each followed by its subtree).
+    preorders: Vec<Vec<usize>>,
+    units: Vec<Unit>,
+    values: Vec<f64>,
+    /// The value supplied for each slot, NaN where none.
+    supplied: Vec<f64>,
+    origin: Vec<Origin>,
+    provenance: Vec<Option<Status>>,
+    /// 0 = no rank.
+    rank: Vec<u32>,
+    n_ranked: Vec<u32>,
+    /// Index into the edition's group labels; u8::MAX = no group.
+    group: Vec<u8>,
+}
+
+/// One province-year: where its slots start in the buffers.
+#[derive(Debug, Clone, Copy)]
+pub struct Unit {
+    /// Index in [`Registry::provinces`].
+    pub province: usize,
+    pub year: i32,
+    /// Index into the editions used.
+    pub edition: usize,
+    /// First slot; node i of the edition is slot `offset + i`.
+    pub offset: usize,
 }
 
 impl Scores {
-    /// All rows: provinces in GSO order, then years, then nodes in tree order.
-    pub fn rows(&self) -> &[ScoreRow] {
-        &self.rows
+    /// The province-years scored, sorted by GSO code then year.
+    pub fn units(&self) -> &[Unit] {
+        &self.units
     }
 
-    /// The editions used, by code.
+    /// The editions used (index = [`Unit::edition`]).
     pub fn editions(&self) -> impl Iterator<Item = &Methodology> {
-        self.editions.values().map(|(m, _)| m.as_ref())
+        self.editions.iter().map(|(m, _)| m.as_ref())
     }
 
-    /// One row by canonical province code, year and node (full code or path).
-    pub fn get(&self, province_code: &str, year: i32, node: &str) -> Option<&ScoreRow> {
-        self.rows.iter().find(|r| {
-            r.province_code == province_code && r.year == year && (r.node == node || r.path == node.trim_matches('/'))
-        })
+    /// The edition with index `i` (as in [`Unit::edition`]).
+    pub fn edition(&self, i: usize) -> &Methodology {
+        &self.editions[i].0
+    }
+
+    /// Node indices of an edition in reading order.
+    pub fn preorder(&self, edition: usize) -> &[usize] {
+        &self.preorders[edition]
+    }
+
+    /// Raw slot access for bindings: (value, supplied, origin, provenance, rank (0 = none), n_ranked, group
+    /// index (u8::MAX = none)).
+    pub fn slot(&self, i: usize) -> (f64, f64, Origin, Option<Status>, u32, u32, u8) {
+        (
+            self.values[i],
+            self.supplied[i],
+            self.origin[i],
+            self.provenance[i],
+            self.rank[i],
+            self.n_ranked[i],
+            self.group[i],
+        )
+    }
+
+    /// Codes of the scored children of slot (unit, node) that have no value.
+    pub fn missing_children(&self, unit: usize, node: usize) -> Vec<String> {
+        let u = &self.units[unit];
+        let m = &self.editions[u.edition].0;
+        let n = &m.nodes[node];
+        if matches!(n.aggregation, Aggregation::Opaque) {
+            return Vec::new();
+        }
+        n.children
+            .iter()
+            .filter(|&&c| m.nodes[c].scored && self.values[u.offset + c].is_nan())
+            .map(|&c| m.nodes[c].code.clone())
+            .collect()
+    }
+
+    /// The row of one unit and node.
+    pub fn row(&self, unit: usize, node: usize) -> ScoreRow {
+        let u = &self.units[unit];
+        let m = &self.editions[u.edition].0;
+        let n = &m.nodes[node];
+        let p = &Registry::get().provinces()[u.province];
+        let i = u.offset + node;
+        let opt = |v: f64| (!v.is_nan()).then_some(v);
+        ScoreRow {
+            province_code: p.code.clone(),
+            province: p.name_vi.clone(),
+            year: u.year,
+            edition: m.code.clone(),
+            node: n.code.clone(),
+            path: n.path.clone(),
+            depth: n.depth,
+            kind: n.kind.clone(),
+            scored: n.scored,
+            score: opt(self.values[i]),
+            input: opt(self.supplied[i]),
+            max: n.max_value(),
+            origin: self.origin[i],
+            provenance: self.provenance[i],
+            missing_children: self.missing_children(unit, node),
+            rank: (self.rank[i] > 0).then_some(self.rank[i]),
+            n_ranked: self.n_ranked[i],
+            rank_status: m.ranking.status,
+            group: m.groups.as_ref().and_then(|g| g.labels.get(self.group[i] as usize).cloned()),
+        }
+    }
+
+    /// All rows: provinces in GSO order, then years, then nodes in reading order.
+    pub fn rows(&self) -> Vec<ScoreRow> {
+        let mut out = Vec::with_capacity(self.values.len());
+        for (k, u) in self.units.iter().enumerate() {
+            for &node in &self.preorders[u.edition] {
+                out.push(self.row(k, node));
+            }
+        }
+        out
+    }
+
+    fn find_unit(&self, province_code: &str, year: i32) -> Option<usize> {
+        let p = Registry::get().provinces().iter().position(|p| p.code == province_code)?;
+        self.units.binary_search_by(|u| (u.province, u.year).cmp(&(p, year))).ok()
+    }
+
+    /// One row by canonical province code, year and node (full code or path; "" for the total).
+    pub fn get(&self, province_code: &str, year: i32, node: &str) -> Option<ScoreRow> {
+        let k = self.find_unit(province_code, year)?;
+        let idx = self.editions[self.units[k].edition].0.find(node)?;
+        Some(self.row(k, idx))
     }
 
     /// The total (root score) of a province in a year.
     pub fn total(&self, province_code: &str, year: i32) -> Option<f64> {
-        self.rows.iter().find(|r| r.province_code == province_code && r.year == year && r.depth == 0)?.score
+        let k = self.find_unit(province_code, year)?;
+        let v = self.values[self.units[k].offset];
+        (!v.is_nan()).then_some(v)
     }
 
-    /// Root rows only.
-    pub fn totals(&self) -> impl Iterator<Item = &ScoreRow> {
-        self.rows.iter().filter(|r| r.depth == 0)
+    /// Root rows only, one per province-year.
+    pub fn totals(&self) -> Vec<ScoreRow> {
+        (0..self.units.len()).map(|k| self.row(k, 0)).collect()
     }
 
     /// Compare every computed node that also had a supplied (published) value, with the tolerance of README §1.5
@@ -172,73 +285,47 @@ impl Scores {
     /// `decimals_in = None` means the children were given unrounded (only the output rounding counts).
     pub fn compare_published(&self, decimals_in: Option<u32>, decimals_out: u32) -> Vec<Comparison> {
         let half = |d: u32| 0.5 * 10f64.powi(-(d as i32));
-        self.rows
-            .iter()
-            .filter(|r| matches!(r.origin, Origin::Computed | Origin::Renormalised))
-            .filter_map(|r| {
-                let published = r.input?;
-                let computed = r.score?;
-                let (m, plan) = self.editions.get(&r.edition)?;
-                let idx = m.find(&r.node)?;
-                let tolerance = half(decimals_out) + decimals_in.map_or(0.0, |d| plan.sensitivity(idx) * half(d));
+        let mut out = Vec::new();
+        for u in &self.units {
+            let (m, plan) = &self.editions[u.edition];
+            let p = &Registry::get().provinces()[u.province];
+            for &node in &self.preorders[u.edition] {
+                let i = u.offset + node;
+                let (computed, published) = (self.values[i], self.supplied[i]);
+                if !matches!(self.origin[i], Origin::Computed | Origin::Renormalised) || published.is_nan() {
+                    continue;
+                }
+                let tolerance = half(decimals_out) + decimals_in.map_or(0.0, |d| plan.sensitivity(node) * half(d));
                 let difference = computed - published;
-                Some(Comparison {
-                    province_code: r.province_code.clone(),
-                    province: r.province.clone(),
-                    year: r.year,
-                    node: r.node.clone(),
+                out.push(Comparison {
+                    province_code: p.code.clone(),
+                    province: p.name_vi.clone(),
+                    year: u.year,
+                    node: m.nodes[node].code.clone(),
                     computed,
                     published,
                     difference,
                     // A hair of slack for binary floating point at the boundary.
                     within: difference.abs() <= tolerance + 1e-9,
                     tolerance,
-                })
-            })
-            .collect()
+                });
+            }
+        }
+        out
     }
 }
 
-struct Unit {
-    edition: String,
-    province_code: String,
-    year: i32,
-    values: Vec<f64>,
-    supplied: Vec<Option<f64>>,
-}
-
-/// Resolve the edition for one observation, caching built-in editions by code.
-fn edition_for(
-    choice: &EditionChoice,
-    year: i32,
-    cache: &mut BTreeMap<String, (Arc<Methodology>, Plan)>,
-) -> Result<String> {
-    let m: Arc<Methodology> = match choice {
-        EditionChoice::Index(index) => {
-            let m = catalog().for_year(index, year)?;
-            if let Some((cached, _)) = cache.get(&m.code) {
-                return Ok(cached.code.clone());
-            }
-            Arc::new(m.clone())
-        }
-        EditionChoice::Edition(code) => {
-            let m = catalog().edition(code)?;
-            if cache.contains_key(&m.code) {
-                return Ok(m.code.clone());
-            }
-            Arc::new(m.clone())
-        }
-        EditionChoice::Methodology(m) => {
-            if cache.contains_key(&m.code) {
-                return Ok(m.code.clone());
-            }
-            m.clone()
-        }
-    };
-    let code = m.code.clone();
-    let plan = Plan::compile(&m);
-    cache.insert(code.clone(), (m, plan));
-    Ok(code)
+/// Observations as columns with their distinct strings factored out: each distinct province name and node is
+/// resolved once, however many rows repeat it.
+#[derive(Debug, Clone, Copy)]
+pub struct Columns<'a> {
+    pub province_names: &'a [&'a str],
+    pub province_idx: &'a [u32],
+    pub years: &'a [i32],
+    pub node_names: &'a [&'a str],
+    pub node_idx: &'a [u32],
+    /// NaN values are errors; rows whose value is missing must be left out by the caller.
+    pub values: &'a [f64],
 }
 
 fn unknown_node(m: &Methodology, node: &str, province: &str, year: i32) -> ChisoError {
@@ -266,167 +353,201 @@ fn unknown_node(m: &Methodology, node: &str, province: &str, year: i32) -> Chiso
 ///
 /// Every value is checked (finite, within its node's scale, not given twice with different values), every
 /// province and node resolved (unknown ones are errors with suggestions). Values supplied at any level are leaves;
-/// every ancestor is computed. See [`MissingPolicy`] for incomplete children.
+/// every ancestor is computed. See [`MissingPolicy`] for incomplete children and [`Prefer`] for nodes that are
+/// both supplied and computable.
 pub fn score(choice: &EditionChoice, data: &[Observation], options: &ScoreOptions) -> Result<Scores> {
-    if data.is_empty() {
+    let mut province_names: Vec<&str> = Vec::new();
+    let mut node_names: Vec<&str> = Vec::new();
+    let mut pmap: HashMap<&str, u32> = HashMap::new();
+    let mut nmap: HashMap<&str, u32> = HashMap::new();
+    let mut province_idx = Vec::with_capacity(data.len());
+    let mut node_idx = Vec::with_capacity(data.len());
+    for o in data {
+        province_idx.push(*pmap.entry(&o.province).or_insert_with(|| {
+            province_names.push(&o.province);
+            province_names.len() as u32 - 1
+        }));
+        node_idx.push(*nmap.entry(&o.node).or_insert_with(|| {
+            node_names.push(&o.node);
+            node_names.len() as u32 - 1
+        }));
+    }
+    let years: Vec<i32> = data.iter().map(|o| o.year).collect();
+    let values: Vec<f64> = data.iter().map(|o| o.value).collect();
+    let columns = Columns {
+        province_names: &province_names,
+        province_idx: &province_idx,
+        years: &years,
+        node_names: &node_names,
+        node_idx: &node_idx,
+        values: &values,
+    };
+    score_columns(choice, columns, options)
+}
+
+/// [`score`] on columns (the fast path the Python binding uses).
+pub fn score_columns(choice: &EditionChoice, data: Columns<'_>, options: &ScoreOptions) -> Result<Scores> {
+    let n = data.values.len();
+    if n == 0 {
         return Err(ChisoError::Data("no data to score: the input has no rows with values".into()));
     }
+    if [data.province_idx.len(), data.years.len(), data.node_idx.len()].iter().any(|&l| l != n) {
+        return Err(ChisoError::Data("province, year, node and value columns differ in length".into()));
+    }
     let registry = Registry::get();
-    let mut editions: BTreeMap<String, (Arc<Methodology>, Plan)> = BTreeMap::new();
-    let mut units: Vec<Unit> = Vec::new();
-    let mut unit_index: HashMap<(String, i32, String), usize> = HashMap::new();
-    let mut province_cache: HashMap<&str, (String, String)> = HashMap::new();
+    let provinces: Vec<usize> = data
+        .province_names
+        .iter()
+        .map(|name| {
+            let p = registry.find(name)?;
+            Ok(registry.provinces().iter().position(|q| q.code == p.code).unwrap_or(0))
+        })
+        .collect::<Result<_>>()?;
 
-    for obs in data {
-        let (pcode, pname) = match province_cache.get(obs.province.as_str()) {
-            Some(p) => p.clone(),
+    // Editions: one per data year (or one for all), each compiled once.
+    let mut editions: Vec<(Arc<Methodology>, Plan)> = Vec::new();
+    let mut year_edition: HashMap<i32, usize> = HashMap::new();
+    let mut edition_of = |year: i32, editions: &mut Vec<(Arc<Methodology>, Plan)>| -> Result<usize> {
+        if let Some(&e) = year_edition.get(&year) {
+            return Ok(e);
+        }
+        let m: Arc<Methodology> = match choice {
+            EditionChoice::Index(index) => Arc::new(catalog().for_year(index, year)?.clone()),
+            EditionChoice::Edition(code) => Arc::new(catalog().edition(code)?.clone()),
+            EditionChoice::Methodology(m) => m.clone(),
+        };
+        let e = match editions.iter().position(|(x, _)| x.code == m.code) {
+            Some(e) => e,
             None => {
-                let p = registry.find(&obs.province)?;
-                let entry = (p.code.clone(), p.name_vi.clone());
-                province_cache.insert(&obs.province, entry.clone());
-                entry
+                let plan = Plan::compile(&m);
+                editions.push((m, plan));
+                editions.len() - 1
             }
         };
-        let ed = edition_for(choice, obs.year, &mut editions)?;
-        let (m, plan) = &editions[&ed];
-        let idx = m.find(&obs.node).ok_or_else(|| unknown_node(m, &obs.node, &pname, obs.year))?;
+        year_edition.insert(year, e);
+        Ok(e)
+    };
+
+    let mut node_cache: HashMap<(usize, u32), usize> = HashMap::new();
+    let mut unit_of: HashMap<(usize, i32), usize> = HashMap::new();
+    let mut units: Vec<Unit> = Vec::new();
+    let mut buffers: Vec<(Vec<f64>, Vec<f64>)> = Vec::new();
+    for r in 0..n {
+        let (pi, year) = (provinces[data.province_idx[r] as usize], data.years[r]);
+        let e = edition_of(year, &mut editions)?;
+        let m = &editions[e].0;
+        let pname = || registry.provinces()[pi].name_vi.clone();
+        let name_idx = data.node_idx[r];
+        let idx = match node_cache.get(&(e, name_idx)) {
+            Some(&i) => i,
+            None => {
+                let name = data.node_names.get(name_idx as usize).copied().unwrap_or("");
+                let i = m.find(name).ok_or_else(|| unknown_node(m, name, &pname(), year))?;
+                node_cache.insert((e, name_idx), i);
+                i
+            }
+        };
         let node = &m.nodes[idx];
-        if !obs.value.is_finite() {
-            return Err(ChisoError::NonFinite {
-                province: pname,
-                year: obs.year,
-                node: node.code.clone(),
-                value: obs.value,
-            });
+        let value = data.values[r];
+        if !value.is_finite() {
+            return Err(ChisoError::NonFinite { province: pname(), year, node: node.code.clone(), value });
         }
         if let Some((lo, hi)) = node.scale {
             let slack = node.scale_slack();
-            if obs.value < lo - slack || obs.value > hi + slack {
+            if value < lo - slack || value > hi + slack {
                 return Err(ChisoError::OutOfScale {
-                    province: pname,
-                    year: obs.year,
+                    province: pname(),
+                    year,
                     node: node.code.clone(),
-                    value: obs.value,
+                    value,
                     min: lo,
                     max: hi,
                 });
             }
         } else if let Some(max) = node.max_points {
-            if obs.value < 0.0 || obs.value > max * (1.0 + 1e-9) {
+            if value < 0.0 || value > max * (1.0 + 1e-9) {
                 return Err(ChisoError::OutOfScale {
-                    province: pname,
-                    year: obs.year,
+                    province: pname(),
+                    year,
                     node: node.code.clone(),
-                    value: obs.value,
+                    value,
                     min: 0.0,
                     max,
                 });
             }
         }
-        let key = (pcode.clone(), obs.year, ed.clone());
-        let u = match unit_index.get(&key) {
-            Some(&u) => u,
-            None => {
-                units.push(Unit {
-                    edition: ed.clone(),
-                    province_code: pcode.clone(),
-                    year: obs.year,
-                    values: vec![f64::NAN; plan.n_nodes()],
-                    supplied: vec![None; plan.n_nodes()],
-                });
-                unit_index.insert(key, units.len() - 1);
-                units.len() - 1
-            }
-        };
-        let unit = &mut units[u];
-        match unit.supplied[idx] {
-            Some(prev) if prev != obs.value => {
-                return Err(ChisoError::Duplicate {
-                    province: pname,
-                    year: obs.year,
-                    node: node.code.clone(),
-                    first: prev,
-                    second: obs.value,
-                })
-            }
-            _ => {
-                unit.supplied[idx] = Some(obs.value);
-                unit.values[idx] = obs.value;
-            }
+        let k = *unit_of.entry((pi, year)).or_insert_with(|| {
+            units.push(Unit { province: pi, year, edition: e, offset: 0 });
+            buffers.push((vec![f64::NAN; m.nodes.len()], vec![f64::NAN; m.nodes.len()]));
+            units.len() - 1
+        });
+        let (vals, sup) = &mut buffers[k];
+        if !sup[idx].is_nan() && sup[idx] != value {
+            return Err(ChisoError::Duplicate {
+                province: pname(),
+                year,
+                node: node.code.clone(),
+                first: sup[idx],
+                second: value,
+            });
         }
-    }
-    // Within one data year, all units must share an edition, or ranks would compare different trees.
-    let mut year_edition: HashMap<i32, &str> = HashMap::new();
-    for u in &units {
-        if let Some(prev) = year_edition.insert(u.year, &u.edition) {
-            if prev != u.edition {
-                return Err(ChisoError::Data(format!(
-                    "data year {} is scored with two editions, {prev} and {}",
-                    u.year, u.edition
-                )));
-            }
-        }
+        sup[idx] = value;
+        vals[idx] = value;
     }
 
-    units.sort_by(|a, b| (a.province_code.as_str(), a.year).cmp(&(b.province_code.as_str(), b.year)));
+    // Units in GSO order then year; slots laid out back to back.
+    let mut order: Vec<usize> = (0..units.len()).collect();
+    order.sort_by_key(|&k| (units[k].province, units[k].year));
+    let total: usize = units.iter().map(|u| editions[u.edition].0.nodes.len()).sum();
+    let mut scores = Scores {
+        preorders: editions.iter().map(|(m, _)| preorder(m)).collect(),
+        units: Vec::with_capacity(units.len()),
+        values: Vec::with_capacity(total),
+        supplied: Vec::with_capacity(total),
+        origin: Vec::with_capacity(total),
+        provenance: Vec::with_capacity(total),
+        rank: vec![0; total],
+        n_ranked: vec![0; total],
+        group: vec![u8::MAX; total],
+        editions,
+    };
     let renormalise = options.missing == MissingPolicy::Renormalise;
-    let mut rows = Vec::new();
-    for u in &mut units {
-        let (m, plan) = &editions[&u.edition];
-        plan.evaluate_with(&mut u.values, renormalise, options.prefer == Prefer::Published);
-        let provenance = computed_provenance(m, &u.values, &u.supplied);
-        let pname = registry.by_code(&u.province_code).map(|p| p.name_vi.clone()).unwrap_or_default();
-        for i in preorder(m) {
-            let n = &m.nodes[i];
-            let scored_children: Vec<usize> = n.children.iter().copied().filter(|&c| m.nodes[c].scored).collect();
-            let computable = !matches!(n.aggregation, Aggregation::Opaque) && !scored_children.is_empty();
-            let missing: Vec<String> = if computable {
-                scored_children.iter().filter(|&&c| u.values[c].is_nan()).map(|&c| m.nodes[c].code.clone()).collect()
-            } else {
-                Vec::new()
-            };
-            let value = u.values[i];
-            let keep = options.prefer == Prefer::Published && u.supplied[i].is_some();
-            let origin = if value.is_nan() {
+    let keep_supplied = options.prefer == Prefer::Published;
+    for k in order {
+        let mut u = units[k];
+        let (mut vals, sup) = std::mem::take(&mut buffers[k]);
+        let (m, plan) = &scores.editions[u.edition];
+        plan.evaluate_with(&mut vals, renormalise, keep_supplied);
+        let computed = computed_provenance(m, &vals, &sup);
+        for (i, node) in m.nodes.iter().enumerate() {
+            let computable =
+                !matches!(node.aggregation, Aggregation::Opaque) && node.children.iter().any(|&c| m.nodes[c].scored);
+            let complete = computable && node.children.iter().all(|&c| !m.nodes[c].scored || !vals[c].is_nan());
+            let origin = if vals[i].is_nan() {
                 Origin::Missing
-            } else if keep {
+            } else if keep_supplied && !sup[i].is_nan() {
                 Origin::Input
-            } else if computable && missing.is_empty() {
+            } else if complete {
                 Origin::Computed
-            } else if u.supplied[i].is_some() {
+            } else if !sup[i].is_nan() {
                 Origin::Input
             } else {
                 Origin::Renormalised
             };
-            rows.push(ScoreRow {
-                province_code: u.province_code.clone(),
-                province: pname.clone(),
-                year: u.year,
-                edition: m.code.clone(),
-                node: n.code.clone(),
-                path: n.path.clone(),
-                depth: n.depth,
-                kind: n.kind.clone(),
-                scored: n.scored,
-                score: (!value.is_nan()).then_some(value),
-                input: u.supplied[i],
-                max: n.max_value(),
-                origin,
-                provenance: match origin {
-                    Origin::Input | Origin::Missing => None,
-                    Origin::Computed => Some(provenance[i]),
-                    Origin::Renormalised => Some(provenance[i].weakest(Status::Derived)),
-                },
-                missing_children: missing,
-                rank: None,
-                n_ranked: 0,
-                rank_status: m.ranking.status,
-                group: None,
+            scores.origin.push(origin);
+            scores.provenance.push(match origin {
+                Origin::Input | Origin::Missing => None,
+                Origin::Computed => Some(computed[i]),
+                Origin::Renormalised => Some(computed[i].weakest(Status::Derived)),
             });
         }
+        u.offset = scores.values.len();
+        scores.values.extend_from_slice(&vals);
+        scores.supplied.extend_from_slice(&sup);
+        scores.units.push(u);
     }
-    rank_and_group(&mut rows, &editions);
-    Ok(Scores { rows, editions })
+    rank_and_group(&mut scores);
+    Ok(scores)
 }
 
 /// Nodes root first, each followed by its subtree (reading order for tables).
@@ -444,7 +565,7 @@ fn preorder(m: &Methodology) -> Vec<usize> {
 
 /// Provenance of each computed node: the weakest status of its rule, the weights or maxima it uses, and the
 /// computed children it is built from.
-fn computed_provenance(m: &Methodology, values: &[f64], supplied: &[Option<f64>]) -> Vec<Status> {
+fn computed_provenance(m: &Methodology, values: &[f64], supplied: &[f64]) -> Vec<Status> {
     let mut status = vec![Status::Official; m.nodes.len()];
     for i in m.topological_order() {
         let n = &m.nodes[i];
@@ -457,7 +578,7 @@ fn computed_provenance(m: &Methodology, values: &[f64], supplied: &[Option<f64>]
                 _ => {}
             }
             // A child that was itself computed passes its provenance up; a supplied child is data, not a rule.
-            let child_computed = !ch.children.is_empty() && !values[c].is_nan() && supplied[c].is_none();
+            let child_computed = !ch.children.is_empty() && !values[c].is_nan() && supplied[c].is_nan();
             if child_computed {
                 s = s.weakest(status[c]);
             }
@@ -467,33 +588,40 @@ fn computed_provenance(m: &Methodology, values: &[f64], supplied: &[Option<f64>]
     status
 }
 
-/// Ranks per (data year, node) with each edition's ranking rule, and quartile groups where the edition has them.
-fn rank_and_group(rows: &mut [ScoreRow], editions: &BTreeMap<String, (Arc<Methodology>, Plan)>) {
-    let mut cells: HashMap<(i32, &str), Vec<usize>> = HashMap::new();
-    for (i, r) in rows.iter().enumerate() {
-        cells.entry((r.year, r.path.as_str())).or_default().push(i);
+/// Ranks per (data year, node) with the edition's ranking rule, and quartile groups where the edition has them.
+/// Every unit of a data year shares one edition (editions are chosen per year), so node indices line up.
+fn rank_and_group(s: &mut Scores) {
+    let mut by_year: BTreeMap<i32, Vec<usize>> = BTreeMap::new();
+    for (k, u) in s.units.iter().enumerate() {
+        by_year.entry(u.year).or_default().push(k);
     }
-    let mut assignments: Vec<(usize, Option<u32>, u32, Option<String>)> = Vec::new();
-    for idxs in cells.values() {
-        let first = &rows[idxs[0]];
-        let Some((m, _)) = editions.get(&first.edition) else { continue };
-        let values: Vec<f64> = idxs.iter().map(|&i| rows[i].score.unwrap_or(f64::NAN)).collect();
-        let ranks = competition_ranks(&values, m.ranking.precision);
-        let n_ranked = ranks.iter().filter(|r| r.is_some()).count() as u32;
-        let mut sorted: Vec<f64> = values.iter().copied().filter(|v| !v.is_nan()).collect();
-        sorted.sort_by(f64::total_cmp);
-        let groups = m.groups.as_ref().filter(|g| first.depth <= g.max_depth && !sorted.is_empty());
-        for (k, &i) in idxs.iter().enumerate() {
-            let group = groups.and_then(|g| {
-                let v = values[k];
-                (!v.is_nan()).then(|| g.labels[quartile_group(v, &sorted)].clone())
-            });
-            assignments.push((i, ranks[k], n_ranked, group));
+    let mut column = Vec::new();
+    let mut sorted = Vec::new();
+    for ks in by_year.values() {
+        let e = s.units[ks[0]].edition;
+        let m = s.editions[e].0.clone();
+        for (node, n) in m.nodes.iter().enumerate() {
+            column.clear();
+            column.extend(ks.iter().map(|&k| s.values[s.units[k].offset + node]));
+            let ranks = competition_ranks(&column, m.ranking.precision);
+            let n_ranked = ranks.iter().filter(|r| r.is_some()).count() as u32;
+            for (j, &k) in ks.iter().enumerate() {
+                let slot = s.units[k].offset + node;
+                s.rank[slot] = ranks[j].unwrap_or(0);
+                s.n_ranked[slot] = n_ranked;
+            }
+            let Some(g) = m.groups.as_ref().filter(|g| n.depth <= g.max_depth) else { continue };
+            sorted.clear();
+            sorted.extend(column.iter().copied().filter(|v| !v.is_nan()));
+            if sorted.is_empty() || g.labels.len() < 4 {
+                continue;
+            }
+            sorted.sort_by(f64::total_cmp);
+            for (j, &k) in ks.iter().enumerate() {
+                if !column[j].is_nan() {
+                    s.group[s.units[k].offset + node] = quartile_group(column[j], &sorted) as u8;
+                }
+            }
         }
-    }
-    for (i, rank, n, group) in assignments {
-        rows[i].rank = rank;
-        rows[i].n_ranked = n;
-        rows[i].group = group;
     }
 }

@@ -5,7 +5,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
 use crate::datasets::DatasetRow;
-use crate::engine::{Comparison, ScoreRow};
+use crate::engine::{Comparison, Origin, Scores};
 use crate::error::ChisoError;
 use crate::methodology::Methodology;
 
@@ -143,46 +143,6 @@ pub fn tree_frame<'py>(py: Python<'py>, m: &Methodology) -> PyResult<Bound<'py, 
     f.build(py)
 }
 
-pub fn long_frame<'py>(py: Python<'py>, rows: &[ScoreRow], totals_only: bool) -> PyResult<Bound<'py, PyAny>> {
-    let mut f = Frame::default();
-    for (name, col) in [
-        ("province_code", Column::Str(vec![])),
-        ("province", Column::Str(vec![])),
-        ("year", Column::Int(vec![])),
-        ("edition", Column::Str(vec![])),
-    ] {
-        f.declare(name, col);
-    }
-    for r in rows {
-        f.str("province_code", &r.province_code);
-        f.str("province", &r.province);
-        f.int("year", r.year as i64);
-        f.str("edition", &r.edition);
-        if !totals_only {
-            f.str("node", &r.node);
-            f.str("path", &r.path);
-            f.int("depth", r.depth as i64);
-            f.str("kind", &r.kind);
-            f.bool("scored", r.scored);
-        }
-        f.opt_float("score", r.score);
-        if !totals_only {
-            f.opt_float("max", r.max);
-        }
-        f.opt_int("rank", r.rank.map(i64::from));
-        f.int("n_ranked", r.n_ranked as i64);
-        f.str("rank_status", r.rank_status.as_str());
-        f.opt_str("group", r.group.as_deref());
-        f.str("origin", r.origin.as_str());
-        f.opt_str("provenance", r.provenance.map(|s| s.as_str()));
-        if !totals_only {
-            f.opt_float("input", r.input);
-        }
-        f.str_list("missing_children", &r.missing_children);
-    }
-    f.build(py)
-}
-
 pub fn comparison_frame<'py>(py: Python<'py>, rows: &[Comparison]) -> PyResult<Bound<'py, PyAny>> {
     let mut f = Frame::default();
     f.declare("province_code", Column::Str(vec![]));
@@ -291,46 +251,88 @@ fn build_exception(py: Python<'_>, e: &ChisoError) -> PyResult<PyErr> {
     Ok(PyErr::from_value(instance))
 }
 
-/// One row per province and year, one column per node path at `depth` (union over editions; null where a node
-/// does not exist that year). `value` is "score" or "rank".
-pub fn wide_frame<'py>(py: Python<'py>, rows: &[ScoreRow], depth: usize, value: &str) -> PyResult<Bound<'py, PyAny>> {
-    let mut paths: Vec<&str> = Vec::new();
-    for r in rows.iter().filter(|r| r.depth == depth) {
-        if !paths.contains(&r.path.as_str()) {
-            paths.push(&r.path);
+/// The columns of a [`Scores`] for `chiso._assemble`: small tables of units and nodes, and per-slot columns that
+/// point into them, so that no string is built per slot. `depth` keeps only the slots of nodes at that depth.
+pub fn score_columns<'py>(py: Python<'py>, s: &Scores, depth: Option<usize>) -> PyResult<Bound<'py, PyDict>> {
+    let registry = crate::provinces::Registry::get();
+    let mut units = Frame::default();
+    for u in s.units() {
+        let p = &registry.provinces()[u.province];
+        units.str("province_code", &p.code);
+        units.str("province", &p.name_vi);
+        units.int("year", u.year as i64);
+        units.str("edition", &s.edition(u.edition).code);
+    }
+    // Node table: all editions' nodes back to back; group labels likewise.
+    let mut nodes = Frame::default();
+    let mut node_offset = Vec::new();
+    let mut labels: Vec<String> = Vec::new();
+    let mut label_offset = Vec::new();
+    let mut first_node = 0;
+    for m in s.editions() {
+        node_offset.push(first_node);
+        first_node += m.nodes.len();
+        label_offset.push(labels.len());
+        if let Some(g) = &m.groups {
+            labels.extend(g.labels.iter().cloned());
+        }
+        for n in &m.nodes {
+            nodes.str("edition", &m.code);
+            nodes.str("node", &n.code);
+            nodes.str("path", &n.path);
+            nodes.int("depth", n.depth as i64);
+            nodes.str("kind", &n.kind);
+            nodes.bool("scored", n.scored);
+            nodes.opt_float("max", n.max_value());
+            nodes.str("rank_status", m.ranking.status.as_str());
         }
     }
-    let mut f = Frame::default();
-    f.declare("province_code", Column::Str(vec![]));
-    f.declare("province", Column::Str(vec![]));
-    f.declare("year", Column::Int(vec![]));
-    f.declare("edition", Column::Str(vec![]));
-    for p in &paths {
-        let name = if p.is_empty() { "total" } else { p };
-        f.declare(name, if value == "rank" { Column::Int(vec![]) } else { Column::Float(vec![]) });
-    }
-    let mut start = 0;
-    while start < rows.len() {
-        let (code, year) = (&rows[start].province_code, rows[start].year);
-        let end = rows[start..]
-            .iter()
-            .position(|r| &r.province_code != code || r.year != year)
-            .map_or(rows.len(), |k| start + k);
-        let unit = &rows[start..end];
-        f.str("province_code", code);
-        f.str("province", &unit[0].province);
-        f.int("year", year as i64);
-        f.str("edition", &unit[0].edition);
-        for p in &paths {
-            let name = if p.is_empty() { "total" } else { p };
-            let row = unit.iter().find(|r| r.depth == depth && r.path == *p);
-            if value == "rank" {
-                f.opt_int(name, row.and_then(|r| r.rank).map(i64::from));
-            } else {
-                f.opt_float(name, row.and_then(|r| r.score));
+    let (mut unit, mut node, mut rank, mut n_ranked, mut group, mut origin, mut provenance) =
+        (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+    let (mut score, mut input) = (vec![], vec![]);
+    let mut missing: Vec<Option<Vec<String>>> = vec![];
+    for (k, u) in s.units().iter().enumerate() {
+        let m = s.edition(u.edition);
+        for &i in s.preorder(u.edition) {
+            if depth.is_some_and(|d| m.nodes[i].depth != d) {
+                continue;
             }
+            let (v, sup, o, prov, r, nr, g) = s.slot(u.offset + i);
+            unit.push(k as u32);
+            node.push((node_offset[u.edition] + i) as u32);
+            score.push((!v.is_nan()).then_some(v));
+            input.push((!sup.is_nan()).then_some(sup));
+            rank.push((r > 0).then_some(r));
+            n_ranked.push(nr);
+            group.push((g != u8::MAX).then(|| (label_offset[u.edition] + g as usize) as u32));
+            origin.push(match o {
+                Origin::Input => 0u32,
+                Origin::Computed => 1,
+                Origin::Renormalised => 2,
+                Origin::Missing => 3,
+            });
+            provenance.push(prov.map(|p| p.as_str()));
+            let mc =
+                if matches!(o, Origin::Missing | Origin::Renormalised) { s.missing_children(k, i) } else { vec![] };
+            missing.push((!mc.is_empty()).then_some(mc));
         }
-        start = end;
     }
-    f.build(py)
+    let slots = PyDict::new(py);
+    slots.set_item("unit", unit)?;
+    slots.set_item("node", node)?;
+    slots.set_item("score", score)?;
+    slots.set_item("input", input)?;
+    slots.set_item("rank", rank)?;
+    slots.set_item("n_ranked", n_ranked)?;
+    slots.set_item("group", group)?;
+    slots.set_item("origin", origin)?;
+    slots.set_item("provenance", provenance)?;
+    slots.set_item("missing_children", missing)?;
+    let out = PyDict::new(py);
+    out.set_item("units", units.build(py)?)?;
+    out.set_item("nodes", nodes.build(py)?)?;
+    out.set_item("group_labels", labels)?;
+    out.set_item("origin_labels", vec!["input", "computed", "renormalised", "missing"])?;
+    out.set_item("slots", slots)?;
+    Ok(out)
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use pyo3::prelude::*;
 
-use crate::engine::{self, EditionChoice, MissingPolicy, Observation, Prefer, ScoreOptions};
+use crate::engine::{self, EditionChoice, MissingPolicy, Prefer, ScoreOptions};
 use crate::error::ChisoError;
 use crate::methodology::{catalog, Methodology};
 use crate::provinces::Registry;
@@ -87,7 +87,11 @@ impl PyMethodology {
 
     /// A variant with other weights: `{"transparency": 10, ...}` (paths or full codes).
     #[pyo3(signature = (weights, *, rescale_sum = false))]
-    fn with_weights(&self, weights: std::collections::BTreeMap<String, f64>, rescale_sum: bool) -> PyResult<PyMethodology> {
+    fn with_weights(
+        &self,
+        weights: std::collections::BTreeMap<String, f64>,
+        rescale_sum: bool,
+    ) -> PyResult<PyMethodology> {
         let pairs: Vec<(&str, f64)> = weights.iter().map(|(k, v)| (k.as_str(), *v)).collect();
         let m = self.inner.with_weights(&pairs, rescale_sum).map_err(to_py_err)?;
         Ok(PyMethodology { inner: Arc::new(m) })
@@ -114,15 +118,18 @@ pub struct PyScores {
 
 #[pymethods]
 impl PyScores {
-    /// Long view: province, year, edition, node, score, max, rank, provenance, … (polars DataFrame).
+    /// Long view: one row per province, data year and node — province_code, province, year, edition, node,
+    /// path, depth, kind, scored, score, max, rank, n_ranked, rank_status, group, origin, provenance, input,
+    /// missing_children (polars DataFrame).
     fn long<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        convert::long_frame(py, self.inner.rows(), false)
+        let cols = convert::score_columns(py, &self.inner, None)?;
+        py.import("chiso._assemble")?.call_method1("long", (cols,))
     }
 
-    /// One row per province and year: the total, its rank and group.
+    /// One row per province and year: the total, its rank and group, provenance.
     fn totals<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let rows: Vec<_> = self.inner.totals().cloned().collect();
-        convert::long_frame(py, &rows, true)
+        let cols = convert::score_columns(py, &self.inner, Some(0))?;
+        py.import("chiso._assemble")?.call_method1("totals", (cols,))
     }
 
     /// Wide view of one level: one row per province and year, one column per node at depth `level`
@@ -132,7 +139,8 @@ impl PyScores {
         if value != "score" && value != "rank" {
             return Err(to_py_err(ChisoError::InvalidArgument(format!("value={value:?}: use \"score\" or \"rank\""))));
         }
-        convert::wide_frame(py, self.inner.rows(), level, value)
+        let cols = convert::score_columns(py, &self.inner, Some(level))?;
+        py.import("chiso._assemble")?.call_method1("wide", (cols, value))
     }
 
     /// Computed nodes compared with the values supplied for them (README §1.5 rule 3 tolerance).
@@ -158,37 +166,39 @@ impl PyScores {
     }
 
     fn __len__(&self) -> usize {
-        self.inner.rows().len()
+        self.inner.units().iter().map(|u| self.inner.edition(u.edition).nodes.len()).sum()
     }
 
     fn __repr__(&self) -> String {
-        let rows = self.inner.rows();
-        let units = self.inner.totals().count();
-        let years: std::collections::BTreeSet<i32> = rows.iter().map(|r| r.year).collect();
+        let units = self.inner.units();
+        let years: std::collections::BTreeSet<i32> = units.iter().map(|u| u.year).collect();
         let span = match (years.first(), years.last()) {
             (Some(a), Some(b)) if a != b => format!("{a}–{b}"),
             (Some(a), _) => a.to_string(),
             _ => "-".into(),
         };
         format!(
-            "<Scores: {units} province-years, data years {span}, editions {}, {} rows>",
+            "<Scores: {} province-years, data years {span}, editions {}, {} rows>",
+            units.len(),
             self.editions().join(", "),
-            rows.len()
+            self.__len__()
         )
     }
 }
 
-/// Score columns (the Python layer has already shaped the frame into province, year, node, value).
+/// Score factored columns (the Python layer has shaped the frame; see `chiso._frames`).
 #[pyfunction]
-#[pyo3(signature = (index, provinces, years, nodes, values, *, edition = None, missing = "strict", prefer = "computed"))]
+#[pyo3(signature = (index, province_names, province_idx, years, node_names, node_idx, values, *, edition = None, missing = "strict", prefer = "computed"))]
 #[allow(clippy::too_many_arguments)]
 fn _score(
     py: Python<'_>,
     index: &Bound<'_, PyAny>,
-    provinces: Vec<String>,
+    province_names: Vec<String>,
+    province_idx: Vec<u32>,
     years: Vec<i64>,
-    nodes: Vec<String>,
-    values: Vec<Option<f64>>,
+    node_names: Vec<String>,
+    node_idx: Vec<u32>,
+    values: Vec<f64>,
     edition: Option<String>,
     missing: &str,
     prefer: &str,
@@ -209,17 +219,6 @@ fn _score(
             ))))
         }
     };
-    let n = provinces.len();
-    if years.len() != n || nodes.len() != n || values.len() != n {
-        return Err(to_py_err(ChisoError::Data("province, year, node and value columns differ in length".into())));
-    }
-    let mut data = Vec::with_capacity(n);
-    for (((p, y), node), v) in provinces.into_iter().zip(years).zip(nodes).zip(values) {
-        let Some(v) = v else { continue };
-        let year =
-            i32::try_from(y).map_err(|_| to_py_err(ChisoError::Data(format!("{p}: year {y} is not a data year"))))?;
-        data.push(Observation { province: p, year, node, value: v });
-    }
     let prefer = match prefer {
         "computed" => Prefer::Computed,
         "published" => Prefer::Published,
@@ -229,8 +228,26 @@ fn _score(
             ))))
         }
     };
+    let years: Vec<i32> = years
+        .into_iter()
+        .map(|y| i32::try_from(y).map_err(|_| to_py_err(ChisoError::Data(format!("year {y} is not a data year")))))
+        .collect::<PyResult<_>>()?;
+    let pnames: Vec<&str> = province_names.iter().map(String::as_str).collect();
+    let nnames: Vec<&str> = node_names.iter().map(String::as_str).collect();
     let options = ScoreOptions { missing, prefer };
-    let scores = py.detach(|| engine::score(&choice, &data, &options)).map_err(to_py_err)?;
+    let scores = py
+        .detach(|| {
+            let columns = engine::Columns {
+                province_names: &pnames,
+                province_idx: &province_idx,
+                years: &years,
+                node_names: &nnames,
+                node_idx: &node_idx,
+                values: &values,
+            };
+            engine::score_columns(&choice, columns, &options)
+        })
+        .map_err(to_py_err)?;
     Ok(PyScores { inner: scores })
 }
 

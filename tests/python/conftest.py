@@ -108,3 +108,31 @@ def papi_dimension_files(raw_dir: Path) -> dict[int, pl.DataFrame]:
         codes = chiso.province_codes(df["province_code"].to_list())
         out[year] = df.with_columns(pl.Series("gso", codes))
     return out
+
+
+# --- frames of the scores, built once (each call converts every row) ----------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def papi_long(papi_scores: chiso.Scores) -> pl.DataFrame:
+    return papi_scores.long()
+
+
+@pytest.fixture(scope="session")
+def papi_totals(papi_scores: chiso.Scores) -> pl.DataFrame:
+    return papi_scores.totals()
+
+
+@pytest.fixture(scope="session")
+def pci_long(pci_scores: chiso.Scores) -> pl.DataFrame:
+    return pci_scores.long()
+
+
+@pytest.fixture(scope="session")
+def pci_totals(pci_scores: chiso.Scores) -> pl.DataFrame:
+    return pci_scores.totals()
+
+
+@pytest.fixture(scope="session")
+def pci_totals_published(pci_scores_published: chiso.Scores) -> pl.DataFrame:
+    return pci_scores_published.totals()
