@@ -145,10 +145,29 @@ def observations(data: Any) -> Factored:
             "no node columns: give a long frame (province, year, node, value) or a wide one "
             f"(province, year, one column per node); found {df.columns}"
         )
-    casted = df.select(
-        pl.col(province).cast(pl.String).alias("__province"),
-        pl.Series("__year", _years(df)),
-        *[_numeric(df, c, province).alias(c) for c in value_columns],
+    # Wide: factor the provinces once per row of the frame, then lay the node columns end to end.
+    province_names, province_idx = _factor(df[province].cast(pl.String))
+    years = pl.Series(_years(df), dtype=pl.Int64)
+    columns = [_numeric(df, c, province) for c in value_columns]
+    values = pl.concat(columns)
+    keep = values.is_not_null()
+    n = df.height
+    pidx = pl.Series(province_idx, dtype=pl.UInt32)
+    stacked = pl.DataFrame(
+        {
+            "p": pl.concat([pidx] * len(columns)),
+            "y": pl.concat([years] * len(columns)),
+            "n": pl.Series(range(len(columns)), dtype=pl.UInt32).repeat_by(n).explode(),
+            "v": values,
+        }
+    ).filter(keep)
+    if stacked.height == 0:
+        raise DataError("no values to score: every value cell is empty")
+    return Factored(
+        province_names,
+        stacked["p"].to_list(),
+        stacked["y"].to_list(),
+        value_columns,
+        stacked["n"].to_list(),
+        stacked["v"].to_list(),
     )
-    long = casted.unpivot(index=["__province", "__year"], on=value_columns, variable_name="__node", value_name="__value")
-    return _factored(long["__province"], long["__year"], long["__node"], long["__value"])

@@ -404,11 +404,17 @@ pub fn score_columns(choice: &EditionChoice, data: Columns<'_>, options: &ScoreO
         })
         .collect::<Result<_>>()?;
 
-    // Editions: one per data year (or one for all), each compiled once.
+    // Editions: one per data year (or one for all), each compiled once; looked up by year through a dense table.
+    let (ymin, ymax) = data.years.iter().fold((i32::MAX, i32::MIN), |(a, b), &y| (a.min(y), b.max(y)));
+    let span = (ymax as i64 - ymin as i64 + 1) as usize;
+    if span > 100_000 {
+        return Err(ChisoError::Data(format!("data years span {ymin}–{ymax}: not a range of data years")));
+    }
     let mut editions: Vec<(Arc<Methodology>, Plan)> = Vec::new();
-    let mut year_edition: HashMap<i32, usize> = HashMap::new();
+    let mut year_edition: Vec<Option<usize>> = vec![None; span];
     let mut edition_of = |year: i32, editions: &mut Vec<(Arc<Methodology>, Plan)>| -> Result<usize> {
-        if let Some(&e) = year_edition.get(&year) {
+        let slot = (year - ymin) as usize;
+        if let Some(e) = year_edition[slot] {
             return Ok(e);
         }
         let m: Arc<Methodology> = match choice {
@@ -424,26 +430,46 @@ pub fn score_columns(choice: &EditionChoice, data: Columns<'_>, options: &ScoreO
                 editions.len() - 1
             }
         };
-        year_edition.insert(year, e);
+        year_edition[slot] = Some(e);
         Ok(e)
     };
 
-    let mut node_cache: HashMap<(usize, u32), usize> = HashMap::new();
-    let mut unit_of: HashMap<(usize, i32), usize> = HashMap::new();
+    // Dense lookup tables: (edition, distinct node name) → node, (province, year) → unit.
+    let n_provinces = registry.provinces().len();
+    let mut node_cache: Vec<Vec<Option<usize>>> = Vec::new();
+    let mut unit_of: Vec<u32> = vec![u32::MAX; n_provinces * span];
     let mut units: Vec<Unit> = Vec::new();
     let mut buffers: Vec<(Vec<f64>, Vec<f64>)> = Vec::new();
     for r in 0..n {
-        let (pi, year) = (provinces[data.province_idx[r] as usize], data.years[r]);
+        let pi = *provinces.get(data.province_idx[r] as usize).ok_or_else(|| {
+            ChisoError::Data(format!(
+                "province index {} is outside the {} province names",
+                data.province_idx[r],
+                provinces.len()
+            ))
+        })?;
+        let year = data.years[r];
         let e = edition_of(year, &mut editions)?;
         let m = &editions[e].0;
         let pname = || registry.provinces()[pi].name_vi.clone();
-        let name_idx = data.node_idx[r];
-        let idx = match node_cache.get(&(e, name_idx)) {
-            Some(&i) => i,
+        let name_idx = data.node_idx[r] as usize;
+        if node_cache.len() <= e {
+            node_cache.resize(e + 1, Vec::new());
+        }
+        if node_cache[e].is_empty() {
+            node_cache[e] = vec![None; data.node_names.len()];
+        }
+        let idx = match node_cache[e].get(name_idx).copied().flatten() {
+            Some(i) => i,
             None => {
-                let name = data.node_names.get(name_idx as usize).copied().unwrap_or("");
+                let name = data.node_names.get(name_idx).copied().ok_or_else(|| {
+                    ChisoError::Data(format!(
+                        "node index {name_idx} is outside the {} node names",
+                        data.node_names.len()
+                    ))
+                })?;
                 let i = m.find(name).ok_or_else(|| unknown_node(m, name, &pname(), year))?;
-                node_cache.insert((e, name_idx), i);
+                node_cache[e][name_idx] = Some(i);
                 i
             }
         };
@@ -476,11 +502,13 @@ pub fn score_columns(choice: &EditionChoice, data: Columns<'_>, options: &ScoreO
                 });
             }
         }
-        let k = *unit_of.entry((pi, year)).or_insert_with(|| {
+        let cell = pi * span + (year - ymin) as usize;
+        if unit_of[cell] == u32::MAX {
+            unit_of[cell] = units.len() as u32;
             units.push(Unit { province: pi, year, edition: e, offset: 0 });
             buffers.push((vec![f64::NAN; m.nodes.len()], vec![f64::NAN; m.nodes.len()]));
-            units.len() - 1
-        });
+        }
+        let k = unit_of[cell] as usize;
         let (vals, sup) = &mut buffers[k];
         if !sup[idx].is_nan() && sup[idx] != value {
             return Err(ChisoError::Duplicate {
@@ -513,16 +541,29 @@ pub fn score_columns(choice: &EditionChoice, data: Columns<'_>, options: &ScoreO
     };
     let renormalise = options.missing == MissingPolicy::Renormalise;
     let keep_supplied = options.prefer == Prefer::Published;
+    // Per edition, once: evaluation order and which nodes have a rule to apply.
+    let shapes: Vec<(Vec<usize>, Vec<bool>)> = scores
+        .editions
+        .iter()
+        .map(|(m, _)| {
+            let computable = m
+                .nodes
+                .iter()
+                .map(|n| !matches!(n.aggregation, Aggregation::Opaque) && n.children.iter().any(|&c| m.nodes[c].scored))
+                .collect();
+            (m.topological_order(), computable)
+        })
+        .collect();
+    let mut computed = Vec::new();
     for k in order {
         let mut u = units[k];
         let (mut vals, sup) = std::mem::take(&mut buffers[k]);
         let (m, plan) = &scores.editions[u.edition];
+        let (topo, computable) = &shapes[u.edition];
         plan.evaluate_with(&mut vals, renormalise, keep_supplied);
-        let computed = computed_provenance(m, &vals, &sup);
+        computed_provenance(m, topo, &vals, &sup, &mut computed);
         for (i, node) in m.nodes.iter().enumerate() {
-            let computable =
-                !matches!(node.aggregation, Aggregation::Opaque) && node.children.iter().any(|&c| m.nodes[c].scored);
-            let complete = computable && node.children.iter().all(|&c| !m.nodes[c].scored || !vals[c].is_nan());
+            let complete = computable[i] && node.children.iter().all(|&c| !m.nodes[c].scored || !vals[c].is_nan());
             let origin = if vals[i].is_nan() {
                 Origin::Missing
             } else if keep_supplied && !sup[i].is_nan() {
@@ -565,9 +606,10 @@ fn preorder(m: &Methodology) -> Vec<usize> {
 
 /// Provenance of each computed node: the weakest status of its rule, the weights or maxima it uses, and the
 /// computed children it is built from.
-fn computed_provenance(m: &Methodology, values: &[f64], supplied: &[f64]) -> Vec<Status> {
-    let mut status = vec![Status::Official; m.nodes.len()];
-    for i in m.topological_order() {
+fn computed_provenance(m: &Methodology, topo: &[usize], values: &[f64], supplied: &[f64], status: &mut Vec<Status>) {
+    status.clear();
+    status.resize(m.nodes.len(), Status::Official);
+    for &i in topo {
         let n = &m.nodes[i];
         let mut s = n.aggregation_status;
         for &c in n.children.iter().filter(|&&c| m.nodes[c].scored) {
@@ -585,7 +627,6 @@ fn computed_provenance(m: &Methodology, values: &[f64], supplied: &[f64]) -> Vec
         }
         status[i] = s;
     }
-    status
 }
 
 /// Ranks per (data year, node) with the edition's ranking rule, and quartile groups where the edition has them.
