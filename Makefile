@@ -2,7 +2,7 @@
 #   make demo   set up and print the Trà Vinh report on the bundled data
 #   make test   set up and run every test (Rust unit, integration and doc tests; pytest incl. doctests)
 #   make bench  scoring throughput against a numpy/pandas reference
-#   make lint   rustfmt, clippy
+#   make lint   rustfmt, clippy, ruff, stubtest
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -17,7 +17,8 @@ PROVINCE ?= Trà Vinh
 $(VENV_ABS)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV_ABS)
 	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet "maturin>=1.16,<2" "polars>=1.0" "pytest>=8" "hypothesis>=6" "pandas>=2" "pyarrow>=14" "numpy>=1.26"
+	$(PIP) install --quiet "maturin>=1.16,<2" "polars>=1.0" "pytest>=8" "hypothesis>=6" "pandas>=2" "pyarrow>=14" "numpy>=1.26" \
+		"mypy>=1.18" "ruff>=0.14"
 	touch $@
 
 install: $(VENV_ABS)/.installed
@@ -41,9 +42,13 @@ bench: build-dev
 	cargo bench --bench engine
 	$(PY) benches/bench_scoring.py
 
-lint:
+# Rust style and lints; Python lints; the .pyi stubs checked against the compiled module (mypy's stubtest).
+lint: build-dev
 	cargo fmt --check
 	cargo clippy --all-targets --features python -- -D warnings
+	$(VENV_ABS)/bin/ruff check python benches scripts tests/python
+	$(VENV_ABS)/bin/ruff format --check python benches scripts tests/python
+	$(PY) -m mypy.stubtest chiso._chiso
 
 clean:
 	rm -rf $(VENV_ABS) target

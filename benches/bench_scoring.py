@@ -10,15 +10,22 @@ from __future__ import annotations
 import sys
 import time
 
+import chiso
 import numpy as np
 import pandas as pd
 import polars as pl
 
-import chiso
-
 SUBS = [
-    "entry_costs", "land_access", "transparency", "time_costs", "informal_charges", "policy_bias",
-    "proactivity", "business_support", "labor_training", "legal_institutions",
+    "entry_costs",
+    "land_access",
+    "transparency",
+    "time_costs",
+    "informal_charges",
+    "policy_bias",
+    "proactivity",
+    "business_support",
+    "labor_training",
+    "legal_institutions",
 ]
 
 

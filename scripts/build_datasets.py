@@ -27,11 +27,10 @@ import math
 import re
 import sys
 import unicodedata
+import warnings
 from collections import Counter, defaultdict
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from pathlib import Path
-
-import warnings
 
 import pandas as pd
 import xlrd
@@ -86,7 +85,7 @@ def norm_key(s: str) -> str:
 def strip_prefix(key: str) -> str | None:
     for p in _PREFIXES:
         if key.startswith(p) and len(key) > len(p):
-            return key[len(p):]
+            return key[len(p) :]
     return None
 
 
@@ -192,28 +191,54 @@ PAPI_DIMENSIONS = {
 # papi.md 3.2/3.3: the panel's SC columns change meaning between editions, so the mapping is
 # keyed by edition (i.e. by year), never by the column alone.
 _PAPI_COMMON = {
-    "SC11": "civic_knowledge", "SC12": "participation_opportunities",
-    "SC13": "election_quality", "SC14": "voluntary_contributions",
+    "SC11": "civic_knowledge",
+    "SC12": "participation_opportunities",
+    "SC13": "election_quality",
+    "SC14": "voluntary_contributions",
     "SC31": "interactions",
-    "SC41": "public_sector_corruption", "SC42": "service_delivery_corruption",
-    "SC43": "equity_in_employment", "SC44": "willingness_to_fight_corruption",
-    "SC51": "certification", "SC52": "construction_permits",
-    "SC53": "land_use_rights", "SC54": "personal_procedures",
-    "SC61": "public_health", "SC62": "primary_education",
-    "SC63": "basic_infrastructure", "SC64": "law_and_order",
+    "SC41": "public_sector_corruption",
+    "SC42": "service_delivery_corruption",
+    "SC43": "equity_in_employment",
+    "SC44": "willingness_to_fight_corruption",
+    "SC51": "certification",
+    "SC52": "construction_permits",
+    "SC53": "land_use_rights",
+    "SC54": "personal_procedures",
+    "SC61": "public_health",
+    "SC62": "primary_education",
+    "SC63": "basic_infrastructure",
+    "SC64": "law_and_order",
 }
-_PAPI_2011 = {**_PAPI_COMMON,
-              "SC21": "poverty_lists", "SC22": "communal_budget", "SC23": "land_use_plans",
-              "SC32": "peoples_inspection_boards", "SC33": "community_investment_boards"}
-_PAPI_2016 = {**_PAPI_COMMON,
-              "SC21": "poverty_lists", "SC22": "communal_budget", "SC23": "land_use_plans",
-              "SC32": "responsiveness", "SC33": "peoples_inspection_boards"}
-_PAPI_2018 = {**_PAPI_COMMON,
-              "SC21": "access_to_information", "SC22": "poverty_lists",
-              "SC23": "communal_budget", "SC24": "land_use_plans",
-              "SC32": "responsiveness", "SC33": "access_to_justice",
-              "SC71": "environmental_protection", "SC72": "air_quality", "SC73": "water_quality",
-              "SC81": "portal_access", "SC82": "internet_access"}
+_PAPI_2011 = {
+    **_PAPI_COMMON,
+    "SC21": "poverty_lists",
+    "SC22": "communal_budget",
+    "SC23": "land_use_plans",
+    "SC32": "peoples_inspection_boards",
+    "SC33": "community_investment_boards",
+}
+_PAPI_2016 = {
+    **_PAPI_COMMON,
+    "SC21": "poverty_lists",
+    "SC22": "communal_budget",
+    "SC23": "land_use_plans",
+    "SC32": "responsiveness",
+    "SC33": "peoples_inspection_boards",
+}
+_PAPI_2018 = {
+    **_PAPI_COMMON,
+    "SC21": "access_to_information",
+    "SC22": "poverty_lists",
+    "SC23": "communal_budget",
+    "SC24": "land_use_plans",
+    "SC32": "responsiveness",
+    "SC33": "access_to_justice",
+    "SC71": "environmental_protection",
+    "SC72": "air_quality",
+    "SC73": "water_quality",
+    "SC81": "portal_access",
+    "SC82": "internet_access",
+}
 _PAPI_2019 = {**_PAPI_2018, "SC83": "e_responsiveness"}
 _PAPI_2021 = {k: v for k, v in _PAPI_2019.items() if k != "SC52"}  # construction permits dropped
 
@@ -236,7 +261,8 @@ PAPI_LABEL_SLUG = {
     "Quality of Village Head Elections": "election_quality",
     "Voluntary Contributions": "voluntary_contributions",
     "Access to Information": "access_to_information",
-    "Poverty Lists": "poverty_lists", "Poverty List Transparency": "poverty_lists",
+    "Poverty Lists": "poverty_lists",
+    "Poverty List Transparency": "poverty_lists",
     "Communal Budget and Expenditure": "communal_budget",
     "Communal Budget Transparency": "communal_budget",
     "Land-Use Plans/Price Frames": "land_use_plans",
@@ -255,14 +281,18 @@ PAPI_LABEL_SLUG = {
     "Willingness to Fight Corruption": "willingness_to_fight_corruption",
     "Certification Procedures": "certification",
     "Construction Permits": "construction_permits",
-    "Land-Use Rights Procedures": "land_use_rights", "Land Title Procedures": "land_use_rights",
+    "Land-Use Rights Procedures": "land_use_rights",
+    "Land Title Procedures": "land_use_rights",
     "Personal Procedures": "personal_procedures",
-    "Public Health": "public_health", "Public Healthcare": "public_health",
-    "Public Primary Education": "primary_education", "Primary Education": "primary_education",
+    "Public Health": "public_health",
+    "Public Healthcare": "public_health",
+    "Public Primary Education": "primary_education",
+    "Primary Education": "primary_education",
     "Basic Infrastructure": "basic_infrastructure",
     "Law and Order": "law_and_order",
     "Environmental Protection": "environmental_protection",
-    "Quality of Air": "air_quality", "Quality of Water": "water_quality",
+    "Quality of Air": "air_quality",
+    "Quality of Water": "water_quality",
     "Access to E-Government Portals": "portal_access",
     "Access to the Internet": "internet_access",
     "E-Responsiveness of Provincial Authorities": "e_responsiveness",
@@ -281,8 +311,17 @@ def build_papi(prov: Provinces) -> list[list[str]]:
     log(f"== PAPI  <- {path.relative_to(SHARED.parent)}")
     # dtype=str keeps the published value text exactly as written in the source.
     src = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
-    expected_cols = ["year", "province_code", "province", "dimension_no", "dimension",
-                     "subdim_col", "subdimension_label", "value", "label_status"]
+    expected_cols = [
+        "year",
+        "province_code",
+        "province",
+        "dimension_no",
+        "dimension",
+        "subdim_col",
+        "subdimension_label",
+        "value",
+        "label_status",
+    ]
     if list(src.columns) != expected_cols:
         fail(f"PAPI: unexpected columns {list(src.columns)}")
 
@@ -295,8 +334,10 @@ def build_papi(prov: Provinces) -> list[list[str]]:
             fail(f"PAPI: {pcode} is GSO {gso} by position but its name {name!r} maps to {by_name}")
         if pmap.setdefault(pcode, gso) != gso:
             fail(f"PAPI: {pcode} carries two different province names")
-    log(f"  P-codes verified against names: {len(pmap)} (P01={pmap.get('P01')}, "
-        f"P54={pmap.get('P54')}, P63={pmap.get('P63')})")
+    log(
+        f"  P-codes verified against names: {len(pmap)} (P01={pmap.get('P01')}, "
+        f"P54={pmap.get('P54')}, P63={pmap.get('P63')})"
+    )
 
     rows: list[list[str]] = []
     seen: set[tuple] = set()
@@ -334,8 +375,10 @@ def build_papi(prov: Provinces) -> list[list[str]]:
         ed, table = papi_edition(y)
         expected = {f"{ed}/{PAPI_DIMENSIONS[int(sc[2])]}/{s}" for sc, s in table.items()}
         if by_year[y] != expected:
-            fail(f"PAPI {y}: sub-dimension set differs from papi.md 3.2: "
-                 f"missing {sorted(expected - by_year[y])}, extra {sorted(by_year[y] - expected)}")
+            fail(
+                f"PAPI {y}: sub-dimension set differs from papi.md 3.2: "
+                f"missing {sorted(expected - by_year[y])}, extra {sorted(by_year[y] - expected)}"
+            )
         if len(expected) != PAPI_EXPECTED_COUNT[ed]:
             fail(f"PAPI {ed}: table has {len(expected)} sub-dimensions, papi.md says {PAPI_EXPECTED_COUNT[ed]}")
     log("  sub-dimensions per year: " + ", ".join(f"{y}:{len(by_year[y])}" for y in sorted(by_year)))
@@ -393,9 +436,11 @@ def verify_papi_dimensions(rows: list[list[str]]) -> None:
                         partial_dims += 1
                     elif cell:
                         fail(f"PAPI {year} {r.province_code} d{k}: file has {cell} but sub-dimensions are incomplete")
-    log(f"  dimension check: {checked} complete province-years reproduce d1..dN and total "
+    log(
+        f"  dimension check: {checked} complete province-years reproduce d1..dN and total "
         f"(max |diff| dimension {max_dim:.2e}, total {max_tot:.2e}); "
-        f"{partial_dims} dimensions of {len(incomplete)} incomplete rows also match")
+        f"{partial_dims} dimensions of {len(incomplete)} incomplete rows also match"
+    )
     log(f"  incomplete province-years: {', '.join(incomplete)}")
 
 
@@ -403,27 +448,82 @@ def verify_papi_dimensions(rows: list[list[str]]) -> None:
 # PCI
 # =============================================================================================
 
-SUBINDICES = ["entry_costs", "land_access", "transparency", "time_costs", "informal_charges",
-              "central_policy_implementation", "policy_bias", "proactivity", "business_support",
-              "labor_training", "legal_institutions"]
+SUBINDICES = [
+    "entry_costs",
+    "land_access",
+    "transparency",
+    "time_costs",
+    "informal_charges",
+    "central_policy_implementation",
+    "policy_bias",
+    "proactivity",
+    "business_support",
+    "labor_training",
+    "legal_institutions",
+]
 
 EDITION_SUBINDICES = {
-    "pci.2005": ["entry_costs", "land_access", "transparency", "time_costs", "informal_charges",
-                 "central_policy_implementation", "policy_bias", "proactivity", "business_support"],
-    "pci.2006": ["entry_costs", "land_access", "transparency", "time_costs", "informal_charges",
-                 "policy_bias", "proactivity", "business_support", "labor_training", "legal_institutions"],
-    "pci.2009": ["entry_costs", "land_access", "transparency", "time_costs", "informal_charges",
-                 "proactivity", "business_support", "labor_training", "legal_institutions"],
-    "pci.2013": ["entry_costs", "land_access", "transparency", "time_costs", "informal_charges",
-                 "policy_bias", "proactivity", "business_support", "labor_training", "legal_institutions"],
+    "pci.2005": [
+        "entry_costs",
+        "land_access",
+        "transparency",
+        "time_costs",
+        "informal_charges",
+        "central_policy_implementation",
+        "policy_bias",
+        "proactivity",
+        "business_support",
+    ],
+    "pci.2006": [
+        "entry_costs",
+        "land_access",
+        "transparency",
+        "time_costs",
+        "informal_charges",
+        "policy_bias",
+        "proactivity",
+        "business_support",
+        "labor_training",
+        "legal_institutions",
+    ],
+    "pci.2009": [
+        "entry_costs",
+        "land_access",
+        "transparency",
+        "time_costs",
+        "informal_charges",
+        "proactivity",
+        "business_support",
+        "labor_training",
+        "legal_institutions",
+    ],
+    "pci.2013": [
+        "entry_costs",
+        "land_access",
+        "transparency",
+        "time_costs",
+        "informal_charges",
+        "policy_bias",
+        "proactivity",
+        "business_support",
+        "labor_training",
+        "legal_institutions",
+    ],
 }
 
 # pci.md A4.2. Weights in %; composite = 10 * sum(w/100 * s).
 PCI_WEIGHTS = {
-    "pci.2005": {"entry_costs": 17.0993, "land_access": 8.3495, "transparency": 16.1122,
-                 "time_costs": 9.6098, "informal_charges": 7.5490,
-                 "central_policy_implementation": 0.2089, "policy_bias": 13.1113,
-                 "proactivity": 16.8397, "business_support": 11.1107},
+    "pci.2005": {
+        "entry_costs": 17.0993,
+        "land_access": 8.3495,
+        "transparency": 16.1122,
+        "time_costs": 9.6098,
+        "informal_charges": 7.5490,
+        "central_policy_implementation": 0.2089,
+        "policy_bias": 13.1113,
+        "proactivity": 16.8397,
+        "business_support": 11.1107,
+    },
     "pci.2006": dict(zip(EDITION_SUBINDICES["pci.2006"], [5, 5, 15, 10, 5, 5, 15, 15, 15, 10])),
     "pci.2009": dict(zip(EDITION_SUBINDICES["pci.2009"], [10, 5, 20, 15, 10, 10, 5, 20, 5])),
     "pci.2013": dict(zip(EDITION_SUBINDICES["pci.2013"], [5, 5, 20, 5, 10, 5, 5, 20, 20, 5])),
@@ -543,15 +643,29 @@ def data_rows(df, prov: Provinces, name_col: int, first: int, last: int, n: int)
         fail(f"{where_of(df)}: row range gives {len(rows)} rows, expected {n}")
     for r in (first - 1, last + 1):
         if 0 <= r < len(df) and prov.is_province(df.iat[r, name_col]):
-            fail(f"{where_of(df)}: row {r} next to the data block also holds a province "
-                 f"({df.iat[r, name_col]!r}); the row range is wrong")
+            fail(
+                f"{where_of(df)}: row {r} next to the data block also holds a province "
+                f"({df.iat[r, name_col]!r}); the row range is wrong"
+            )
     return rows
 
 
 # ---- row-per-province layouts (2005, 2006, 2007, 2009 summaries; 2009-2011 infrastructure) ----
 
-def parse_rowwise(py: PciYear, df, prov, *, name_col, first, last, n, cols: dict[str, int],
-                  rank_col: int | None = None, tier_col: int | None = None) -> list[str]:
+
+def parse_rowwise(
+    py: PciYear,
+    df,
+    prov,
+    *,
+    name_col,
+    first,
+    last,
+    n,
+    cols: dict[str, int],
+    rank_col: int | None = None,
+    tier_col: int | None = None,
+) -> list[str]:
     """cols: key -> column, key being a sub-index slug, 'composite' or an extra's key."""
     for key, c in cols.items():
         check_header(df, c, first, key, where_of(df))
@@ -577,11 +691,23 @@ def parse_rowwise(py: PciYear, df, prov, *, name_col, first, last, n, cols: dict
 
 # ---- (province, value) pair layouts (2008, 2010-2016 summaries; 2008 infrastructure/IT) ----
 
-def parse_pairs(py: PciYear, df, prov, *, first, last, n, pairs: dict[str, tuple[int, int]],
-                order_col: int = 0, rank_positions: bool = True,
-                rank_pair: tuple[int, int] | None = None,
-                tier_pair: tuple[int, int] | None = None,
-                aligned: dict[str, int] | None = None, aligned_name_col: int | None = None) -> None:
+
+def parse_pairs(
+    py: PciYear,
+    df,
+    prov,
+    *,
+    first,
+    last,
+    n,
+    pairs: dict[str, tuple[int, int]],
+    order_col: int = 0,
+    rank_positions: bool = True,
+    rank_pair: tuple[int, int] | None = None,
+    tier_pair: tuple[int, int] | None = None,
+    aligned: dict[str, int] | None = None,
+    aligned_name_col: int | None = None,
+) -> None:
     """Each (province col, value col) pair is sorted on its own: join by province name within the
     pair; the row's 'Thứ tự' (order_col) is the rank on that column, which VCCI prints.
 
@@ -658,28 +784,53 @@ def check_highlight(py: PciYear, df, prov, last: int, pairs) -> None:
                 v = as_float(df.iat[r, vc], where_of(df, f" highlight row {r + 1} col {vc}"))
                 rk = as_int(df.iat[r + 1, vc], where_of(df, f" highlight rank row {r + 2} col {vc}"))
                 if v != py.scores[gso][key] or rk != py.ranks[gso].get(key, rk):
-                    fail(f"{where_of(df)}: highlighted {name} {key}: {v}/#{rk} vs parsed "
-                         f"{py.scores[gso][key]}/#{py.ranks[gso].get(key)}")
+                    fail(
+                        f"{where_of(df)}: highlighted {name} {key}: {v}/#{rk} vs parsed "
+                        f"{py.scores[gso][key]}/#{py.ranks[gso].get(key)}"
+                    )
             return
     fail(f"{where_of(df)}: no highlighted province row found below the data")
 
 
 # ---- per-year parsers (column numbers are 0-based; PCI_Import.csv gives them 1-based) ----
 
+
 def parse_2005(prov) -> PciYear:
     py = PciYear(2005)
     s = read_sheet(2005, "Bảng tóm tắt chỉ số")
-    parse_rowwise(py, s, prov, name_col=0, first=2, last=43, n=42, cols={
-        "development_level": 2, "infrastructure_quality": 3, "distance_to_markets": 4,
-        "entry_costs": 5, "land_access": 6, "transparency": 7, "time_costs": 8,
-        "informal_charges": 9, "central_policy_implementation": 10, "policy_bias": 11,
-        "proactivity": 12, "business_support": 13, "composite": 14})
+    parse_rowwise(
+        py,
+        s,
+        prov,
+        name_col=0,
+        first=2,
+        last=43,
+        n=42,
+        cols={
+            "development_level": 2,
+            "infrastructure_quality": 3,
+            "distance_to_markets": 4,
+            "entry_costs": 5,
+            "land_access": 6,
+            "transparency": 7,
+            "time_costs": 8,
+            "informal_charges": 9,
+            "central_policy_implementation": 10,
+            "policy_bias": 11,
+            "proactivity": 12,
+            "business_support": 13,
+            "composite": 14,
+        },
+    )
     # The rank sheet prints the rank and, in a merged column without header, the tier groups.
     rk = read_sheet(2005, "Xếp hạng theo chỉ số PCI")
     check_header(rk, 2, 1, "rank", where_of(rk))
     rows = data_rows(rk, prov, 0, 1, 42, 42)
-    merged = xlrd.open_workbook(str(PCI_DIR / "PCI_2005.xls"), formatting_info=True) \
-        .sheet_by_name("Xếp hạng theo chỉ số PCI").merged_cells
+    merged = (
+        xlrd.open_workbook(str(PCI_DIR / "PCI_2005.xls"), formatting_info=True)
+        .sheet_by_name("Xếp hạng theo chỉ số PCI")
+        .merged_cells
+    )
     tier_ranges = sorted((r0, r1) for r0, r1, c0, c1 in merged if (c0, c1) == (3, 4))
     covered = [r for r0, r1 in tier_ranges for r in range(r0, r1)]
     if covered != list(rows):
@@ -699,10 +850,29 @@ def parse_2005(prov) -> PciYear:
 def parse_2006(prov) -> PciYear:
     py = PciYear(2006)
     s = read_sheet(2006, "PCI Tóm tắt")
-    parse_rowwise(py, s, prov, name_col=1, first=2, last=65, n=64, cols={
-        "entry_costs": 2, "land_access": 3, "transparency": 4, "time_costs": 5,
-        "informal_charges": 6, "policy_bias": 7, "proactivity": 8, "business_support": 9,
-        "labor_training": 10, "legal_institutions": 11, "composite": 12}, rank_col=0)
+    parse_rowwise(
+        py,
+        s,
+        prov,
+        name_col=1,
+        first=2,
+        last=65,
+        n=64,
+        cols={
+            "entry_costs": 2,
+            "land_access": 3,
+            "transparency": 4,
+            "time_costs": 5,
+            "informal_charges": 6,
+            "policy_bias": 7,
+            "proactivity": 8,
+            "business_support": 9,
+            "labor_training": 10,
+            "legal_institutions": 11,
+            "composite": 12,
+        },
+        rank_col=0,
+    )
     # Column 0 has no header; it is the rank: 1..64 down a sheet sorted by the weighted PCI.
     by_score = sorted(py.scores, key=lambda g: -py.scores[g]["composite"])
     if [py.ranks[g]["composite"] for g in by_score] != list(range(1, 65)):
@@ -713,19 +883,48 @@ def parse_2006(prov) -> PciYear:
 def parse_2007(prov) -> PciYear:
     py = PciYear(2007)
     s = read_sheet(2007, "Tóm tắt các chỉ số PCI ")
-    parse_rowwise(py, s, prov, name_col=0, first=1, last=64, n=64, cols={
-        "entry_costs": 4, "land_access": 5, "transparency": 6, "time_costs": 7,
-        "informal_charges": 8, "policy_bias": 9, "proactivity": 10, "business_support": 11,
-        "labor_training": 12, "legal_institutions": 13, "composite": 15},  # 14 = unweighted
-        rank_col=1, tier_col=3)
+    parse_rowwise(
+        py,
+        s,
+        prov,
+        name_col=0,
+        first=1,
+        last=64,
+        n=64,
+        cols={
+            "entry_costs": 4,
+            "land_access": 5,
+            "transparency": 6,
+            "time_costs": 7,
+            "informal_charges": 8,
+            "policy_bias": 9,
+            "proactivity": 10,
+            "business_support": 11,
+            "labor_training": 12,
+            "legal_institutions": 13,
+            "composite": 15,
+        },  # 14 = unweighted
+        rank_col=1,
+        tier_col=3,
+    )
     return py
 
 
 def parse_2008(prov) -> PciYear:
     py = PciYear(2008)
     s = read_sheet(2008, "Tổng hợp")
-    keys = ["entry_costs", "land_access", "transparency", "time_costs", "informal_charges",
-            "policy_bias", "proactivity", "business_support", "labor_training", "legal_institutions"]
+    keys = [
+        "entry_costs",
+        "land_access",
+        "transparency",
+        "time_costs",
+        "informal_charges",
+        "policy_bias",
+        "proactivity",
+        "business_support",
+        "labor_training",
+        "legal_institutions",
+    ]
     pairs = {k: (1 + 2 * i, 2 + 2 * i) for i, k in enumerate(keys)}
     pairs["composite"] = (23, 24)  # (21, 22) is the unweighted PCI
     parse_pairs(py, s, prov, first=2, last=65, n=64, pairs=pairs)
@@ -740,15 +939,23 @@ def parse_2008(prov) -> PciYear:
     return py
 
 
-SUB_2009 = ["entry_costs", "land_access", "transparency", "time_costs", "informal_charges",
-            "proactivity", "business_support", "labor_training", "legal_institutions"]
+SUB_2009 = [
+    "entry_costs",
+    "land_access",
+    "transparency",
+    "time_costs",
+    "informal_charges",
+    "proactivity",
+    "business_support",
+    "labor_training",
+    "legal_institutions",
+]
 
 
 def parse_infrastructure_csht(py: PciYear, prov, first: int, last: int) -> None:
     """2009-2011 'Co so ha tang' sheets: one row per province, index in column 2."""
     s = read_sheet(py.year, "Co so ha tang")
-    parse_rowwise(py, s, prov, name_col=1, first=first, last=last, n=63,
-                  cols={"infrastructure_csht": 2})
+    parse_rowwise(py, s, prov, name_col=1, first=first, last=last, n=63, cols={"infrastructure_csht": 2})
     for g in py.scores:
         if "infrastructure_csht" in py.scores[g]:
             py.scores[g]["infrastructure"] = py.scores[g].pop("infrastructure_csht")
@@ -774,8 +981,7 @@ def parse_2010_2012(year: int, prov) -> PciYear:
     else:
         pairs["composite"] = (19, 20)
         rank_pair, tier_pair = (21, 22), (23, 24)
-    parse_pairs(py, s, prov, first=1, last=63, n=63, pairs=pairs,
-                rank_pair=rank_pair, tier_pair=tier_pair)
+    parse_pairs(py, s, prov, first=1, last=63, n=63, pairs=pairs, rank_pair=rank_pair, tier_pair=tier_pair)
     if year <= 2011:
         parse_infrastructure_csht(py, prov, first=3, last=65)
     return py
@@ -787,14 +993,18 @@ def parse_2013_2016(year: int, prov) -> PciYear:
     s = read_sheet(year, "Summary_VN")
     pairs = {k: (1 + 2 * i, 2 + 2 * i) for i, k in enumerate(EDITION_SUBINDICES["pci.2013"])}
     pairs["composite"] = (21, 22)
-    parse_pairs(py, s, prov, first=1, last=63, n=63, pairs=pairs,
-                aligned={"rank": 23, "tier": 24}, aligned_name_col=21)
+    parse_pairs(py, s, prov, first=1, last=63, n=63, pairs=pairs, aligned={"rank": 23, "tier": 24}, aligned_name_col=21)
     return py
 
 
 def parse_workbooks(prov) -> dict[int, PciYear]:
-    out = {2005: parse_2005(prov), 2006: parse_2006(prov), 2007: parse_2007(prov),
-           2008: parse_2008(prov), 2009: parse_2009(prov)}
+    out = {
+        2005: parse_2005(prov),
+        2006: parse_2006(prov),
+        2007: parse_2007(prov),
+        2008: parse_2008(prov),
+        2009: parse_2009(prov),
+    }
     for y in (2010, 2011, 2012):
         out[y] = parse_2010_2012(y, prov)
     for y in (2013, 2014, 2015, 2016):
@@ -805,7 +1015,9 @@ def parse_workbooks(prov) -> dict[int, PciYear]:
 EXTRAS_BY_YEAR = {
     2005: ["development_level", "infrastructure_quality", "distance_to_markets"],
     2008: ["infrastructure", "it"],
-    2009: ["infrastructure"], 2010: ["infrastructure"], 2011: ["infrastructure"],
+    2009: ["infrastructure"],
+    2010: ["infrastructure"],
+    2011: ["infrastructure"],
 }
 EXPECTED_N = {2005: 42, 2006: 64, 2007: 64, 2008: 64}
 
@@ -872,12 +1084,13 @@ def verify_weights(books: dict[int, PciYear]) -> dict[int, float]:
             if diff > worst:
                 worst, worst_g = diff, g
         out[y] = worst
-        signed = sorted(d["composite"] - 10 * sum(wi / 100 * d[k] for k, wi in w.items())
-                        for d in py.scores.values())
+        signed = sorted(d["composite"] - 10 * sum(wi / 100 * d[k] for k, wi in w.items()) for d in py.scores.values())
         note = ""
         if y == 2011:  # pci.md A4.2: published 2011 composites exceed the weighted sum by 0.00-0.55
-            note = (f"; signed residuals {signed[0]:+.4f}..{signed[-1]:+.4f}, "
-                    f"mean {sum(signed) / len(signed):+.4f}, {sum(abs(x) < 0.005 for x in signed)} within 0.005")
+            note = (
+                f"; signed residuals {signed[0]:+.4f}..{signed[-1]:+.4f}, "
+                f"mean {sum(signed) / len(signed):+.4f}, {sum(abs(x) < 0.005 for x in signed)} within 0.005"
+            )
             if signed[0] < -0.005:
                 note += "   <-- a negative 2011 residual is unexpected"
         if y == 2005:  # non-round weights; Tien Giang's composite is stored at 2 decimals (55.89)
@@ -897,12 +1110,20 @@ def verify_against_package(books: dict[int, PciYear], prov: Provinces) -> None:
     province names in 2013). Every value it has for a named province must equal ours."""
     path = RAW / "pci_papi_mdtrinh_vietnamdata" / "pci_2005_2016_package_clean.csv"
     pk = pd.read_csv(path)
-    cols = {"pci_entry": "entry_costs", "pci_land": "land_access", "pci_transparency": "transparency",
-            "pci_time": "time_costs", "pci_informal": "informal_charges",
-            "pci_implement": "central_policy_implementation", "pci_bias": "policy_bias",
-            "pci_proactive": "proactivity", "pci_support": "business_support",
-            "pci_labor": "labor_training", "pci_legal": "legal_institutions",
-            "pci_weighted": "composite"}  # pci_unweighted is unreliable (README 2.4) and not used
+    cols = {
+        "pci_entry": "entry_costs",
+        "pci_land": "land_access",
+        "pci_transparency": "transparency",
+        "pci_time": "time_costs",
+        "pci_informal": "informal_charges",
+        "pci_implement": "central_policy_implementation",
+        "pci_bias": "policy_bias",
+        "pci_proactive": "proactivity",
+        "pci_support": "business_support",
+        "pci_labor": "labor_training",
+        "pci_legal": "legal_institutions",
+        "pci_weighted": "composite",
+    }  # pci_unweighted is unreliable (README 2.4) and not used
     n = blank = 0
     for i, r in enumerate(pk.itertuples(index=False), start=2):
         if is_blank(r.prov):
@@ -917,8 +1138,10 @@ def verify_against_package(books: dict[int, PciYear], prov: Provinces) -> None:
             if ours is None or abs(ours - float(v)) > 1e-4:
                 fail(f"{path.name} line {i}: {r.year} {r.prov} {key} = {v}, ours {ours}")
             n += 1
-    log(f"  package cross-check: {n} values equal ours (|diff| <= 1e-4); "
-        f"{blank} package rows skipped for a blank province name")
+    log(
+        f"  package cross-check: {n} values equal ours (|diff| <= 1e-4); "
+        f"{blank} package rows skipped for a blank province name"
+    )
 
 
 def verify_workbook_ranks(books: dict[int, PciYear]) -> None:
@@ -970,8 +1193,7 @@ def build_pci(prov: Provinces) -> list[list[str]]:
             fail(f"{path_b.name}: {y} has {len(pan[y])} provinces, expected 63")
     for y in (2017, 2018, 2019, 2021, 2022):
         for g, v in pan[y].items():
-            rows.append([str(y), g, pci_edition(y), "score", v, "", "official_transcribed",
-                         "tnguyentranphuoc_panel"])
+            rows.append([str(y), g, pci_edition(y), "score", v, "", "official_transcribed", "tnguyentranphuoc_panel"])
 
     # The panel's 2016 values must be the workbook composites rounded to 2 decimals.
     wb16 = books[2016].scores
@@ -981,8 +1203,10 @@ def build_pci(prov: Provinces) -> list[list[str]]:
         p = Decimal(v)
         if p != round2(x, ROUND_HALF_UP) and p != round2(x, ROUND_HALF_EVEN):
             mism.append(f"{g} {prov.name[g]}: panel {v} vs workbook {x!r}")
-    log(f"  2016 panel vs workbook composite rounded to 2 dp: "
-        f"{63 - len(mism)}/63 agree" + ("" if not mism else "; MISMATCHES: " + "; ".join(mism)))
+    log(
+        f"  2016 panel vs workbook composite rounded to 2 dp: "
+        f"{63 - len(mism)}/63 agree" + ("" if not mism else "; MISMATCHES: " + "; ".join(mism))
+    )
 
     # ---- Source C: official 2020 ranking ----
     path_c = RAW / "pci_2020_ranking.csv"
@@ -1005,8 +1229,11 @@ def build_pci(prov: Provinces) -> list[list[str]]:
     order = sorted(seen, key=lambda g: seen[g][1])
     if any(float(seen[a][0]) < float(seen[b][0]) for a, b in zip(order, order[1:])):
         fail(f"{path_c.name}: ranks are not in descending score order")
-    mism20 = [f"{g}: panel {pan[2020][g]} vs ranking {seen[g][0]}" for g in sorted(seen)
-              if Decimal(pan[2020][g]) != Decimal(seen[g][0])]
+    mism20 = [
+        f"{g}: panel {pan[2020][g]} vs ranking {seen[g][0]}"
+        for g in sorted(seen)
+        if Decimal(pan[2020][g]) != Decimal(seen[g][0])
+    ]
     if mism20:
         fail("2020 panel and official ranking disagree: " + "; ".join(mism20))
     log("  2020 panel composites equal the official ranking for 63/63 provinces")
@@ -1236,8 +1463,9 @@ def main() -> int:
 
     OUT.mkdir(exist_ok=True)
     write_csv(OUT / "papi.csv", ["year", "gso_code", "code", "value", "provenance", "source"], papi_rows)
-    write_csv(OUT / "pci.csv",
-              ["year", "gso_code", "code", "measure", "value", "label", "provenance", "source"], pci_rows)
+    write_csv(
+        OUT / "pci.csv", ["year", "gso_code", "code", "measure", "value", "label", "provenance", "source"], pci_rows
+    )
     write_sources(papi_rows, pci_rows)
 
     log("== Summary")

@@ -19,6 +19,7 @@ from ._chiso import (
     Methodology,
     Scores,
     __version__,
+    _score,
     find_province,
     indices,
     load_methodology,
@@ -27,7 +28,6 @@ from ._chiso import (
     province_codes,
     provinces,
 )
-from ._chiso import _score
 from ._frames import observations
 from .exceptions import (
     ChisoError,

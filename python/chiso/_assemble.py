@@ -53,12 +53,40 @@ def _joined(cols: dict[str, Any]) -> pl.DataFrame:
 
 
 _LONG = [
-    "province_code", "province", "year", "edition", "node", "path", "depth", "kind", "scored", "score", "max",
-    "rank", "n_ranked", "rank_status", "group", "origin", "provenance", "input", "missing_children",
+    "province_code",
+    "province",
+    "year",
+    "edition",
+    "node",
+    "path",
+    "depth",
+    "kind",
+    "scored",
+    "score",
+    "max",
+    "rank",
+    "n_ranked",
+    "rank_status",
+    "group",
+    "origin",
+    "provenance",
+    "input",
+    "missing_children",
 ]
 _TOTALS = [
-    "province_code", "province", "year", "edition", "score", "rank", "n_ranked", "rank_status", "group", "origin",
-    "provenance", "input", "missing_children",
+    "province_code",
+    "province",
+    "year",
+    "edition",
+    "score",
+    "rank",
+    "n_ranked",
+    "rank_status",
+    "group",
+    "origin",
+    "provenance",
+    "input",
+    "missing_children",
 ]
 
 

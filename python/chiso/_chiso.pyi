@@ -1,13 +1,30 @@
 """Type stubs of the compiled extension ``chiso._chiso`` (kept in step by tests/python/test_stubs.py)."""
 
 from os import PathLike
-from typing import Literal
+from typing import Literal, final
 
 import polars as pl
+
+__all__ = [
+    "DATA_SOURCES",
+    "Methodology",
+    "Scores",
+    "__version__",
+    "_score",
+    "dataset",
+    "find_province",
+    "indices",
+    "load_methodology",
+    "methodology",
+    "methodology_from_toml",
+    "province_codes",
+    "provinces",
+]
 
 __version__: str
 DATA_SOURCES: str
 
+@final
 class Methodology:
     """One edition of an index's methodology: node tree, weights, scales, rules and provenance."""
 
@@ -41,6 +58,7 @@ class Methodology:
     def tree(self) -> pl.DataFrame: ...
     def with_weights(self, weights: dict[str, float], *, rescale_sum: bool = False) -> Methodology: ...
 
+@final
 class Scores:
     """Scores of every province, data year and node, with ranks, groups and provenance."""
 
@@ -55,10 +73,12 @@ class Scores:
 
 def _score(
     index: str | Methodology,
-    provinces: list[str],
+    province_names: list[str],
+    province_idx: list[int],
     years: list[int],
-    nodes: list[str],
-    values: list[float | None],
+    node_names: list[str],
+    node_idx: list[int],
+    values: list[float],
     *,
     edition: str | None = None,
     missing: str = "strict",

@@ -104,7 +104,12 @@ def _factor(s: pl.Series) -> tuple[list[str], list[int]]:
 def _factored(province: pl.Series, years: pl.Series, nodes: pl.Series, values: pl.Series) -> Factored:
     keep = values.is_not_null()  # a null cell is a missing value, not an observation
     if not keep.all():
-        province, years, nodes, values = province.filter(keep), years.filter(keep), nodes.filter(keep), values.filter(keep)
+        province, years, nodes, values = (
+            province.filter(keep),
+            years.filter(keep),
+            nodes.filter(keep),
+            values.filter(keep),
+        )
     if values.len() == 0:
         raise DataError("no values to score: every value cell is empty")
     province_names, province_idx = _factor(province)

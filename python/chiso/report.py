@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from . import datasets
+from . import datasets, score
 from ._chiso import find_province, indices, methodology
-from . import score
 
 __all__ = ["province_report", "render"]
 
@@ -42,9 +41,8 @@ def province_report(province: str, index: str) -> pl.DataFrame:
         .filter(pl.col("node").str.contains("/").not_())
         .select("province_code", "year", (~pl.col("within")).alias("differs_from_recomputed"))
     )
-    published = (
-        data.filter(pl.col("measure") == "rank", pl.col("node") == pl.col("edition"))
-        .select("province_code", "year", pl.col("value").cast(pl.Int64).alias("published_rank"))
+    published = data.filter(pl.col("measure") == "rank", pl.col("node") == pl.col("edition")).select(
+        "province_code", "year", pl.col("value").cast(pl.Int64).alias("published_rank")
     )
     mine = (
         totals.join(published, on=["province_code", "year"], how="left")
@@ -58,8 +56,18 @@ def province_report(province: str, index: str) -> pl.DataFrame:
         )
     )
     return mine.select(
-        "year", "edition", "score", "delta", "rank", "n_ranked", "rank_change", "published_rank", "group",
-        "cross_edition", "rank_status", pl.col("differs_from_recomputed").fill_null(False),
+        "year",
+        "edition",
+        "score",
+        "delta",
+        "rank",
+        "n_ranked",
+        "rank_change",
+        "published_rank",
+        "group",
+        "cross_edition",
+        "rank_status",
+        pl.col("differs_from_recomputed").fill_null(False),
     )
 
 
@@ -75,13 +83,18 @@ def render(province: str, indexes: list[str] | None = None, fmt: str = "text") -
     info = indices()
     out: list[str] = []
     md = fmt == "md"
-    out.append(f"# chiso report — {name} (GSO {code})" if md else f"chiso report — {name} (GSO {code}), bundled published data")
+    out.append(
+        f"# chiso report — {name} (GSO {code})" if md else f"chiso report — {name} (GSO {code}), bundled published data"
+    )
     for index in indexes or list(_DATASETS):
         row = info.filter(index=index).row(0, named=True)
         df = province_report(code, index)
         decimals = methodology(index).display_decimals
         out.append("")
-        title = f"{index.upper()} — {row['name_en']} / {row['name_vi']}; publisher: {row['publisher']}; lead: {row['lead_department_en']}"
+        title = (
+            f"{index.upper()} — {row['name_en']} / {row['name_vi']}; publisher: {row['publisher']}; "
+            f"lead: {row['lead_department_en']}"
+        )
         out.append(f"## {title}" if md else title)
         header = ["year", "edition", "score", "Δ", "rank", "Δrank", "published rank", "group", "note"]
         lines = []
@@ -97,25 +110,27 @@ def render(province: str, indexes: list[str] | None = None, fmt: str = "text") -
                 notes.append("published total differs from its recomputation")
             if r["score"] is None:
                 notes.append("no total (incomplete data)")
-            lines.append([
-                str(r["year"]),
-                r["edition"],
-                _fmt(r["score"], f".{decimals}f"),
-                _fmt(r["delta"], f"+.{decimals}f"),
-                "–" if r["rank"] is None else f"{r['rank']}/{r['n_ranked']}",
-                _fmt(r["rank_change"], "+d"),
-                _fmt(r["published_rank"], "d"),
-                r["group"] or "–",
-                "; ".join(notes),
-            ])
+            lines.append(
+                [
+                    str(r["year"]),
+                    r["edition"],
+                    _fmt(r["score"], f".{decimals}f"),
+                    _fmt(r["delta"], f"+.{decimals}f"),
+                    "–" if r["rank"] is None else f"{r['rank']}/{r['n_ranked']}",
+                    _fmt(r["rank_change"], "+d"),
+                    _fmt(r["published_rank"], "d"),
+                    r["group"] or "–",
+                    "; ".join(notes),
+                ]
+            )
         if md:
             out.append("| " + " | ".join(header) + " |")
             out.append("|" + "---|" * len(header))
             out.extend("| " + " | ".join(line) + " |" for line in lines)
         else:
             widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(header)]
-            out.append("  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip())
-            out.extend("  ".join(c.ljust(w) for c, w in zip(line, widths)).rstrip() for line in lines)
+            out.append("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip())
+            out.extend("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() for line in lines)
     out.append("")
     out.append(
         "Ranks are computed by chiso (1224 competition ranking among provinces with data); PAPI publishes no "

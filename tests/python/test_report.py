@@ -1,0 +1,189 @@
+"""The province report (chiso.report) and the command line (``python -m chiso report``).
+
+Spec: shared/methodology/README.md §1.7 (delta, rank change = rank(y0) − rank(y), cross-edition marking), §1.6
+(ranks DERIVED; PAPI publishes none); pci.md A4.2 (2011 flagged), A6; data/README.md §2.11 (Trà Vinh notes).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import polars as pl
+import pytest
+
+import chiso
+from chiso import report
+
+PCI_YEARS = list(range(2005, 2023))
+PAPI_YEARS = list(range(2011, 2025))
+REPORT_COLUMNS = [
+    "year", "edition", "score", "delta", "rank", "n_ranked", "rank_change", "published_rank", "group",
+    "cross_edition", "rank_status", "differs_from_recomputed",
+]
+
+
+@pytest.fixture(scope="module")
+def pci_report() -> pl.DataFrame:
+    return report.province_report("Trà Vinh", "pci")
+
+
+@pytest.fixture(scope="module")
+def papi_report() -> pl.DataFrame:
+    return report.province_report("tra vinh", "papi")
+
+
+@pytest.fixture(scope="module")
+def text() -> str:
+    return report.render("tra vinh")
+
+
+def table_rows(text: str, section: str) -> dict[int, str]:
+    """Rows of one section of the text report, keyed by year (lines starting with a year and an edition code)."""
+    start = text.index(f"{section.upper()} — ")
+    following = [text.find(f"{s} — ", start + 1) for s in ("PCI", "PAPI") if s != section.upper()]
+    end = min([f for f in following if f > start] or [len(text)])
+    rows = {}
+    for line in text[start:end].splitlines():
+        m = re.match(rf"^(\d{{4}})\s+({section}\.\d{{4}})\s", line)
+        if m:
+            rows[int(m.group(1))] = line
+    return rows
+
+
+# --- province_report ----------------------------------------------------------------------------------------------
+
+
+def test_report_frames(pci_report: pl.DataFrame, papi_report: pl.DataFrame) -> None:
+    assert pci_report.columns == REPORT_COLUMNS
+    assert papi_report.columns == REPORT_COLUMNS
+    assert pci_report["year"].to_list() == PCI_YEARS
+    assert papi_report["year"].to_list() == PAPI_YEARS
+
+
+def test_report_scores_are_the_totals(
+    pci_report: pl.DataFrame, pci_totals_published: pl.DataFrame, papi_totals: pl.DataFrame
+) -> None:
+    """The report shows the publisher's totals where they exist (prefer="published") and PAPI's computed ones."""
+    pci = pci_totals_published.filter(province_code="84").sort("year")
+    assert pci_report["score"].to_list() == pci["score"].to_list()
+    assert pci_report["rank"].to_list() == pci["rank"].to_list()
+    papi = papi_totals.filter(province_code="84").sort("year")
+    assert report.province_report("84", "papi")["score"].to_list() == papi["score"].to_list()
+
+
+def test_delta_and_rank_change(pci_report: pl.DataFrame) -> None:
+    """README §1.7: delta = value(y) − value(y0); rank change = rank(y0) − rank(y), positive = moved up.
+    data/README.md §2.11: Trà Vinh 2022 "+25 places and +4.03 points vs 2021"; 2017 "up five places from 2016"."""
+    by_year = {r["year"]: r for r in pci_report.iter_rows(named=True)}
+    assert by_year[2005]["delta"] is None and by_year[2005]["rank_change"] is None
+    for y in PCI_YEARS[1:]:
+        assert by_year[y]["delta"] == pytest.approx(by_year[y]["score"] - by_year[y - 1]["score"])
+        assert by_year[y]["rank_change"] == by_year[y - 1]["rank"] - by_year[y]["rank"]
+    assert by_year[2022]["delta"] == pytest.approx(4.03)
+    assert by_year[2022]["rank_change"] == 25
+    assert by_year[2017]["rank_change"] == 5
+
+
+def test_cross_edition_changes_are_marked(pci_report: pl.DataFrame, papi_report: pl.DataFrame) -> None:
+    """README §1.7 known breaks: PCI before 2006, 2009, 2013, 2022; PAPI before 2016, 2018, 2019, 2021."""
+    assert pci_report.filter("cross_edition")["year"].to_list() == [2006, 2009, 2013, 2022]
+    assert papi_report.filter("cross_edition")["year"].to_list() == [2016, 2018, 2019, 2021]
+
+
+def test_2011_published_total_is_flagged(pci_report: pl.DataFrame) -> None:
+    """pci.md A4.2: keep the published 2011 composites and flag them."""
+    assert pci_report.filter("differs_from_recomputed")["year"].to_list() == [2011]
+    assert pci_report.filter(year=2011)["score"].to_list() == [57.56]
+
+
+def test_published_ranks(pci_report: pl.DataFrame, papi_report: pl.DataFrame) -> None:
+    """VCCI's ranks where the bundled data has them (2005–2016 workbooks, 2020 ranking); PAPI publishes none."""
+    with_rank = pci_report.filter(pl.col("published_rank").is_not_null())
+    assert with_rank["year"].to_list() == list(range(2005, 2017)) + [2020]
+    assert (with_rank["published_rank"] == with_rank["rank"]).all()
+    assert papi_report["published_rank"].null_count() == papi_report.height
+    assert papi_report["rank_status"].unique().to_list() == ["derived"]
+
+
+def test_papi_groups_and_n(papi_report: pl.DataFrame) -> None:
+    by_year = {r["year"]: r for r in papi_report.iter_rows(named=True)}
+    assert (by_year[2024]["rank"], by_year[2024]["n_ranked"], by_year[2024]["group"]) == (57, 61, "lowest")
+    assert by_year[2021]["n_ranked"] == 60
+    assert papi_report["group"].null_count() == 0
+
+
+# --- render -------------------------------------------------------------------------------------------------------
+
+
+def test_render_text_has_both_sections_and_every_year(text: str) -> None:
+    assert text.startswith("chiso report — Trà Vinh (GSO 84)")
+    assert "PCI — Provincial Competitiveness Index" in text
+    assert "PAPI — Provincial Governance and Public Administration Performance Index" in text
+    assert "Department of Planning and Investment" in text and "Department of Home Affairs" in text
+    assert sorted(table_rows(text, "pci")) == PCI_YEARS
+    assert sorted(table_rows(text, "papi")) == PAPI_YEARS
+
+
+def test_render_text_rows(text: str) -> None:
+    pci = table_rows(text, "pci")
+    assert re.search(r"\b57\.56\b", pci[2011]) and "published total differs" in pci[2011]
+    assert "42/63" in pci[2011]
+    assert "26/42" in pci[2005]
+    assert "cross-edition change" in pci[2022] and "+4.03" in pci[2022] and "+25" in pci[2022]
+    assert "rank derived" in pci[2017]
+    papi = table_rows(text, "papi")
+    assert "40.62" in papi[2024] and "57/61" in papi[2024] and "lowest" in papi[2024]
+    assert "cross-edition change" in papi[2018]
+
+
+def test_render_markdown() -> None:
+    md = report.render("84", ["papi"], fmt="md")
+    lines = md.splitlines()
+    assert lines[0] == "# chiso report — Trà Vinh (GSO 84)"
+    assert any(line.startswith("## PAPI — ") for line in lines)
+    assert "PCI — " not in md
+    rows = [line for line in lines if re.match(r"^\| \d{4} \|", line)]
+    assert [int(r.split("|")[1]) for r in rows] == PAPI_YEARS
+    assert all(r.count("|") == 10 for r in rows)
+
+
+def test_render_unknown_province() -> None:
+    with pytest.raises(chiso.UnknownProvinceError):
+        report.render("Tra Vnh")
+
+
+# --- command line -------------------------------------------------------------------------------------------------
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONUTF8": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "chiso", *args], capture_output=True, text=True, encoding="utf-8", env=env, timeout=120
+    )
+
+
+def test_cli_report() -> None:
+    result = run_cli("report", "--province", "Trà Vinh")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("chiso report — Trà Vinh (GSO 84)")
+    assert sorted(table_rows(out, "pci")) == PCI_YEARS
+    assert sorted(table_rows(out, "papi")) == PAPI_YEARS
+    assert result.stderr == ""
+
+
+def test_cli_report_one_index_markdown() -> None:
+    result = run_cli("report", "--province", "tra vinh", "--index", "pci", "--format", "md")
+    assert result.returncode == 0, result.stderr
+    assert "## PCI — " in result.stdout and "PAPI — " not in result.stdout
+
+
+def test_cli_unknown_province() -> None:
+    result = run_cli("report", "--province", "Tra Vnh")
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert 'unknown province "Tra Vnh"' in result.stderr
+    assert "Trà Vinh" in result.stderr
