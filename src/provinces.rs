@@ -68,12 +68,16 @@ impl Registry {
             let f = split_csv(line);
             let get = |i: usize| f.get(i).map(|s| s.trim().to_string()).unwrap_or_default();
             let code = get(0);
-            // Hà Tây (28) existed until its merger into Hà Nội in 2008: PCI 2006–2008 score it, PAPI never did.
+            // Data years in which the unit is a province of its own. Hà Tây (28) was merged into Hà Nội on
+            // 1 August 2008 (PCI 2006–2008 score it, PAPI never did). The 63 units end with data year 2024: the
+            // 34 units of Resolution 202/2025/QH15 govern from 1 July 2025. Điện Biên, Lai Châu, Đắk Nông and
+            // Hậu Giang were created on 1 January 2004; the others took their present form by 1997.
             let (papi_code, years) = if code == "28" {
-                (None, (2005, 2008))
+                (None, (1991, 2008))
             } else {
                 papi_counter += 1;
-                (Some(format!("P{papi_counter:02}")), (2005, 2025))
+                let first = if ["11", "12", "67", "93"].contains(&code.as_str()) { 2004 } else { 1997 };
+                (Some(format!("P{papi_counter:02}")), (first, 2024))
             };
             provinces.push(Province {
                 code,

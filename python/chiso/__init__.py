@@ -110,8 +110,8 @@ def score(
     │ ---       ┆ ---   ┆ ---  │
     │ str       ┆ f64   ┆ i64  │
     ╞═══════════╪═══════╪══════╡
-    │ Vĩnh Long ┆ 61.85 ┆ 2    │
     │ Trà Vinh  ┆ 63.15 ┆ 1    │
+    │ Vĩnh Long ┆ 62.5  ┆ 2    │
     └───────────┴───────┴──────┘
     """
     return _score(index_or_methodology, *observations(data), edition=edition, missing=missing, prefer=prefer)

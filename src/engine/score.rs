@@ -449,6 +449,19 @@ pub fn score_columns(choice: &EditionChoice, data: Columns<'_>, options: &ScoreO
             ))
         })?;
         let year = data.years[r];
+        let (first, last) = registry.provinces()[pi].years;
+        if year < first || year > last {
+            let p = &registry.provinces()[pi];
+            let why = if year < first {
+                format!("it exists as a province from data year {first}")
+            } else {
+                format!("after data year {last} it is part of {} (the 2025 geography)", p.merged_2025_into)
+            };
+            return Err(ChisoError::Data(format!(
+                "{} ({}) is not a province in data year {year}: {why}",
+                p.name_vi, p.code
+            )));
+        }
         let e = edition_of(year, &mut editions)?;
         let m = &editions[e].0;
         let pname = || registry.provinces()[pi].name_vi.clone();

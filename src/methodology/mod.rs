@@ -181,6 +181,9 @@ pub struct Methodology {
     pub nodes: Vec<Node>,
     /// Where the file came from: `builtin:methodologies/pci/pci.2013.toml` or a user path.
     pub origin: String,
+    /// For a variant of a built-in edition, the built-in's code: its node codes are accepted too, so data keyed
+    /// by the built-in (e.g. the bundled datasets) scores with the variant.
+    pub variant_of: Option<String>,
     by_code: HashMap<String, usize>,
 }
 
@@ -221,6 +224,7 @@ impl Methodology {
             groups: header.groups,
             nodes,
             origin,
+            variant_of: None,
             by_code,
         }
     }
@@ -252,6 +256,14 @@ impl Methodology {
         }
         if node.is_empty() {
             return Some(0);
+        }
+        if let Some(base) = &self.variant_of {
+            if node == base {
+                return Some(0);
+            }
+            if let Some(path) = node.strip_prefix(base.as_str()).and_then(|p| p.strip_prefix('/')) {
+                return self.by_code.get(&format!("{}/{}", self.code, path)).copied();
+            }
         }
         let path = node.trim_matches('/');
         self.by_code.get(&format!("{}/{}", self.code, path)).copied()
@@ -326,6 +338,7 @@ impl Methodology {
                 n.code = format!("{new}{}", &n.code[old.len()..]);
             }
             self.code = new;
+            self.variant_of = Some(old);
             self.by_code = self.nodes.iter().enumerate().map(|(i, n)| (n.code.clone(), i)).collect();
             self.origin = format!("variant of {}", self.origin);
         }

@@ -204,11 +204,19 @@ fn _score(
     prefer: &str,
 ) -> PyResult<PyScores> {
     let choice = if let Ok(m) = index.cast::<PyMethodology>() {
+        if let Some(code) = edition {
+            return Err(to_py_err(ChisoError::InvalidArgument(format!(
+                "edition={code:?} given together with the methodology {}: pass one or the other",
+                m.get().inner.code
+            ))));
+        }
         EditionChoice::Methodology(m.get().inner.clone())
-    } else if let Some(code) = edition {
-        EditionChoice::Edition(code)
     } else {
-        EditionChoice::Index(index.extract::<String>()?)
+        let index = index.extract::<String>()?;
+        match edition {
+            Some(code) => EditionChoice::Edition(edition_of_index(&index, &code).map_err(to_py_err)?.code.clone()),
+            None => EditionChoice::Index(index),
+        }
     };
     let missing = match missing {
         "strict" => MissingPolicy::Strict,
@@ -251,6 +259,25 @@ fn _score(
     Ok(PyScores { inner: scores })
 }
 
+/// The built-in edition `code` of `index`: "pci.2013" or just "2013"; an edition of another index is refused.
+fn edition_of_index(index: &str, code: &str) -> Result<&'static Methodology, ChisoError> {
+    let c = catalog();
+    let info = c.index(index)?;
+    let full = if code.contains('.') { code.trim().to_string() } else { format!("{}.{}", info.id, code.trim()) };
+    let m = c.edition(&full)?;
+    if m.index != info.id {
+        return Err(ChisoError::InvalidArgument(format!(
+            "edition {} belongs to index {}, not to {}; editions of {}: {}",
+            m.code,
+            m.index,
+            info.id,
+            info.id,
+            c.editions_of(&info.id).iter().map(|e| e.code.as_str()).collect::<Vec<_>>().join(", ")
+        )));
+    }
+    Ok(m)
+}
+
 /// The methodology of `index` in force in data `year`, or the edition named by `edition`.
 #[pyfunction]
 #[pyo3(signature = (index, year = None, edition = None))]
@@ -258,12 +285,15 @@ fn methodology(index: &str, year: Option<i32>, edition: Option<&str>) -> PyResul
     let c = catalog();
     let m = match (edition, year) {
         (Some(code), _) => {
-            let code = if code.contains('.') {
-                code.to_string()
-            } else {
-                format!("{}.{code}", index.trim().to_ascii_lowercase())
-            };
-            c.edition(&code)
+            let m = edition_of_index(index, code).map_err(to_py_err)?;
+            if let Some(y) = year.filter(|&y| !m.covers(y)) {
+                return Err(to_py_err(ChisoError::InvalidArgument(format!(
+                    "edition {} governs data years {}, not {y}",
+                    m.code,
+                    m.years_label()
+                ))));
+            }
+            Ok(m)
         }
         (None, Some(y)) => c.for_year(index, y),
         (None, None) => {

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import chiso
 import polars as pl
 import pytest
-
-import chiso
 
 #: Repository root (``tests/python/conftest.py`` → ``tests/python`` → ``tests`` → root).
 REPO_ROOT = Path(__file__).resolve().parents[2]

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import math
 
+import chiso
 import pandas as pd
 import polars as pl
 import pytest
-
-import chiso
 from chiso import (
     ChisoError,
     DataError,
@@ -24,8 +23,16 @@ from chiso import (
 )
 
 SUB_INDICES = [
-    "entry_costs", "land_access", "transparency", "time_costs", "informal_charges",
-    "policy_bias", "proactivity", "business_support", "labor_training", "legal_institutions",
+    "entry_costs",
+    "land_access",
+    "transparency",
+    "time_costs",
+    "informal_charges",
+    "policy_bias",
+    "proactivity",
+    "business_support",
+    "labor_training",
+    "legal_institutions",
 ]
 
 
@@ -95,7 +102,10 @@ def test_empty_frame(frame) -> None:
 
 def test_all_values_null() -> None:
     """Nothing to score when every cell is missing (nulls are missing values, README §1.5)."""
-    frame = pl.DataFrame({"province": ["Trà Vinh"], "year": [2015], "transparency": [None]}, schema_overrides={"transparency": pl.Float64})
+    frame = pl.DataFrame(
+        {"province": ["Trà Vinh"], "year": [2015], "transparency": [None]},
+        schema_overrides={"transparency": pl.Float64},
+    )
     with pytest.raises(DataError):
         chiso.score("pci", frame)
 
@@ -114,7 +124,9 @@ def test_null_province_cell() -> None:
 
 
 def test_null_year_cell() -> None:
-    frame = pl.DataFrame({"province": ["Trà Vinh", "Trà Vinh"], "year": [2015, None], "node": ["a", "b"], "value": [5.0, 5.0]})
+    frame = pl.DataFrame(
+        {"province": ["Trà Vinh", "Trà Vinh"], "year": [2015, None], "node": ["a", "b"], "value": [5.0, 5.0]}
+    )
     with pytest.raises(DataError, match="year"):
         chiso.score("pci", frame)
 
@@ -123,10 +135,14 @@ def test_null_year_cell() -> None:
 
 
 def test_strings_in_value_column_name_the_bad_cell() -> None:
-    frame = pl.DataFrame({
-        "province": ["Trà Vinh", "Vĩnh Long"], "year": [2015, 2015],
-        "node": ["transparency", "transparency"], "value": ["5.0", "abc"],
-    })
+    frame = pl.DataFrame(
+        {
+            "province": ["Trà Vinh", "Vĩnh Long"],
+            "year": [2015, 2015],
+            "node": ["transparency", "transparency"],
+            "value": ["5.0", "abc"],
+        }
+    )
     with pytest.raises(DataError) as info:
         chiso.score("pci", frame)
     message = str(info.value)
@@ -144,7 +160,9 @@ def test_strings_in_wide_column() -> None:
 
 
 def test_non_numeric_year() -> None:
-    frame = pl.DataFrame({"province": ["Trà Vinh"], "year": ["twenty-fifteen"], "node": ["transparency"], "value": [5.0]})
+    frame = pl.DataFrame(
+        {"province": ["Trà Vinh"], "year": ["twenty-fifteen"], "node": ["transparency"], "value": [5.0]}
+    )
     with pytest.raises(DataError) as info:
         chiso.score("pci", frame)
     assert "year" in str(info.value) and "'twenty-fifteen'" in str(info.value)
@@ -190,6 +208,28 @@ def test_value_outside_scale(index: str, year: int, node: str, value: float, ful
     for part in ("Trà Vinh", str(year), full_code, f"{value:g}"):
         assert part in message, part
     assert "scale" in message
+
+
+@pytest.mark.parametrize(
+    ("index", "node", "value", "accepted"),
+    [
+        # PCI sub-index scale 1–10 is OFFICIAL (pci.md A3): no slack.
+        ("pci", "transparency", 0.99, False),
+        ("pci", "transparency", 10.01, False),
+        # PAPI sub-dimension 1/k–10/k is DERIVED (papi.md §4): 1% of the width as slack (docs/methodology-files.md).
+        ("papi", "e_governance/portal_access", 0.304, True),
+        ("papi", "e_governance/portal_access", 0.302, False),
+        ("papi", "e_governance/portal_access", 3.36, True),
+        ("papi", "e_governance/portal_access", 3.364, False),
+    ],
+)
+def test_scale_slack_follows_the_scale_status(index: str, node: str, value: float, accepted: bool) -> None:
+    frame = one(node=node, value=value, year=2021)
+    if accepted:
+        assert chiso.score(index, frame).long().filter(path=node)["score"].to_list() == [value]
+    else:
+        with pytest.raises(DataError, match="outside the scale"):
+            chiso.score(index, frame)
 
 
 @pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
@@ -306,10 +346,11 @@ def test_unknown_edition() -> None:
 
 
 def test_edition_of_another_index_is_refused() -> None:
-    """Scoring index "pci" with a PAPI edition silently scores PCI data with PAPI's tree (its ``transparency``
+    """Scoring index "pci" with a PAPI edition would score PCI data with PAPI's tree (its ``transparency``
     dimension happens to share the slug). The index and the edition disagree: that must be an error."""
-    with pytest.raises(ChisoError):
+    with pytest.raises((InvalidArgumentError, UnknownIndexError)) as info:
         chiso.score("pci", one(node="transparency", value=5.0), edition="papi.2011")
+    assert "papi.2011" in str(info.value) and "pci" in str(info.value)
 
 
 # --- options ------------------------------------------------------------------------------------------------------

@@ -6,22 +6,32 @@ shared/data/README.md §2.1 and §2.3 (the ``papi_YYYY_dimensions.csv`` referenc
 
 from __future__ import annotations
 
+import chiso
 import numpy as np
 import polars as pl
 import pytest
 
-import chiso
-
 #: papi.md §3.1, in D1..D8 order.
 DIMENSIONS = [
-    "participation", "transparency", "vertical_accountability", "control_of_corruption",
-    "administrative_procedures", "public_service_delivery", "environmental_governance", "e_governance",
+    "participation",
+    "transparency",
+    "vertical_accountability",
+    "control_of_corruption",
+    "administrative_procedures",
+    "public_service_delivery",
+    "environmental_governance",
+    "e_governance",
 ]
 YEARS = list(range(2011, 2025))
 #: papi.md §2.
 EDITION_OF_YEAR = {
-    **{y: "papi.2011" for y in range(2011, 2016)}, 2016: "papi.2016", 2017: "papi.2016", 2018: "papi.2018",
-    2019: "papi.2019", 2020: "papi.2019", **{y: "papi.2021" for y in range(2021, 2025)},
+    **{y: "papi.2011" for y in range(2011, 2016)},
+    2016: "papi.2016",
+    2017: "papi.2016",
+    2018: "papi.2018",
+    2019: "papi.2019",
+    2020: "papi.2019",
+    **{y: "papi.2021" for y in range(2021, 2025)},
 }
 #: data/README.md §2.3: ranked N per year.
 N_COMPLETE = {y: 63 for y in YEARS} | {2014: 61, 2018: 61, 2022: 61, 2023: 61, 2024: 61, 2021: 60}
@@ -203,7 +213,7 @@ def test_groups_follow_linear_percentile_rule(papi_totals: pl.DataFrame, year: i
             return "low_average"
         return "lowest"
 
-    for score, group in zip(totals["score"], totals["group"]):
+    for score, group in zip(totals["score"], totals["group"], strict=True):
         assert group == expected(score), (year, score, group)
 
 

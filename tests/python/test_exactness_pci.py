@@ -6,10 +6,9 @@ Spec: shared/methodology/pci.md A4 (weights, tolerance), A6 (ranking); README.md
 
 from __future__ import annotations
 
+import chiso
 import polars as pl
 import pytest
-
-import chiso
 
 #: Provinces per PCI year (pci.md A1 Coverage; data/README.md §2.4): 42 in 2005, 64 with Hà Tây 2006–2008, then 63.
 PROVINCES_PER_YEAR = {2005: 42, 2006: 64, 2007: 64, 2008: 64, **{y: 63 for y in range(2009, 2017)}}
@@ -17,8 +16,16 @@ PROVINCES_PER_YEAR = {2005: 42, 2006: 64, 2007: 64, 2008: 64, **{y: 63 for y in 
 EXACT_YEARS = [y for y in range(2005, 2017) if y != 2011]
 
 SUB_INDICES_2013 = [
-    "entry_costs", "land_access", "transparency", "time_costs", "informal_charges",
-    "policy_bias", "proactivity", "business_support", "labor_training", "legal_institutions",
+    "entry_costs",
+    "land_access",
+    "transparency",
+    "time_costs",
+    "informal_charges",
+    "policy_bias",
+    "proactivity",
+    "business_support",
+    "labor_training",
+    "legal_institutions",
 ]
 
 
@@ -132,9 +139,7 @@ def test_2011_ranks_with_published_composites(
     assert joined.filter(pl.col("published_rank") == 42)["rank"].to_list() == [42]
 
 
-def test_2020_ranks_from_two_decimal_composites(
-    pci_scores: chiso.Scores, pci_published_ranks: pl.DataFrame
-) -> None:
+def test_2020_ranks_from_two_decimal_composites(pci_scores: chiso.Scores, pci_published_ranks: pl.DataFrame) -> None:
     """pci.md A6 / data/README.md §2.5: VCCI ranks 2020 on unrounded composites; with 2-decimal composites only,
     the three pairs tied at 64.56, 63.98 and 61.98 (official ranks 20/21, 26/27, 57/58) share the better rank,
     and the rank is labelled DERIVED."""
@@ -158,15 +163,17 @@ def test_composite_only_years_are_ranked(pci_scores: chiso.Scores, year: int) ->
     assert totals["rank_status"].unique().to_list() == ["derived"]
     assert totals["origin"].unique().to_list() == ["input"]
     # competition ranking over the given (2-decimal) scores
-    for score, rank in zip(totals["score"], totals["rank"]):
+    for score, rank in zip(totals["score"], totals["rank"], strict=True):
         assert rank == 1 + (totals["score"] > score).sum()
 
 
 def test_editions_used_per_year(pci_scores: chiso.Scores) -> None:
     """pci.md A2: editions pci.2005 (2005), pci.2006 (2006–08), pci.2009 (2009–12), pci.2013 (2013–21), pci.2022."""
     expected = {
-        2005: "pci.2005", **{y: "pci.2006" for y in (2006, 2007, 2008)},
-        **{y: "pci.2009" for y in range(2009, 2013)}, **{y: "pci.2013" for y in range(2013, 2022)},
+        2005: "pci.2005",
+        **{y: "pci.2006" for y in (2006, 2007, 2008)},
+        **{y: "pci.2009" for y in range(2009, 2013)},
+        **{y: "pci.2013" for y in range(2013, 2022)},
         2022: "pci.2022",
     }
     got = dict(pci_scores.totals().select("year", "edition").unique().iter_rows())

@@ -6,18 +6,34 @@ docs/methodology-files.md (file format and load-time checks).
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
+import chiso
 import polars as pl
 import pytest
-
-import chiso
 from chiso import MethodologyError
 
 TREE_COLUMNS = [
-    "code", "path", "parent", "depth", "kind", "name_en", "name_vi", "scored", "aggregation", "k",
-    "aggregation_status", "weight", "weight_status", "max_points", "max_points_status", "scale_min", "scale_max",
-    "source", "note",
+    "code",
+    "path",
+    "parent",
+    "depth",
+    "kind",
+    "name_en",
+    "name_vi",
+    "scored",
+    "aggregation",
+    "k",
+    "aggregation_status",
+    "weight",
+    "weight_status",
+    "max_points",
+    "max_points_status",
+    "scale_min",
+    "scale_max",
+    "source",
+    "note",
 ]
 PCI_EDITIONS = ["pci.2005", "pci.2006", "pci.2009", "pci.2013", "pci.2022"]
 PAPI_EDITIONS = ["papi.2011", "papi.2016", "papi.2018", "papi.2019", "papi.2021"]
@@ -25,25 +41,62 @@ PAPI_EDITIONS = ["papi.2011", "papi.2016", "papi.2018", "papi.2019", "papi.2021"
 #: pci.md A4.2 and A4.3, weights in % (None = sub-index absent from the edition).
 SPEC_WEIGHTS = {
     "pci.2005": {
-        "entry_costs": 17.0993, "land_access": 8.3495, "transparency": 16.1122, "time_costs": 9.6098,
-        "informal_charges": 7.5490, "central_policy_implementation": 0.2089, "policy_bias": 13.1113,
-        "proactivity": 16.8397, "business_support": 11.1107,
+        "entry_costs": 17.0993,
+        "land_access": 8.3495,
+        "transparency": 16.1122,
+        "time_costs": 9.6098,
+        "informal_charges": 7.5490,
+        "central_policy_implementation": 0.2089,
+        "policy_bias": 13.1113,
+        "proactivity": 16.8397,
+        "business_support": 11.1107,
     },
     "pci.2006": {
-        "entry_costs": 5, "land_access": 5, "transparency": 15, "time_costs": 10, "informal_charges": 5,
-        "policy_bias": 5, "proactivity": 15, "business_support": 15, "labor_training": 15, "legal_institutions": 10,
+        "entry_costs": 5,
+        "land_access": 5,
+        "transparency": 15,
+        "time_costs": 10,
+        "informal_charges": 5,
+        "policy_bias": 5,
+        "proactivity": 15,
+        "business_support": 15,
+        "labor_training": 15,
+        "legal_institutions": 10,
     },
     "pci.2009": {
-        "entry_costs": 10, "land_access": 5, "transparency": 20, "time_costs": 15, "informal_charges": 10,
-        "proactivity": 10, "business_support": 5, "labor_training": 20, "legal_institutions": 5,
+        "entry_costs": 10,
+        "land_access": 5,
+        "transparency": 20,
+        "time_costs": 15,
+        "informal_charges": 10,
+        "proactivity": 10,
+        "business_support": 5,
+        "labor_training": 20,
+        "legal_institutions": 5,
     },
     "pci.2013": {
-        "entry_costs": 5, "land_access": 5, "transparency": 20, "time_costs": 5, "informal_charges": 10,
-        "policy_bias": 5, "proactivity": 5, "business_support": 20, "labor_training": 20, "legal_institutions": 5,
+        "entry_costs": 5,
+        "land_access": 5,
+        "transparency": 20,
+        "time_costs": 5,
+        "informal_charges": 10,
+        "policy_bias": 5,
+        "proactivity": 5,
+        "business_support": 20,
+        "labor_training": 20,
+        "legal_institutions": 5,
     },
     "pci.2022": {
-        "entry_costs": 5, "land_access": 10, "transparency": 5, "time_costs": 5, "informal_charges": 15,
-        "policy_bias": 10, "proactivity": 15, "business_support": 15, "labor_training": 10, "legal_institutions": 10,
+        "entry_costs": 5,
+        "land_access": 10,
+        "transparency": 5,
+        "time_costs": 5,
+        "informal_charges": 15,
+        "policy_bias": 10,
+        "proactivity": 15,
+        "business_support": 15,
+        "labor_training": 10,
+        "legal_institutions": 10,
     },
 }
 #: papi.md §3.2 "count" row.
@@ -110,8 +163,19 @@ def test_indices_lists_ten_editions() -> None:
     info = chiso.indices()
     assert info.height == 10
     assert info["edition"].to_list() == PCI_EDITIONS + PAPI_EDITIONS
-    for column in ("index", "edition", "first_year", "last_year", "status", "name_en", "name_vi", "publisher",
-                   "lead_department_en", "lead_department_vi", "n_nodes"):
+    for column in (
+        "index",
+        "edition",
+        "first_year",
+        "last_year",
+        "status",
+        "name_en",
+        "name_vi",
+        "publisher",
+        "lead_department_en",
+        "lead_department_vi",
+        "n_nodes",
+    ):
         assert column in info.columns
     for row in info.iter_rows(named=True):
         m = chiso.methodology(row["index"], edition=row["edition"])
@@ -123,7 +187,7 @@ def test_indices_lists_ten_editions() -> None:
     # Editions tile the years without gaps or overlaps.
     for index in ("pci", "papi"):
         rows = info.filter(index=index).sort("first_year")
-        for prev, nxt in zip(rows.iter_rows(named=True), rows.slice(1).iter_rows(named=True)):
+        for prev, nxt in pairwise(rows.iter_rows(named=True)):
             assert prev["last_year"] + 1 == nxt["first_year"]
 
 
@@ -152,7 +216,7 @@ def test_pci_weights_match_the_spec(edition: str) -> None:
     root = tree.row(0, named=True)
     assert root["aggregation"] == "WMEAN"
     scored = tree.filter(depth=1, scored=True)
-    assert dict(zip(scored["path"], scored["weight"])) == pytest.approx(SPEC_WEIGHTS[edition])
+    assert dict(zip(scored["path"], scored["weight"], strict=True)) == pytest.approx(SPEC_WEIGHTS[edition])
     expected_sum = 99.9904 if edition == "pci.2005" else 100.0
     assert scored["weight"].sum() == pytest.approx(expected_sum, abs=1e-9)
     # README §1.4: PCI sub-indices on 1–10; composite up to 100.
@@ -180,6 +244,7 @@ def test_pci_unscored_nodes() -> None:
 
 def test_pci_sub_index_lists_per_edition() -> None:
     """pci.md A3: labour and legal from 2006; central policies 2005 only; policy bias absent 2009–2012."""
+
     def paths(e: str) -> set[str]:
         return set(chiso.methodology("pci", edition=e).tree().filter(depth=1, scored=True)["path"].to_list())
 
@@ -214,6 +279,7 @@ def test_papi_trees(edition: str) -> None:
 def test_papi_sub_dimension_changes() -> None:
     """papi.md §3.2: 2018 e_governance has 2 sub-dimensions, 2019 adds e_responsiveness, 2021 drops
     construction_permits (administrative_procedures: 3)."""
+
     def children(edition: str, dim: str) -> list[str]:
         t = chiso.methodology("papi", edition=edition).tree()
         return t.filter(parent=f"{edition}/{dim}")["path"].to_list()
@@ -258,8 +324,15 @@ def test_methodology_repr_and_metadata() -> None:
 # --- with_weights -------------------------------------------------------------------------------------------------
 
 EXAMPLE = {
-    "entry_costs": 7.0, "land_access": 6.0, "transparency": 6.5, "time_costs": 7.5, "informal_charges": 6.0,
-    "policy_bias": 5.5, "proactivity": 6.5, "business_support": 6.0, "labor_training": 6.2,
+    "entry_costs": 7.0,
+    "land_access": 6.0,
+    "transparency": 6.5,
+    "time_costs": 7.5,
+    "informal_charges": 6.0,
+    "policy_bias": 5.5,
+    "proactivity": 6.5,
+    "business_support": 6.0,
+    "labor_training": 6.2,
     "legal_institutions": 7.0,
 }
 
@@ -276,15 +349,17 @@ def test_with_weights_variant() -> None:
     assert variant.code == "pci.2013+user"
     assert variant.status == "user_supplied"
     tree = variant.tree()
-    w = dict(zip(tree["path"], tree["weight"]))
+    w = dict(zip(tree["path"], tree["weight"], strict=True))
     assert (w["transparency"], w["business_support"], w["labor_training"]) == (10, 30, 20)
-    status = dict(zip(tree["path"], tree["weight_status"]))
+    status = dict(zip(tree["path"], tree["weight_status"], strict=True))
     assert (status["transparency"], status["business_support"], status["labor_training"]) == (
-        "user_supplied", "user_supplied", "derived",
+        "user_supplied",
+        "user_supplied",
+        "derived",
     )
     # the built-in edition is unchanged
     assert base.code == "pci.2013"
-    assert dict(zip(base.tree()["path"], base.tree()["weight"]))["transparency"] == 20
+    assert dict(zip(base.tree()["path"], base.tree()["weight"], strict=True))["transparency"] == 20
 
 
 def test_scoring_with_a_variant_changes_the_composite_as_expected() -> None:
@@ -294,7 +369,9 @@ def test_scoring_with_a_variant_changes_the_composite_as_expected() -> None:
     # Δ = 10 · (−10 · 6.5 + 10 · 6.0) / 100 = −0.5
     assert composite(base, EXAMPLE) == pytest.approx(63.15)
     assert composite(variant, EXAMPLE) == pytest.approx(62.65)
-    totals = chiso.score(variant, pl.DataFrame({"province": ["Trà Vinh"], "year": [2015], **{k: [v] for k, v in EXAMPLE.items()}})).totals()
+    totals = chiso.score(
+        variant, pl.DataFrame({"province": ["Trà Vinh"], "year": [2015], **{k: [v] for k, v in EXAMPLE.items()}})
+    ).totals()
     assert totals["edition"].to_list() == ["pci.2013+user"]
     assert totals["provenance"].to_list() == ["user_supplied"]
 
@@ -321,7 +398,7 @@ def test_weights_that_do_not_sum() -> None:
 def test_rescale_sum_accepts_weights_that_do_not_sum() -> None:
     """With ``rescale_sum=True`` the declared total follows the new weights: k · Σ w·s / Σ w over 90 points."""
     variant = chiso.methodology("pci", year=2016).with_weights({"transparency": 10}, rescale_sum=True)
-    w = {**{k: v for k, v in zip(variant.tree()["path"], variant.tree()["weight"]) if k}}
+    w = {**{k: v for k, v in zip(variant.tree()["path"], variant.tree()["weight"], strict=True) if k}}
     expected = 10 * sum(w[k] * v for k, v in EXAMPLE.items()) / sum(w.values())
     assert sum(w.values()) == 90
     assert composite(variant, EXAMPLE) == pytest.approx(expected)
@@ -361,7 +438,9 @@ name_en = "X"
 name_vi = "X"
 status = "official"
 """
-GOOD = HEAD + """
+GOOD = (
+    HEAD
+    + """
 [[node]]
 code = "x.2020"
 kind = "total"
@@ -385,7 +464,10 @@ name_en = "B"
 scale = [1.0, 10.0]
 weight = 60.0
 """
-SUM_FILE = HEAD + """
+)
+SUM_FILE = (
+    HEAD
+    + """
 [[node]]
 code = "x.2020"
 kind = "total"
@@ -405,6 +487,7 @@ kind = "area"
 name_en = "B"
 max_points = 60.0
 """
+)
 EXTRA_NODE = """
 [[node]]
 code = "{code}"
@@ -423,7 +506,9 @@ def test_load_methodology_from_a_file(tmp_path: Path) -> None:
         assert m.status == "user_supplied"
         assert m.origin == str(path)
         assert m.tree()["code"].to_list() == ["x.2020", "x.2020/a", "x.2020/b"]
-    frame = pl.DataFrame({"province": ["Trà Vinh", "Vĩnh Long"], "year": [2020, 2020], "a": [5.0, 6.0], "b": [7.0, 8.0]})
+    frame = pl.DataFrame(
+        {"province": ["Trà Vinh", "Vĩnh Long"], "year": [2020, 2020], "a": [5.0, 6.0], "b": [7.0, 8.0]}
+    )
     totals = chiso.score(chiso.load_methodology(path), frame).totals().sort("province")
     assert totals["score"].to_list() == [pytest.approx(62.0), pytest.approx(72.0)]
     assert totals["rank"].to_list() == [2, 1]

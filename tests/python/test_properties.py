@@ -6,13 +6,12 @@ Spec: shared/methodology/README.md §1.4 (scales: PCI composite 10–100 when ev
 
 from __future__ import annotations
 
+import chiso
 import numpy as np
 import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-import chiso
 
 PCI_EDITIONS = ["pci.2006", "pci.2009", "pci.2013", "pci.2022"]
 #: A year governed by each edition (pci.md A2).
@@ -20,13 +19,14 @@ YEAR_OF = {"pci.2005": 2005, "pci.2006": 2007, "pci.2009": 2010, "pci.2013": 201
 #: The 63 provinces of 2008–2024 (Hà Tây excluded), for synthetic ranked sets.
 PROVINCES = chiso.provinces().filter(pl.col("code") != "28")["name_vi"].to_list()
 
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# No example database: the suite writes nothing outside tests/python (and runs the same way everywhere).
+SETTINGS = settings(max_examples=60, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def scored_weights(edition: str) -> dict[str, float]:
     tree = chiso.methodology("pci", edition=edition).tree()
     rows = tree.filter(depth=1, scored=True)
-    return dict(zip(rows["path"], rows["weight"]))
+    return dict(zip(rows["path"], rows["weight"], strict=True))
 
 
 def root_k(edition: str) -> float:
@@ -109,15 +109,19 @@ def test_ranks_are_a_competition_ranking(hundredths) -> None:
     """README §1.6: rank(u) = 1 + #{v : value(v) > value(u)}, descending; ties share a rank (2-decimal
     composites, as VCCI publishes them)."""
     scores = [h / 100 for h in hundredths]
-    frame = pl.DataFrame({
-        "province": PROVINCES[: len(scores)], "year": [2020] * len(scores),
-        "node": ["pci.2013"] * len(scores), "value": scores,
-    })
+    frame = pl.DataFrame(
+        {
+            "province": PROVINCES[: len(scores)],
+            "year": [2020] * len(scores),
+            "node": ["pci.2013"] * len(scores),
+            "value": scores,
+        }
+    )
     totals = chiso.score("pci", frame).totals()
     assert totals.height == len(scores)
     assert totals["n_ranked"].unique().to_list() == [len(scores)]
     arr = np.array(totals["score"].to_list())
-    for value, rank in zip(arr, totals["rank"]):
+    for value, rank in zip(arr, totals["rank"], strict=True):
         assert rank == 1 + int((arr > value).sum())
 
 
@@ -128,7 +132,7 @@ def papi_rows(draw):
     tree = chiso.methodology("papi", year=year).tree().filter(depth=2)
     values = {
         path: draw(st.floats(min_value=lo, max_value=hi, allow_nan=False))
-        for path, lo, hi in zip(tree["path"], tree["scale_min"], tree["scale_max"])
+        for path, lo, hi in zip(tree["path"], tree["scale_min"], tree["scale_max"], strict=True)
     }
     return year, values
 
@@ -141,7 +145,7 @@ def test_papi_dimension_and_total_are_sums(case) -> None:
     frame = pl.DataFrame({"province": ["Trà Vinh"], "year": [year], **{k: [v] for k, v in values.items()}})
     long = chiso.score("papi", frame).long()
     dims = long.filter(depth=1)
-    for dim, score in zip(dims["path"], dims["score"]):
+    for dim, score in zip(dims["path"], dims["score"], strict=True):
         expected = sum(v for k, v in values.items() if k.startswith(dim + "/"))
         assert score == pytest.approx(expected, rel=1e-12)
         assert 1 - 1e-9 <= score <= 10 + 1e-9

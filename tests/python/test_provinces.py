@@ -9,13 +9,20 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
+import chiso
 import polars as pl
 import pytest
 
-import chiso
-
 COLUMNS = [
-    "code", "name_vi", "name_ascii", "kind", "region", "papi_code", "aliases", "merged_2025_into", "first_year",
+    "code",
+    "name_vi",
+    "name_ascii",
+    "kind",
+    "region",
+    "papi_code",
+    "aliases",
+    "merged_2025_into",
+    "first_year",
     "last_year",
 ]
 #: provinces_SOURCES.md [S5]: the GSO's six socio-economic regions over the 63 provinces.
@@ -79,8 +86,13 @@ def test_registry_matches_the_reference_table(registry: pl.DataFrame, shared_dir
     ref = pl.read_csv(shared_dir / "data" / "provinces.csv", schema_overrides={"gso_code": pl.String})
     joined = ref.join(registry, left_on="gso_code", right_on="code", how="full", coalesce=True)
     assert joined.height == 64
-    for ref_col, col in [("name_vi", "name_vi_right"), ("name_ascii", "name_ascii_right"), ("kind", "kind_right"),
-                         ("region", "region_right"), ("merged_2025_into", "merged_2025_into_right")]:
+    for ref_col, col in [
+        ("name_vi", "name_vi_right"),
+        ("name_ascii", "name_ascii_right"),
+        ("kind", "kind_right"),
+        ("region", "region_right"),
+        ("merged_2025_into", "merged_2025_into_right"),
+    ]:
         bad = joined.filter(pl.col(ref_col) != pl.col(col))
         assert bad.is_empty(), (ref_col, bad.select("gso_code", ref_col, col))
 

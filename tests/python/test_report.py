@@ -11,17 +11,26 @@ import re
 import subprocess
 import sys
 
+import chiso
 import polars as pl
 import pytest
-
-import chiso
 from chiso import report
 
 PCI_YEARS = list(range(2005, 2023))
 PAPI_YEARS = list(range(2011, 2025))
 REPORT_COLUMNS = [
-    "year", "edition", "score", "delta", "rank", "n_ranked", "rank_change", "published_rank", "group",
-    "cross_edition", "rank_status", "differs_from_recomputed",
+    "year",
+    "edition",
+    "score",
+    "delta",
+    "rank",
+    "n_ranked",
+    "rank_change",
+    "published_rank",
+    "group",
+    "cross_edition",
+    "rank_status",
+    "differs_from_recomputed",
 ]
 
 

@@ -6,33 +6,78 @@ level the user holds); pci.md A4.1 (worked example), A8; papi.md §4 (worked exa
 
 from __future__ import annotations
 
+import chiso
 import pandas as pd
 import polars as pl
 import pytest
 
-import chiso
-
 #: pci.md A4.1 synthetic example: these sub-indices give 63.15 under the 2013 weights.
 EXAMPLE = {
-    "entry_costs": 7.0, "land_access": 6.0, "transparency": 6.5, "time_costs": 7.5, "informal_charges": 6.0,
-    "policy_bias": 5.5, "proactivity": 6.5, "business_support": 6.0, "labor_training": 6.2,
+    "entry_costs": 7.0,
+    "land_access": 6.0,
+    "transparency": 6.5,
+    "time_costs": 7.5,
+    "informal_charges": 6.0,
+    "policy_bias": 5.5,
+    "proactivity": 6.5,
+    "business_support": 6.0,
+    "labor_training": 6.2,
     "legal_institutions": 7.0,
 }
 WEIGHTS_2013 = {
-    "entry_costs": 5, "land_access": 5, "transparency": 20, "time_costs": 5, "informal_charges": 10,
-    "policy_bias": 5, "proactivity": 5, "business_support": 20, "labor_training": 20, "legal_institutions": 5,
+    "entry_costs": 5,
+    "land_access": 5,
+    "transparency": 20,
+    "time_costs": 5,
+    "informal_charges": 10,
+    "policy_bias": 5,
+    "proactivity": 5,
+    "business_support": 20,
+    "labor_training": 20,
+    "legal_institutions": 5,
 }
 WEIGHTS_2022 = {
-    "entry_costs": 5, "land_access": 10, "transparency": 5, "time_costs": 5, "informal_charges": 15,
-    "policy_bias": 10, "proactivity": 15, "business_support": 15, "labor_training": 10, "legal_institutions": 10,
+    "entry_costs": 5,
+    "land_access": 10,
+    "transparency": 5,
+    "time_costs": 5,
+    "informal_charges": 15,
+    "policy_bias": 10,
+    "proactivity": 15,
+    "business_support": 15,
+    "labor_training": 10,
+    "legal_institutions": 10,
 }
 LONG_COLUMNS = [
-    "province_code", "province", "year", "edition", "node", "path", "depth", "kind", "scored", "score", "max",
-    "rank", "n_ranked", "rank_status", "group", "origin", "provenance", "input", "missing_children",
+    "province_code",
+    "province",
+    "year",
+    "edition",
+    "node",
+    "path",
+    "depth",
+    "kind",
+    "scored",
+    "score",
+    "max",
+    "rank",
+    "n_ranked",
+    "rank_status",
+    "group",
+    "origin",
+    "provenance",
+    "input",
+    "missing_children",
 ]
 PAPI_DIMENSIONS = [
-    "participation", "transparency", "vertical_accountability", "control_of_corruption",
-    "administrative_procedures", "public_service_delivery", "environmental_governance", "e_governance",
+    "participation",
+    "transparency",
+    "vertical_accountability",
+    "control_of_corruption",
+    "administrative_procedures",
+    "public_service_delivery",
+    "environmental_governance",
+    "e_governance",
 ]
 
 
@@ -42,9 +87,7 @@ def weighted(values: dict[str, float], weights: dict[str, float]) -> float:
 
 
 def wide_frame(rows: dict[tuple[str, int], dict[str, float]]) -> pl.DataFrame:
-    return pl.DataFrame(
-        [{"province": p, "year": y, **values} for (p, y), values in rows.items()]
-    )
+    return pl.DataFrame([{"province": p, "year": y, **values} for (p, y), values in rows.items()])
 
 
 def long_frame(rows: list[tuple[str, int, str, float | None]]) -> pl.DataFrame:
@@ -84,8 +127,11 @@ def test_long_input_with_full_codes_and_with_paths_agree() -> None:
 def test_wide_input_equals_long_input() -> None:
     wide = wide_frame({("Trà Vinh", 2015): EXAMPLE, ("Vĩnh Long", 2015): {**EXAMPLE, "transparency": 7.5}})
     long = wide.unpivot(index=["province", "year"], variable_name="node", value_name="value")
-    assert chiso.score("pci", wide).long().sort("province", "node").equals(
-        chiso.score("pci", long).long().sort("province", "node")
+    assert (
+        chiso.score("pci", wide)
+        .long()
+        .sort("province", "node")
+        .equals(chiso.score("pci", long).long().sort("province", "node"))
     )
 
 
@@ -137,11 +183,13 @@ def test_null_cells_are_missing_values() -> None:
 
 def test_papi_worked_example_sub_dimensions_to_dimension() -> None:
     """papi.md §4: D5 with k = 3 (papi.2021): 2.40 + 2.10 + 2.50 = 7.00."""
-    frame = long_frame([
-        ("Trà Vinh", 2021, "administrative_procedures/certification", 2.40),
-        ("Trà Vinh", 2021, "administrative_procedures/land_use_rights", 2.10),
-        ("Trà Vinh", 2021, "administrative_procedures/personal_procedures", 2.50),
-    ])
+    frame = long_frame(
+        [
+            ("Trà Vinh", 2021, "administrative_procedures/certification", 2.40),
+            ("Trà Vinh", 2021, "administrative_procedures/land_use_rights", 2.10),
+            ("Trà Vinh", 2021, "administrative_procedures/personal_procedures", 2.50),
+        ]
+    )
     long = chiso.score("papi", frame).long()
     d5 = long.filter(node="papi.2021/administrative_procedures").row(0, named=True)
     assert d5["score"] == pytest.approx(7.0)
@@ -155,7 +203,7 @@ def test_papi_worked_example_sub_dimensions_to_dimension() -> None:
 def test_papi_dimensions_only_gives_total() -> None:
     """papi.md §4/§7: dimensions 5.0, 5.2, 4.4, 6.8, 7.0, 7.6, 3.9, 3.3 give a total of 43.20 (on 8–80)."""
     values = [5.0, 5.2, 4.4, 6.8, 7.0, 7.6, 3.9, 3.3]
-    frame = long_frame([("Trà Vinh", 2021, d, v) for d, v in zip(PAPI_DIMENSIONS, values)])
+    frame = long_frame([("Trà Vinh", 2021, d, v) for d, v in zip(PAPI_DIMENSIONS, values, strict=True)])
     scores = chiso.score("papi", frame)
     row = total(scores)
     assert row["score"] == pytest.approx(43.2)
@@ -168,13 +216,20 @@ def test_papi_dimensions_only_gives_total() -> None:
 
 def test_pci_composite_only_gives_ranks() -> None:
     """pci.md A8: a composite only is enough for a rank (1224 ranking, README §1.6)."""
-    frame = long_frame([
-        ("Trà Vinh", 2020, "pci.2013", 62.44), ("Vĩnh Long", 2020, "pci.2013", 65.0),
-        ("An Giang", 2020, "pci.2013", 62.44), ("Cà Mau", 2020, "pci.2013", 60.0),
-    ])
+    frame = long_frame(
+        [
+            ("Trà Vinh", 2020, "pci.2013", 62.44),
+            ("Vĩnh Long", 2020, "pci.2013", 65.0),
+            ("An Giang", 2020, "pci.2013", 62.44),
+            ("Cà Mau", 2020, "pci.2013", 60.0),
+        ]
+    )
     totals = chiso.score("pci", frame).totals().sort("province")
-    assert dict(zip(totals["province"], totals["rank"])) == {
-        "An Giang": 2, "Cà Mau": 4, "Trà Vinh": 2, "Vĩnh Long": 1,
+    assert dict(zip(totals["province"], totals["rank"], strict=True)) == {
+        "An Giang": 2,
+        "Cà Mau": 4,
+        "Trà Vinh": 2,
+        "Vĩnh Long": 1,
     }
     assert totals["n_ranked"].unique().to_list() == [4]
     assert totals["origin"].unique().to_list() == ["input"]
@@ -290,15 +345,23 @@ def test_years_spanning_editions() -> None:
 
 def test_ranks_are_per_year() -> None:
     """README §1.6: the ranked set is the units with a value in that data year."""
-    frame = long_frame([
-        ("Trà Vinh", 2019, "pci.2013", 60.0), ("Vĩnh Long", 2019, "pci.2013", 61.0),
-        ("Trà Vinh", 2020, "pci.2013", 62.0), ("Vĩnh Long", 2020, "pci.2013", 61.0), ("Cà Mau", 2020, "pci.2013", 50.0),
-    ])
+    frame = long_frame(
+        [
+            ("Trà Vinh", 2019, "pci.2013", 60.0),
+            ("Vĩnh Long", 2019, "pci.2013", 61.0),
+            ("Trà Vinh", 2020, "pci.2013", 62.0),
+            ("Vĩnh Long", 2020, "pci.2013", 61.0),
+            ("Cà Mau", 2020, "pci.2013", 50.0),
+        ]
+    )
     totals = chiso.score("pci", frame).totals()
     got = {(r["province"], r["year"]): (r["rank"], r["n_ranked"]) for r in totals.iter_rows(named=True)}
     assert got == {
-        ("Trà Vinh", 2019): (2, 2), ("Vĩnh Long", 2019): (1, 2),
-        ("Trà Vinh", 2020): (1, 3), ("Vĩnh Long", 2020): (2, 3), ("Cà Mau", 2020): (3, 3),
+        ("Trà Vinh", 2019): (2, 2),
+        ("Vĩnh Long", 2019): (1, 2),
+        ("Trà Vinh", 2020): (1, 3),
+        ("Vĩnh Long", 2020): (2, 3),
+        ("Cà Mau", 2020): (3, 3),
     }
 
 
@@ -307,10 +370,14 @@ def test_ranks_are_per_year() -> None:
 
 def test_competition_ranking_with_ties() -> None:
     """README §1.6 synthetic example: 0.81, 0.80, 0.80, 0.79 → 1, 2, 2, 4 (here on the PCI scale)."""
-    frame = long_frame([
-        ("Trà Vinh", 2020, "pci.2013", 81.0), ("Vĩnh Long", 2020, "pci.2013", 80.0),
-        ("Bến Tre", 2020, "pci.2013", 80.0), ("Cà Mau", 2020, "pci.2013", 79.0),
-    ])
+    frame = long_frame(
+        [
+            ("Trà Vinh", 2020, "pci.2013", 81.0),
+            ("Vĩnh Long", 2020, "pci.2013", 80.0),
+            ("Bến Tre", 2020, "pci.2013", 80.0),
+            ("Cà Mau", 2020, "pci.2013", 79.0),
+        ]
+    )
     totals = chiso.score("pci", frame).totals().sort("score", descending=True)
     assert totals["rank"].to_list() == [1, 2, 2, 4]
     assert totals["rank_status"].unique().to_list() == ["derived"]
@@ -326,14 +393,24 @@ def test_pci_ranks_on_unrounded_scores() -> None:
 
 def test_sub_index_ranks_use_the_same_rule() -> None:
     """README §1.6: the same rule applies to sub-node ranks."""
-    wide = wide_frame({
-        ("Trà Vinh", 2015): EXAMPLE,
-        ("Vĩnh Long", 2015): {**EXAMPLE, "transparency": 8.0},
-        ("Cà Mau", 2015): {**EXAMPLE, "transparency": 8.0, "land_access": 5.0},
-    })
+    wide = wide_frame(
+        {
+            ("Trà Vinh", 2015): EXAMPLE,
+            ("Vĩnh Long", 2015): {**EXAMPLE, "transparency": 8.0},
+            ("Cà Mau", 2015): {**EXAMPLE, "transparency": 8.0, "land_access": 5.0},
+        }
+    )
     ranks = chiso.score("pci", wide).wide(level=1, value="rank").sort("province")
-    assert dict(zip(ranks["province"], ranks["transparency"])) == {"Cà Mau": 1, "Trà Vinh": 3, "Vĩnh Long": 1}
-    assert dict(zip(ranks["province"], ranks["land_access"])) == {"Cà Mau": 3, "Trà Vinh": 1, "Vĩnh Long": 1}
+    assert dict(zip(ranks["province"], ranks["transparency"], strict=True)) == {
+        "Cà Mau": 1,
+        "Trà Vinh": 3,
+        "Vĩnh Long": 1,
+    }
+    assert dict(zip(ranks["province"], ranks["land_access"], strict=True)) == {
+        "Cà Mau": 3,
+        "Trà Vinh": 1,
+        "Vĩnh Long": 1,
+    }
 
 
 # --- result shapes ------------------------------------------------------------------------------------------------
@@ -341,10 +418,13 @@ def test_sub_index_ranks_use_the_same_rule() -> None:
 
 @pytest.fixture(scope="module")
 def two_provinces() -> chiso.Scores:
-    wide = wide_frame({
-        ("Trà Vinh", 2015): EXAMPLE, ("Vĩnh Long", 2015): {**EXAMPLE, "proactivity": 8.0},
-        ("Trà Vinh", 2016): EXAMPLE,
-    })
+    wide = wide_frame(
+        {
+            ("Trà Vinh", 2015): EXAMPLE,
+            ("Vĩnh Long", 2015): {**EXAMPLE, "proactivity": 8.0},
+            ("Trà Vinh", 2016): EXAMPLE,
+        }
+    )
     return chiso.score("pci", wide)
 
 
@@ -365,8 +445,20 @@ def test_long_shape(two_provinces: chiso.Scores) -> None:
 def test_totals_shape(two_provinces: chiso.Scores) -> None:
     totals = two_provinces.totals()
     assert totals.height == 3
-    for column in ("province_code", "province", "year", "edition", "score", "rank", "n_ranked", "rank_status",
-                   "group", "origin", "provenance", "missing_children"):
+    for column in (
+        "province_code",
+        "province",
+        "year",
+        "edition",
+        "score",
+        "rank",
+        "n_ranked",
+        "rank_status",
+        "group",
+        "origin",
+        "provenance",
+        "missing_children",
+    ):
         assert column in totals.columns
     assert "node" not in totals.columns and "path" not in totals.columns
     assert totals.select("province_code", "year").is_unique().all()
@@ -383,7 +475,7 @@ def test_wide_shapes(two_provinces: chiso.Scores) -> None:
     assert default.equals(level1)
     ranks = two_provinces.wide(level=0, value="rank")
     assert ranks.schema["total"] == pl.Int64
-    by_year = dict(zip(zip(ranks["province"], ranks["year"]), ranks["total"]))
+    by_year = dict(zip(zip(ranks["province"], ranks["year"], strict=True), ranks["total"], strict=True))
     assert by_year == {("Trà Vinh", 2015): 2, ("Vĩnh Long", 2015): 1, ("Trà Vinh", 2016): 1}
 
 

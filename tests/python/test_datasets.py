@@ -1,0 +1,221 @@
+"""The bundled datasets (chiso.datasets): shape, types, keys, provenance, and agreement with the raw sources.
+
+Spec: shared/data/README.md §1 (summary), §2.1 (PAPI panel), §2.4–2.6 (PCI workbooks, composites, 2020 ranking),
+§4 (what to embed: never zero-fill, keep a provenance field); pci.md A6 (tiers).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import chiso
+import polars as pl
+import pytest
+
+SCHEMA = {
+    "province_code": pl.String,
+    "province": pl.String,
+    "year": pl.Int64,
+    "edition": pl.String,
+    "node": pl.String,
+    "measure": pl.String,
+    "value": pl.Float64,
+    "label": pl.String,
+    "provenance": pl.String,
+    "source": pl.String,
+}
+#: pci.md A6: VCCI's six tiers, best first.
+TIERS = {1: "Rất tốt", 2: "Tốt", 3: "Khá", 4: "Trung bình", 5: "Tương đối thấp", 6: "Thấp"}
+
+
+@pytest.fixture(scope="module")
+def registry() -> pl.DataFrame:
+    return chiso.provinces()
+
+
+@pytest.mark.parametrize("name", ["pci", "papi"])
+def test_schema(name: str) -> None:
+    df = getattr(chiso.datasets, name)()
+    assert dict(df.schema) == SCHEMA
+    assert df.null_count().select(pl.exclude("label")).sum_horizontal().item() == 0
+
+
+def test_row_counts(pci_data: pl.DataFrame, papi_data: pl.DataFrame) -> None:
+    """data/README.md §2.1: the PAPI panel has 21,891 sub-dimension rows."""
+    assert papi_data.height == 21_891
+    assert pci_data.height == 14_982
+
+
+@pytest.mark.parametrize("name", ["pci", "papi"])
+def test_keys(name: str, registry: pl.DataFrame) -> None:
+    """Every row has a known GSO code whose registry name is the row's name, and the edition in force that year."""
+    df = getattr(chiso.datasets, name)()
+    names = dict(zip(registry["code"], registry["name_vi"], strict=True))
+    pairs = df.select("province_code", "province").unique()
+    assert set(pairs["province_code"]) <= set(names)
+    for code, province in pairs.iter_rows():
+        assert names[code] == province
+    for year, edition in df.select("year", "edition").unique().iter_rows():
+        assert chiso.methodology(name, year=year).code == edition
+    assert (df["node"].str.starts_with(df["edition"])).all()
+
+
+@pytest.mark.parametrize("name", ["pci", "papi"])
+def test_provenance_values(name: str) -> None:
+    """data/README.md §4: a provenance field on every value (official / third-party transcription)."""
+    df = getattr(chiso.datasets, name)()
+    assert set(df["provenance"].unique()) <= {"official", "official_transcribed"}
+    assert df["source"].null_count() == 0 and (df["source"].str.len_chars() > 0).all()
+
+
+def test_papi_provenance_and_level(papi_data: pl.DataFrame) -> None:
+    """data/README.md §2.1: published sub-dimension scores via a verified third-party panel."""
+    assert papi_data["provenance"].unique().to_list() == ["official_transcribed"]
+    assert papi_data["measure"].unique().to_list() == ["score"]
+    assert (papi_data["node"].str.count_matches("/") == 2).all(), "sub-dimension level only"
+
+
+def test_papi_no_zero_filled_provinces(papi_data: pl.DataFrame) -> None:
+    """papi.md §9.1 / data/README.md §2.1: 2014 Bắc Giang (24) and Đồng Tháp (87) are missing, not zero."""
+    assert papi_data.filter(year=2014, province_code="24").is_empty()
+    assert papi_data.filter(year=2014, province_code="87").is_empty()
+    assert papi_data.filter(year=2014)["province_code"].n_unique() == 61
+    assert papi_data["value"].min() > 0
+
+
+@pytest.mark.parametrize(
+    ("year", "provinces", "sub_dimensions"),
+    # data/README.md §2.1 "Provinces and sub-dimensions per year"
+    [
+        (2011, 63, 22),
+        (2014, 61, 22),
+        (2017, 63, 22),
+        (2018, 63, 28),
+        (2019, 63, 29),
+        (2021, 60, 28),
+        (2022, 63, 28),
+        (2023, 61, 28),
+        (2024, 61, 28),
+    ],
+)
+def test_papi_coverage(papi_data: pl.DataFrame, year: int, provinces: int, sub_dimensions: int) -> None:
+    rows = papi_data.filter(year=year)
+    assert rows["province_code"].n_unique() == provinces
+    assert rows["node"].n_unique() == sub_dimensions
+
+
+def test_papi_values_within_sub_dimension_scales(papi_data: pl.DataFrame) -> None:
+    """papi.md §4: each sub-dimension is on 1/k–10/k, a DERIVED range; docs/methodology-files.md: a derived scale is
+    checked with 1% of its width as slack (two published cells sit just below 1/3: 0.3317, 0.3324)."""
+    outside = 0
+    for edition in papi_data["edition"].unique():
+        tree = chiso.methodology("papi", edition=edition).tree().select("code", "scale_min", "scale_max")
+        joined = papi_data.filter(edition=edition).join(tree, left_on="node", right_on="code", how="left")
+        assert joined["scale_min"].null_count() == 0, f"{edition}: node not in the edition"
+        slack = (joined["scale_max"] - joined["scale_min"]) * 0.01
+        assert (joined["value"] >= joined["scale_min"] - slack).all(), edition
+        assert (joined["value"] <= joined["scale_max"] + slack).all(), edition
+        outside += ((joined["value"] < joined["scale_min"]) | (joined["value"] > joined["scale_max"])).sum()
+    assert outside == 2
+
+
+def test_pci_coverage(pci_data: pl.DataFrame) -> None:
+    """pci.md A1/A8: 42 provinces in 2005, 64 with Hà Tây 2006–2008, 63 from 2009; composites only 2017–2022.
+    Hà Tây is one of the 42 of 2005 and absent from 2009 (merged into Hà Nội, README §1.9)."""
+    per_year = dict(pci_data.group_by("year").agg(pl.col("province_code").n_unique()).iter_rows())
+    assert per_year == {2005: 42, 2006: 64, 2007: 64, 2008: 64, **{y: 63 for y in range(2009, 2023)}}
+    assert pci_data.filter(province_code="28")["year"].unique().sort().to_list() == [2005, 2006, 2007, 2008]
+    composite_only = pci_data.filter(pl.col("year") >= 2017, measure="score")
+    assert (composite_only["node"] == composite_only["edition"]).all()
+    assert composite_only.group_by("year").len()["len"].unique().to_list() == [63]
+
+
+def test_pci_ranks_are_a_permutation(pci_data: pl.DataFrame) -> None:
+    """VCCI's composite ranks are unique 1..N (A6: VCCI breaks ties on unrounded scores)."""
+    ranks = pci_data.filter(pl.col("measure") == "rank", pl.col("node") == pl.col("edition"))
+    for year, group in ranks.group_by("year"):
+        n = group.height
+        assert sorted(group["value"].cast(pl.Int64).to_list()) == list(range(1, n + 1)), year
+
+
+def test_pci_tiers(pci_data: pl.DataFrame) -> None:
+    """pci.md A6: tiers are published per province in 2005, 2007 and 2010–2016, with the six VCCI labels."""
+    tiers = pci_data.filter(measure="tier")
+    assert tiers["year"].unique().sort().to_list() == [2005, 2007, *range(2010, 2017)]
+    for value, label in tiers.select("value", "label").unique().iter_rows():
+        assert TIERS[int(value)] == label
+    # better tiers have higher composites within a year
+    scores = pci_data.filter(measure="score", node=pl.col("edition")).select(
+        "province_code", "year", pl.col("value").alias("score")
+    )
+    joined = tiers.join(scores, on=["province_code", "year"])
+    for year, group in joined.group_by("year"):
+        by_tier = (
+            group.group_by("value")
+            .agg(pl.col("score").min().alias("lo"), pl.col("score").max().alias("hi"))
+            .sort("value")
+        )
+        assert (by_tier["lo"].head(-1) >= by_tier["hi"].tail(-1).to_numpy()).all(), year
+
+
+def test_pci_sub_indices_within_scale(pci_data: pl.DataFrame) -> None:
+    sub = pci_data.filter(measure="score").filter(pl.col("node").str.contains("/"))
+    scored = []
+    for edition in sub["edition"].unique():
+        tree = chiso.methodology("pci", edition=edition).tree().filter(scored=True, depth=1)
+        scored += tree["code"].to_list()
+    values = sub.filter(pl.col("node").is_in(scored))["value"]
+    assert values.min() >= 1.0 and values.max() <= 10.0
+
+
+def test_pci_2020_matches_official_ranking(pci_data: pl.DataFrame, raw_dir: Path) -> None:
+    """data/README.md §2.6: the official 2020 composites and ranks are embedded."""
+    ref = pl.read_csv(raw_dir / "pci_2020_ranking.csv")
+    ref = ref.with_columns(pl.Series("code", chiso.province_codes(ref["province"].to_list())))
+    bundled = pci_data.filter(year=2020, node="pci.2013")
+    scores = dict(zip(*bundled.filter(measure="score").select("province_code", "value"), strict=True))
+    ranks = dict(zip(*bundled.filter(measure="rank").select("province_code", "value"), strict=True))
+    assert ref.height == len(scores) == len(ranks) == 63
+    for code, pci, rank in ref.select("code", "pci", "rank").iter_rows():
+        assert scores[code] == pytest.approx(pci, abs=1e-9)
+        assert ranks[code] == rank
+
+
+def test_pci_2017_2022_match_the_composite_panel(pci_data: pl.DataFrame, raw_dir: Path) -> None:
+    """data/README.md §2.5: composites 2016–2022 from the verified panel (2016 comes from VCCI's workbook)."""
+    ref = pl.read_csv(raw_dir / "pci_2016_2022_composite.csv").filter(pl.col("year") >= 2017)
+    ref = ref.with_columns(pl.Series("code", chiso.province_codes(ref["province"].to_list())))
+    bundled = pci_data.filter(pl.col("year") >= 2017, measure="score", node=pl.col("edition"))
+    joined = ref.join(bundled, left_on=["code", "year"], right_on=["province_code", "year"], how="full", coalesce=True)
+    assert joined.height == ref.height == 6 * 63
+    assert ((joined["pci"] - joined["value"]).abs() < 1e-9).all()
+
+
+def test_pci_2016_workbook_composites_round_to_the_panel(pci_data: pl.DataFrame, raw_dir: Path) -> None:
+    ref = pl.read_csv(raw_dir / "pci_2016_2022_composite.csv").filter(year=2016)
+    ref = ref.with_columns(pl.Series("code", chiso.province_codes(ref["province"].to_list())))
+    bundled = pci_data.filter(year=2016, measure="score", node="pci.2013")
+    joined = ref.join(bundled, left_on="code", right_on="province_code")
+    assert joined.height == 63
+    assert ((joined["pci"] - joined["value"]).abs() <= 0.005 + 1e-6).all()
+
+
+def test_papi_matches_the_raw_long_file(papi_data: pl.DataFrame, raw_dir: Path) -> None:
+    """data/README.md §2.1: the embedded PAPI dataset is the long panel mapped to slugs and GSO codes."""
+    ref = pl.read_csv(raw_dir / "papi_2011_2024_subdimensions_long.csv")
+    assert ref.height == papi_data.height
+    ref_totals = ref.group_by("year", "province_code").agg(pl.col("value").sum())
+    ref_totals = ref_totals.with_columns(pl.Series("code", chiso.province_codes(ref_totals["province_code"].to_list())))
+    ours = papi_data.group_by("year", "province_code").agg(pl.col("value").sum().alias("ours"))
+    joined = ref_totals.join(
+        ours, left_on=["year", "code"], right_on=["year", "province_code"], how="full", coalesce=True
+    )
+    assert joined.height == ref_totals.height
+    assert ((joined["value"] - joined["ours"]).abs() < 1e-9).all()
+
+
+def test_sources_text() -> None:
+    """chiso.datasets.sources(): the sources and licences of the bundled data travel with the package."""
+    text = chiso.datasets.sources()
+    assert "hnks-gh/ml-mcdm" in text
+    assert "MIT" in text
