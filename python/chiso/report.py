@@ -9,10 +9,20 @@ import polars as pl
 
 from . import datasets, score
 from ._chiso import find_province, indices, methodology
+from .exceptions import UnknownIndexError
 
 __all__ = ["province_report", "render"]
 
 _DATASETS = {"pci": datasets.pci, "papi": datasets.papi}
+
+
+def _bundled(index: str) -> pl.DataFrame:
+    key = index.strip().lower()
+    if key not in _DATASETS:
+        raise UnknownIndexError(
+            f"no bundled dataset for index {index!r}; indices with bundled data: {', '.join(_DATASETS)}", index=index
+        )
+    return _DATASETS[key]()
 
 
 def province_report(province: str, index: str) -> pl.DataFrame:
@@ -31,7 +41,8 @@ def province_report(province: str, index: str) -> pl.DataFrame:
     (2024, 'papi.2021', 61)
     """
     code, _ = find_province(province)
-    data = _DATASETS[index]()
+    data = _bundled(index)
+    index = index.strip().lower()
     # The publisher's totals stand where they exist (VCCI's 2011 composites are not reproduced by the 2009–2012
     # weights); the recomputation is shown beside them as a check.
     totals = score(index, data, prefer="published").totals()
@@ -49,12 +60,17 @@ def province_report(province: str, index: str) -> pl.DataFrame:
         .join(check, on=["province_code", "year"], how="left")
         .filter(pl.col("province_code") == code)
         .sort("year")
-        .with_columns(
-            (pl.col("score") - pl.col("score").shift(1)).alias("delta"),
-            (pl.col("rank").shift(1) - pl.col("rank")).alias("rank_change"),
-            (pl.col("edition") != pl.col("edition").shift(1)).fill_null(False).alias("cross_edition"),
-        )
     )
+    # Changes are taken against the previous year that has a total: a year without one (incomplete data) neither
+    # gets a change nor breaks the next year's.
+    with_total = mine.filter(pl.col("score").is_not_null()).with_columns(
+        (pl.col("score") - pl.col("score").shift(1)).alias("delta"),
+        (pl.col("rank").shift(1) - pl.col("rank")).alias("rank_change"),
+        (pl.col("edition") != pl.col("edition").shift(1)).fill_null(False).alias("cross_edition"),
+    )
+    mine = mine.join(
+        with_total.select("year", "delta", "rank_change", "cross_edition"), on="year", how="left", maintain_order="left"
+    ).with_columns(pl.col("cross_edition").fill_null(False))
     return mine.select(
         "year",
         "edition",
@@ -87,8 +103,8 @@ def render(province: str, indexes: list[str] | None = None, fmt: str = "text") -
         f"# chiso report — {name} (GSO {code})" if md else f"chiso report — {name} (GSO {code}), bundled published data"
     )
     for index in indexes or list(_DATASETS):
-        row = info.filter(index=index).row(0, named=True)
         df = province_report(code, index)
+        row = info.filter(index=index.strip().lower()).row(0, named=True)
         decimals = methodology(index).display_decimals
         out.append("")
         title = (
@@ -123,7 +139,9 @@ def render(province: str, indexes: list[str] | None = None, fmt: str = "text") -
                     "; ".join(notes),
                 ]
             )
-        if md:
+        if not lines:
+            out.append(f"no {index.upper()} data for {name} in the bundled datasets")
+        elif md:
             out.append("| " + " | ".join(header) + " |")
             out.append("|" + "---|" * len(header))
             out.extend("| " + " | ".join(line) + " |" for line in lines)

@@ -30,10 +30,14 @@ impl Plan {
     /// let m = chiso::catalog().edition("papi.2021").unwrap();
     /// let plan = chiso::engine::Plan::compile(m);
     /// let mut values = vec![f64::NAN; plan.n_nodes()];
-    /// // every sub-dimension at 1.0/k … 10/k: give each dimension's sub-dimensions the value 2.0/k·…; here simply 1.0
-    /// for (i, n) in m.nodes.iter().enumerate() { if n.children.is_empty() { values[i] = 1.0; } }
+    /// // Every sub-dimension at 1.0: each dimension is the SUM of its sub-dimensions, the total the SUM of those.
+    /// for (i, n) in m.nodes.iter().enumerate() {
+    ///     if n.children.is_empty() {
+    ///         values[i] = 1.0;
+    ///     }
+    /// }
     /// plan.evaluate(&mut values, false);
-    /// assert_eq!(values[0], 28.0); // 28 sub-dimensions summed
+    /// assert_eq!(values[0], 28.0); // papi.2021 has 28 sub-dimensions
     /// ```
     pub fn compile(m: &Methodology) -> Plan {
         let mut steps = Vec::new();

@@ -280,14 +280,30 @@ impl Scores {
         (0..self.units.len()).map(|k| self.row(k, 0)).collect()
     }
 
+    /// Σ |∂v/∂x| over the values x this slot was computed from: its supplied children directly, its computed
+    /// children through their own inputs. This is how far rounding of the inputs can move the node (README §1.5
+    /// rule 3, carried through every level: a PAPI total from 28 sub-dimensions counts 28 rounded inputs).
+    fn input_sensitivity(&self, unit: usize, node: usize) -> f64 {
+        let u = &self.units[unit];
+        let plan = &self.editions[u.edition].1;
+        plan.terms(node)
+            .into_iter()
+            .map(|(child, coef)| match self.origin[u.offset + child] {
+                Origin::Computed | Origin::Renormalised => coef.abs() * self.input_sensitivity(unit, child),
+                _ => coef.abs(),
+            })
+            .sum()
+    }
+
     /// Compare every computed node that also had a supplied (published) value, with the tolerance of README §1.5
-    /// rule 3: |computed − published| ≤ 0.5·10^(−decimals_out) + Σ_c |∂v/∂v_c| · 0.5·10^(−decimals_in).
-    /// `decimals_in = None` means the children were given unrounded (only the output rounding counts).
+    /// rule 3: |computed − published| ≤ 0.5·10^(−decimals_out) + Σ |∂v/∂x| · 0.5·10^(−decimals_in), the sum over
+    /// the rounded inputs x the node was computed from. `decimals_in = None` means the inputs were unrounded (only
+    /// the output rounding counts). With [`Prefer::Published`] supplied values are kept, so nothing is compared.
     pub fn compare_published(&self, decimals_in: Option<u32>, decimals_out: u32) -> Vec<Comparison> {
         let half = |d: u32| 0.5 * 10f64.powi(-(d as i32));
         let mut out = Vec::new();
-        for u in &self.units {
-            let (m, plan) = &self.editions[u.edition];
+        for (k, u) in self.units.iter().enumerate() {
+            let m = &self.editions[u.edition].0;
             let p = &Registry::get().provinces()[u.province];
             for &node in &self.preorders[u.edition] {
                 let i = u.offset + node;
@@ -295,7 +311,8 @@ impl Scores {
                 if !matches!(self.origin[i], Origin::Computed | Origin::Renormalised) || published.is_nan() {
                     continue;
                 }
-                let tolerance = half(decimals_out) + decimals_in.map_or(0.0, |d| plan.sensitivity(node) * half(d));
+                let tolerance =
+                    half(decimals_out) + decimals_in.map_or(0.0, |d| self.input_sensitivity(k, node) * half(d));
                 let difference = computed - published;
                 out.push(Comparison {
                     province_code: p.code.clone(),

@@ -177,7 +177,7 @@ pub struct Methodology {
     pub note: Option<String>,
     pub ranking: Ranking,
     pub groups: Option<Groups>,
-    /// Nodes; index 0 is the root. Children always come after… no: use [`Methodology::topological_order`].
+    /// Nodes; index 0 is the root, the rest in file order (evaluation order: [`Methodology::topological_order`]).
     pub nodes: Vec<Node>,
     /// Where the file came from: `builtin:methodologies/pci/pci.2013.toml` or a user path.
     pub origin: String,

@@ -137,6 +137,7 @@ pub fn tree_frame<'py>(py: Python<'py>, m: &Methodology) -> PyResult<Bound<'py, 
         f.opt_str("max_points_status", n.max_points.map(|_| n.max_points_status.as_str()));
         f.opt_float("scale_min", n.scale.map(|s| s.0));
         f.opt_float("scale_max", n.scale.map(|s| s.1));
+        f.opt_str("scale_status", n.scale.map(|_| n.scale_status.as_str()));
         f.opt_str("source", n.source.as_deref());
         f.opt_str("note", n.note.as_deref());
     }

@@ -9,11 +9,21 @@ test fixtures only: tests that need them are skipped with a clear reason when th
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
 from pathlib import Path
 
 import chiso
 import polars as pl
 import pytest
+from hypothesis import configuration as _hypothesis_configuration
+
+# Hypothesis keeps a cache directory (``.hypothesis/``) in the working directory; the suite writes nothing outside
+# tests/python, so point it at a temporary directory for the session.
+_HYPOTHESIS_HOME = tempfile.mkdtemp(prefix="chiso-hypothesis-")
+_hypothesis_configuration.set_hypothesis_home_dir(_HYPOTHESIS_HOME)
+atexit.register(shutil.rmtree, _HYPOTHESIS_HOME, ignore_errors=True)
 
 #: Repository root (``tests/python/conftest.py`` → ``tests/python`` → ``tests`` → root).
 REPO_ROOT = Path(__file__).resolve().parents[2]

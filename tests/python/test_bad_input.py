@@ -232,6 +232,15 @@ def test_scale_slack_follows_the_scale_status(index: str, node: str, value: floa
             chiso.score(index, frame)
 
 
+def test_zero_filled_papi_total_is_refused() -> None:
+    """papi.md §9.1: the official workbook has a total of 0 for 2014 Bắc Giang and Đồng Tháp; that is missing, not
+    zero, and is outside the 6–60 scale (papi.md §4), so it cannot slip in as data."""
+    with pytest.raises(DataError) as info:
+        chiso.score("papi", one(node="papi.2011", value=0.0, year=2014, province="Bắc Giang"))
+    assert (info.value.node, info.value.value) == ("papi.2011", 0.0)
+    assert "[6, 60]" in str(info.value)
+
+
 @pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf])
 def test_non_finite_values(bad: float) -> None:
     """NaN is not a missing value in chiso: a missing value is an empty (null) cell."""

@@ -217,6 +217,24 @@ def test_groups_follow_linear_percentile_rule(papi_totals: pl.DataFrame, year: i
         assert group == expected(score), (year, score, group)
 
 
+def test_dimension_groups_follow_the_same_rule(papi_long: pl.DataFrame) -> None:
+    """papi.md §5: the group rule is applied to the aggregate and, in the reports' maps, to each dimension, over
+    the provinces with a value for that dimension; sub-dimensions and missing dimensions have no group."""
+    dims = papi_long.filter(depth=1)
+    assert dims.filter(pl.col("score").is_null())["group"].null_count() == dims["score"].null_count()
+    assert papi_long.filter(depth=2)["group"].null_count() == papi_long.filter(depth=2).height
+    checked = 0
+    for _, group in dims.drop_nulls("score").group_by("year", "node"):
+        p25, p50, p75 = np.percentile(group["score"].to_numpy(), [25, 50, 75], method="linear")
+        for v, label in zip(group["score"], group["group"], strict=True):
+            expected = (
+                "highest" if v >= p75 else "high_average" if v >= p50 else "low_average" if v >= p25 else "lowest"
+            )
+            assert label == expected
+            checked += 1
+    assert checked == dims["score"].drop_nulls().len()
+
+
 def test_tra_vinh_2024_total_and_group(papi_totals: pl.DataFrame) -> None:
     """Package docstring example: Trà Vinh 2024 total 40.6163 (8–80 scale), lowest group."""
     row = papi_totals.filter(province="Trà Vinh", year=2024).row(0, named=True)

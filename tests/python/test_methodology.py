@@ -32,6 +32,7 @@ TREE_COLUMNS = [
     "max_points_status",
     "scale_min",
     "scale_max",
+    "scale_status",
     "source",
     "note",
 ]
@@ -588,3 +589,57 @@ def test_methodology_file_errors(name: str, text: str, node: str | None, fragmen
         assert err.node in ("x.2020/c", "x.2020/d") and err.node in message
     for fragment in fragments:
         assert fragment in message, fragment
+
+
+RANKED = """
+[edition]
+code = "x.2020"
+first_year = 2020
+name_en = "X"
+name_vi = "X"
+status = "official"
+display_decimals = 2
+
+[ranking]
+precision = 2
+status = "official"
+
+[groups]
+method = "quartiles"
+percentile = "linear"
+labels = ["a", "b", "c", "d"]
+status = "official"
+method_status = "derived"
+
+[[node]]
+code = "x.2020"
+kind = "total"
+name_en = "T"
+scale = [0.0, 1.0]
+"""
+
+
+def test_ranking_precision_and_groups_from_a_file() -> None:
+    """README §1.6: ranks compare values rounded to the declared precision (DTI's published ties: 15th, 15th, 17th);
+    groups: ≥ P75, [P50, P75), [P25, P50), < P25, lower-inclusive, with the file's labels."""
+    m = chiso.methodology_from_toml(RANKED, name="ranked.toml")
+    assert m.rank_precision == 2
+    frame = pl.DataFrame(
+        {
+            "province": ["Trà Vinh", "Vĩnh Long", "Cà Mau", "Bến Tre", "An Giang"],
+            "year": [2020] * 5,
+            "x.2020": [0.81, 0.804, 0.801, 0.79, 0.5],
+        }
+    )
+    totals = chiso.score(m, frame).totals()
+    got = {r["province"]: (r["rank"], r["group"]) for r in totals.iter_rows(named=True)}
+    # 0.804 and 0.801 are both 0.80 at 2 decimals: they share 2nd and the next is 4th.
+    # Percentiles (linear) of the five: P25 = 0.79, P50 = 0.801, P75 = 0.804.
+    assert got == {
+        "Trà Vinh": (1, "a"),
+        "Vĩnh Long": (2, "a"),
+        "Cà Mau": (2, "b"),
+        "Bến Tre": (4, "c"),
+        "An Giang": (5, "d"),
+    }
+    assert totals["rank_status"].unique().to_list() == ["official"]

@@ -6,6 +6,8 @@ Spec: shared/methodology/README.md §1.4 (scales: PCI composite 10–100 when ev
 
 from __future__ import annotations
 
+import itertools
+
 import chiso
 import numpy as np
 import polars as pl
@@ -154,3 +156,39 @@ def test_papi_dimension_and_total_are_sums(case) -> None:
     n = dims.height
     assert n == (6 if year < 2018 else 8)
     assert n - 1e-9 <= root <= 10 * n + 1e-9
+
+
+@SETTINGS
+@given(
+    st.lists(st.integers(min_value=100, max_value=1000), min_size=3, max_size=3),
+    st.lists(st.integers(min_value=50, max_value=240), min_size=4, max_size=4),
+)
+def test_mathematically_equal_totals_share_a_rank(pci_hundredths, papi_hundredths) -> None:
+    """README §1.6: ties share a rank. Permuting values among children with the same weight (PCI 2013:
+    transparency, business support and labour training at 20 %; PAPI: the SUM of a dimension) gives the same total
+    in exact arithmetic; floating-point summation order must not break the tie."""
+    pci_values = [h / 100 for h in pci_hundredths]
+    base = {name: 6.0 for name in WEIGHTS["pci.2013"]}
+    rows = []
+    for i, (a, b, c) in enumerate(itertools.permutations(pci_values)):
+        rows.append(
+            {
+                "province": PROVINCES[i],
+                "year": 2015,
+                **base,
+                "transparency": a,
+                "business_support": b,
+                "labor_training": c,
+            }
+        )
+    totals = chiso.score("pci", pl.DataFrame(rows)).totals()
+    assert totals["rank"].unique().to_list() == [1]
+
+    papi_values = [h / 100 for h in papi_hundredths]
+    subs = ["civic_knowledge", "participation_opportunities", "election_quality", "voluntary_contributions"]
+    rows = [
+        {"province": PROVINCES[i], "year": 2021, **{f"participation/{s}": v for s, v in zip(subs, perm, strict=True)}}
+        for i, perm in enumerate(itertools.permutations(papi_values))
+    ]
+    ranks = chiso.score("papi", pl.DataFrame(rows)).wide(level=1, value="rank")
+    assert ranks["participation"].unique().to_list() == [1]

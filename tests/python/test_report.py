@@ -50,8 +50,11 @@ def text() -> str:
 
 
 def table_rows(text: str, section: str) -> dict[int, str]:
-    """Rows of one section of the text report, keyed by year (lines starting with a year and an edition code)."""
-    start = text.index(f"{section.upper()} — ")
+    """Rows of one section of the text report, keyed by year (lines starting with a year and an edition code);
+    empty when the section is absent."""
+    start = text.find(f"{section.upper()} — ")
+    if start < 0:
+        return {}
     following = [text.find(f"{s} — ", start + 1) for s in ("PCI", "PAPI") if s != section.upper()]
     end = min([f for f in following if f > start] or [len(text)])
     rows = {}
@@ -159,6 +162,39 @@ def test_render_markdown() -> None:
     assert all(r.count("|") == 10 for r in rows)
 
 
+def test_delta_skips_a_year_without_a_total() -> None:
+    """province_report docs: ``delta`` and ``rank_change`` are "against the previous year with data". Quảng Ninh has
+    no PAPI total in 2018 (D2 and D4 missing, papi.md §9.2) and no row at all in 2021 and 2023. The report already
+    compares 2022 with 2020 and 2024 with 2022; 2019 must likewise be compared with 2017, the previous year with a
+    total (a cross-edition change, README §1.7), not left empty."""
+    qn = {r["year"]: r for r in report.province_report("Quảng Ninh", "papi").iter_rows(named=True)}
+    assert qn[2018]["score"] is None
+    assert qn[2022]["delta"] == pytest.approx(qn[2022]["score"] - qn[2020]["score"])
+    assert qn[2019]["cross_edition"] is True
+    assert qn[2019]["delta"] == pytest.approx(qn[2019]["score"] - qn[2017]["score"])
+    assert qn[2019]["rank_change"] == qn[2017]["rank"] - qn[2019]["rank"]
+
+
+def test_render_province_with_no_papi_data() -> None:
+    """Hà Tây (code 28) has PCI data 2005–2008 and no PAPI data (it merged into Hà Nội before PAPI began,
+    README §1.9). The default report covers every index, so it must render the PCI rows and an empty PAPI
+    section (or none) instead of failing."""
+    text = report.render("Hà Tây")
+    assert text.startswith("chiso report — Hà Tây (GSO 28)")
+    assert sorted(table_rows(text, "pci")) == [2005, 2006, 2007, 2008]
+    assert table_rows(text, "papi") == {}
+
+
+@pytest.mark.parametrize("call", ["render", "province_report"])
+def test_report_unknown_index(call: str) -> None:
+    """chiso.exceptions: every chiso error is a ChisoError; an unknown index is an UnknownIndexError."""
+    with pytest.raises(chiso.UnknownIndexError):
+        if call == "render":
+            report.render("84", ["xyz"])
+        else:
+            report.province_report("84", "xyz")
+
+
 def test_render_unknown_province() -> None:
     with pytest.raises(chiso.UnknownProvinceError):
         report.render("Tra Vnh")
@@ -188,6 +224,13 @@ def test_cli_report_one_index_markdown() -> None:
     result = run_cli("report", "--province", "tra vinh", "--index", "pci", "--format", "md")
     assert result.returncode == 0, result.stderr
     assert "## PCI — " in result.stdout and "PAPI — " not in result.stdout
+
+
+def test_cli_report_for_ha_tay() -> None:
+    """``chiso report --province "Hà Tây"`` must not end in a traceback (see test_render_province_with_no_papi_data)."""
+    result = run_cli("report", "--province", "Hà Tây")
+    assert result.returncode == 0, result.stderr
+    assert sorted(table_rows(result.stdout, "pci")) == [2005, 2006, 2007, 2008]
 
 
 def test_cli_unknown_province() -> None:

@@ -273,6 +273,44 @@ def test_compare_published_tolerance_follows_rule_3() -> None:
         assert row["within"] is (abs(63.15 - 63.2) <= tol + 1e-12)
 
 
+def test_compare_published_tolerance_counts_every_rounded_input() -> None:
+    """README §1.5 rule 3: the tolerance is 0.5·10^-d_out + Σ_c |∂v/∂v_c| · 0.5·10^-d_in over the values that were
+    rounded. A PAPI total computed from 28 sub-dimensions (papi.2021) has ∂total/∂leaf = 1 for every one of the 28
+    leaves, so inputs at 2 decimals allow 0.005 + 28 · 0.005 = 0.145 — not 0.005 + 8 · 0.005 (the 8 dimensions are
+    computed at full precision, not rounded). Here every sub-dimension was rounded up by 0.004 from its true value:
+    the published total (of the true values) differs from the recomputation by rounding alone, so it must match."""
+    tree = chiso.methodology("papi", year=2021).tree().filter(depth=2)
+    assert tree.height == 28
+    rounded = {
+        p: round((lo + hi) / 2, 2) for p, lo, hi in zip(tree["path"], tree["scale_min"], tree["scale_max"], strict=True)
+    }
+    true_total = sum(v - 0.004 for v in rounded.values())
+    frame = pl.DataFrame(
+        {
+            "province": ["Trà Vinh"],
+            "year": [2021],
+            **{p: [v] for p, v in rounded.items()},
+            "papi.2021": [round(true_total, 2)],
+        }
+    )
+    row = chiso.score("papi", frame).compare_published(decimals_in=2, decimals_out=2).row(0, named=True)
+    assert row["difference"] == pytest.approx(28 * 0.004, abs=0.006)
+    assert row["tolerance"] == pytest.approx(0.005 + 28 * 0.005)
+    assert row["within"] is True
+
+
+def test_wide_output_scores_back_to_the_same_result(papi_scores: chiso.Scores, papi_totals: pl.DataFrame) -> None:
+    """``Scores.wide()`` is a valid wide input (its ``province_code`` and ``edition`` columns are identifiers): scoring
+    the dimensions of every year gives back the same totals, ranks and groups."""
+    again = chiso.score("papi", papi_scores.wide(level=1)).totals()
+    joined = papi_totals.join(again, on=["province_code", "year"], how="full", coalesce=True)
+    assert joined.height == papi_totals.height == again.height
+    assert ((joined["score"] - joined["score_right"]).abs() < 1e-12).all()
+    assert (joined["score"].is_null() == joined["score_right"].is_null()).all()
+    assert joined.filter(pl.col("rank").ne_missing(pl.col("rank_right"))).is_empty()
+    assert joined.filter(pl.col("group").ne_missing(pl.col("group_right"))).is_empty()
+
+
 # --- missing children ---------------------------------------------------------------------------------------------
 
 
