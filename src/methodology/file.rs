@@ -466,6 +466,9 @@ pub(super) fn validate(m: &Methodology, file: &str) -> Result<()> {
                         ));
                     }
                 }
+                if scored.iter().filter_map(|ch| ch.max_points).sum::<f64>() <= 0.0 {
+                    return Err(err(file, c, "RATIO: the scored children's max_points add up to 0"));
+                }
             }
             Aggregation::Opaque => {}
         }

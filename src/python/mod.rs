@@ -120,13 +120,25 @@ pub struct PyScores {
 impl PyScores {
     /// Long view: one row per province, data year and node — province_code, province, year, edition, node,
     /// path, depth, kind, scored, score, max, rank, n_ranked, rank_status, group, origin, provenance, input,
-    /// missing_children (polars DataFrame).
+    /// missing_children (polars DataFrame). The view that pivots cleanly in a notebook.
+    ///
+    /// >>> import chiso
+    /// >>> s = chiso.score("papi", chiso.datasets.papi().filter(year=2018))
+    /// >>> row = s.long().filter(province="Quảng Ninh", depth=0).row(0, named=True)
+    /// >>> row["score"] is None, row["origin"], row["missing_children"]
+    /// (True, 'missing', ['papi.2018/transparency', 'papi.2018/control_of_corruption'])
     fn long<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let cols = convert::score_columns(py, &self.inner, None)?;
         py.import("chiso._assemble")?.call_method1("long", (cols,))
     }
 
-    /// One row per province and year: the total, its rank and group, provenance.
+    /// One row per province and year: the total, its rank among the provinces ranked that year, the quartile
+    /// group where the edition has them, provenance.
+    ///
+    /// >>> import chiso
+    /// >>> t = chiso.score("pci", chiso.datasets.pci().filter(year=2016)).totals()
+    /// >>> t.filter(province="Trà Vinh").select("score", "rank", "n_ranked").row(0)
+    /// (57.644..., 42, 63)
     fn totals<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let cols = convert::score_columns(py, &self.inner, Some(0))?;
         py.import("chiso._assemble")?.call_method1("totals", (cols,))
@@ -134,6 +146,11 @@ impl PyScores {
 
     /// Wide view of one level: one row per province and year, one column per node at depth `level`
     /// (0 = total, 1 = sub-indices / dimensions, 2 = sub-dimensions). `value` is "score" or "rank".
+    ///
+    /// >>> import chiso
+    /// >>> w = chiso.score("papi", chiso.datasets.papi().filter(year=2024)).wide(level=1, value="rank")
+    /// >>> w.columns[4:7]
+    /// ['participation', 'transparency', 'vertical_accountability']
     #[pyo3(signature = (level = 1, value = "score"))]
     fn wide<'py>(&self, py: Python<'py>, level: usize, value: &str) -> PyResult<Bound<'py, PyAny>> {
         if value != "score" && value != "rank" {
@@ -143,7 +160,14 @@ impl PyScores {
         py.import("chiso._assemble")?.call_method1("wide", (cols, value))
     }
 
-    /// Computed nodes compared with the values supplied for them (README §1.5 rule 3 tolerance).
+    /// Computed nodes compared with the values supplied for them: difference and the tolerance of README §1.5
+    /// rule 3 for inputs rounded to `decimals_in` (None = unrounded) and a total printed to `decimals_out`.
+    /// Published inconsistencies are reported, never corrected.
+    ///
+    /// >>> import chiso, polars as pl
+    /// >>> c = chiso.score("pci", chiso.datasets.pci().filter(year=2011)).compare_published()
+    /// >>> c.height, c.filter(~pl.col("within")).height
+    /// (63, 62)
     #[pyo3(signature = (decimals_in = None, decimals_out = 2))]
     fn compare_published<'py>(
         &self,
