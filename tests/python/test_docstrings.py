@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import doctest
 
-import pytest
-
 import chiso
+import pytest
 
 OBJECTS = [
     (name, getattr(cls, name))
