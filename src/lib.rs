@@ -8,6 +8,8 @@
 //!   provenance of every number; the built-in [`catalog`](methodology::catalog) of editions.
 //! * [`engine`] — compiles an edition into a flat linear [`Plan`](engine::Plan), evaluates it over numeric buffers,
 //!   ranks and groups provinces.
+//! * [`compare`] — year-over-year changes, their decomposition, comparability across editions, trajectories,
+//!   peers and movers.
 //! * [`provinces`] — the registry of provinces with accent-insensitive name matching.
 //! * [`datasets`] — the published tables chiso ships (PCI 2005–2022, PAPI 2011–2024).
 //! * [`error`] — the one error type, [`ChisoError`].
@@ -31,6 +33,7 @@
 // their size does not matter and boxing them would only hide the fields.
 #![allow(clippy::result_large_err)]
 
+pub mod compare;
 pub mod datasets;
 pub mod engine;
 pub mod error;

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+import polars as pl
+
 from . import datasets
 from ._chiso import (
     Methodology,
@@ -50,6 +52,8 @@ __all__ = [
     "UnknownNodeError",
     "UnknownProvinceError",
     "__version__",
+    "compare",
+    "compare_to_baseline",
     "datasets",
     "find_province",
     "indices",
@@ -115,3 +119,67 @@ def score(
     └───────────┴───────┴──────┘
     """
     return _score(index_or_methodology, *observations(data), edition=edition, missing=missing, prefer=prefer)
+
+
+def compare(
+    scores: Scores,
+    base_year: int,
+    year: int,
+    *,
+    nodes: list[str] | None = None,
+    provinces: list[str] | None = None,
+    comparable_only: bool = False,
+    threshold: float | None = None,
+    measure: Literal["relative", "points"] = "relative",
+    view: Literal["long", "wide"] = "long",
+) -> pl.DataFrame:
+    """What changed between two data years, for every province and node (see :meth:`Scores.compare`).
+
+    ``view="wide"`` gives one row per province and one ``delta`` column per node (the long view is the one that
+    pivots cleanly; the wide one reads like the publishers' tables).
+
+    >>> import chiso
+    >>> s = chiso.score("papi", chiso.datasets.papi())
+    >>> w = chiso.compare(s, 2021, 2024, provinces=["Trà Vinh", "Vĩnh Long"], nodes=["", "transparency"], view="wide")
+    >>> w.columns
+    ['province_code', 'province', 'base_year', 'year', 'total', 'transparency']
+    """
+    long = scores.compare(
+        base_year,
+        year,
+        nodes=nodes,
+        provinces=provinces,
+        comparable_only=comparable_only,
+        threshold=threshold,
+        measure=measure,
+    )
+    if view == "long":
+        return long
+    if view != "wide":
+        raise InvalidArgumentError(f"view={view!r}: use 'long' or 'wide'")
+    return long.with_columns(pl.when(pl.col("node") == "").then(pl.lit("total")).otherwise("node").alias("node")).pivot(
+        on="node", index=["province_code", "province", "base_year", "year"], values="delta", maintain_order=True
+    )
+
+
+def compare_to_baseline(
+    scores: Scores,
+    baseline: int,
+    years: list[int] | None = None,
+    **options: Any,
+) -> pl.DataFrame:
+    """Every later year against one fixed baseline year (PAPI's term baselines: 2016 for 2016–2021, 2021 for
+    2021–2026), stacked in one long frame. ``options`` are those of :meth:`Scores.compare`.
+
+    >>> import chiso
+    >>> s = chiso.score("papi", chiso.datasets.papi())
+    >>> b = chiso.compare_to_baseline(s, 2021, provinces=["Trà Vinh"], nodes=[""])
+    >>> b.select("base_year", "year", "comparability").rows()
+    [(2021, 2022, 'within_edition'), (2021, 2023, 'within_edition'), (2021, 2024, 'within_edition')]
+    """
+    scored_years = sorted(scores.totals()["year"].unique().to_list())
+    wanted = years if years is not None else [y for y in scored_years if y > baseline]
+    frames = [scores.compare(baseline, y, **options) for y in wanted]
+    if not frames:
+        raise InvalidArgumentError(f"no years to compare with baseline {baseline}; scored years: {scored_years}")
+    return pl.concat(frames)

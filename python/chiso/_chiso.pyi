@@ -69,6 +69,34 @@ class Scores:
     def wide(self, level: int = 1, value: Literal["score", "rank"] = "score") -> pl.DataFrame: ...
     def compare_published(self, decimals_in: int | None = None, decimals_out: int = 2) -> pl.DataFrame: ...
     def methodologies(self) -> list[Methodology]: ...
+    def compare(
+        self,
+        base_year: int,
+        year: int,
+        *,
+        nodes: list[str] | None = None,
+        provinces: list[str] | None = None,
+        comparable_only: bool = False,
+        threshold: float | None = None,
+        measure: Literal["relative", "points"] = "relative",
+    ) -> pl.DataFrame: ...
+    def decompose(
+        self, base_year: int, year: int, *, nodes: list[str] | None = None, provinces: list[str] | None = None
+    ) -> pl.DataFrame: ...
+    def trajectory(
+        self, province: str, node: str = "", *, from_year: int | None = None, to_year: int | None = None
+    ) -> pl.DataFrame: ...
+    def peers(self, province: str, year: int, node: str = "", *, peers: list[str] | None = None) -> pl.DataFrame: ...
+    def movers(
+        self,
+        base_year: int,
+        year: int,
+        *,
+        nodes: list[str] | None = None,
+        comparable_only: bool = False,
+        threshold: float | None = None,
+        measure: Literal["relative", "points"] = "relative",
+    ) -> pl.DataFrame: ...
     def __len__(self) -> int: ...
 
 def _score(

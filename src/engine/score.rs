@@ -256,6 +256,33 @@ impl Scores {
         out
     }
 
+    /// The compiled plan of edition `i`.
+    pub fn plan(&self, i: usize) -> &Plan {
+        &self.editions[i].1
+    }
+
+    /// The unit of a province (index in [`Registry::provinces`]) and data year.
+    pub fn unit_of(&self, province: usize, year: i32) -> Option<usize> {
+        self.units.binary_search_by(|u| (u.province, u.year).cmp(&(province, year))).ok()
+    }
+
+    /// Value of node `node` of unit `unit` (None where missing).
+    pub fn value(&self, unit: usize, node: usize) -> Option<f64> {
+        let v = self.values[self.units[unit].offset + node];
+        (!v.is_nan()).then_some(v)
+    }
+
+    /// Rank of node `node` of unit `unit` and the number ranked.
+    pub fn rank_of(&self, unit: usize, node: usize) -> (Option<u32>, u32) {
+        let i = self.units[unit].offset + node;
+        ((self.rank[i] > 0).then_some(self.rank[i]), self.n_ranked[i])
+    }
+
+    /// Origin of node `node` of unit `unit`.
+    pub fn origin_of(&self, unit: usize, node: usize) -> Origin {
+        self.origin[self.units[unit].offset + node]
+    }
+
     fn find_unit(&self, province_code: &str, year: i32) -> Option<usize> {
         let p = Registry::get().provinces().iter().position(|p| p.code == province_code)?;
         self.units.binary_search_by(|u| (u.province, u.year).cmp(&(p, year))).ok()

@@ -43,9 +43,23 @@ pub struct IndexInfo {
     pub lead_department_vi: String,
 }
 
+/// The publisher's threshold for a "significant" change, where one is documented (`[significance]` of an
+/// `index.toml`): the default of [`crate::compare::CompareOptions::significance`].
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignificanceInfo {
+    /// "relative" (|Δ / base| > threshold) or "points" (|Δ| > threshold).
+    pub measure: String,
+    pub threshold: f64,
+    pub status: String,
+    pub note: String,
+}
+
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct IndexFile {
     index: IndexInfo,
+    significance: Option<SignificanceInfo>,
 }
 
 /// All built-in indices and editions.
@@ -53,6 +67,8 @@ struct IndexFile {
 pub struct Catalog {
     pub indices: Vec<IndexInfo>,
     pub editions: Vec<Methodology>,
+    /// Documented significance thresholds by index id.
+    pub significance: Vec<(String, SignificanceInfo)>,
 }
 
 /// The built-in catalog, loaded and validated once. The files are part of the crate and a test loads every one
@@ -70,19 +86,37 @@ impl Catalog {
     /// Load and validate the embedded files.
     pub fn load_builtin() -> Result<Catalog> {
         let mut indices = Vec::new();
+        let mut significance = Vec::new();
         for (path, text) in INDEX_FILES {
+            let file = format!("builtin:methodologies/{path}");
             let f: IndexFile = toml::from_str(text).map_err(|e| ChisoError::Methodology {
-                file: format!("builtin:methodologies/{path}"),
+                file: file.clone(),
                 node: None,
                 message: e.to_string(),
             })?;
+            if let Some(sig) = f.significance {
+                let valid = matches!(sig.measure.as_str(), "relative" | "points")
+                    && sig.threshold.is_finite()
+                    && sig.threshold > 0.0;
+                if !valid {
+                    return Err(ChisoError::Methodology {
+                        file,
+                        node: None,
+                        message: format!(
+                            "significance: measure {:?} / threshold {} (use relative or points, > 0)",
+                            sig.measure, sig.threshold
+                        ),
+                    });
+                }
+                significance.push((f.index.id.clone(), sig));
+            }
             indices.push(f.index);
         }
         let mut editions = Vec::new();
         for (path, text) in EDITION_FILES {
             editions.push(Methodology::from_toml_str(text, &format!("builtin:methodologies/{path}"))?);
         }
-        Ok(Catalog { indices, editions })
+        Ok(Catalog { indices, editions, significance })
     }
 
     fn known_indices(&self) -> String {
@@ -105,6 +139,15 @@ impl Catalog {
             .iter()
             .find(|i| i.id == id_l)
             .ok_or_else(|| ChisoError::UnknownIndex { index: id.to_string(), known: self.known_indices() })
+    }
+
+    /// The documented significance threshold of an index, if any.
+    pub fn index_significance(&self, index: &str) -> Option<crate::compare::Significance> {
+        let (_, s) = self.significance.iter().find(|(id, _)| id == index)?;
+        Some(match s.measure.as_str() {
+            "points" => crate::compare::Significance::Points(s.threshold),
+            _ => crate::compare::Significance::Relative(s.threshold),
+        })
     }
 
     /// The editions of one index, oldest first.

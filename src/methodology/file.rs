@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde::Deserialize;
 
-use super::{Aggregation, Groups, Methodology, MethodologyHeader, Node, Ranking, Status};
+use super::{Aggregation, Groups, Lineage, LineageKind, Methodology, MethodologyHeader, Node, Ranking, Status};
 use crate::error::{ChisoError, Result};
 
 #[derive(Debug, Deserialize)]
@@ -88,6 +88,10 @@ struct RawNode {
     scored: bool,
     source: Option<String>,
     note: Option<String>,
+    lineage: Option<String>,
+    lineage_from: Option<String>,
+    lineage_status: Option<String>,
+    lineage_note: Option<String>,
 }
 
 fn yes() -> bool {
@@ -324,6 +328,21 @@ fn build_nodes(edition: &str, raw: &[RawNode], file: &str) -> Result<Vec<Node>> 
             scored: r.scored,
             source: r.source.clone(),
             note: r.note.clone(),
+            lineage: match r.lineage.as_deref() {
+                None => None,
+                Some(kind) => Some(Lineage {
+                    kind: LineageKind::parse(kind).ok_or_else(|| {
+                        err(
+                            file,
+                            c,
+                            format!("lineage = {kind:?} is unknown; use comparable, not_comparable, unknown or new"),
+                        )
+                    })?,
+                    from: r.lineage_from.clone(),
+                    status: status(file, c, "lineage_status", r.lineage_status.as_deref(), Status::Unknown)?,
+                    note: r.lineage_note.clone(),
+                }),
+            },
         });
     }
     for i in 0..nodes.len() {

@@ -7,7 +7,7 @@
 mod catalog_impl;
 mod file;
 
-pub use catalog_impl::{catalog, Catalog, IndexInfo};
+pub use catalog_impl::{catalog, Catalog, IndexInfo, SignificanceInfo};
 
 use std::collections::HashMap;
 use std::fmt;
@@ -95,6 +95,50 @@ impl fmt::Display for Aggregation {
     }
 }
 
+/// How a node relates to the node it continues in the previous edition of its index (README §1.7 lineage).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineageKind {
+    /// Same indicators: values compare across the break.
+    Comparable,
+    /// Rebuilt, re-scaled or re-weighted: values do not compare.
+    NotComparable,
+    /// Not known: treated as not comparable.
+    Unknown,
+    /// The node did not exist in the previous edition.
+    New,
+}
+
+impl LineageKind {
+    pub fn parse(s: &str) -> Option<LineageKind> {
+        match s {
+            "comparable" => Some(LineageKind::Comparable),
+            "not_comparable" => Some(LineageKind::NotComparable),
+            "unknown" => Some(LineageKind::Unknown),
+            "new" => Some(LineageKind::New),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LineageKind::Comparable => "comparable",
+            LineageKind::NotComparable => "not_comparable",
+            LineageKind::Unknown => "unknown",
+            LineageKind::New => "new",
+        }
+    }
+}
+
+/// A node's lineage entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lineage {
+    pub kind: LineageKind,
+    /// The code of the node it continues; None = the same path in the previous edition.
+    pub from: Option<String>,
+    pub status: Status,
+    pub note: Option<String>,
+}
+
 /// Ranking rule of an edition (README §1.6): standard competition ranking, descending, on values compared at
 /// `precision` decimals (`None` = unrounded).
 #[derive(Debug, Clone, PartialEq)]
@@ -141,6 +185,8 @@ pub struct Node {
     pub scored: bool,
     pub source: Option<String>,
     pub note: Option<String>,
+    /// Against the previous edition of the index; None in a first edition (or where a file does not say: unknown).
+    pub lineage: Option<Lineage>,
 }
 
 impl Node {

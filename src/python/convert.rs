@@ -14,6 +14,7 @@ enum Column {
     Int(Vec<Option<i64>>),
     Float(Vec<Option<f64>>),
     Bool(Vec<bool>),
+    OptBool(Vec<Option<bool>>),
     StrList(Vec<Vec<String>>),
 }
 
@@ -23,7 +24,7 @@ impl Column {
             Column::Str(_) => pl.getattr("String"),
             Column::Int(_) => pl.getattr("Int64"),
             Column::Float(_) => pl.getattr("Float64"),
-            Column::Bool(_) => pl.getattr("Boolean"),
+            Column::Bool(_) | Column::OptBool(_) => pl.getattr("Boolean"),
             Column::StrList(_) => pl.getattr("List")?.call1((pl.getattr("String")?,)),
         }
     }
@@ -34,6 +35,7 @@ impl Column {
             Column::Int(v) => PyList::new(py, v),
             Column::Float(v) => PyList::new(py, v),
             Column::Bool(v) => PyList::new(py, v),
+            Column::OptBool(v) => PyList::new(py, v),
             Column::StrList(v) => PyList::new(py, v),
         }
     }
@@ -77,6 +79,11 @@ impl Frame {
     }
     pub fn bool(&mut self, name: &str, v: bool) {
         if let Column::Bool(c) = self.column(name, || Column::Bool(Vec::new())) {
+            c.push(v);
+        }
+    }
+    pub fn opt_bool(&mut self, name: &str, v: Option<bool>) {
+        if let Column::OptBool(c) = self.column(name, || Column::OptBool(Vec::new())) {
             c.push(v);
         }
     }
@@ -336,4 +343,152 @@ pub fn score_columns<'py>(py: Python<'py>, s: &Scores, depth: Option<usize>) -> 
     out.set_item("origin_labels", vec!["input", "computed", "renormalised", "missing"])?;
     out.set_item("slots", slots)?;
     Ok(out)
+}
+
+pub fn changes_frame<'py>(py: Python<'py>, rows: &[crate::compare::Change]) -> PyResult<Bound<'py, PyAny>> {
+    let mut f = Frame::default();
+    for (name, col) in [
+        ("province_code", Column::Str(vec![])),
+        ("province", Column::Str(vec![])),
+        ("base_year", Column::Int(vec![])),
+        ("year", Column::Int(vec![])),
+        ("base_edition", Column::Str(vec![])),
+        ("edition", Column::Str(vec![])),
+        ("node", Column::Str(vec![])),
+        ("base_node", Column::Str(vec![])),
+        ("base_value", Column::Float(vec![])),
+        ("value", Column::Float(vec![])),
+        ("delta", Column::Float(vec![])),
+        ("relative", Column::Float(vec![])),
+        ("share_of_max_change", Column::Float(vec![])),
+        ("base_rank", Column::Int(vec![])),
+        ("rank", Column::Int(vec![])),
+        ("rank_change", Column::Int(vec![])),
+        ("base_points_lost", Column::Float(vec![])),
+        ("points_lost", Column::Float(vec![])),
+        ("comparability", Column::Str(vec![])),
+        ("comparability_status", Column::Str(vec![])),
+        ("significant", Column::OptBool(vec![])),
+    ] {
+        f.declare(name, col);
+    }
+    for c in rows {
+        f.str("province_code", &c.province_code);
+        f.str("province", &c.province);
+        f.int("base_year", c.base_year as i64);
+        f.int("year", c.year as i64);
+        f.str("base_edition", &c.base_edition);
+        f.str("edition", &c.edition);
+        f.str("node", &c.node);
+        f.opt_str("base_node", c.base_node.as_deref());
+        f.opt_float("base_value", c.base_value);
+        f.opt_float("value", c.value);
+        f.opt_float("delta", c.delta);
+        f.opt_float("relative", c.relative);
+        f.opt_float("share_of_max_change", c.share_of_max_change);
+        f.opt_int("base_rank", c.base_rank.map(i64::from));
+        f.opt_int("rank", c.rank.map(i64::from));
+        f.opt_int("rank_change", c.rank_change);
+        f.opt_float("base_points_lost", c.base_points_lost);
+        f.opt_float("points_lost", c.points_lost);
+        f.str("comparability", c.comparability.as_str());
+        f.str("comparability_status", c.comparability_status.as_str());
+        f.opt_bool("significant", c.significant);
+    }
+    f.build(py)
+}
+
+pub fn contributions_frame<'py>(py: Python<'py>, rows: &[crate::compare::Contribution]) -> PyResult<Bound<'py, PyAny>> {
+    let mut f = Frame::default();
+    for (name, col) in [
+        ("province_code", Column::Str(vec![])),
+        ("province", Column::Str(vec![])),
+        ("parent", Column::Str(vec![])),
+        ("child", Column::Str(vec![])),
+        ("part", Column::Str(vec![])),
+        ("base_child", Column::Float(vec![])),
+        ("child_value", Column::Float(vec![])),
+        ("base_coefficient", Column::Float(vec![])),
+        ("coefficient", Column::Float(vec![])),
+        ("contribution", Column::Float(vec![])),
+        ("provenance", Column::Str(vec![])),
+    ] {
+        f.declare(name, col);
+    }
+    for c in rows {
+        f.str("province_code", &c.province_code);
+        f.str("province", &c.province);
+        f.str("parent", &c.parent);
+        f.opt_str("child", c.child.as_deref());
+        f.str("part", c.part.as_str());
+        f.opt_float("base_child", c.base_child);
+        f.opt_float("child_value", c.child_value);
+        f.opt_float("base_coefficient", c.base_coefficient);
+        f.opt_float("coefficient", c.coefficient);
+        f.opt_float("contribution", Some(c.contribution));
+        f.str("provenance", c.provenance.as_str());
+    }
+    f.build(py)
+}
+
+pub fn trajectory_frame<'py>(py: Python<'py>, rows: &[crate::compare::TrajectoryPoint]) -> PyResult<Bound<'py, PyAny>> {
+    let mut f = Frame::default();
+    for p in rows {
+        f.str("province_code", &p.province_code);
+        f.str("province", &p.province);
+        f.int("year", p.year as i64);
+        f.str("edition", &p.edition);
+        f.str("node", &p.node);
+        f.opt_float("value", p.value);
+        f.opt_int("rank", p.rank.map(i64::from));
+        f.int("n_ranked", p.n_ranked as i64);
+        f.opt_float("delta", p.delta);
+        f.opt_float("cumulative", p.cumulative);
+        f.opt_float("cagr", p.cagr);
+        f.opt_str("comparability", p.comparability.map(|c| c.as_str()));
+        f.bool("break_before", p.break_before);
+    }
+    f.build(py)
+}
+
+pub fn peers_frame<'py>(py: Python<'py>, rows: &[crate::compare::PeerRow]) -> PyResult<Bound<'py, PyAny>> {
+    let mut f = Frame::default();
+    for r in rows {
+        f.str("group", &r.group);
+        f.str("group_name", &r.group_name);
+        f.int("n", r.n as i64);
+        f.opt_float("value", r.value);
+        f.opt_float("mean", r.mean);
+        f.opt_float("median", r.median);
+        f.opt_float("best", r.best);
+        f.opt_str("best_province", r.best_province.as_deref());
+        f.opt_float("gap_to_mean", r.gap_to_mean);
+        f.opt_float("gap_to_best", r.gap_to_best);
+        f.opt_int("rank_in_group", r.rank_in_group.map(i64::from));
+    }
+    f.build(py)
+}
+
+pub fn movers_frame<'py>(py: Python<'py>, rows: &[crate::compare::Movers]) -> PyResult<Bound<'py, PyAny>> {
+    let mut f = Frame::default();
+    for (name, col) in [("node", Column::Str(vec![])), ("comparability", Column::Str(vec![]))] {
+        f.declare(name, col);
+    }
+    for m in rows {
+        f.str("node", &m.node);
+        f.str("comparability", m.comparability.as_str());
+        f.int("n_compared", m.n_compared as i64);
+        f.int("n_up", m.n_up as i64);
+        f.int("n_down", m.n_down as i64);
+        f.int("n_unchanged", m.n_unchanged as i64);
+        f.opt_int("n_significant", m.n_significant.map(i64::from));
+        f.opt_float("mean_delta", m.mean_delta);
+        f.opt_str("largest_gain_province", m.largest_gain.as_ref().map(|g| g.0.as_str()));
+        f.opt_float("largest_gain", m.largest_gain.as_ref().map(|g| g.1));
+        f.opt_str("largest_loss_province", m.largest_loss.as_ref().map(|g| g.0.as_str()));
+        f.opt_float("largest_loss", m.largest_loss.as_ref().map(|g| g.1));
+        f.int("n_rank_up", m.n_rank_up as i64);
+        f.int("n_rank_down", m.n_rank_down as i64);
+    }
+    f.build(py)
 }

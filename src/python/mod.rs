@@ -178,6 +178,115 @@ impl PyScores {
         convert::comparison_frame(py, &self.inner.compare_published(decimals_in, decimals_out))
     }
 
+    /// Compare two data years: value, delta, relative and share-of-max change, ranks and rank change (positive =
+    /// moved up), points lost, comparability (within_edition / comparable_across_break / cross_edition, from the
+    /// editions' lineage) and a significance flag. `threshold` with `measure` ("relative" or "points") overrides
+    /// the index's documented default (PAPI: 5% relative, status unknown).
+    ///
+    /// >>> import chiso, polars as pl
+    /// >>> s = chiso.score("papi", chiso.datasets.papi())
+    /// >>> c = s.compare(2022, 2023, provinces=["Trà Vinh"], nodes=[""])
+    /// >>> c.select("base_rank", "rank", "rank_change", "comparability").row(0)
+    /// (48, 54, -6, 'within_edition')
+    #[pyo3(signature = (base_year, year, *, nodes = None, provinces = None, comparable_only = false, threshold = None, measure = "relative"))]
+    #[allow(clippy::too_many_arguments)]
+    fn compare<'py>(
+        &self,
+        py: Python<'py>,
+        base_year: i32,
+        year: i32,
+        nodes: Option<Vec<String>>,
+        provinces: Option<Vec<String>>,
+        comparable_only: bool,
+        threshold: Option<f64>,
+        measure: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let options = compare_options(nodes, provinces, comparable_only, threshold, measure)?;
+        let rows = crate::compare::compare(&self.inner, base_year, year, &options).map_err(to_py_err)?;
+        convert::changes_frame(py, &rows)
+    }
+
+    /// Each computed node's change between two years split into its children's contributions (part "score";
+    /// across a re-weighting also part "weights"; "residual" where a published total was kept). Contributions of
+    /// one parent add up to the parent's delta.
+    ///
+    /// >>> import chiso, polars as pl
+    /// >>> s = chiso.score("papi", chiso.datasets.papi())
+    /// >>> d = s.decompose(2022, 2023, provinces=["Trà Vinh"], nodes=[""])
+    /// >>> round(d["contribution"].sum(), 6) == round(s.compare(2022, 2023, provinces=["84"], nodes=[""])["delta"][0], 6)
+    /// True
+    #[pyo3(signature = (base_year, year, *, nodes = None, provinces = None))]
+    fn decompose<'py>(
+        &self,
+        py: Python<'py>,
+        base_year: i32,
+        year: i32,
+        nodes: Option<Vec<String>>,
+        provinces: Option<Vec<String>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let options = crate::compare::CompareOptions { nodes, provinces, ..Default::default() };
+        let rows = crate::compare::decompose(&self.inner, base_year, year, &options).map_err(to_py_err)?;
+        convert::contributions_frame(py, &rows)
+    }
+
+    /// A province's series at one node over every scored year: value, rank, change against the previous year,
+    /// cumulative change and compound annual growth since the first year, and where the series breaks.
+    ///
+    /// >>> import chiso
+    /// >>> t = chiso.score("papi", chiso.datasets.papi()).trajectory("Trà Vinh")
+    /// >>> t.filter("break_before")["year"].to_list()
+    /// [2016, 2018, 2019, 2021]
+    #[pyo3(signature = (province, node = "", *, from_year = None, to_year = None))]
+    fn trajectory<'py>(
+        &self,
+        py: Python<'py>,
+        province: &str,
+        node: &str,
+        from_year: Option<i32>,
+        to_year: Option<i32>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let rows = crate::compare::trajectory(&self.inner, province, node, from_year, to_year).map_err(to_py_err)?;
+        convert::trajectory_frame(py, &rows)
+    }
+
+    /// How a province stands against the nation, its region and an optional list of peers at one node and year:
+    /// group mean, median and best, the gaps to them, and the rank within each group.
+    ///
+    /// >>> import chiso
+    /// >>> p = chiso.score("papi", chiso.datasets.papi()).peers("Trà Vinh", 2024)
+    /// >>> p.select("group", "group_name", "n").rows()
+    /// [('national', 'Việt Nam', 61), ('region', 'Đồng bằng sông Cửu Long', 12)]
+    #[pyo3(signature = (province, year, node = "", *, peers = None))]
+    fn peers<'py>(
+        &self,
+        py: Python<'py>,
+        province: &str,
+        year: i32,
+        node: &str,
+        peers: Option<Vec<String>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let rows = crate::compare::peers(&self.inner, province, year, node, peers.as_deref()).map_err(to_py_err)?;
+        convert::peers_frame(py, &rows)
+    }
+
+    /// How many provinces rose, fell or stayed at each node between two years, with the largest gain and loss.
+    #[pyo3(signature = (base_year, year, *, nodes = None, comparable_only = false, threshold = None, measure = "relative"))]
+    #[allow(clippy::too_many_arguments)]
+    fn movers<'py>(
+        &self,
+        py: Python<'py>,
+        base_year: i32,
+        year: i32,
+        nodes: Option<Vec<String>>,
+        comparable_only: bool,
+        threshold: Option<f64>,
+        measure: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let options = compare_options(nodes, None, comparable_only, threshold, measure)?;
+        let rows = crate::compare::compare(&self.inner, base_year, year, &options).map_err(to_py_err)?;
+        convert::movers_frame(py, &crate::compare::movers(&rows))
+    }
+
     /// Codes of the editions used.
     #[getter]
     fn editions(&self) -> Vec<String> {
@@ -208,6 +317,29 @@ impl PyScores {
             self.__len__()
         )
     }
+}
+
+fn compare_options(
+    nodes: Option<Vec<String>>,
+    provinces: Option<Vec<String>>,
+    comparable_only: bool,
+    threshold: Option<f64>,
+    measure: &str,
+) -> PyResult<crate::compare::CompareOptions> {
+    let significance = match (threshold, measure) {
+        (None, _) => None,
+        (Some(t), _) if !(t.is_finite() && t > 0.0) => {
+            return Err(to_py_err(ChisoError::InvalidArgument(format!("threshold={t}: must be a positive number"))))
+        }
+        (Some(t), "relative") => Some(crate::compare::Significance::Relative(t)),
+        (Some(t), "points") => Some(crate::compare::Significance::Points(t)),
+        (Some(_), other) => {
+            return Err(to_py_err(ChisoError::InvalidArgument(format!(
+                "measure={other:?}: use \"relative\" (|Δ/base| > threshold) or \"points\" (|Δ| > threshold)"
+            ))))
+        }
+    };
+    Ok(crate::compare::CompareOptions { nodes, provinces, comparable_only, significance })
 }
 
 /// Score factored columns (the Python layer has shaped the frame; see `chiso._frames`).

@@ -1,0 +1,602 @@
+//! Year-over-year comparison (README §1.7): what changed between two data years, which parts drove it, whether
+//! the comparison is fair (same edition, comparable across a break, or cross-edition) and significant, and how a
+//! province stands against its peers. Everything works on a scored [`Scores`] table of any index.
+
+mod lineage;
+
+pub use lineage::{links, Comparability, Link};
+
+use std::collections::{BTreeSet, HashMap};
+
+use crate::engine::{Origin, Scores};
+use crate::error::{ChisoError, Result};
+use crate::methodology::{catalog, Methodology, Status};
+use crate::provinces::Registry;
+
+/// What a "significant" change is: a threshold on the relative change or on the delta in points.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Significance {
+    /// |delta / base value| > threshold (0.05 = 5%).
+    Relative(f64),
+    /// |delta| > threshold, in the node's own unit.
+    Points(f64),
+}
+
+/// Options of [`compare`].
+#[derive(Debug, Clone, Default)]
+pub struct CompareOptions {
+    /// Nodes to compare (paths below the root or codes); None = every node.
+    pub nodes: Option<Vec<String>>,
+    /// Provinces (any name or code); None = every province with data.
+    pub provinces: Option<Vec<String>>,
+    /// Keep only within-edition and comparable-across-break rows (PAPI's own rule).
+    pub comparable_only: bool,
+    /// Threshold for the `significant` flag; None = the index's documented default, if it has one.
+    pub significance: Option<Significance>,
+}
+
+/// One province and node compared between a base year and a year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub province_code: String,
+    pub province: String,
+    pub base_year: i32,
+    pub year: i32,
+    pub base_edition: String,
+    pub edition: String,
+    /// Path in the year's edition.
+    pub node: String,
+    /// Path of the node it continues in the base year's edition.
+    pub base_node: Option<String>,
+    pub base_value: Option<f64>,
+    pub value: Option<f64>,
+    pub delta: Option<f64>,
+    pub relative: Option<f64>,
+    /// Change of value/max (where both maxima are known): comparable when the scale changes.
+    pub share_of_max_change: Option<f64>,
+    pub base_rank: Option<u32>,
+    pub rank: Option<u32>,
+    /// base_rank − rank: positive = moved up, as publishers report it.
+    pub rank_change: Option<i64>,
+    pub base_points_lost: Option<f64>,
+    pub points_lost: Option<f64>,
+    pub comparability: Comparability,
+    pub comparability_status: Status,
+    pub significant: Option<bool>,
+}
+
+fn diff(a: Option<f64>, b: Option<f64>) -> Option<f64> {
+    Some(b? - a?)
+}
+
+/// The unit index of each province (registry index) in `year`.
+fn units_in(scores: &Scores, year: i32) -> HashMap<usize, usize> {
+    scores.units().iter().enumerate().filter(|(_, u)| u.year == year).map(|(k, u)| (u.province, k)).collect()
+}
+
+fn years_of(scores: &Scores) -> BTreeSet<i32> {
+    scores.units().iter().map(|u| u.year).collect()
+}
+
+fn edition_in(scores: &Scores, year: i32) -> Result<usize> {
+    scores.units().iter().find(|u| u.year == year).map(|u| u.edition).ok_or_else(|| {
+        let years: Vec<String> = years_of(scores).iter().map(i32::to_string).collect();
+        ChisoError::InvalidArgument(format!("no scores for data year {year}; scored years: {}", years.join(", ")))
+    })
+}
+
+fn province_filter(provinces: &Option<Vec<String>>) -> Result<Option<Vec<usize>>> {
+    let Some(names) = provinces else { return Ok(None) };
+    let registry = Registry::get();
+    names
+        .iter()
+        .map(|n| {
+            let code = &registry.find(n)?.code;
+            Ok(registry.provinces().iter().position(|p| &p.code == code).unwrap_or(0))
+        })
+        .collect::<Result<Vec<_>>>()
+        .map(Some)
+}
+
+fn node_filter(m: &Methodology, nodes: &Option<Vec<String>>) -> Result<Vec<usize>> {
+    match nodes {
+        None => Ok(preorder(m)),
+        Some(list) => list
+            .iter()
+            .map(|n| {
+                m.find(n).ok_or_else(|| {
+                    ChisoError::InvalidArgument(format!(
+                        "node {n:?} is not in edition {}; its nodes: {}",
+                        m.code,
+                        paths(m)
+                    ))
+                })
+            })
+            .collect(),
+    }
+}
+
+fn paths(m: &Methodology) -> String {
+    m.nodes
+        .iter()
+        .map(|n| if n.path.is_empty() { "\"\" (total)" } else { n.path.as_str() })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn preorder(m: &Methodology) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut stack = vec![0usize];
+    while let Some(i) = stack.pop() {
+        out.push(i);
+        stack.extend(m.nodes[i].children.iter().rev());
+    }
+    out
+}
+
+/// The documented default significance threshold of an index, if it has one (`index.toml`).
+pub fn default_significance(index: &str) -> Option<Significance> {
+    catalog().index_significance(index)
+}
+
+/// Compare two data years for every province and node (see [`Change`]).
+///
+/// ```
+/// use chiso::{compare::{compare, CompareOptions}, datasets, score, EditionChoice, ScoreOptions};
+/// let rows = datasets::papi().unwrap();
+/// let s = score(&EditionChoice::Index("papi".into()), &datasets::observations(&rows), &ScoreOptions::default()).unwrap();
+/// let changes = compare(&s, 2020, 2021, &CompareOptions { provinces: Some(vec!["Trà Vinh".into()]), ..Default::default() }).unwrap();
+/// let total = changes.iter().find(|c| c.node.is_empty()).unwrap();
+/// assert_eq!(total.comparability.as_str(), "cross_edition"); // D5 lost a sub-dimension in 2021
+/// ```
+pub fn compare(scores: &Scores, base_year: i32, year: i32, options: &CompareOptions) -> Result<Vec<Change>> {
+    let (e0, e1) = (edition_in(scores, base_year)?, edition_in(scores, year)?);
+    let (m0, m1) = (scores.edition(e0), scores.edition(e1));
+    let (earlier, later, forward) = if base_year <= year { (m0, m1, true) } else { (m1, m0, false) };
+    let link_map = links(earlier, later);
+    // Path in the year's edition → (path in the base edition, link).
+    let mapping: HashMap<String, (Option<String>, Comparability, Status)> = if forward {
+        link_map.iter().map(|(p, l)| (p.clone(), (l.earlier_path.clone(), l.comparability, l.status))).collect()
+    } else {
+        link_map
+            .iter()
+            .filter_map(|(p, l)| Some((l.earlier_path.clone()?, (Some(p.clone()), l.comparability, l.status))))
+            .collect()
+    };
+    let significance = options.significance.or_else(|| default_significance(&m1.index));
+    let nodes = node_filter(m1, &options.nodes)?;
+    let wanted = province_filter(&options.provinces)?;
+    let (u0, u1) = (units_in(scores, base_year), units_in(scores, year));
+    let mut provinces: Vec<usize> = u0.keys().chain(u1.keys()).copied().collect::<BTreeSet<_>>().into_iter().collect();
+    if let Some(w) = &wanted {
+        provinces.retain(|p| w.contains(p));
+    }
+    let registry = Registry::get();
+    let mut out = Vec::new();
+    for p in provinces {
+        let province = &registry.provinces()[p];
+        for &i in &nodes {
+            let n = &m1.nodes[i];
+            let (base_path, comparability, status) =
+                mapping.get(&n.path).cloned().unwrap_or((None, Comparability::CrossEdition, Status::Unknown));
+            if options.comparable_only && !comparability.is_comparable() {
+                continue;
+            }
+            let j = base_path.as_deref().and_then(|bp| m0.find(bp));
+            let at = |units: &HashMap<usize, usize>, node: Option<usize>| -> (Option<f64>, Option<u32>) {
+                match (units.get(&p), node) {
+                    (Some(&k), Some(node)) => (scores.value(k, node), scores.rank_of(k, node).0),
+                    _ => (None, None),
+                }
+            };
+            let (base_value, base_rank) = at(&u0, j);
+            let (value, rank) = at(&u1, Some(i));
+            let delta = diff(base_value, value);
+            let relative = match (delta, base_value) {
+                (Some(d), Some(b)) if b != 0.0 => Some(d / b),
+                _ => None,
+            };
+            let max1 = n.max_value();
+            let max0 = j.and_then(|j| m0.nodes[j].max_value());
+            let share = |v: Option<f64>, m: Option<f64>| Some(v? / m?);
+            let lost = |v: Option<f64>, m: Option<f64>| Some(m? - v?);
+            out.push(Change {
+                province_code: province.code.clone(),
+                province: province.name_vi.clone(),
+                base_year,
+                year,
+                base_edition: m0.code.clone(),
+                edition: m1.code.clone(),
+                node: n.path.clone(),
+                base_node: base_path,
+                base_value,
+                value,
+                delta,
+                relative,
+                share_of_max_change: diff(share(base_value, max0), share(value, max1)),
+                base_rank,
+                rank,
+                rank_change: match (base_rank, rank) {
+                    (Some(a), Some(b)) => Some(a as i64 - b as i64),
+                    _ => None,
+                },
+                base_points_lost: lost(base_value, max0),
+                points_lost: lost(value, max1),
+                comparability,
+                comparability_status: status,
+                significant: significance.and_then(|s| match s {
+                    Significance::Relative(t) => relative.map(|r| r.abs() > t),
+                    Significance::Points(t) => delta.map(|d| d.abs() > t),
+                }),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Which part of a parent's change a contribution explains.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// coefficient (year's edition) × change of the child.
+    Score,
+    /// (coefficient now − coefficient then) × the child's base value: the effect of re-weighting alone.
+    Weights,
+    /// What the linear rule does not explain (a published total kept over its recomputation).
+    Residual,
+}
+
+impl Part {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Part::Score => "score",
+            Part::Weights => "weights",
+            Part::Residual => "residual",
+        }
+    }
+}
+
+/// One child's share of its parent's change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Contribution {
+    pub province_code: String,
+    pub province: String,
+    pub parent: String,
+    pub child: Option<String>,
+    pub part: Part,
+    pub base_child: Option<f64>,
+    pub child_value: Option<f64>,
+    pub base_coefficient: Option<f64>,
+    pub coefficient: Option<f64>,
+    pub contribution: f64,
+    /// Official within an edition for an official rule; DERIVED across a break (re-scoring with another edition).
+    pub provenance: Status,
+}
+
+/// Decompose each computed node's change into its children's contributions. Every rule chiso evaluates is
+/// linear (v = Σ c_i·v_i), so within one edition Δv = Σ c_i·Δv_i exactly. Across a break where only the
+/// coefficients changed (same children, e.g. PCI 2021→2022), Δv = Σ c¹_i·Δv_i (score part, both years under the
+/// new weights) + Σ (c¹_i − c⁰_i)·v⁰_i (weights part), both DERIVED. A parent whose children differ between the
+/// editions is not decomposed; a parent kept at a published value gets a residual row.
+pub fn decompose(scores: &Scores, base_year: i32, year: i32, options: &CompareOptions) -> Result<Vec<Contribution>> {
+    let (e0, e1) = (edition_in(scores, base_year)?, edition_in(scores, year)?);
+    let (m0, m1) = (scores.edition(e0), scores.edition(e1));
+    let (p0, p1) = (scores.plan(e0), scores.plan(e1));
+    let same_edition = m0.code == m1.code;
+    let nodes = node_filter(m1, &options.nodes)?;
+    let wanted = province_filter(&options.provinces)?;
+    let (u0, u1) = (units_in(scores, base_year), units_in(scores, year));
+    let registry = Registry::get();
+    let mut out = Vec::new();
+    let mut provinces: Vec<usize> = u1.keys().filter(|p| u0.contains_key(p)).copied().collect();
+    provinces.sort_unstable();
+    if let Some(w) = &wanted {
+        provinces.retain(|p| w.contains(p));
+    }
+    for p in provinces {
+        let (k0, k1) = (u0[&p], u1[&p]);
+        let province = &registry.provinces()[p];
+        for &i in &nodes {
+            let terms1 = p1.terms(i);
+            if terms1.is_empty() {
+                continue;
+            }
+            let parent = &m1.nodes[i];
+            let Some(j) = m0.find(&parent.path) else { continue };
+            let terms0 = p0.terms(j);
+            // Children matched by path; a different set of children means a different rule: not decomposed.
+            let mut matched = Vec::new();
+            for &(c1, coef1) in &terms1 {
+                let path = &m1.nodes[c1].path;
+                let Some(&(c0, coef0)) = terms0.iter().find(|(c0, _)| &m0.nodes[*c0].path == path) else { break };
+                matched.push((c1, coef1, c0, coef0));
+            }
+            if matched.len() != terms1.len() || terms0.len() != terms1.len() {
+                continue;
+            }
+            let (Some(v0), Some(v1)) = (scores.value(k0, j), scores.value(k1, i)) else { continue };
+            let complete =
+                matched.iter().all(|&(c1, _, c0, _)| scores.value(k1, c1).is_some() && scores.value(k0, c0).is_some());
+            if !complete {
+                continue;
+            }
+            let rule_status = if same_edition { parent.aggregation_status } else { Status::Derived };
+            let mut explained = 0.0;
+            for &(c1, coef1, c0, coef0) in &matched {
+                let (a, b) = (scores.value(k0, c0).unwrap_or(f64::NAN), scores.value(k1, c1).unwrap_or(f64::NAN));
+                let child = Some(m1.nodes[c1].path.clone());
+                let score_part = coef1 * (b - a);
+                explained += score_part;
+                out.push(Contribution {
+                    province_code: province.code.clone(),
+                    province: province.name_vi.clone(),
+                    parent: parent.path.clone(),
+                    child: child.clone(),
+                    part: Part::Score,
+                    base_child: Some(a),
+                    child_value: Some(b),
+                    base_coefficient: Some(coef0),
+                    coefficient: Some(coef1),
+                    contribution: score_part,
+                    provenance: rule_status,
+                });
+                if !same_edition {
+                    let weight_part = (coef1 - coef0) * a;
+                    explained += weight_part;
+                    out.push(Contribution {
+                        province_code: province.code.clone(),
+                        province: province.name_vi.clone(),
+                        parent: parent.path.clone(),
+                        child,
+                        part: Part::Weights,
+                        base_child: Some(a),
+                        child_value: Some(b),
+                        base_coefficient: Some(coef0),
+                        coefficient: Some(coef1),
+                        contribution: weight_part,
+                        provenance: Status::Derived,
+                    });
+                }
+            }
+            let residual = (v1 - v0) - explained;
+            let kept_published =
+                matches!(scores.origin_of(k0, j), Origin::Input) || matches!(scores.origin_of(k1, i), Origin::Input);
+            if kept_published || residual.abs() > 1e-9 * (1.0 + v1.abs()) {
+                out.push(Contribution {
+                    province_code: province.code.clone(),
+                    province: province.name_vi.clone(),
+                    parent: parent.path.clone(),
+                    child: None,
+                    part: Part::Residual,
+                    base_child: None,
+                    child_value: None,
+                    base_coefficient: None,
+                    coefficient: None,
+                    contribution: residual,
+                    provenance: Status::Derived,
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// One year of a province's series at one node.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrajectoryPoint {
+    pub province_code: String,
+    pub province: String,
+    pub year: i32,
+    pub edition: String,
+    pub node: String,
+    pub value: Option<f64>,
+    pub rank: Option<u32>,
+    pub n_ranked: u32,
+    /// Against the previous year with a value.
+    pub delta: Option<f64>,
+    /// Against the first year of the series with a value.
+    pub cumulative: Option<f64>,
+    /// Compound annual growth from the first year with a value: (v / v₀)^(1/(year − year₀)) − 1.
+    pub cagr: Option<f64>,
+    /// Comparability with the previous year with a value.
+    pub comparability: Option<Comparability>,
+    /// The series breaks here: the previous year is in another edition and the node is not comparable.
+    pub break_before: bool,
+}
+
+/// A province's series at one node (path) over every scored year, with the edition of each year and where it
+/// breaks. `from_year` / `to_year` bound the span (cumulative change and CAGR start at the span's first value).
+pub fn trajectory(
+    scores: &Scores,
+    province: &str,
+    node: &str,
+    from_year: Option<i32>,
+    to_year: Option<i32>,
+) -> Result<Vec<TrajectoryPoint>> {
+    let registry = Registry::get();
+    let code = registry.find(province)?.code.clone();
+    let p = registry.provinces().iter().position(|q| q.code == code).unwrap_or(0);
+    let mut out: Vec<TrajectoryPoint> = Vec::new();
+    let mut first: Option<(i32, f64)> = None;
+    let mut previous: Option<(usize, i32, f64)> = None; // (edition, year, value)
+    let mut found_node = false;
+    for (k, u) in scores.units().iter().enumerate().filter(|(_, u)| u.province == p) {
+        if from_year.is_some_and(|f| u.year < f) || to_year.is_some_and(|t| u.year > t) {
+            continue;
+        }
+        let m = scores.edition(u.edition);
+        let Some(i) = m.find(node) else { continue };
+        found_node = true;
+        let value = scores.value(k, i);
+        let (rank, n_ranked) = scores.rank_of(k, i);
+        let comparability = previous.map(|(e, _, _)| {
+            let l = links(scores.edition(e), m);
+            l.get(&m.nodes[i].path).map_or(Comparability::CrossEdition, |l| l.comparability)
+        });
+        let mut point = TrajectoryPoint {
+            province_code: code.clone(),
+            province: registry.provinces()[p].name_vi.clone(),
+            year: u.year,
+            edition: m.code.clone(),
+            node: m.nodes[i].path.clone(),
+            value,
+            rank,
+            n_ranked,
+            delta: None,
+            cumulative: None,
+            cagr: None,
+            comparability,
+            break_before: comparability == Some(Comparability::CrossEdition),
+        };
+        if let Some(v) = value {
+            point.delta = previous.map(|(_, _, pv)| v - pv);
+            let (y0, v0) = *first.get_or_insert((u.year, v));
+            point.cumulative = Some(v - v0);
+            if u.year > y0 && v0 > 0.0 && v > 0.0 {
+                point.cagr = Some((v / v0).powf(1.0 / f64::from(u.year - y0)) - 1.0);
+            }
+            previous = Some((u.edition, u.year, v));
+        }
+        out.push(point);
+    }
+    if !found_node {
+        return Err(ChisoError::InvalidArgument(format!("node {node:?} is in none of the editions scored for {code}")));
+    }
+    Ok(out)
+}
+
+/// A province against a group of provinces at one node and year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PeerRow {
+    /// "national", "region" (the registry's region), "peers" (the user's list).
+    pub group: String,
+    pub group_name: String,
+    pub n: u32,
+    pub value: Option<f64>,
+    pub mean: Option<f64>,
+    pub median: Option<f64>,
+    pub best: Option<f64>,
+    pub best_province: Option<String>,
+    pub gap_to_mean: Option<f64>,
+    pub gap_to_best: Option<f64>,
+    /// 1224 rank within the group (descending, the edition's ranking precision).
+    pub rank_in_group: Option<u32>,
+}
+
+/// How `province` stands in `year` at `node` against the nation, its region and an optional list of peers.
+pub fn peers(
+    scores: &Scores,
+    province: &str,
+    year: i32,
+    node: &str,
+    peer_list: Option<&[String]>,
+) -> Result<Vec<PeerRow>> {
+    let registry = Registry::get();
+    let me = registry.find(province)?;
+    let p = registry.provinces().iter().position(|q| q.code == me.code).unwrap_or(0);
+    let e = edition_in(scores, year)?;
+    let m = scores.edition(e);
+    let i = m.find(node).ok_or_else(|| {
+        ChisoError::InvalidArgument(format!("node {node:?} is not in edition {}; its nodes: {}", m.code, paths(m)))
+    })?;
+    let units = units_in(scores, year);
+    let value_of = |q: usize| units.get(&q).and_then(|&k| scores.value(k, i));
+    let my_value = value_of(p);
+    let mut groups: Vec<(String, String, Vec<usize>)> =
+        vec![("national".into(), "Việt Nam".into(), units.keys().copied().collect())];
+    let region: Vec<usize> = units.keys().copied().filter(|&q| registry.provinces()[q].region == me.region).collect();
+    groups.push(("region".into(), me.region.clone(), region));
+    if let Some(list) = peer_list {
+        let mut members = vec![p];
+        for name in list {
+            let code = &registry.find(name)?.code;
+            members.push(registry.provinces().iter().position(|q| &q.code == code).unwrap_or(0));
+        }
+        members.sort_unstable();
+        members.dedup();
+        groups.push(("peers".into(), format!("{} provinces named", members.len()), members));
+    }
+    let mut out = Vec::new();
+    for (group, name, members) in groups {
+        let mut vals: Vec<(f64, usize)> = members.iter().filter_map(|&q| value_of(q).map(|v| (v, q))).collect();
+        vals.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let n = vals.len() as u32;
+        let mean = (n > 0).then(|| vals.iter().map(|v| v.0).sum::<f64>() / f64::from(n));
+        let median = (n > 0).then(|| {
+            let mut sorted: Vec<f64> = vals.iter().map(|v| v.0).collect();
+            sorted.sort_by(f64::total_cmp);
+            crate::engine::percentile_linear(&sorted, 0.5)
+        });
+        let best = vals.first().copied();
+        let ranks =
+            crate::engine::competition_ranks(&vals.iter().map(|v| v.0).collect::<Vec<_>>(), m.ranking.precision);
+        let rank_in_group = vals.iter().position(|v| v.1 == p).and_then(|k| ranks[k]);
+        out.push(PeerRow {
+            group,
+            group_name: name,
+            n,
+            value: my_value,
+            mean,
+            median,
+            best: best.map(|b| b.0),
+            best_province: best.map(|b| registry.provinces()[b.1].name_vi.clone()),
+            gap_to_mean: diff(mean, my_value),
+            gap_to_best: diff(best.map(|b| b.0), my_value),
+            rank_in_group,
+        });
+    }
+    Ok(out)
+}
+
+/// The summary publishers print for one node: how many provinces rose, fell or stayed, and the extremes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Movers {
+    pub node: String,
+    pub comparability: Comparability,
+    pub n_compared: u32,
+    pub n_up: u32,
+    pub n_down: u32,
+    pub n_unchanged: u32,
+    pub n_significant: Option<u32>,
+    pub mean_delta: Option<f64>,
+    pub largest_gain: Option<(String, f64)>,
+    pub largest_loss: Option<(String, f64)>,
+    pub n_rank_up: u32,
+    pub n_rank_down: u32,
+}
+
+/// Movers per node between two years, from [`compare`]'s rows.
+pub fn movers(changes: &[Change]) -> Vec<Movers> {
+    let mut order: Vec<&str> = Vec::new();
+    let mut by_node: HashMap<&str, Vec<&Change>> = HashMap::new();
+    for c in changes {
+        if !by_node.contains_key(c.node.as_str()) {
+            order.push(&c.node);
+        }
+        by_node.entry(&c.node).or_default().push(c);
+    }
+    order
+        .into_iter()
+        .map(|node| {
+            let rows = &by_node[node];
+            let with_delta: Vec<(&Change, f64)> = rows.iter().filter_map(|c| c.delta.map(|d| (*c, d))).collect();
+            let n = with_delta.len() as u32;
+            let gain = with_delta.iter().max_by(|a, b| a.1.total_cmp(&b.1)).map(|(c, d)| (c.province.clone(), *d));
+            let loss = with_delta.iter().min_by(|a, b| a.1.total_cmp(&b.1)).map(|(c, d)| (c.province.clone(), *d));
+            let any_flag = rows.iter().any(|c| c.significant.is_some());
+            Movers {
+                node: node.to_string(),
+                comparability: rows[0].comparability,
+                n_compared: n,
+                n_up: with_delta.iter().filter(|(_, d)| *d > 0.0).count() as u32,
+                n_down: with_delta.iter().filter(|(_, d)| *d < 0.0).count() as u32,
+                n_unchanged: with_delta.iter().filter(|(_, d)| *d == 0.0).count() as u32,
+                n_significant: any_flag.then(|| rows.iter().filter(|c| c.significant == Some(true)).count() as u32),
+                mean_delta: (n > 0).then(|| with_delta.iter().map(|(_, d)| d).sum::<f64>() / f64::from(n)),
+                largest_gain: gain,
+                largest_loss: loss,
+                n_rank_up: rows.iter().filter(|c| c.rank_change.is_some_and(|r| r > 0)).count() as u32,
+                n_rank_down: rows.iter().filter(|c| c.rank_change.is_some_and(|r| r < 0)).count() as u32,
+            }
+        })
+        .collect()
+}
