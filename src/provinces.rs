@@ -31,10 +31,34 @@ pub struct Province {
     pub region: String,
     /// The 2025 unit it belongs to (Resolution 202/2025/QH15).
     pub merged_2025_into: String,
+    /// The pre-merger province that hosts the 2025 unit's centre.
+    pub merged_2025_seat: String,
     /// PAPI panel code `P01`–`P63` (GSO order); none for Hà Tây.
     pub papi_code: Option<String>,
     /// First and last data years in which the unit existed as a province of its own.
     pub years: (i32, i32),
+    /// Which map the unit belongs to.
+    pub geography: Geography,
+    /// For a 2025 unit: the GSO codes of the pre-merger provinces it was formed from.
+    pub members: Vec<String>,
+}
+
+/// The two maps of provincial units chiso knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Geography {
+    /// The 63 provinces and centrally-run cities of 2008–2025 (and Hà Tây before 2008).
+    Provinces63,
+    /// The 34 units from 1 July 2025 (Resolution 202/2025/QH15), data years 2025 onward.
+    Units2025,
+}
+
+impl Geography {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Geography::Provinces63 => "provinces_63",
+            Geography::Units2025 => "units_2025",
+        }
+    }
 }
 
 /// A unit of the 34-unit system in force from 1 July 2025.
@@ -50,9 +74,12 @@ pub struct Unit2025 {
 /// The registry: every province, the 2025 units and the alias index.
 #[derive(Debug)]
 pub struct Registry {
-    provinces: Vec<Province>,
+    /// The 64 pre-2025 units (63 + Hà Tây) in GSO order, then the 34 units of 2025.
+    all: Vec<Province>,
+    n_provinces: usize,
     units_2025: Vec<Unit2025>,
-    by_key: HashMap<String, usize>,
+    /// Matching key → units with that name (a name such as "Vĩnh Long" names one unit in each map).
+    by_key: HashMap<String, Vec<usize>>,
 }
 
 /// Minimal CSV line splitter for the registry files (no quoted fields in them; checked by a test).
@@ -87,11 +114,14 @@ impl Registry {
                 aliases: get(4).split('|').filter(|a| !a.is_empty()).map(str::to_string).collect(),
                 region: get(5),
                 merged_2025_into: get(6),
+                merged_2025_seat: get(7),
                 papi_code,
                 years,
+                geography: Geography::Provinces63,
+                members: Vec::new(),
             });
         }
-        let units_2025 = UNITS_2025_CSV
+        let units_2025: Vec<Unit2025> = UNITS_2025_CSV
             .lines()
             .skip(1)
             .filter(|l| !l.trim().is_empty())
@@ -106,18 +136,54 @@ impl Registry {
                 }
             })
             .collect();
-        let mut by_key = HashMap::new();
-        for (i, p) in provinces.iter().enumerate() {
+        let n_provinces = provinces.len();
+        let mut all = provinces;
+        // The 2025 units have no code in the data chiso holds (their GSO codes are not in the spec): chiso gives
+        // each the id "N" + the GSO code of the pre-merger province that hosts its centre (provinces.csv,
+        // merged_2025_seat), e.g. Vĩnh Long (2025) = "N86". Their region is the seat's.
+        for u in &units_2025 {
+            let seat_name = u
+                .members
+                .iter()
+                .filter_map(|m| all[..n_provinces].iter().find(|p| &p.code == m))
+                .map(|p| p.merged_2025_seat.clone())
+                .next()
+                .unwrap_or_default();
+            // The seat is named as in provinces.csv, sometimes by an alias ("Huế" for Thừa Thiên Huế).
+            let seat_key = text::key(&seat_name);
+            let seat = all[..n_provinces]
+                .iter()
+                .find(|p| std::iter::once(&p.name_vi).chain(p.aliases.iter()).any(|n| text::key(n) == seat_key));
+            all.push(Province {
+                code: format!("N{}", seat.map_or("00", |p| p.code.as_str())),
+                name_vi: u.name_vi.clone(),
+                name_ascii: u.name_ascii.clone(),
+                kind: u.kind.clone(),
+                aliases: Vec::new(),
+                region: seat.map(|p| p.region.clone()).unwrap_or_default(),
+                merged_2025_into: u.name_vi.clone(),
+                merged_2025_seat: seat_name,
+                papi_code: None,
+                years: (2025, 9999),
+                geography: Geography::Units2025,
+                members: u.members.clone(),
+            });
+        }
+        let mut by_key: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, p) in all.iter().enumerate() {
             let mut names = vec![p.code.clone(), p.name_vi.clone(), p.name_ascii.clone()];
             names.extend(p.aliases.iter().cloned());
             if let Some(pc) = &p.papi_code {
                 names.push(pc.clone());
             }
             for n in names {
-                by_key.entry(text::key(&n)).or_insert(i);
+                let entry = by_key.entry(text::key(&n)).or_default();
+                if !entry.contains(&i) {
+                    entry.push(i);
+                }
             }
         }
-        Registry { provinces, units_2025, by_key }
+        Registry { all, n_provinces, units_2025, by_key }
     }
 
     /// The built-in registry (63 provinces + Hà Tây, and the 34 units of 2025).
@@ -126,9 +192,19 @@ impl Registry {
         REGISTRY.get_or_init(Registry::build)
     }
 
-    /// All provinces in GSO order (Hà Tây included).
+    /// The pre-2025 provinces in GSO order (Hà Tây included).
     pub fn provinces(&self) -> &[Province] {
-        &self.provinces
+        &self.all[..self.n_provinces]
+    }
+
+    /// Every unit of both maps: the pre-2025 provinces, then the 34 units of 2025. Result tables index this list.
+    pub fn all(&self) -> &[Province] {
+        &self.all
+    }
+
+    /// Position in [`Registry::all`] of a unit by its canonical code.
+    pub fn index_of(&self, code: &str) -> Option<usize> {
+        self.all.iter().position(|p| p.code == code)
     }
 
     /// The 34 units of the 2025 system.
@@ -147,30 +223,52 @@ impl Registry {
     /// assert!(r.find("Tra Vnh").unwrap_err().to_string().contains("Trà Vinh"));
     /// ```
     pub fn find(&self, name: &str) -> Result<&Province> {
+        Ok(&self.all[self.candidates(name)?[0]])
+    }
+
+    /// The unit a name means in data year `year`: a name shared by both maps ("Vĩnh Long") means the
+    /// pre-merger province up to 2024 and the 2025 unit from 2025.
+    ///
+    /// ```
+    /// let r = chiso::Registry::get();
+    /// assert_eq!(r.find_for_year("Vĩnh Long", 2024).unwrap().code, "86");
+    /// assert_eq!(r.find_for_year("Vĩnh Long", 2025).unwrap().code, "N86");
+    /// ```
+    pub fn find_for_year(&self, name: &str, year: i32) -> Result<&Province> {
+        let candidates = self.candidates(name)?;
+        let i = candidates
+            .iter()
+            .copied()
+            .find(|&i| (self.all[i].years.0..=self.all[i].years.1).contains(&year))
+            .unwrap_or(candidates[0]);
+        Ok(&self.all[i])
+    }
+
+    /// Every unit a name may mean (positions in [`Registry::all`], pre-2025 province first).
+    pub fn candidates(&self, name: &str) -> Result<Vec<usize>> {
         let k = text::key(name);
-        if let Some(&i) = self.by_key.get(&k) {
-            return Ok(&self.provinces[i]);
-        }
+        let mut keys = vec![k.clone()];
         // "1" / "8" → "01" / "08": GSO codes written as numbers lose their leading zero.
         if k.len() == 1 && k.chars().all(|c| c.is_ascii_digit()) {
-            if let Some(&i) = self.by_key.get(&format!("0{k}")) {
-                return Ok(&self.provinces[i]);
-            }
+            keys.push(format!("0{k}"));
         }
         for prefix in ["thanhpho", "tinh", "tp"] {
             if let Some(rest) = k.strip_prefix(prefix) {
-                if let Some(&i) = self.by_key.get(rest) {
-                    return Ok(&self.provinces[i]);
-                }
+                keys.push(rest.to_string());
             }
         }
-        let names = self.provinces.iter().map(|p| p.name_vi.as_str());
+        for key in keys {
+            if let Some(found) = self.by_key.get(&key) {
+                return Ok(found.clone());
+            }
+        }
+        let names = self.all.iter().map(|p| p.name_vi.as_str());
         Err(ChisoError::UnknownProvince { name: name.to_string(), suggestions: text::closest(name, names, 3) })
     }
 
     /// Find by canonical GSO code only.
     pub fn by_code(&self, code: &str) -> Option<&Province> {
-        self.provinces.iter().find(|p| p.code == code)
+        self.all.iter().find(|p| p.code == code)
     }
 }
 
@@ -191,6 +289,15 @@ mod tests {
         // Every pre-merger province belongs to exactly one 2025 unit.
         let members: usize = r.units_2025().iter().map(|u| u.members.len()).sum();
         assert_eq!(members, 63);
+        // The 2025 units are units of their own, with distinct ids and their members.
+        let new: Vec<&Province> = r.all().iter().filter(|p| p.geography == Geography::Units2025).collect();
+        assert_eq!(new.len(), 34);
+        let ids: std::collections::HashSet<&str> = new.iter().map(|p| p.code.as_str()).collect();
+        assert_eq!(ids.len(), 34);
+        assert!(new.iter().all(|p| !p.region.is_empty() && p.code.len() == 3));
+        let vl = r.find_for_year("vinh long", 2025).unwrap();
+        assert_eq!(vl.members, vec!["83", "84", "86"]);
+        assert_eq!(r.find_for_year("Trà Vinh", 2025).unwrap().code, "84", "no 2025 unit is called Trà Vinh");
     }
 
     #[test]

@@ -253,3 +253,43 @@ fn unknown_year_or_node_is_an_error() {
     assert!(e.contains("nope") && e.contains("papi.2021"), "{e}");
     assert!(trajectory(&s, "Tra Vnh", "", None, None).unwrap_err().to_string().contains("Trà Vinh"));
 }
+
+/// The 2025 merger: a 63-province year and a 34-unit year compare only through a merge rule. PCI has none
+/// (README §1.9), so the comparison is refused; with the user's member_mean each unit's base value is the mean of
+/// its member provinces, ranked among the 34, and the rows say cross-edition and user-supplied.
+#[test]
+fn comparison_across_the_2025_merger() {
+    let registry = chiso::Registry::get();
+    let mut data = Vec::new();
+    for (k, p) in registry.provinces().iter().filter(|p| p.papi_code.is_some()).enumerate() {
+        data.push(Observation::new(p.code.clone(), 2024, "", 50.0 + k as f64 * 0.25));
+    }
+    let units: Vec<&chiso::Province> =
+        registry.all().iter().filter(|p| p.geography == chiso::provinces::Geography::Units2025).collect();
+    for (k, u) in units.iter().enumerate() {
+        data.push(Observation::new(u.name_vi.clone(), 2025, "", 60.0 + k as f64 * 0.1));
+    }
+    // No edition governs 2025 (its methodology is unknown): the user names one explicitly.
+    let scores = score(&EditionChoice::Edition("pci.2022".into()), &data, &ScoreOptions::default()).unwrap();
+    let e = compare(&scores, 2024, 2025, &CompareOptions::default()).unwrap_err().to_string();
+    assert!(e.contains("no published rule") && e.contains("member_mean"), "{e}");
+    let options = CompareOptions {
+        merge_rule: Some(chiso::compare::MergeRule::MemberMean),
+        nodes: Some(vec![String::new()]),
+        ..Default::default()
+    };
+    let changes = compare(&scores, 2024, 2025, &options).unwrap();
+    assert_eq!(changes.len(), 34);
+    let vl = changes.iter().find(|c| c.province == "Vĩnh Long").unwrap();
+    let mean: f64 =
+        ["83", "84", "86"].iter().map(|c| data.iter().find(|o| o.province == *c).unwrap().value).sum::<f64>() / 3.0;
+    assert!((vl.base_value.unwrap() - mean).abs() < 1e-12);
+    assert_eq!(vl.comparability, Comparability::CrossEdition);
+    assert_eq!(vl.comparability_status, chiso::Status::UserSupplied);
+    // Base ranks are among the 34 merged units.
+    for c in &changes {
+        let greater = changes.iter().filter(|d| d.base_value.unwrap() > c.base_value.unwrap() + 1e-9).count() as u32;
+        assert_eq!(c.base_rank, Some(1 + greater), "{}", c.province);
+    }
+    assert!(decompose(&scores, 2024, 2025, &CompareOptions::default()).is_err());
+}

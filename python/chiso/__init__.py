@@ -131,6 +131,7 @@ def compare(
     comparable_only: bool = False,
     threshold: float | None = None,
     measure: Literal["relative", "points"] = "relative",
+    merge_rule: Literal["member_mean"] | None = None,
     view: Literal["long", "wide"] = "long",
 ) -> pl.DataFrame:
     """What changed between two data years, for every province and node (see :meth:`Scores.compare`).
@@ -152,6 +153,7 @@ def compare(
         comparable_only=comparable_only,
         threshold=threshold,
         measure=measure,
+        merge_rule=merge_rule,
     )
     if view == "long":
         return long

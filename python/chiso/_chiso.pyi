@@ -79,6 +79,7 @@ class Scores:
         comparable_only: bool = False,
         threshold: float | None = None,
         measure: Literal["relative", "points"] = "relative",
+        merge_rule: Literal["member_mean"] | None = None,
     ) -> pl.DataFrame: ...
     def decompose(
         self, base_year: int, year: int, *, nodes: list[str] | None = None, provinces: list[str] | None = None

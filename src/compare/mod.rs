@@ -33,6 +33,75 @@ pub struct CompareOptions {
     pub comparable_only: bool,
     /// Threshold for the `significant` flag; None = the index's documented default, if it has one.
     pub significance: Option<Significance>,
+    /// How to compare a year of the 63 provinces with a year of the 34 units of 2025: None = the index's published
+    /// rule (only DTI has one, README §1.9); without one such a comparison is refused.
+    pub merge_rule: Option<MergeRule>,
+}
+
+/// A rule that maps the 63 pre-2025 provinces onto the 34 units of 2025.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MergeRule {
+    /// A unit's value at a node = the arithmetic mean of its member provinces' values (README §1.5 MEMBER_MEAN).
+    MemberMean,
+}
+
+/// One unit's (value, rank) per node of its year's edition.
+type Cells = Vec<(Option<f64>, Option<u32>)>;
+
+/// Values and ranks of one data year, per unit and node of that year's edition.
+struct Side {
+    edition: usize,
+    /// unit (registry position) → its cells.
+    cells: HashMap<usize, Cells>,
+}
+
+fn side(scores: &Scores, year: i32) -> Result<Side> {
+    let edition = edition_in(scores, year)?;
+    let n = scores.edition(edition).nodes.len();
+    let cells = units_in(scores, year)
+        .into_iter()
+        .map(|(p, k)| (p, (0..n).map(|i| (scores.value(k, i), scores.rank_of(k, i).0)).collect()))
+        .collect();
+    Ok(Side { edition, cells })
+}
+
+/// The 63-province side mapped onto the 2025 units with `rule`, ranked among the 34 units.
+fn merged_side(scores: &Scores, s: &Side, rule: MergeRule) -> Side {
+    let registry = Registry::get();
+    let m = scores.edition(s.edition);
+    let n = m.nodes.len();
+    let units: Vec<usize> = (0..registry.all().len())
+        .filter(|&i| registry.all()[i].geography == crate::provinces::Geography::Units2025)
+        .collect();
+    let mut values: Vec<Vec<Option<f64>>> = Vec::new();
+    for &u in &units {
+        let members: Vec<usize> = registry.all()[u].members.iter().filter_map(|c| registry.index_of(c)).collect();
+        values.push(
+            (0..n)
+                .map(|i| match rule {
+                    MergeRule::MemberMean => {
+                        let v: Option<Vec<f64>> = members.iter().map(|p| s.cells.get(p).and_then(|c| c[i].0)).collect();
+                        v.filter(|v| !v.is_empty()).map(|v| v.iter().sum::<f64>() / v.len() as f64)
+                    }
+                })
+                .collect(),
+        );
+    }
+    let mut cells: HashMap<usize, Cells> = units.iter().map(|&u| (u, vec![(None, None); n])).collect();
+    for i in 0..n {
+        let column: Vec<f64> = values.iter().map(|v| v[i].unwrap_or(f64::NAN)).collect();
+        let ranks = crate::engine::competition_ranks(&column, m.ranking.precision);
+        for (k, &u) in units.iter().enumerate() {
+            if let Some(c) = cells.get_mut(&u) {
+                c[i] = (values[k][i], ranks[k]);
+            }
+        }
+    }
+    Side { edition: s.edition, cells }
+}
+
+fn geography_of(s: &Side) -> Option<crate::provinces::Geography> {
+    s.cells.keys().next().map(|&p| Registry::get().all()[p].geography)
 }
 
 /// One province and node compared between a base year and a year.
@@ -150,8 +219,35 @@ pub fn default_significance(index: &str) -> Option<Significance> {
 /// assert_eq!(total.comparability.as_str(), "cross_edition"); // D5 lost a sub-dimension in 2021
 /// ```
 pub fn compare(scores: &Scores, base_year: i32, year: i32, options: &CompareOptions) -> Result<Vec<Change>> {
-    let (e0, e1) = (edition_in(scores, base_year)?, edition_in(scores, year)?);
+    let (mut s0, mut s1) = (side(scores, base_year)?, side(scores, year)?);
+    let (e0, e1) = (s0.edition, s1.edition);
     let (m0, m1) = (scores.edition(e0), scores.edition(e1));
+    // Across the 2025 merger the 63-province year is mapped onto the 34 units first, by the index's rule or the
+    // user's; without a rule the comparison is refused (README §1.9: only DTI publishes one).
+    let mut merged_status = None;
+    if let (Some(g0), Some(g1)) = (geography_of(&s0), geography_of(&s1)) {
+        if g0 != g1 {
+            let (rule, status) = match options.merge_rule {
+                Some(r) => (r, Status::UserSupplied),
+                None => catalog().index_merge_rule(&m1.index).ok_or_else(|| {
+                    ChisoError::InvalidArgument(format!(
+                        "data year {base_year} uses the {} and {year} the {}: {} has no published rule for mapping the 63 \
+                         provinces onto the 34 units of 2025 (README §1.9); pass a merge rule (e.g. member_mean: the mean \
+                         of the member provinces) to compare them, and the result is labelled user-supplied",
+                        g0.as_str(),
+                        g1.as_str(),
+                        m1.index
+                    ))
+                })?,
+            };
+            if g0 == crate::provinces::Geography::Provinces63 {
+                s0 = merged_side(scores, &s0, rule);
+            } else {
+                s1 = merged_side(scores, &s1, rule);
+            }
+            merged_status = Some(status);
+        }
+    }
     let (earlier, later, forward) = if base_year <= year { (m0, m1, true) } else { (m1, m0, false) };
     let link_map = links(earlier, later);
     // Path in the year's edition → (path in the base edition, link).
@@ -166,31 +262,36 @@ pub fn compare(scores: &Scores, base_year: i32, year: i32, options: &CompareOpti
     let significance = options.significance.or_else(|| default_significance(&m1.index));
     let nodes = node_filter(m1, &options.nodes)?;
     let wanted = province_filter(&options.provinces)?;
-    let (u0, u1) = (units_in(scores, base_year), units_in(scores, year));
-    let mut provinces: Vec<usize> = u0.keys().chain(u1.keys()).copied().collect::<BTreeSet<_>>().into_iter().collect();
+    let mut provinces: Vec<usize> =
+        s0.cells.keys().chain(s1.cells.keys()).copied().collect::<BTreeSet<_>>().into_iter().collect();
     if let Some(w) = &wanted {
         provinces.retain(|p| w.contains(p));
     }
     let registry = Registry::get();
     let mut out = Vec::new();
     for p in provinces {
-        let province = &registry.provinces()[p];
+        let province = &registry.all()[p];
         for &i in &nodes {
             let n = &m1.nodes[i];
-            let (base_path, comparability, status) =
+            let (base_path, mut comparability, mut status) =
                 mapping.get(&n.path).cloned().unwrap_or((None, Comparability::CrossEdition, Status::Unknown));
+            if let Some(s) = merged_status {
+                // Different maps: never the same thing measured on the same units.
+                comparability = Comparability::CrossEdition;
+                status = status.weakest(s);
+            }
             if options.comparable_only && !comparability.is_comparable() {
                 continue;
             }
             let j = base_path.as_deref().and_then(|bp| m0.find(bp));
-            let at = |units: &HashMap<usize, usize>, node: Option<usize>| -> (Option<f64>, Option<u32>) {
-                match (units.get(&p), node) {
-                    (Some(&k), Some(node)) => (scores.value(k, node), scores.rank_of(k, node).0),
+            let at = |side: &Side, node: Option<usize>| -> (Option<f64>, Option<u32>) {
+                match (side.cells.get(&p), node) {
+                    (Some(c), Some(node)) => c[node],
                     _ => (None, None),
                 }
             };
-            let (base_value, base_rank) = at(&u0, j);
-            let (value, rank) = at(&u1, Some(i));
+            let (base_value, base_rank) = at(&s0, j);
+            let (value, rank) = at(&s1, Some(i));
             let delta = diff(base_value, value);
             let relative = match (delta, base_value) {
                 (Some(d), Some(b)) if b != 0.0 => Some(d / b),
@@ -281,6 +382,12 @@ pub fn decompose(scores: &Scores, base_year: i32, year: i32, options: &CompareOp
     let (e0, e1) = (edition_in(scores, base_year)?, edition_in(scores, year)?);
     let (m0, m1) = (scores.edition(e0), scores.edition(e1));
     let (p0, p1) = (scores.plan(e0), scores.plan(e1));
+    if geography_of(&side(scores, base_year)?) != geography_of(&side(scores, year)?) {
+        return Err(ChisoError::InvalidArgument(format!(
+            "data years {base_year} and {year} are on different maps (63 provinces / 34 units of 2025): a change \
+             cannot be split into one unit's parts; use compare() with a merge rule instead"
+        )));
+    }
     let same_edition = m0.code == m1.code;
     let nodes = node_filter(m1, &options.nodes)?;
     let wanted = province_filter(&options.provinces)?;
@@ -294,7 +401,7 @@ pub fn decompose(scores: &Scores, base_year: i32, year: i32, options: &CompareOp
     }
     for p in provinces {
         let (k0, k1) = (u0[&p], u1[&p]);
-        let province = &registry.provinces()[p];
+        let province = &registry.all()[p];
         for &i in &nodes {
             let terms1 = p1.terms(i);
             if terms1.is_empty() {
@@ -414,7 +521,7 @@ pub fn trajectory(
 ) -> Result<Vec<TrajectoryPoint>> {
     let registry = Registry::get();
     let code = registry.find(province)?.code.clone();
-    let p = registry.provinces().iter().position(|q| q.code == code).unwrap_or(0);
+    let p = registry.index_of(&code).unwrap_or(0);
     let mut out: Vec<TrajectoryPoint> = Vec::new();
     let mut first: Option<(i32, f64)> = None;
     let mut previous: Option<(usize, i32, f64)> = None; // (edition, year, value)
@@ -434,7 +541,7 @@ pub fn trajectory(
         });
         let mut point = TrajectoryPoint {
             province_code: code.clone(),
-            province: registry.provinces()[p].name_vi.clone(),
+            province: registry.all()[p].name_vi.clone(),
             year: u.year,
             edition: m.code.clone(),
             node: m.nodes[i].path.clone(),
@@ -492,7 +599,7 @@ pub fn peers(
 ) -> Result<Vec<PeerRow>> {
     let registry = Registry::get();
     let me = registry.find(province)?;
-    let p = registry.provinces().iter().position(|q| q.code == me.code).unwrap_or(0);
+    let p = registry.index_of(&me.code).unwrap_or(0);
     let e = edition_in(scores, year)?;
     let m = scores.edition(e);
     let i = m.find(node).ok_or_else(|| {
@@ -503,13 +610,13 @@ pub fn peers(
     let my_value = value_of(p);
     let mut groups: Vec<(String, String, Vec<usize>)> =
         vec![("national".into(), "Việt Nam".into(), units.keys().copied().collect())];
-    let region: Vec<usize> = units.keys().copied().filter(|&q| registry.provinces()[q].region == me.region).collect();
+    let region: Vec<usize> = units.keys().copied().filter(|&q| registry.all()[q].region == me.region).collect();
     groups.push(("region".into(), me.region.clone(), region));
     if let Some(list) = peer_list {
         let mut members = vec![p];
         for name in list {
             let code = &registry.find(name)?.code;
-            members.push(registry.provinces().iter().position(|q| &q.code == code).unwrap_or(0));
+            members.push(registry.index_of(code).unwrap_or(0));
         }
         members.sort_unstable();
         members.dedup();
@@ -538,7 +645,7 @@ pub fn peers(
             mean,
             median,
             best: best.map(|b| b.0),
-            best_province: best.map(|b| registry.provinces()[b.1].name_vi.clone()),
+            best_province: best.map(|b| registry.all()[b.1].name_vi.clone()),
             gap_to_mean: diff(mean, my_value),
             gap_to_best: diff(best.map(|b| b.0), my_value),
             rank_in_group,

@@ -219,7 +219,7 @@ impl Scores {
         let u = &self.units[unit];
         let m = &self.editions[u.edition].0;
         let n = &m.nodes[node];
-        let p = &Registry::get().provinces()[u.province];
+        let p = &Registry::get().all()[u.province];
         let i = u.offset + node;
         let opt = |v: f64| (!v.is_nan()).then_some(v);
         ScoreRow {
@@ -284,7 +284,7 @@ impl Scores {
     }
 
     fn find_unit(&self, province_code: &str, year: i32) -> Option<usize> {
-        let p = Registry::get().provinces().iter().position(|p| p.code == province_code)?;
+        let p = Registry::get().index_of(province_code)?;
         self.units.binary_search_by(|u| (u.province, u.year).cmp(&(p, year))).ok()
     }
 
@@ -331,7 +331,7 @@ impl Scores {
         let mut out = Vec::new();
         for (k, u) in self.units.iter().enumerate() {
             let m = &self.editions[u.edition].0;
-            let p = &Registry::get().provinces()[u.province];
+            let p = &Registry::get().all()[u.province];
             for &node in &self.preorders[u.edition] {
                 let i = u.offset + node;
                 let (computed, published) = (self.values[i], self.supplied[i]);
@@ -439,15 +439,9 @@ pub fn score_columns(choice: &EditionChoice, data: Columns<'_>, options: &ScoreO
         return Err(ChisoError::Data("province, year, node and value columns differ in length".into()));
     }
     let registry = Registry::get();
-    let provinces: Vec<usize> = data
-        .province_names
-        .iter()
-        .map(|name| {
-            let p = registry.find(name)?;
-            Ok(registry.provinces().iter().position(|q| q.code == p.code).unwrap_or(0))
-        })
-        .collect::<Result<_>>()?;
-
+    // Each distinct name resolved once; a name may mean a unit of either map, chosen per row by data year.
+    let provinces: Vec<Vec<usize>> =
+        data.province_names.iter().map(|name| registry.candidates(name)).collect::<Result<_>>()?;
     // Editions: one per data year (or one for all), each compiled once; looked up by year through a dense table.
     let (ymin, ymax) = data.years.iter().fold((i32::MAX, i32::MIN), |(a, b), &y| (a.min(y), b.max(y)));
     let span = (ymax as i64 - ymin as i64 + 1) as usize;
@@ -479,13 +473,13 @@ pub fn score_columns(choice: &EditionChoice, data: Columns<'_>, options: &ScoreO
     };
 
     // Dense lookup tables: (edition, distinct node name) → node, (province, year) → unit.
-    let n_provinces = registry.provinces().len();
+    let n_provinces = registry.all().len();
     let mut node_cache: Vec<Vec<Option<usize>>> = Vec::new();
     let mut unit_of: Vec<u32> = vec![u32::MAX; n_provinces * span];
     let mut units: Vec<Unit> = Vec::new();
     let mut buffers: Vec<(Vec<f64>, Vec<f64>)> = Vec::new();
     for r in 0..n {
-        let pi = *provinces.get(data.province_idx[r] as usize).ok_or_else(|| {
+        let candidates = provinces.get(data.province_idx[r] as usize).ok_or_else(|| {
             ChisoError::Data(format!(
                 "province index {} is outside the {} province names",
                 data.province_idx[r],
@@ -493,22 +487,27 @@ pub fn score_columns(choice: &EditionChoice, data: Columns<'_>, options: &ScoreO
             ))
         })?;
         let year = data.years[r];
-        let (first, last) = registry.provinces()[pi].years;
-        if year < first || year > last {
-            let p = &registry.provinces()[pi];
-            let why = if year < first {
-                format!("it exists as a province from data year {first}")
-            } else {
-                format!("after data year {last} it is part of {} (the 2025 geography)", p.merged_2025_into)
-            };
-            return Err(ChisoError::Data(format!(
-                "{} ({}) is not a province in data year {year}: {why}",
-                p.name_vi, p.code
-            )));
-        }
+        let all = registry.all();
+        let covers = |i: usize| (all[i].years.0..=all[i].years.1).contains(&year);
+        let pi = match candidates.iter().copied().find(|&i| covers(i)) {
+            Some(i) => i,
+            None => {
+                let p = &all[candidates[0]];
+                let (first, last) = p.years;
+                let why = if year < first {
+                    format!("it exists as a unit from data year {first}")
+                } else {
+                    format!("after data year {last} it is part of {} (the 2025 geography)", p.merged_2025_into)
+                };
+                return Err(ChisoError::Data(format!(
+                    "{} ({}) is not a province in data year {year}: {why}",
+                    p.name_vi, p.code
+                )));
+            }
+        };
         let e = edition_of(year, &mut editions)?;
         let m = &editions[e].0;
-        let pname = || registry.provinces()[pi].name_vi.clone();
+        let pname = || registry.all()[pi].name_vi.clone();
         let name_idx = data.node_idx[r] as usize;
         if node_cache.len() <= e {
             node_cache.resize(e + 1, Vec::new());

@@ -55,11 +55,22 @@ pub struct SignificanceInfo {
     pub note: String,
 }
 
+/// The publisher's rule for the 34 merged units of 2025 (`[merged_units]` of an `index.toml`; README §1.9).
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MergedUnitsInfo {
+    /// "member_mean".
+    pub rule: String,
+    pub status: String,
+    pub note: String,
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct IndexFile {
     index: IndexInfo,
     significance: Option<SignificanceInfo>,
+    merged_units: Option<MergedUnitsInfo>,
 }
 
 /// All built-in indices and editions.
@@ -69,6 +80,8 @@ pub struct Catalog {
     pub editions: Vec<Methodology>,
     /// Documented significance thresholds by index id.
     pub significance: Vec<(String, SignificanceInfo)>,
+    /// Published rules for the 2025 merged units by index id.
+    pub merged_units: Vec<(String, MergedUnitsInfo)>,
 }
 
 /// The built-in catalog, loaded and validated once. The files are part of the crate and a test loads every one
@@ -87,6 +100,7 @@ impl Catalog {
     pub fn load_builtin() -> Result<Catalog> {
         let mut indices = Vec::new();
         let mut significance = Vec::new();
+        let mut merged_units = Vec::new();
         for (path, text) in INDEX_FILES {
             let file = format!("builtin:methodologies/{path}");
             let f: IndexFile = toml::from_str(text).map_err(|e| ChisoError::Methodology {
@@ -110,13 +124,23 @@ impl Catalog {
                 }
                 significance.push((f.index.id.clone(), sig));
             }
+            if let Some(m) = f.merged_units {
+                if m.rule != "member_mean" {
+                    return Err(ChisoError::Methodology {
+                        file,
+                        node: None,
+                        message: format!("merged_units.rule = {:?}: the known rule is member_mean", m.rule),
+                    });
+                }
+                merged_units.push((f.index.id.clone(), m));
+            }
             indices.push(f.index);
         }
         let mut editions = Vec::new();
         for (path, text) in EDITION_FILES {
             editions.push(Methodology::from_toml_str(text, &format!("builtin:methodologies/{path}"))?);
         }
-        Ok(Catalog { indices, editions, significance })
+        Ok(Catalog { indices, editions, significance, merged_units })
     }
 
     fn known_indices(&self) -> String {
@@ -148,6 +172,12 @@ impl Catalog {
             "points" => crate::compare::Significance::Points(s.threshold),
             _ => crate::compare::Significance::Relative(s.threshold),
         })
+    }
+
+    /// The published rule (and its status) for mapping the 63 provinces onto the 34 units of 2025, if any.
+    pub fn index_merge_rule(&self, index: &str) -> Option<(crate::compare::MergeRule, crate::Status)> {
+        let (_, m) = self.merged_units.iter().find(|(id, _)| id == index)?;
+        Some((crate::compare::MergeRule::MemberMean, crate::Status::parse(&m.status).unwrap_or(crate::Status::Unknown)))
     }
 
     /// The editions of one index, oldest first.

@@ -265,7 +265,7 @@ pub fn score_columns<'py>(py: Python<'py>, s: &Scores, depth: Option<usize>) -> 
     let registry = crate::provinces::Registry::get();
     let mut units = Frame::default();
     for u in s.units() {
-        let p = &registry.provinces()[u.province];
+        let p = &registry.all()[u.province];
         units.str("province_code", &p.code);
         units.str("province", &p.name_vi);
         units.int("year", u.year as i64);

@@ -181,14 +181,16 @@ impl PyScores {
     /// Compare two data years: value, delta, relative and share-of-max change, ranks and rank change (positive =
     /// moved up), points lost, comparability (within_edition / comparable_across_break / cross_edition, from the
     /// editions' lineage) and a significance flag. `threshold` with `measure` ("relative" or "points") overrides
-    /// the index's documented default (PAPI: 5% relative, status unknown).
+    /// the index's documented default (PAPI: 5% relative, status unknown). A year of the 63 provinces compares with
+    /// a year of the 34 units of 2025 only through a merge rule: the index's published one (DTI) or
+    /// `merge_rule="member_mean"` (labelled user-supplied).
     ///
     /// >>> import chiso, polars as pl
     /// >>> s = chiso.score("papi", chiso.datasets.papi())
     /// >>> c = s.compare(2022, 2023, provinces=["Trà Vinh"], nodes=[""])
     /// >>> c.select("base_rank", "rank", "rank_change", "comparability").row(0)
     /// (48, 54, -6, 'within_edition')
-    #[pyo3(signature = (base_year, year, *, nodes = None, provinces = None, comparable_only = false, threshold = None, measure = "relative"))]
+    #[pyo3(signature = (base_year, year, *, nodes = None, provinces = None, comparable_only = false, threshold = None, measure = "relative", merge_rule = None))]
     #[allow(clippy::too_many_arguments)]
     fn compare<'py>(
         &self,
@@ -200,8 +202,18 @@ impl PyScores {
         comparable_only: bool,
         threshold: Option<f64>,
         measure: &str,
+        merge_rule: Option<&str>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let options = compare_options(nodes, provinces, comparable_only, threshold, measure)?;
+        let mut options = compare_options(nodes, provinces, comparable_only, threshold, measure)?;
+        options.merge_rule = match merge_rule {
+            None => None,
+            Some("member_mean") => Some(crate::compare::MergeRule::MemberMean),
+            Some(other) => {
+                return Err(to_py_err(ChisoError::InvalidArgument(format!(
+                    "merge_rule={other:?}: the known rule is \"member_mean\" (the mean of the member provinces)"
+                ))))
+            }
+        };
         let rows = crate::compare::compare(&self.inner, base_year, year, &options).map_err(to_py_err)?;
         convert::changes_frame(py, &rows)
     }
@@ -339,7 +351,7 @@ fn compare_options(
             ))))
         }
     };
-    Ok(crate::compare::CompareOptions { nodes, provinces, comparable_only, significance })
+    Ok(crate::compare::CompareOptions { nodes, provinces, comparable_only, significance, merge_rule: None })
 }
 
 /// Score factored columns (the Python layer has shaped the frame; see `chiso._frames`).
