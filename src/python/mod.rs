@@ -513,11 +513,25 @@ fn indices<'py>(py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
     f.build(py)
 }
 
-/// The province registry (polars DataFrame).
+/// The province registry (polars DataFrame): `geography` "provinces_63" (default: the 63 provinces of 2008–2024
+/// and Hà Tây), "units_2025" (the 34 units from 1 July 2025, with their member provinces; ids "N" + the seat
+/// province's GSO code, assigned by chiso) or "all".
 #[pyfunction]
-fn provinces<'py>(py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+#[pyo3(signature = (geography = "provinces_63"))]
+fn provinces<'py>(py: Python<'py>, geography: &str) -> PyResult<Bound<'py, PyAny>> {
+    let registry = Registry::get();
+    let rows: Vec<&crate::provinces::Province> = match geography {
+        "provinces_63" => registry.provinces().iter().collect(),
+        "units_2025" => registry.all()[registry.provinces().len()..].iter().collect(),
+        "all" => registry.all().iter().collect(),
+        other => {
+            return Err(to_py_err(ChisoError::InvalidArgument(format!(
+                "geography={other:?}: use \"provinces_63\", \"units_2025\" or \"all\""
+            ))))
+        }
+    };
     let mut f = Frame::default();
-    for p in Registry::get().provinces() {
+    for p in rows {
         f.str("code", &p.code);
         f.str("name_vi", &p.name_vi);
         f.str("name_ascii", &p.name_ascii);
@@ -528,6 +542,8 @@ fn provinces<'py>(py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         f.str("merged_2025_into", &p.merged_2025_into);
         f.int("first_year", p.years.0 as i64);
         f.int("last_year", p.years.1 as i64);
+        f.str("geography", p.geography.as_str());
+        f.str_list("members", &p.members);
     }
     f.build(py)
 }

@@ -24,6 +24,8 @@ COLUMNS = [
     "merged_2025_into",
     "first_year",
     "last_year",
+    "geography",
+    "members",
 ]
 #: provinces_SOURCES.md [S5]: the GSO's six socio-economic regions over the 63 provinces.
 REGION_COUNTS = {
@@ -172,3 +174,27 @@ def test_unknown_province_suggests(name: str) -> None:
 def test_not_a_province(name: str) -> None:
     with pytest.raises(chiso.UnknownProvinceError):
         chiso.find_province(name)
+
+
+def test_units_2025() -> None:
+    """provinces_2025.csv (Resolution 202/2025/QH15): 34 units, every pre-merger province in exactly one; the
+    ids are chiso's ("N" + the seat province's GSO code), since the spec gives no codes for them."""
+    units = chiso.provinces("units_2025")
+    assert units.height == 34
+    assert units["code"].is_unique().all() and units["code"].str.contains(r"^N\d{2}$").all()
+    members = units["members"].explode()
+    assert members.len() == 63 and members.is_unique().all()
+    assert set(units.filter(name_vi="Vĩnh Long")["members"][0]) == {"83", "84", "86"}
+    assert (units["first_year"] == 2025).all()
+    assert chiso.provinces("all").height == 98
+
+
+def test_name_means_the_unit_of_its_year() -> None:
+    """A name shared by both maps means the pre-merger province up to 2024 and the 2025 unit from 2025."""
+    import polars as pl
+
+    frame = pl.DataFrame(
+        {"province": ["Vĩnh Long", "Vĩnh Long"], "year": [2024, 2025], "node": ["", ""], "value": [60.0, 61.0]}
+    )
+    codes = chiso.score("pci", frame, edition="pci.2022").totals().sort("year")["province_code"].to_list()
+    assert codes == ["86", "N86"]
