@@ -8,26 +8,8 @@ use serde::Deserialize;
 use super::Methodology;
 use crate::error::{ChisoError, Result};
 
-macro_rules! builtin {
-    ($($path:literal),* $(,)?) => { &[$(($path, include_str!(concat!("../../methodologies/", $path)))),*] };
-}
-
-/// Index files (`<index>/index.toml`).
-const INDEX_FILES: &[(&str, &str)] = builtin!["pci/index.toml", "papi/index.toml"];
-
-/// Edition files, one per edition, in data-year order within each index.
-const EDITION_FILES: &[(&str, &str)] = builtin![
-    "pci/pci.2005.toml",
-    "pci/pci.2006.toml",
-    "pci/pci.2009.toml",
-    "pci/pci.2013.toml",
-    "pci/pci.2022.toml",
-    "papi/papi.2011.toml",
-    "papi/papi.2016.toml",
-    "papi/papi.2018.toml",
-    "papi/papi.2019.toml",
-    "papi/papi.2021.toml",
-];
+// INDEX_FILES and EDITION_FILES: every file under methodologies/, embedded by build.rs.
+include!(concat!(env!("OUT_DIR"), "/builtin_methodologies.rs"));
 
 /// What chiso knows about an index as a whole.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -140,6 +122,17 @@ impl Catalog {
         for (path, text) in EDITION_FILES {
             editions.push(Methodology::from_toml_str(text, &format!("builtin:methodologies/{path}"))?);
         }
+        // Index by index, default views first, then by first data year.
+        editions.sort_by(|a, b| (&a.index, a.is_view(), a.first_year, &a.code).cmp(&(&b.index, b.is_view(), b.first_year, &b.code)));
+        for e in &editions {
+            if !indices.iter().any(|i: &IndexInfo| i.id == e.index) {
+                return Err(ChisoError::Methodology {
+                    file: e.origin.clone(),
+                    node: None,
+                    message: format!("edition {} belongs to index {:?}, which has no index.toml", e.code, e.index),
+                });
+            }
+        }
         Ok(Catalog { indices, editions, significance, merged_units })
     }
 
@@ -180,9 +173,15 @@ impl Catalog {
         Some((crate::compare::MergeRule::MemberMean, crate::Status::parse(&m.status).unwrap_or(crate::Status::Unknown)))
     }
 
-    /// The editions of one index, oldest first.
+    /// The editions of one index, oldest first (default views only: a view such as `par.2022:blocks` is a second
+    /// decomposition of an edition's total, listed by [`Catalog::views_of`]).
     pub fn editions_of(&self, index: &str) -> Vec<&Methodology> {
-        self.editions.iter().filter(|e| e.index == index).collect()
+        self.editions.iter().filter(|e| e.index == index && !e.is_view()).collect()
+    }
+
+    /// The views of one index's editions.
+    pub fn views_of(&self, index: &str) -> Vec<&Methodology> {
+        self.editions.iter().filter(|e| e.index == index && e.is_view()).collect()
     }
 
     /// The edition with this code.

@@ -280,6 +280,11 @@ impl Methodology {
         &self.nodes[0]
     }
 
+    /// Is this a view (a second decomposition of an edition's total, code `index.YYYY:view`)?
+    pub fn is_view(&self) -> bool {
+        self.code.contains(':')
+    }
+
     /// Does this edition govern data year `year`?
     pub fn covers(&self, year: i32) -> bool {
         year >= self.first_year && self.last_year.is_none_or(|l| year <= l)
