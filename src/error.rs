@@ -48,6 +48,15 @@ pub enum ChisoError {
     #[error("{province}, {year}, {node}: given twice with different values {first} and {second}")]
     Duplicate { province: String, year: i32, node: String, first: f64, second: f64 },
 
+    /// A conversion or computation that needs a node's maximum, which the edition does not know (UNKNOWN in the
+    /// spec): the user must supply it.
+    #[error("{node} (edition {edition}) has no known maximum, needed {purpose}; supply it with with_max_points({{\"{path}\": …}}) on the methodology")]
+    MissingMaximum { edition: String, node: String, path: String, purpose: String },
+
+    /// A value given in a measure the node cannot take (e.g. points for a PCI sub-index on 1–10).
+    #[error("{province}, {year}, {node}: a value given as {measure} cannot be read on this node's scale ({why})")]
+    Measure { province: String, year: i32, node: String, measure: String, why: String },
+
     /// Structural problems of an input table: missing columns, wrong types, nothing to score.
     #[error("{0}")]
     Data(String),

@@ -44,7 +44,9 @@ mod text;
 #[cfg(feature = "python")]
 mod python;
 
-pub use engine::{score, EditionChoice, MissingPolicy, Observation, Origin, Prefer, ScoreOptions, ScoreRow, Scores};
+pub use engine::{
+    score, EditionChoice, Measure, MissingPolicy, Observation, Origin, Prefer, ScoreOptions, ScoreRow, Scores,
+};
 pub use error::{ChisoError, Result};
 pub use methodology::{catalog, Aggregation, Methodology, Node, Status};
 pub use provinces::{Province, Registry};

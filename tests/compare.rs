@@ -180,7 +180,7 @@ fn pci_reweighting_split() {
 #[test]
 fn trajectory_of_tra_vinh() {
     let s = papi();
-    let t = trajectory(&s, "Trà Vinh", "", None, None).unwrap();
+    let t = trajectory(&s, "Trà Vinh", "", None, None, true).unwrap();
     assert_eq!(t.len(), 14);
     let breaks: Vec<i32> = t.iter().filter(|p| p.break_before).map(|p| p.year).collect();
     assert_eq!(breaks, vec![2016, 2018, 2019, 2021]);
@@ -191,7 +191,7 @@ fn trajectory_of_tra_vinh() {
         assert!((w[1].delta.unwrap() - (w[1].value.unwrap() - w[0].value.unwrap())).abs() < 1e-12);
     }
     // A span: cumulative restarts at its first year.
-    let span = trajectory(&s, "84", "transparency", Some(2021), Some(2024)).unwrap();
+    let span = trajectory(&s, "84", "transparency", Some(2021), Some(2024), false).unwrap();
     assert_eq!(span[0].cumulative, Some(0.0));
     assert!(span.iter().all(|p| !p.break_before));
 }
@@ -251,7 +251,13 @@ fn unknown_year_or_node_is_an_error() {
         .unwrap_err()
         .to_string();
     assert!(e.contains("nope") && e.contains("papi.2021"), "{e}");
-    assert!(trajectory(&s, "Tra Vnh", "", None, None).unwrap_err().to_string().contains("Trà Vinh"));
+    assert!(trajectory(&s, "Tra Vnh", "", None, None, false).unwrap_err().to_string().contains("Trà Vinh"));
+    assert!(trajectory(&s, "84", "", Some(2030), None, false).unwrap_err().to_string().contains("scored years"));
+    // Without crossing breaks, cumulative change restarts at each edition break.
+    let t = trajectory(&s, "84", "", None, None, false).unwrap();
+    let starts: Vec<i32> =
+        t.iter().filter_map(|p| p.segment_start).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    assert_eq!(starts, vec![2011, 2016, 2018, 2019, 2021]);
 }
 
 /// The 2025 merger: a 63-province year and a 34-unit year compare only through a merge rule. PCI has none

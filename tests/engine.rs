@@ -210,3 +210,72 @@ fn user_variant_with_other_weights() {
     assert!(base.with_weights(&[("transparency", 30.0)], true).is_ok());
     assert!(base.with_weights(&[("nope", 1.0)], false).is_err());
 }
+
+/// A point-based edition in the style of DTI 2021 (main indicators as ratios of their maxima, total = points/1000)
+/// and PAR (areas in points): values given as points, ratio or pct are converted with the node's maximum, out of
+/// scale values caught, and an unknown maximum is asked for, not guessed.
+#[test]
+fn measures_and_unknown_maxima() {
+    let text = r#"
+[edition]
+code = "x.2021"
+first_year = 2021
+name_en = "X"
+name_vi = "X"
+status = "official"
+[[node]]
+code = "x.2021"
+kind = "total"
+name_en = "T"
+scale = [0.0, 1.0]
+aggregation = "RATIO"
+[[node]]
+code = "x.2021/a"
+kind = "main indicator"
+name_en = "A"
+scale = [0.0, 1.0]
+max_points = 600.0
+[[node]]
+code = "x.2021/b"
+kind = "main indicator"
+name_en = "B"
+scale = [0.0, 1.0]
+max_points = 400.0
+[[node]]
+code = "x.2021/c"
+kind = "main indicator"
+name_en = "C"
+scale = [0.0, 1.0]
+scored = false
+"#;
+    let m = std::sync::Arc::new(Methodology::from_toml_str(text, "x.toml").unwrap());
+    let choice = EditionChoice::Methodology(m.clone());
+    let run = |data: Vec<Observation>| score(&choice, &data, &ScoreOptions::default());
+    use chiso::Measure;
+    // 300/600 points and 40% of 400: total (300 + 160) / 1000.
+    let s = run(vec![
+        Observation::new("Trà Vinh", 2021, "a", 300.0).in_measure(Measure::Points),
+        Observation::new("Trà Vinh", 2021, "b", 40.0).in_measure(Measure::Pct),
+    ])
+    .unwrap();
+    assert!((s.total("84", 2021).unwrap() - 0.46).abs() < 1e-12);
+    // Points given where the edition expects ratios, without saying so: out of scale, caught.
+    let e = run(vec![Observation::new("Trà Vinh", 2021, "a", 300.0)]).unwrap_err();
+    assert!(matches!(e, ChisoError::OutOfScale { .. }), "{e}");
+    // Node c has no maximum: points cannot be read.
+    let e = run(vec![Observation::new("Trà Vinh", 2021, "c", 5.0).in_measure(Measure::Points)]).unwrap_err();
+    assert!(matches!(e, ChisoError::MissingMaximum { .. }), "{e}");
+    assert!(e.to_string().contains("with_max_points") && e.to_string().contains("x.2021/c"), "{e}");
+    let with_max = m.with_max_points(&[("c", 50.0)]).unwrap();
+    assert_eq!(with_max.node("c").unwrap().max_points_status, chiso::Status::UserSupplied);
+    let s = score(
+        &EditionChoice::Methodology(std::sync::Arc::new(with_max)),
+        &[Observation::new("Trà Vinh", 2021, "c", 5.0).in_measure(Measure::Points)],
+        &ScoreOptions::default(),
+    )
+    .unwrap();
+    assert!((s.get("84", 2021, "c").unwrap().score.unwrap() - 0.1).abs() < 1e-12);
+    // A PCI sub-index (scale 1–10) takes only scores.
+    let e = pci(&[Observation::new("Trà Vinh", 2015, "transparency", 0.6).in_measure(Measure::Ratio)]).unwrap_err();
+    assert!(matches!(e, ChisoError::Measure { .. }), "{e}");
+}

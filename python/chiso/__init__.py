@@ -36,6 +36,7 @@ from .exceptions import (
     DataError,
     InvalidArgumentError,
     MethodologyError,
+    MissingMaximumError,
     UnknownIndexError,
     UnknownNodeError,
     UnknownProvinceError,
@@ -47,6 +48,7 @@ __all__ = [
     "InvalidArgumentError",
     "Methodology",
     "MethodologyError",
+    "MissingMaximumError",
     "Scores",
     "UnknownIndexError",
     "UnknownNodeError",
@@ -87,7 +89,9 @@ def score(
         such as ``pci.2013/transparency`` or the path below the root, ``transparency``) or wide (``province``,
         ``year`` and one column per node path). Province names are matched ignoring case, accents and
         punctuation. Null cells are missing values; values given at any level are leaves and every ancestor is
-        computed.
+        computed. An optional ``measure`` column says how each value is given: ``score`` (the node's own scale),
+        ``points``, ``ratio`` or ``pct``, converted with the node's maximum; ``rank``/``tier``/``group`` rows of
+        published tables are skipped.
     edition
         Score every year with this edition code (e.g. ``"pci.2013"``) instead of the one in force.
     missing
@@ -118,7 +122,21 @@ def score(
     │ Vĩnh Long ┆ 62.5  ┆ 2    │
     └───────────┴───────┴──────┘
     """
-    return _score(index_or_methodology, *observations(data), edition=edition, missing=missing, prefer=prefer)
+    f = observations(data)
+    return _score(
+        index_or_methodology,
+        f.province_names,
+        f.province_idx,
+        f.years,
+        f.node_names,
+        f.node_idx,
+        f.values,
+        measure_names=f.measure_names,
+        measure_idx=f.measure_idx,
+        edition=edition,
+        missing=missing,
+        prefer=prefer,
+    )
 
 
 def compare(

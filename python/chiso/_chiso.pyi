@@ -57,6 +57,7 @@ class Methodology:
     def covers(self, year: int) -> bool: ...
     def tree(self) -> pl.DataFrame: ...
     def with_weights(self, weights: dict[str, float], *, rescale_sum: bool = False) -> Methodology: ...
+    def with_max_points(self, maxima: dict[str, float]) -> Methodology: ...
 
 @final
 class Scores:
@@ -85,7 +86,13 @@ class Scores:
         self, base_year: int, year: int, *, nodes: list[str] | None = None, provinces: list[str] | None = None
     ) -> pl.DataFrame: ...
     def trajectory(
-        self, province: str, node: str = "", *, from_year: int | None = None, to_year: int | None = None
+        self,
+        province: str,
+        node: str = "",
+        *,
+        from_year: int | None = None,
+        to_year: int | None = None,
+        across_breaks: bool = False,
     ) -> pl.DataFrame: ...
     def peers(self, province: str, year: int, node: str = "", *, peers: list[str] | None = None) -> pl.DataFrame: ...
     def movers(
@@ -109,6 +116,8 @@ def _score(
     node_idx: list[int],
     values: list[float],
     *,
+    measure_names: list[str] | None = None,
+    measure_idx: list[int] | None = None,
     edition: str | None = None,
     missing: str = "strict",
     prefer: str = "computed",

@@ -12,6 +12,9 @@ import polars as pl
 
 from .exceptions import DataError
 
+#: Measures of published tables that are not values to score.
+NOT_SCORED = ("rank", "tier", "group")
+
 #: Columns that identify a row rather than hold a node value in a wide frame.
 ID_COLUMNS = ("province", "province_code", "province_name", "year", "edition", "region")
 
@@ -95,13 +98,17 @@ class Factored(NamedTuple):
     node_names: list[str]
     node_idx: list[int]
     values: list[float]
+    measure_names: list[str] | None = None
+    measure_idx: list[int] | None = None
 
 
 def _factor(s: pl.Series) -> tuple[list[str], list[int]]:
     return s.unique().sort().to_list(), (s.rank("dense") - 1).cast(pl.UInt32).to_list()
 
 
-def _factored(province: pl.Series, years: pl.Series, nodes: pl.Series, values: pl.Series) -> Factored:
+def _factored(
+    province: pl.Series, years: pl.Series, nodes: pl.Series, values: pl.Series, measures: pl.Series | None = None
+) -> Factored:
     keep = values.is_not_null()  # a null cell is a missing value, not an observation
     if not keep.all():
         province, years, nodes, values = (
@@ -110,11 +117,22 @@ def _factored(province: pl.Series, years: pl.Series, nodes: pl.Series, values: p
             nodes.filter(keep),
             values.filter(keep),
         )
+        measures = measures.filter(keep) if measures is not None else None
     if values.len() == 0:
         raise DataError("no values to score: every value cell is empty")
     province_names, province_idx = _factor(province)
     node_names, node_idx = _factor(nodes)
-    return Factored(province_names, province_idx, years.to_list(), node_names, node_idx, values.to_list())
+    measure_names, measure_idx = _factor(measures) if measures is not None else (None, None)
+    return Factored(
+        province_names,
+        province_idx,
+        years.to_list(),
+        node_names,
+        node_idx,
+        values.to_list(),
+        measure_names,
+        measure_idx,
+    )
 
 
 def observations(data: Any) -> Factored:
@@ -133,17 +151,20 @@ def observations(data: Any) -> Factored:
         i = int(df[province].is_null().arg_true()[0])
         raise DataError(f"column {province!r} is empty at row {i}", column=province)
     if "node" in df.columns and "value" in df.columns:
+        measures = None
         if "measure" in df.columns:
-            # Bundled datasets carry ranks and tiers beside scores; only scores are scored.
-            df = df.filter(pl.col("measure") == "score")
+            # Published tables carry ranks, tiers and groups beside values; those are not scored. Values may be
+            # given as score (the node's own scale), points, ratio or pct (README §1.2) and are converted.
+            df = df.filter(~pl.col("measure").is_in(list(NOT_SCORED)))
             if df.height == 0:
-                raise DataError("no rows with measure == 'score' to score")
+                raise DataError("no rows with a value measure (score, points, ratio, pct) to score")
+            measures = df["measure"].cast(pl.String).fill_null("score")
         values = _numeric(df, "value", province)
         nodes = df["node"].cast(pl.String)
         if nodes.null_count() > 0:
             i = int(nodes.is_null().arg_true()[0])
             raise DataError(f"column 'node' is empty at row {i} ({_context(df, i, province)})", column="node")
-        return _factored(df[province].cast(pl.String), pl.Series(_years(df)), nodes, values)
+        return _factored(df[province].cast(pl.String), pl.Series(_years(df)), nodes, values, measures)
     value_columns = [c for c in df.columns if c not in ID_COLUMNS]
     if not value_columns:
         raise DataError(

@@ -17,6 +17,7 @@ __all__ = [
     "UnknownProvinceError",
     "UnknownIndexError",
     "InvalidArgumentError",
+    "MissingMaximumError",
 ]
 
 
@@ -35,6 +36,11 @@ class ChisoError(Exception):
 
 class MethodologyError(ChisoError, ValueError):
     """A methodology file that cannot be read or does not hold together (attributes: ``file``, ``node``)."""
+
+
+class MissingMaximumError(MethodologyError):
+    """A node's maximum is UNKNOWN in the edition but needed (to convert points, ratios and percentages, or for
+    points lost): supply it with :meth:`chiso.Methodology.with_max_points` (attributes: ``edition``, ``node``)."""
 
 
 class DataError(ChisoError, ValueError):

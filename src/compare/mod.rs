@@ -170,18 +170,23 @@ fn province_filter(provinces: &Option<Vec<String>>) -> Result<Option<Vec<usize>>
 fn node_filter(m: &Methodology, nodes: &Option<Vec<String>>) -> Result<Vec<usize>> {
     match nodes {
         None => Ok(preorder(m)),
-        Some(list) => list
-            .iter()
-            .map(|n| {
-                m.find(n).ok_or_else(|| {
+        Some(list) => {
+            let mut out: Vec<usize> = Vec::new();
+            for n in list {
+                let i = m.find(n).ok_or_else(|| {
                     ChisoError::InvalidArgument(format!(
                         "node {n:?} is not in edition {}; its nodes: {}",
                         m.code,
                         paths(m)
                     ))
-                })
-            })
-            .collect(),
+                })?;
+                // A node named twice (by path and by code) is compared once.
+                if !out.contains(&i) {
+                    out.push(i);
+                }
+            }
+            Ok(out)
+        }
     }
 }
 
@@ -427,6 +432,9 @@ pub fn decompose(scores: &Scores, base_year: i32, year: i32, options: &CompareOp
                 continue;
             }
             let rule_status = if same_edition { parent.aggregation_status } else { Status::Derived };
+            // A weights part exists only where the coefficients changed (PCI 2021→2022), not across a break that
+            // kept the rule (a SUM stays a SUM).
+            let reweighted = matched.iter().any(|&(_, coef1, _, coef0)| (coef1 - coef0).abs() > 1e-12);
             let mut explained = 0.0;
             for &(c1, coef1, c0, coef0) in &matched {
                 let (a, b) = (scores.value(k0, c0).unwrap_or(f64::NAN), scores.value(k1, c1).unwrap_or(f64::NAN));
@@ -446,7 +454,7 @@ pub fn decompose(scores: &Scores, base_year: i32, year: i32, options: &CompareOp
                     contribution: score_part,
                     provenance: rule_status,
                 });
-                if !same_edition {
+                if reweighted {
                     let weight_part = (coef1 - coef0) * a;
                     explained += weight_part;
                     out.push(Contribution {
@@ -498,11 +506,14 @@ pub struct TrajectoryPoint {
     pub value: Option<f64>,
     pub rank: Option<u32>,
     pub n_ranked: u32,
-    /// Against the previous year with a value.
+    /// Against the previous year with a value, where the node continues the previous year's node (lineage).
     pub delta: Option<f64>,
-    /// Against the first year of the series with a value.
+    /// First year of the series segment this point's cumulative change and CAGR are measured from: the first
+    /// year with a value, or — unless breaks are crossed on purpose — the first year after the last break.
+    pub segment_start: Option<i32>,
+    /// Against the segment's first value.
     pub cumulative: Option<f64>,
-    /// Compound annual growth from the first year with a value: (v / v₀)^(1/(year − year₀)) − 1.
+    /// Compound annual growth from the segment's first value: (v / v₀)^(1/(year − year₀)) − 1.
     pub cagr: Option<f64>,
     /// Comparability with the previous year with a value.
     pub comparability: Option<Comparability>,
@@ -511,62 +522,100 @@ pub struct TrajectoryPoint {
 }
 
 /// A province's series at one node (path) over every scored year, with the edition of each year and where it
-/// breaks. `from_year` / `to_year` bound the span (cumulative change and CAGR start at the span's first value).
+/// breaks. `from_year` / `to_year` bound the span. Cumulative change and CAGR restart after each break unless
+/// `across_breaks` (README §1.8: crossing a break is an explicit choice).
 pub fn trajectory(
     scores: &Scores,
     province: &str,
     node: &str,
     from_year: Option<i32>,
     to_year: Option<i32>,
+    across_breaks: bool,
 ) -> Result<Vec<TrajectoryPoint>> {
     let registry = Registry::get();
-    let code = registry.find(province)?.code.clone();
-    let p = registry.index_of(&code).unwrap_or(0);
+    let me = registry.find(province)?;
+    let p = registry.index_of(&me.code).unwrap_or(0);
+    let mine: Vec<(usize, &crate::engine::Unit)> =
+        scores.units().iter().enumerate().filter(|(_, u)| u.province == p).collect();
+    if mine.is_empty() {
+        return Err(ChisoError::InvalidArgument(format!("no scores for {} ({}) in this result", me.name_vi, me.code)));
+    }
+    let in_span: Vec<_> = mine
+        .iter()
+        .filter(|(_, u)| !(from_year.is_some_and(|f| u.year < f) || to_year.is_some_and(|t| u.year > t)))
+        .collect();
+    if in_span.is_empty() {
+        let years: Vec<String> = mine.iter().map(|(_, u)| u.year.to_string()).collect();
+        return Err(ChisoError::InvalidArgument(format!(
+            "no scored year of {} between {} and {}; scored years: {}",
+            me.name_vi,
+            from_year.map_or("the first".into(), |y| y.to_string()),
+            to_year.map_or("the last".into(), |y| y.to_string()),
+            years.join(", ")
+        )));
+    }
     let mut out: Vec<TrajectoryPoint> = Vec::new();
     let mut first: Option<(i32, f64)> = None;
-    let mut previous: Option<(usize, i32, f64)> = None; // (edition, year, value)
+    let mut previous: Option<(usize, String, f64)> = None; // (edition, node path, value)
     let mut found_node = false;
-    for (k, u) in scores.units().iter().enumerate().filter(|(_, u)| u.province == p) {
-        if from_year.is_some_and(|f| u.year < f) || to_year.is_some_and(|t| u.year > t) {
-            continue;
-        }
+    for (k, u) in in_span {
         let m = scores.edition(u.edition);
         let Some(i) = m.find(node) else { continue };
         found_node = true;
-        let value = scores.value(k, i);
-        let (rank, n_ranked) = scores.rank_of(k, i);
-        let comparability = previous.map(|(e, _, _)| {
-            let l = links(scores.edition(e), m);
-            l.get(&m.nodes[i].path).map_or(Comparability::CrossEdition, |l| l.comparability)
+        let path = m.nodes[i].path.clone();
+        let value = scores.value(*k, i);
+        let (rank, n_ranked) = scores.rank_of(*k, i);
+        let link = previous.as_ref().map(|(e, _, _)| {
+            links(scores.edition(*e), m).get(&path).cloned().unwrap_or(Link {
+                earlier_path: None,
+                comparability: Comparability::CrossEdition,
+                status: Status::Unknown,
+            })
         });
+        let comparability = link.as_ref().map(|l| l.comparability);
+        let break_before = comparability == Some(Comparability::CrossEdition);
         let mut point = TrajectoryPoint {
-            province_code: code.clone(),
-            province: registry.all()[p].name_vi.clone(),
+            province_code: me.code.clone(),
+            province: me.name_vi.clone(),
             year: u.year,
             edition: m.code.clone(),
-            node: m.nodes[i].path.clone(),
+            node: path.clone(),
             value,
             rank,
             n_ranked,
             delta: None,
+            segment_start: None,
             cumulative: None,
             cagr: None,
             comparability,
-            break_before: comparability == Some(Comparability::CrossEdition),
+            break_before,
         };
+        if break_before && !across_breaks {
+            first = None;
+        }
         if let Some(v) = value {
-            point.delta = previous.map(|(_, _, pv)| v - pv);
+            // A delta only where this node continues the previous one (a rebuilt node with the same slug is not).
+            point.delta = match (&previous, &link) {
+                (Some((_, prev_path, pv)), Some(l)) if l.earlier_path.as_deref() == Some(prev_path.as_str()) => {
+                    Some(v - pv)
+                }
+                _ => None,
+            };
             let (y0, v0) = *first.get_or_insert((u.year, v));
+            point.segment_start = Some(y0);
             point.cumulative = Some(v - v0);
             if u.year > y0 && v0 > 0.0 && v > 0.0 {
                 point.cagr = Some((v / v0).powf(1.0 / f64::from(u.year - y0)) - 1.0);
             }
-            previous = Some((u.edition, u.year, v));
+            previous = Some((u.edition, path, v));
         }
         out.push(point);
     }
     if !found_node {
-        return Err(ChisoError::InvalidArgument(format!("node {node:?} is in none of the editions scored for {code}")));
+        return Err(ChisoError::InvalidArgument(format!(
+            "node {node:?} is in none of the editions scored for {} in the span",
+            me.name_vi
+        )));
     }
     Ok(out)
 }

@@ -20,12 +20,108 @@ pub struct Observation {
     /// Full code (`pci.2013/transparency`) or path below the edition root (`transparency`); "" for the total.
     pub node: String,
     pub value: f64,
+    /// The measure the value is given in (README §1.2); [`Measure::Score`] = the node's own scale.
+    pub measure: Measure,
 }
 
 impl Observation {
     pub fn new(province: impl Into<String>, year: i32, node: impl Into<String>, value: f64) -> Observation {
-        Observation { province: province.into(), year, node: node.into(), value }
+        Observation { province: province.into(), year, node: node.into(), value, measure: Measure::Score }
     }
+
+    /// The same observation given in another measure (points, ratio or pct).
+    pub fn in_measure(mut self, measure: Measure) -> Observation {
+        self.measure = measure;
+        self
+    }
+}
+
+/// How a value is expressed (README §1.2 and §1.4): points = ratio × max, ratio = points / max, pct = 100 × ratio.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Measure {
+    /// The node's own scale, as the edition publishes it.
+    #[default]
+    Score,
+    Points,
+    Ratio,
+    Pct,
+}
+
+impl Measure {
+    pub fn parse(s: &str) -> Option<Measure> {
+        match s {
+            "score" => Some(Measure::Score),
+            "points" => Some(Measure::Points),
+            "ratio" => Some(Measure::Ratio),
+            "pct" => Some(Measure::Pct),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Measure::Score => "score",
+            Measure::Points => "points",
+            Measure::Ratio => "ratio",
+            Measure::Pct => "pct",
+        }
+    }
+}
+
+/// The measure a node is published in, from its scale and maximum: 0–1 → ratio, 0–max → points, 0–100 without a
+/// maximum → pct; any other scale (PCI 1–10, PAPI 1–10) takes only scores.
+fn native_measure(node: &crate::methodology::Node) -> Option<Measure> {
+    let near = |a: f64, b: f64| (a - b).abs() < 1e-9;
+    match (node.scale, node.max_points) {
+        (Some((lo, hi)), _) if near(lo, 0.0) && near(hi, 1.0) => Some(Measure::Ratio),
+        (Some((lo, hi)), Some(m)) if near(lo, 0.0) && near(hi, m) => Some(Measure::Points),
+        (None, Some(_)) => Some(Measure::Points),
+        (Some((lo, hi)), None) if near(lo, 0.0) && near(hi, 100.0) => Some(Measure::Pct),
+        _ => None,
+    }
+}
+
+/// Convert a value given in `measure` to the node's own scale.
+fn to_native(
+    m: &Methodology,
+    node: &crate::methodology::Node,
+    measure: Measure,
+    value: f64,
+    who: (&str, i32),
+) -> Result<f64> {
+    let native = match (measure, native_measure(node)) {
+        (Measure::Score, _) => return Ok(value),
+        (_, None) => {
+            let scale = node.scale.map_or("no stated scale".to_string(), |(a, b)| format!("its scale is [{a}, {b}]"));
+            return Err(ChisoError::Measure {
+                province: who.0.to_string(),
+                year: who.1,
+                node: node.code.clone(),
+                measure: measure.as_str().to_string(),
+                why: format!("{scale}; give it as a score"),
+            });
+        }
+        (_, Some(n)) if n == measure => return Ok(value),
+        (_, Some(n)) => n,
+    };
+    let max = || {
+        node.max_points.ok_or_else(|| ChisoError::MissingMaximum {
+            edition: m.code.clone(),
+            node: node.code.clone(),
+            path: node.path.clone(),
+            purpose: format!("to read a value given as {} as {}", measure.as_str(), native.as_str()),
+        })
+    };
+    let ratio = match measure {
+        Measure::Points => value / max()?,
+        Measure::Pct => value / 100.0,
+        _ => value,
+    };
+    Ok(match native {
+        Measure::Points => ratio * max()?,
+        Measure::Pct => ratio * 100.0,
+        _ => ratio,
+    })
 }
 
 /// Which edition scores the data.
@@ -370,6 +466,8 @@ pub struct Columns<'a> {
     pub node_idx: &'a [u32],
     /// NaN values are errors; rows whose value is missing must be left out by the caller.
     pub values: &'a [f64],
+    /// The measure of each value; None = every value is a score on the node's own scale.
+    pub measures: Option<&'a [Measure]>,
 }
 
 fn unknown_node(m: &Methodology, node: &str, province: &str, year: i32) -> ChisoError {
@@ -418,6 +516,7 @@ pub fn score(choice: &EditionChoice, data: &[Observation], options: &ScoreOption
     }
     let years: Vec<i32> = data.iter().map(|o| o.year).collect();
     let values: Vec<f64> = data.iter().map(|o| o.value).collect();
+    let measures: Vec<Measure> = data.iter().map(|o| o.measure).collect();
     let columns = Columns {
         province_names: &province_names,
         province_idx: &province_idx,
@@ -425,6 +524,7 @@ pub fn score(choice: &EditionChoice, data: &[Observation], options: &ScoreOption
         node_names: &node_names,
         node_idx: &node_idx,
         values: &values,
+        measures: Some(&measures),
     };
     score_columns(choice, columns, options)
 }
@@ -435,7 +535,9 @@ pub fn score_columns(choice: &EditionChoice, data: Columns<'_>, options: &ScoreO
     if n == 0 {
         return Err(ChisoError::Data("no data to score: the input has no rows with values".into()));
     }
-    if [data.province_idx.len(), data.years.len(), data.node_idx.len()].iter().any(|&l| l != n) {
+    if [data.province_idx.len(), data.years.len(), data.node_idx.len()].iter().any(|&l| l != n)
+        || data.measures.is_some_and(|ms| ms.len() != n)
+    {
         return Err(ChisoError::Data("province, year, node and value columns differ in length".into()));
     }
     let registry = Registry::get();
@@ -534,6 +636,8 @@ pub fn score_columns(choice: &EditionChoice, data: Columns<'_>, options: &ScoreO
         if !value.is_finite() {
             return Err(ChisoError::NonFinite { province: pname(), year, node: node.code.clone(), value });
         }
+        let measure = data.measures.and_then(|ms| ms.get(r).copied()).unwrap_or_default();
+        let value = to_native(m, node, measure, value, (&pname(), year))?;
         if let Some((lo, hi)) = node.scale {
             let slack = node.scale_slack();
             if value < lo - slack || value > hi + slack {

@@ -11,6 +11,13 @@ use crate::error::{ChisoError, Result};
 // INDEX_FILES and EDITION_FILES: every file under methodologies/, embedded by build.rs.
 include!(concat!(env!("OUT_DIR"), "/builtin_methodologies.rs"));
 
+/// The order indices are listed in: the steering committee's own (the spec's overview table), then any other.
+const INDEX_ORDER: &[&str] = &["par", "sipas", "papi", "pci", "pgi", "ict", "dti"];
+
+fn index_rank(id: &str) -> usize {
+    INDEX_ORDER.iter().position(|x| *x == id).unwrap_or(INDEX_ORDER.len())
+}
+
 /// What chiso knows about an index as a whole.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -118,12 +125,13 @@ impl Catalog {
             }
             indices.push(f.index);
         }
+        indices.sort_by_key(|i| (index_rank(&i.id), i.id.clone()));
         let mut editions = Vec::new();
         for (path, text) in EDITION_FILES {
             editions.push(Methodology::from_toml_str(text, &format!("builtin:methodologies/{path}"))?);
         }
         // Index by index, default views first, then by first data year.
-        editions.sort_by(|a, b| (&a.index, a.is_view(), a.first_year, &a.code).cmp(&(&b.index, b.is_view(), b.first_year, &b.code)));
+        editions.sort_by_key(|e| (index_rank(&e.index), e.index.clone(), e.is_view(), e.first_year, e.code.clone()));
         for e in &editions {
             if !indices.iter().any(|i: &IndexInfo| i.id == e.index) {
                 return Err(ChisoError::Methodology {

@@ -380,6 +380,29 @@ impl Methodology {
         Ok(m)
     }
 
+    /// A variant with maxima the edition does not know (UNKNOWN in the spec), e.g. the three 2024 PAR areas:
+    /// `[("institutions", 10.0), …]` by path or code. Each becomes user-supplied; the file's checks run again (a
+    /// SUM's maxima must still add up where all are known). The variant's code gets a `+user` suffix.
+    pub fn with_max_points(&self, maxima: &[(&str, f64)]) -> Result<Methodology> {
+        let mut m = self.clone();
+        for (node, max) in maxima {
+            let i = m.find(node).ok_or_else(|| {
+                ChisoError::InvalidArgument(format!("with_max_points: node {node:?} is not in edition {}", self.code))
+            })?;
+            if !(max.is_finite() && *max > 0.0) {
+                return Err(ChisoError::InvalidArgument(format!(
+                    "with_max_points: maximum {max} for {} must be a positive number",
+                    m.nodes[i].code
+                )));
+            }
+            m.nodes[i].max_points = Some(*max);
+            m.nodes[i].max_points_status = Status::UserSupplied;
+        }
+        m.mark_user_supplied();
+        file::validate(&m, &m.origin)?;
+        Ok(m)
+    }
+
     /// Label the edition as a user's variant (code suffix `+user`, status user-supplied).
     fn mark_user_supplied(&mut self) {
         if !self.code.ends_with("+user") && self.origin.starts_with("builtin:") {

@@ -251,6 +251,18 @@ fn build_exception(py: Python<'_>, e: &ChisoError) -> PyResult<PyErr> {
             fields.set_item("value", first)?;
             "DataError"
         }
+        ChisoError::MissingMaximum { edition, node, .. } => {
+            fields.set_item("edition", edition)?;
+            fields.set_item("node", node)?;
+            "MissingMaximumError"
+        }
+        ChisoError::Measure { province, year, node, measure, .. } => {
+            fields.set_item("province", province)?;
+            fields.set_item("year", year)?;
+            fields.set_item("node", node)?;
+            fields.set_item("measure", measure)?;
+            "DataError"
+        }
         ChisoError::Data(_) => "DataError",
         ChisoError::InvalidArgument(_) => "InvalidArgumentError",
     };
@@ -443,6 +455,7 @@ pub fn trajectory_frame<'py>(py: Python<'py>, rows: &[crate::compare::Trajectory
         f.opt_int("rank", p.rank.map(i64::from));
         f.int("n_ranked", p.n_ranked as i64);
         f.opt_float("delta", p.delta);
+        f.opt_int("segment_start", p.segment_start.map(i64::from));
         f.opt_float("cumulative", p.cumulative);
         f.opt_float("cagr", p.cagr);
         f.opt_str("comparability", p.comparability.map(|c| c.as_str()));
@@ -471,7 +484,22 @@ pub fn peers_frame<'py>(py: Python<'py>, rows: &[crate::compare::PeerRow]) -> Py
 
 pub fn movers_frame<'py>(py: Python<'py>, rows: &[crate::compare::Movers]) -> PyResult<Bound<'py, PyAny>> {
     let mut f = Frame::default();
-    for (name, col) in [("node", Column::Str(vec![])), ("comparability", Column::Str(vec![]))] {
+    for (name, col) in [
+        ("node", Column::Str(vec![])),
+        ("comparability", Column::Str(vec![])),
+        ("n_compared", Column::Int(vec![])),
+        ("n_up", Column::Int(vec![])),
+        ("n_down", Column::Int(vec![])),
+        ("n_unchanged", Column::Int(vec![])),
+        ("n_significant", Column::Int(vec![])),
+        ("mean_delta", Column::Float(vec![])),
+        ("largest_gain_province", Column::Str(vec![])),
+        ("largest_gain", Column::Float(vec![])),
+        ("largest_loss_province", Column::Str(vec![])),
+        ("largest_loss", Column::Float(vec![])),
+        ("n_rank_up", Column::Int(vec![])),
+        ("n_rank_down", Column::Int(vec![])),
+    ] {
         f.declare(name, col);
     }
     for m in rows {

@@ -97,6 +97,13 @@ impl PyMethodology {
         Ok(PyMethodology { inner: Arc::new(m) })
     }
 
+    /// A variant with maxima the edition does not know: `{"institutions": 10, ...}` (paths or codes).
+    fn with_max_points(&self, maxima: std::collections::BTreeMap<String, f64>) -> PyResult<PyMethodology> {
+        let pairs: Vec<(&str, f64)> = maxima.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        let m = self.inner.with_max_points(&pairs).map_err(to_py_err)?;
+        Ok(PyMethodology { inner: Arc::new(m) })
+    }
+
     fn __repr__(&self) -> String {
         let m = &self.inner;
         format!(
@@ -242,13 +249,14 @@ impl PyScores {
     }
 
     /// A province's series at one node over every scored year: value, rank, change against the previous year,
-    /// cumulative change and compound annual growth since the first year, and where the series breaks.
+    /// cumulative change and compound annual growth, and where the series breaks. Cumulative change and growth
+    /// restart after each break (`segment_start`) unless `across_breaks=True`.
     ///
     /// >>> import chiso
     /// >>> t = chiso.score("papi", chiso.datasets.papi()).trajectory("Trà Vinh")
     /// >>> t.filter("break_before")["year"].to_list()
     /// [2016, 2018, 2019, 2021]
-    #[pyo3(signature = (province, node = "", *, from_year = None, to_year = None))]
+    #[pyo3(signature = (province, node = "", *, from_year = None, to_year = None, across_breaks = false))]
     fn trajectory<'py>(
         &self,
         py: Python<'py>,
@@ -256,8 +264,10 @@ impl PyScores {
         node: &str,
         from_year: Option<i32>,
         to_year: Option<i32>,
+        across_breaks: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let rows = crate::compare::trajectory(&self.inner, province, node, from_year, to_year).map_err(to_py_err)?;
+        let rows = crate::compare::trajectory(&self.inner, province, node, from_year, to_year, across_breaks)
+            .map_err(to_py_err)?;
         convert::trajectory_frame(py, &rows)
     }
 
@@ -338,25 +348,25 @@ fn compare_options(
     threshold: Option<f64>,
     measure: &str,
 ) -> PyResult<crate::compare::CompareOptions> {
-    let significance = match (threshold, measure) {
-        (None, _) => None,
-        (Some(t), _) if !(t.is_finite() && t > 0.0) => {
+    if !matches!(measure, "relative" | "points") {
+        return Err(to_py_err(ChisoError::InvalidArgument(format!(
+            "measure={measure:?}: use \"relative\" (|Δ/base| > threshold) or \"points\" (|Δ| > threshold)"
+        ))));
+    }
+    let significance = match threshold {
+        None => None,
+        Some(t) if !(t.is_finite() && t > 0.0) => {
             return Err(to_py_err(ChisoError::InvalidArgument(format!("threshold={t}: must be a positive number"))))
         }
-        (Some(t), "relative") => Some(crate::compare::Significance::Relative(t)),
-        (Some(t), "points") => Some(crate::compare::Significance::Points(t)),
-        (Some(_), other) => {
-            return Err(to_py_err(ChisoError::InvalidArgument(format!(
-                "measure={other:?}: use \"relative\" (|Δ/base| > threshold) or \"points\" (|Δ| > threshold)"
-            ))))
-        }
+        Some(t) if measure == "points" => Some(crate::compare::Significance::Points(t)),
+        Some(t) => Some(crate::compare::Significance::Relative(t)),
     };
     Ok(crate::compare::CompareOptions { nodes, provinces, comparable_only, significance, merge_rule: None })
 }
 
 /// Score factored columns (the Python layer has shaped the frame; see `chiso._frames`).
 #[pyfunction]
-#[pyo3(signature = (index, province_names, province_idx, years, node_names, node_idx, values, *, edition = None, missing = "strict", prefer = "computed"))]
+#[pyo3(signature = (index, province_names, province_idx, years, node_names, node_idx, values, *, measure_names = None, measure_idx = None, edition = None, missing = "strict", prefer = "computed"))]
 #[allow(clippy::too_many_arguments)]
 fn _score(
     py: Python<'_>,
@@ -367,10 +377,36 @@ fn _score(
     node_names: Vec<String>,
     node_idx: Vec<u32>,
     values: Vec<f64>,
+    measure_names: Option<Vec<String>>,
+    measure_idx: Option<Vec<u32>>,
     edition: Option<String>,
     missing: &str,
     prefer: &str,
 ) -> PyResult<PyScores> {
+    let measures: Option<Vec<engine::Measure>> = match (measure_names, measure_idx) {
+        (Some(names), Some(idx)) => {
+            let parsed: Vec<engine::Measure> = names
+                .iter()
+                .map(|n| {
+                    engine::Measure::parse(n).ok_or_else(|| {
+                        to_py_err(ChisoError::Data(format!(
+                            "measure {n:?} cannot be scored; use score, points, ratio or pct (README §1.2)"
+                        )))
+                    })
+                })
+                .collect::<PyResult<_>>()?;
+            Some(
+                idx.iter()
+                    .map(|&i| {
+                        parsed.get(i as usize).copied().ok_or_else(|| {
+                            to_py_err(ChisoError::Data(format!("measure index {i} is outside the measure names")))
+                        })
+                    })
+                    .collect::<PyResult<_>>()?,
+            )
+        }
+        _ => None,
+    };
     let choice = if let Ok(m) = index.cast::<PyMethodology>() {
         if let Some(code) = edition {
             return Err(to_py_err(ChisoError::InvalidArgument(format!(
@@ -420,6 +456,7 @@ fn _score(
                 node_names: &nnames,
                 node_idx: &node_idx,
                 values: &values,
+                measures: measures.as_deref(),
             };
             engine::score_columns(&choice, columns, &options)
         })

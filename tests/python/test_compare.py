@@ -90,6 +90,7 @@ TRAJECTORY_SCHEMA = {
     "rank": pl.Int64,
     "n_ranked": pl.Int64,
     "delta": pl.Float64,
+    "segment_start": pl.Int64,
     "cumulative": pl.Float64,
     "cagr": pl.Float64,
     "comparability": pl.String,
@@ -626,7 +627,7 @@ def test_pci_policy_bias_rebuilt_in_2013(pci_scores: chiso.Scores) -> None:
     assert c["base_value"].null_count() == c.height
     assert c["delta"].null_count() == c.height
     assert set(c["comparability"]) == {X}
-    assert c["value"].null_count() == 0
+    assert c.filter(pl.col("value").is_not_null()).height == 63  # Hà Tây (2008 only) has no 2013 value
 
 
 def test_pci_2022_sub_index_lineage(pci_scores: chiso.Scores) -> None:
@@ -856,18 +857,21 @@ def test_invalid_measure_is_refused_without_threshold(papi_scores: chiso.Scores)
 # =================================================================================================================
 
 
-def check_series(t: pl.DataFrame) -> None:
-    """delta against the previous year with a value, cumulative and CAGR against the first one."""
+def check_series(t: pl.DataFrame, across_breaks: bool = False) -> None:
+    """delta against the previous year with a value; cumulative and CAGR against the first value of the segment,
+    which restarts after every break unless ``across_breaks`` (README §1.8: crossing a break is opt-in)."""
     first: tuple[int, float] | None = None
     previous: float | None = None
     for r in t.iter_rows(named=True):
         v = r["value"]
+        if r["break_before"] and not across_breaks:
+            first = None
         if v is None:
             assert r["delta"] is None and r["cumulative"] is None and r["cagr"] is None
             continue
         if previous is None:
             assert r["delta"] is None
-        else:
+        elif r["delta"] is not None:  # None where the node does not continue the previous year's (lineage "new")
             assert r["delta"] == pytest.approx(v - previous, abs=1e-12)
         if first is None:
             first = (r["year"], v)
@@ -877,6 +881,7 @@ def check_series(t: pl.DataFrame) -> None:
             y0, v0 = first
             assert r["cumulative"] == pytest.approx(v - v0, abs=1e-12)
             assert r["cagr"] == pytest.approx((v / v0) ** (1 / (r["year"] - y0)) - 1, rel=1e-12, abs=1e-15)
+        assert r["segment_start"] == first[0]
         previous = v
     assert ((t["comparability"] == X).fill_null(False) == t["break_before"]).all()
     assert t["comparability"][0] is None and not t["break_before"][0]
@@ -897,9 +902,14 @@ def test_trajectory_tra_vinh_papi_total(papi_scores: chiso.Scores, papi_totals: 
     assert t["value"].to_list() == mine["score"].to_list()
     assert t["rank"].to_list() == mine["rank"].to_list()
     assert t["n_ranked"].to_list() == mine["n_ranked"].to_list()
-    first, last = t["value"][0], t["value"][-1]
-    assert t["cumulative"][-1] == pytest.approx(last - first, abs=1e-12)
-    assert t["cagr"][-1] == pytest.approx((last / first) ** (1 / 13) - 1, rel=1e-12)
+    # By default the last segment starts at the 2021 break; crossing breaks is an explicit choice.
+    assert t["segment_start"].unique().sort().to_list() == [2011, 2016, 2018, 2019, 2021]
+    assert t["cumulative"][-1] == pytest.approx(t["value"][-1] - t.filter(year=2021)["value"][0], abs=1e-12)
+    whole = papi_scores.trajectory("Trà Vinh", across_breaks=True)
+    check_series(whole, across_breaks=True)
+    first, last = whole["value"][0], whole["value"][-1]
+    assert whole["cumulative"][-1] == pytest.approx(last - first, abs=1e-12)
+    assert whole["cagr"][-1] == pytest.approx((last / first) ** (1 / 13) - 1, rel=1e-12)
 
 
 def test_trajectory_agrees_with_compare(papi_scores: chiso.Scores) -> None:
@@ -959,15 +969,20 @@ def test_trajectory_of_a_node_of_some_editions(papi_scores: chiso.Scores) -> Non
 
 
 def test_trajectory_with_missing_years(papi_scores: chiso.Scores, papi_totals: pl.DataFrame) -> None:
-    """Quảng Ninh's 2018 total is missing (two dimensions absent): the point is there, empty, and 2019's delta is
-    against 2017."""
+    """Quảng Ninh has no PAPI rows for 2021 and 2023, and its 2018 total is missing (two dimensions absent): the
+    series has the scored years only, 2018 is there but empty, and 2019's delta is against 2017."""
     t = papi_scores.trajectory("Quảng Ninh")
-    assert t.height == 14
+    mine = papi_totals.filter(province="Quảng Ninh").sort("year")
+    assert t["year"].to_list() == mine["year"].to_list()
+    assert 2021 not in t["year"] and 2023 not in t["year"]
     row = t.filter(year=2018).row(0, named=True)
     assert row["value"] is None and row["rank"] is None and row["delta"] is None
     assert row["n_ranked"] == papi_totals.filter(year=2018)["n_ranked"][0]
+    assert row["break_before"]
     v = dict(zip(t["year"], t["value"], strict=True))
     assert t.filter(year=2019)["delta"][0] == pytest.approx(v[2019] - v[2017], abs=1e-12)
+    assert t.filter(year=2022)["delta"][0] == pytest.approx(v[2022] - v[2020], abs=1e-12)
+    assert t.filter(year=2022)["comparability"][0] == X  # 2020 → 2022 crosses the 2021 break (D5)
     check_series(t)
 
 
@@ -1074,6 +1089,16 @@ def test_peers_pci(pci_scores: chiso.Scores, registry: pl.DataFrame) -> None:
     check_group(rows["peers"], {k: v for k, v in values.items() if k in peers}, TRA_VINH, registry)
 
 
+def test_peers_ranks_with_ties(pci_scores: chiso.Scores, pci_totals: pl.DataFrame) -> None:
+    """PCI 2020 composites are published at 2 decimals and six of them tie: rank_in_group is the 1224 rank, the
+    same as the national rank of the scored table."""
+    totals = pci_totals.filter(year=2020)
+    assert totals["score"].is_duplicated().sum() > 0
+    for code, rank in totals.select("province_code", "rank").iter_rows():
+        national = pci_scores.peers(code, 2020).filter(group="national").row(0, named=True)
+        assert national["rank_in_group"] == rank, code
+
+
 # =================================================================================================================
 # movers
 # =================================================================================================================
@@ -1145,6 +1170,23 @@ def test_movers_when_nothing_is_comparable_keep_their_schema(papi_scores: chiso.
     assert_schema(m, MOVERS_SCHEMA)
 
 
+def test_a_node_named_twice_is_compared_once(papi_scores: chiso.Scores) -> None:
+    """Naming a node twice (by path and by full code, or twice) selects it once, as naming a province twice does:
+    no duplicate rows, movers count each province once, the wide view pivots, contributions add up."""
+    nodes = ["", "papi.2021", "transparency", "papi.2021/transparency"]
+    c = papi_scores.compare(2022, 2023, nodes=nodes)
+    assert c.select("province_code", "node").is_duplicated().sum() == 0
+    assert c.equals(papi_scores.compare(2022, 2023, nodes=["", "transparency"]))
+    m = papi_scores.movers(2022, 2023, nodes=["", ""])
+    assert m.height == 1
+    assert m["n_compared"][0] == papi_scores.compare(2022, 2023, nodes=[""])["delta"].drop_nulls().len()
+    w = chiso.compare(papi_scores, 2022, 2023, nodes=nodes, view="wide")
+    assert w.columns[4:] == ["total", "transparency"]
+    d = papi_scores.decompose(2022, 2023, nodes=["", ""], provinces=["Trà Vinh"])
+    delta = papi_scores.compare(2022, 2023, nodes=[""], provinces=["Trà Vinh"])["delta"][0]
+    assert d["contribution"].sum() == pytest.approx(delta, abs=1e-9)
+
+
 # =================================================================================================================
 # errors
 # =================================================================================================================
@@ -1204,12 +1246,15 @@ def test_unknown_province(papi_scores: chiso.Scores) -> None:
         papi_scores.compare(2022, 2023, provinces=["Atlantis"])
 
 
-def test_trajectory_outside_the_scored_years_says_so(papi_scores: chiso.Scores) -> None:
+@pytest.mark.parametrize(("from_year", "to_year"), [(2030, None), (None, 2005), (2020, 2015)])
+def test_trajectory_outside_the_scored_years_says_so(
+    papi_scores: chiso.Scores, from_year: int | None, to_year: int | None
+) -> None:
     """A span with no scored year is a span problem, not a node problem: the total ("") is in every edition."""
     with pytest.raises(chiso.InvalidArgumentError) as err:
-        papi_scores.trajectory("Trà Vinh", from_year=2030)
+        papi_scores.trajectory("Trà Vinh", from_year=from_year, to_year=to_year)
     message = str(err.value)
-    assert "2030" in message or "2011" in message, message
+    assert any(str(y) in message for y in (from_year, to_year, 2011) if y is not None), message
     assert "none of the editions" not in message, message
 
 
