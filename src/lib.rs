@@ -11,6 +11,7 @@
 //! * [`compare`] — year-over-year changes, their decomposition, comparability across editions, trajectories,
 //!   peers and movers.
 //! * [`provinces`] — the registry of provinces with accent-insensitive name matching.
+//! * [`survey`] — shares satisfied from respondent-level survey answers (SIPAS-style), with confidence intervals.
 //! * [`datasets`] — the published tables chiso ships (PCI 2005–2022, PAPI 2011–2024).
 //! * [`error`] — the one error type, [`ChisoError`].
 //!
@@ -39,6 +40,7 @@ pub mod engine;
 pub mod error;
 pub mod methodology;
 pub mod provinces;
+pub mod survey;
 mod text;
 
 #[cfg(feature = "python")]

@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import polars as pl
 
-from . import datasets
+from . import datasets, survey
 from ._chiso import (
     Methodology,
     Scores,
@@ -65,6 +65,7 @@ __all__ = [
     "province_codes",
     "provinces",
     "score",
+    "survey",
 ]
 
 

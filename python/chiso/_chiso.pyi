@@ -10,6 +10,7 @@ __all__ = [
     "Methodology",
     "Scores",
     "__version__",
+    "_satisfaction",
     "_score",
     "dataset",
     "find_province",
@@ -130,3 +131,15 @@ def provinces(geography: Literal["provinces_63", "units_2025", "all"] = "provinc
 def find_province(name: str) -> tuple[str, str]: ...
 def province_codes(names: list[str]) -> list[str]: ...
 def dataset(name: Literal["pci", "papi"]) -> pl.DataFrame: ...
+def _satisfaction(
+    respondent: list[int],
+    province_names: list[str],
+    province_idx: list[int],
+    years: list[int],
+    node_names: list[str],
+    node_idx: list[int],
+    answers: list[float],
+    weights: list[float] | None,
+    scale: tuple[float, float],
+    satisfied_min: float,
+) -> pl.DataFrame: ...

@@ -520,3 +520,21 @@ pub fn movers_frame<'py>(py: Python<'py>, rows: &[crate::compare::Movers]) -> Py
     }
     f.build(py)
 }
+
+pub fn shares_frame<'py>(py: Python<'py>, rows: &[crate::survey::Share]) -> PyResult<Bound<'py, PyAny>> {
+    let mut f = Frame::default();
+    for r in rows {
+        f.str("province_code", &r.province_code);
+        f.str("province", &r.province);
+        f.int("year", r.year as i64);
+        f.str("node", &r.node);
+        f.int("depth", r.depth as i64);
+        f.int("n_respondents", r.n_respondents as i64);
+        f.int("n_answers", r.n_answers as i64);
+        f.opt_float("share", Some(r.share));
+        f.opt_float("effective_n", Some(r.effective_n));
+        f.opt_float("ci_low", Some(r.ci_low));
+        f.opt_float("ci_high", Some(r.ci_high));
+    }
+    f.build(py)
+}

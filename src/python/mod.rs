@@ -611,6 +611,43 @@ fn dataset<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
     convert::dataset_frame(py, &rows)
 }
 
+/// Shares satisfied from factored survey answers (the Python layer has shaped the frame; see `chiso.survey`).
+#[pyfunction]
+#[pyo3(signature = (respondent, province_names, province_idx, years, node_names, node_idx, answers, weights, scale, satisfied_min))]
+#[allow(clippy::too_many_arguments)]
+fn _satisfaction<'py>(
+    py: Python<'py>,
+    respondent: Vec<u64>,
+    province_names: Vec<String>,
+    province_idx: Vec<u32>,
+    years: Vec<i32>,
+    node_names: Vec<String>,
+    node_idx: Vec<u32>,
+    answers: Vec<f64>,
+    weights: Option<Vec<f64>>,
+    scale: (f64, f64),
+    satisfied_min: f64,
+) -> PyResult<Bound<'py, PyAny>> {
+    let pnames: Vec<&str> = province_names.iter().map(String::as_str).collect();
+    let nnames: Vec<&str> = node_names.iter().map(String::as_str).collect();
+    let shares = py
+        .detach(|| {
+            let data = crate::survey::Answers {
+                respondent: &respondent,
+                province_names: &pnames,
+                province_idx: &province_idx,
+                years: &years,
+                node_names: &nnames,
+                node_idx: &node_idx,
+                answers: &answers,
+                weights: weights.as_deref(),
+            };
+            crate::survey::satisfaction(&data, &crate::survey::SurveyOptions { scale, satisfied_min })
+        })
+        .map_err(to_py_err)?;
+    convert::shares_frame(py, &shares)
+}
+
 #[pymodule]
 fn _chiso(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyMethodology>()?;
@@ -624,6 +661,7 @@ fn _chiso(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(find_province, m)?)?;
     m.add_function(wrap_pyfunction!(province_codes, m)?)?;
     m.add_function(wrap_pyfunction!(dataset, m)?)?;
+    m.add_function(wrap_pyfunction!(_satisfaction, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("DATA_SOURCES", crate::datasets::SOURCES)?;
     Ok(())
