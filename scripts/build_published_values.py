@@ -150,7 +150,9 @@ class Geography:
                 fail(f"2025 unit {unit!r}: seat {seat_code} is not one of its members {sorted(members)}")
             into = {r["gso_code"] for r in self.rows if r["merged_2025_into"] == unit} - {"28"}
             if into != members:
-                fail(f"2025 unit {unit!r}: provinces.csv members {sorted(into)} != provinces_2025.csv {sorted(members)}")
+                fail(
+                    f"2025 unit {unit!r}: provinces.csv members {sorted(into)} != provinces_2025.csv {sorted(members)}"
+                )
             self.unit_code[unit] = "N" + seat_code
 
     def province(self, raw: str, where: str) -> str:
@@ -205,23 +207,56 @@ EDITIONS: dict[str, list[tuple[str, range]]] = {
     "pgi": [("pgi.2022", range(2022, 2025))],  # pci.md B2
 }
 
-_PAR_AREAS_2022 = ["steering", "institutions", "procedures", "apparatus", "civil_service", "public_finance",
-                   "digital_government", "impact"]
+_PAR_AREAS_2022 = [
+    "steering",
+    "institutions",
+    "procedures",
+    "apparatus",
+    "civil_service",
+    "public_finance",
+    "digital_government",
+    "impact",
+]
 _PAR_BLOCKS = ["appraisal", "socioeconomic_impact", "sipas", "leader_survey"]
 _SIPAS_ELEMENTS = ["access", "procedures", "civil_servants", "results", "feedback"]
-_DTI_FOUNDATION = ["digital_awareness", "digital_institutions", "digital_infrastructure", "digital_workforce",
-                   "cybersecurity", "smart_city"]
+_DTI_FOUNDATION = [
+    "digital_awareness",
+    "digital_institutions",
+    "digital_infrastructure",
+    "digital_workforce",
+    "cybersecurity",
+    "smart_city",
+]
 _DTI_ACTIVITY = ["digital_government_activity", "digital_economy_activity", "digital_society_activity"]
 _DTI_PILLARS = ["digital_government", "digital_economy", "digital_society"]
-_DTI2020_INDICATORS = ["awareness", "institutions", "infrastructure", "data", "activities", "cybersecurity", "workforce"]
+_DTI2020_INDICATORS = [
+    "awareness",
+    "institutions",
+    "infrastructure",
+    "data",
+    "activities",
+    "cybersecurity",
+    "workforce",
+]
 
 
 def _nodes() -> set[str]:
     n: set[str] = set()
     # PAR (par_index.md §3-§6)
     n |= {"par.2012", "par.2016", "par.2018", "par.2019", "par.2020", "par.2017", "par.2022", "par.2024"}
-    n |= {f"par.2017/{a}" for a in ["steering", "legal_documents", "procedures", "apparatus", "civil_servants",
-                                    "public_finance", "modernisation", "impact"]}
+    n |= {
+        f"par.2017/{a}"
+        for a in [
+            "steering",
+            "legal_documents",
+            "procedures",
+            "apparatus",
+            "civil_servants",
+            "public_finance",
+            "modernisation",
+            "impact",
+        ]
+    }
     for e in ("par.2022", "par.2024"):
         n |= {f"{e}/{a}" for a in _PAR_AREAS_2022} | {f"{e}:blocks"} | {f"{e}:blocks/{b}" for b in _PAR_BLOCKS}
     n |= {"par.2012:blocks", "par.2012:blocks/appraisal", "par.2012:blocks/survey", "par.2020:blocks"}
@@ -230,8 +265,13 @@ def _nodes() -> set[str]:
     n |= {"sipas.2015", "sipas.2017", "sipas.2022", "sipas.2023"}
     n |= {f"sipas.2017/{e}" for e in _SIPAS_ELEMENTS}
     n |= {f"sipas.2017/{e}/{c}" for e in _SIPAS_ELEMENTS for c in ("perception", "satisfaction", "expectation")}
-    n |= {"sipas.2023/perception", "sipas.2023/satisfaction", "sipas.2023/satisfaction/policy",
-          "sipas.2023/satisfaction/services", "sipas.2023/needs"}
+    n |= {
+        "sipas.2023/perception",
+        "sipas.2023/satisfaction",
+        "sipas.2023/satisfaction/policy",
+        "sipas.2023/satisfaction/services",
+        "sipas.2023/needs",
+    }
     n |= {f"sipas.2023/satisfaction/services/{e}" for e in _SIPAS_ELEMENTS}
     # DTI (dti.md §3-§5)
     n |= {"dti.2020"} | {f"dti.2020/{p}" for p in _DTI_PILLARS}
@@ -242,14 +282,29 @@ def _nodes() -> set[str]:
         n |= {f"{e}:pillars/{p}" for p in _DTI_PILLARS}
     n.discard("dti.2024/foundation/smart_city")  # not listed for 2024
     # ICT (ict_index.md §3-§4)
-    n |= {"ict.2016", "ict.2016/technical_infrastructure", "ict.2016/human_resources", "ict.2016/it_application",
-          "ict.2016/it_application/internal_use", "ict.2016/it_application/online_public_services",
-          "ict.2016/it_industry"}
-    n |= {"ict.2005"} | {f"ict.2005/{c}" for c in ["technical_infrastructure", "human_resources", "it_application",
-                                                   "it_production_business", "policy_environment"]}
+    n |= {
+        "ict.2016",
+        "ict.2016/technical_infrastructure",
+        "ict.2016/human_resources",
+        "ict.2016/it_application",
+        "ict.2016/it_application/internal_use",
+        "ict.2016/it_application/online_public_services",
+        "ict.2016/it_industry",
+    }
+    n |= {"ict.2005"} | {
+        f"ict.2005/{c}"
+        for c in [
+            "technical_infrastructure",
+            "human_resources",
+            "it_application",
+            "it_production_business",
+            "policy_environment",
+        ]
+    }
     # PGI (pci.md B2)
-    n |= {"pgi.2022"} | {f"pgi.2022/{s}" for s in ["pollution_climate", "environmental_compliance",
-                                                   "green_leadership", "green_support"]}
+    n |= {"pgi.2022"} | {
+        f"pgi.2022/{s}" for s in ["pollution_climate", "environmental_compliance", "green_leadership", "green_support"]
+    }
     return n
 
 
@@ -270,11 +325,15 @@ def edition_of(node: str) -> str:
 # =============================================================================================
 
 # --- PAR (par_index.md §13) ---
-PAR_TIMELINE = "https://www.danangbus.vn/tin-tuc/tin-tuc/cac-chi-so-par-index-papi-sipas-va-nhung-dieu-can-biet-5402.html"
+PAR_TIMELINE = (
+    "https://www.danangbus.vn/tin-tuc/tin-tuc/cac-chi-so-par-index-papi-sipas-va-nhung-dieu-can-biet-5402.html"
+)
 PAR_GROUPS_2018 = "https://viet-jo.com/news/social/190528080825.html"
 PAR_GROUPS_2019 = "https://baotayninh.vn/thoi-su-chinh-tri/cai_cach_hanh_chinh/"
 PAR_2021 = "https://en.vietnamplus.vn/public-administration-reform-index-2021-ministry-of-justice-claims-top-spot/229610.vnp"  # listed in sipas.md §9
-PAR_YOY_2023 = "https://diaocthoibao.com/thai-nguyen-lien-tuc-giu-vi-tri-cao-tren-bang-xep-hang-cai-cach-hanh-chinh.html"
+PAR_YOY_2023 = (
+    "https://diaocthoibao.com/thai-nguyen-lien-tuc-giu-vi-tri-cao-tren-bang-xep-hang-cai-cach-hanh-chinh.html"
+)
 PAR_GROUPS_2024 = "https://baomoi.net.vn/hai-tinh-nao-co-chi-so-cai-cach-hanh-chinh-cao-nhat-c51908021.epi"
 # located by the transcriber (the spec names the outlets, not the URLs):
 PAR_DNHN_2023 = "https://en.doanhnghiephoinhap.vn/hai-phong-ranks-2nd-out-of-63-provinces-and-cities-in-the-par-index-with-91-81.html"
@@ -282,8 +341,12 @@ PAR_VNA_2023_COPY = "https://shipbolt.vn/blog/2024/04/17/quang-ninh-tops-country
 
 # --- SIPAS (sipas.md §9) ---
 SIPAS_2018_REPORT = "https://text.123docz.net/document/6053174-bao-cao-chi-so-hai-long-cua-ng-oi-dan-to-chuc-doi-voi-su-phuc-vu-cua-co-quan-hanh-chinh-nha-n-oc-nam-2018-sipas-2018.htm"
-SIPAS_2019 = "https://vietnamnet.vn/en/politics/public-administration-reform-index-2019-to-be-released-on-may-19-641956.html"
-SIPAS_2020 = "https://m.hanoitimes.vn/public-satisfaction-for-performance-of-administrative-units-at-85-survey-317840.html"
+SIPAS_2019 = (
+    "https://vietnamnet.vn/en/politics/public-administration-reform-index-2019-to-be-released-on-may-19-641956.html"
+)
+SIPAS_2020 = (
+    "https://m.hanoitimes.vn/public-satisfaction-for-performance-of-administrative-units-at-85-survey-317840.html"
+)
 SIPAS_2023 = "https://en.vietnamplus.vn/satisfaction-of-administrative-services-improves/284704.vnp"
 SIPAS_2024_LAODONG = "https://news.laodong.vn/thoi-su/5-tinh-thap-nhat-ve-chi-so-hai-long-cua-nguoi-dan-voi-co-quan-hanh-chinh-1487593.ldo"
 SIPAS_2024_VNA = "https://vietnam.vnanet.vn/english/tin-van/over-90-of-citizens-report-no-difficulties-from-civil-servants-392158.html"
@@ -300,14 +363,22 @@ DTI_2024_VNECONOMY = "https://en.vneconomy.vn/hcm-city-leads-2024-digital-transf
 DTI_2024_VTC = "https://vtcnews.vn/ha-noi-dan-dau-ca-nuoc-ve-chi-so-chuyen-doi-so-cao-bang-dung-cuoi-bang-ar972306.html"
 DTI_2024_BAODANANG_MIRROR = "https://demo1022.hasontech.vn/?p=3843"  # mirror of en.baodanang.vn (dti.md §11)
 # located by the transcriber (the spec names the outlet or gives no URL):
-DTI_2023_BAODANANG_EN = "https://baodanang.vn/english/business/202502/da-nangs-efforts-in-comprehensive-digital-transformation-4000609"
-DTI_2024_HANOITIMES = "https://hanoitimes.vn/hanoi-leads-vietnam-s-2024-digital-transformation-index-with-top-performance.882551.html"
+DTI_2023_BAODANANG_EN = (
+    "https://baodanang.vn/english/business/202502/da-nangs-efforts-in-comprehensive-digital-transformation-4000609"
+)
+DTI_2024_HANOITIMES = (
+    "https://hanoitimes.vn/hanoi-leads-vietnam-s-2024-digital-transformation-index-with-top-performance.882551.html"
+)
 DTI_2024_BAOKHANHHOA = "https://news.baokhanhhoa.vn/society/202511/driving-dti-progress-d4815fe"
 
 # --- ICT (ict_index.md §10) ---
-ICT_2016_BAODANANG = "http://baodanang.vn/channel/5418/201703/da-nang-tiep-tuc-dung-dau-chi-so-viet-nam-ict-index-2544998/"
+ICT_2016_BAODANANG = (
+    "http://baodanang.vn/channel/5418/201703/da-nang-tiep-tuc-dung-dau-chi-so-viet-nam-ict-index-2544998/"
+)
 ICT_2016_VTV = "https://vtv.vn/cong-nghe/lam-dong-dung-dau-ve-chi-so-ha-tang-cong-nghe-thong-tin-20170523125401625.htm"
-ICT_2018_VIETTIMES = "https://viettimes.vn/da-nang-tiep-tuc-dung-dau-bang-chi-so-vietnam-ict-index-nam-2018-post88770.html"
+ICT_2018_VIETTIMES = (
+    "https://viettimes.vn/da-nang-tiep-tuc-dung-dau-bang-chi-so-vietnam-ict-index-nam-2018-post88770.html"
+)
 ICT_2019_CAND = "https://amp.cand.com.vn/Su-kien-Binh-luan-thoi-su/Da-Nang-dung-dau-bang-xep-hang-Viet-Nam-ICT-Index-11-nam-lien-tiep-i533493/"
 ICT_2022_GIAODUC = "https://giaoduc.net.vn/quang-ninh-xep-hang-3-trong-bang-xep-hang-ict-index-2022-post238135.gd"
 ICT_2023_VIETNAMVN = "https://vietnam.vn/en/da-nang-giu-quan-quan-bang-xep-hang-ict-index-14-nam-lien-tiep"
@@ -329,6 +400,7 @@ U_TITLE = "value read from the title of this spec-cited page (index, data year a
 # =============================================================================================
 # Transcribed values
 # =============================================================================================
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -358,6 +430,7 @@ VN = ("national", None)
 # PAR INDEX — par_index.md §9 (averages table), §12 (data-quality issues 1 and 2)
 # Totals are published as "%" (= points out of 100); measure `pct` as published.
 # ---------------------------------------------------------------------------------------------
+# fmt: off
 PAR: list[Entry] = [
     # §9 "Published provincial averages (OFFICIAL unless marked)"
     Entry(2013, VN, "par.2012", "pct", "77.56", PAR_TIMELINE,
@@ -679,12 +752,15 @@ PGI: list[Entry] = [
           f"spec pci.md B3 (Hải Dương 26.34, 13th); {_PGI_RAW}"),
 ]
 
+# fmt: on
+
 DATASETS: dict[str, list[Entry]] = {"par": PAR, "sipas": SIPAS, "dti": DTI, "ict": ICT, "pgi": PGI}
 
 
 # =============================================================================================
 # Build and checks
 # =============================================================================================
+
 
 def to_row(index: str, e: Entry, geo: Geography) -> dict[str, str]:
     where = f"{index} {e.year} {e.node} {e.geo} {e.measure}"
@@ -740,9 +816,16 @@ def to_row(index: str, e: Entry, geo: Geography) -> dict[str, str]:
         if v > n:
             fail(f"{where}: rank {v} > {n}")
     return {
-        "year": str(e.year), "province_code": code, "unit": kind if kind != "national" else "national",
-        "node": e.node, "measure": e.measure, "value": e.value, "label": e.label,
-        "provenance": e.provenance, "source_url": e.source_url, "note": e.note,
+        "year": str(e.year),
+        "province_code": code,
+        "unit": kind if kind != "national" else "national",
+        "node": e.node,
+        "measure": e.measure,
+        "value": e.value,
+        "label": e.label,
+        "provenance": e.provenance,
+        "source_url": e.source_url,
+        "note": e.note,
     }
 
 
@@ -809,25 +892,33 @@ def cross_checks(rows_by_index: dict[str, list[dict[str, str]]]) -> list[str]:
     out: list[str] = []
 
     def val(index: str, year: int, code: str, node: str, measure: str = "score") -> Decimal | None:
-        hits = [r for r in rows_by_index[index] if r["year"] == str(year) and r["province_code"] == code
-                and r["node"] == node and r["measure"] == measure]
+        hits = [
+            r
+            for r in rows_by_index[index]
+            if r["year"] == str(year) and r["province_code"] == code and r["node"] == node and r["measure"] == measure
+        ]
         return Decimal(hits[0]["value"]) if len(hits) == 1 else None
 
     # ICT 2016+: total = MEAN of the three components (ict_index.md §5), README §1.5 tolerance.
     for year, code in [(2016, "48"), (2019, "48"), (2022, "22"), (2023, "48")]:
-        comps = [val("ict", year, code, f"ict.2016/{c}") for c in ("technical_infrastructure", "human_resources",
-                                                                 "it_application")]
+        comps = [
+            val("ict", year, code, f"ict.2016/{c}")
+            for c in ("technical_infrastructure", "human_resources", "it_application")
+        ]
         total = val("ict", year, code, "ict.2016")
         if None in comps or total is None:
             fail(f"ict cross-check {year} {code}: missing part")
         # README §1.5 rule 3: 0.5·10^-d_out + Σ_c |∂v/∂v_c| · 0.5·10^-d_c, with ∂v/∂v_c = 1/3
         d_out = -total.as_tuple().exponent
         tol = Decimal("0.5") * Decimal(10) ** -d_out + sum(
-            Decimal("0.5") * Decimal(10) ** c.as_tuple().exponent / 3 for c in comps)
+            Decimal("0.5") * Decimal(10) ** c.as_tuple().exponent / 3 for c in comps
+        )
         mean = sum(comps) / 3
         ok = abs(mean - total) <= tol
-        out.append(f"ICT {year} {code}: mean of components {mean:.5f} vs total {total} "
-                   f"(tolerance {tol:.5f}) -> {'ok' if ok else 'MISMATCH'}")
+        out.append(
+            f"ICT {year} {code}: mean of components {mean:.5f} vs total {total} "
+            f"(tolerance {tol:.5f}) -> {'ok' if ok else 'MISMATCH'}"
+        )
         if not ok:
             fail(out[-1])
     # DTI 2024: merged unit = MEMBER_MEAN of members (dti.md §5); Đà Nẵng unit = mean(48, 49).
@@ -837,23 +928,35 @@ def cross_checks(rows_by_index: dict[str, list[dict[str, str]]]) -> list[str]:
         fail("dti cross-check: missing Đà Nẵng unit or members")
     mean = sum(members) / 2
     ok = abs(mean - unit) <= Decimal("0.00005") + Decimal("0.00005")
-    out.append(f"DTI 2024 N48 (Đà Nẵng unit): mean of 48 and 49 = {mean} vs published {unit} -> "
-               f"{'ok' if ok else 'MISMATCH'}")
+    out.append(
+        f"DTI 2024 N48 (Đà Nẵng unit): mean of 48 and 49 = {mean} vs published {unit} -> {'ok' if ok else 'MISMATCH'}"
+    )
     if not ok:
         fail(out[-1])
     # Observations that are not rules (the spec's DERIVED counter-checks), reported only.
     el = [val("sipas", 2023, "VN", f"sipas.2023/satisfaction/services/{e}", "pct") for e in _SIPAS_ELEMENTS]
-    out.append(f"SIPAS 2023 national: mean of the 5 elements {sum(el) / 5:.3f} vs overall "
-               f"{val('sipas', 2023, 'VN', 'sipas.2023', 'pct')} (OPAQUE; not expected to match)")
+    out.append(
+        f"SIPAS 2023 national: mean of the 5 elements {sum(el) / 5:.3f} vs overall "
+        f"{val('sipas', 2023, 'VN', 'sipas.2023', 'pct')} (OPAQUE; not expected to match)"
+    )
     ud = [val("ict", 2023, "48", f"ict.2016/it_application/{s}") for s in ("internal_use", "online_public_services")]
-    out.append(f"ICT 2023 48: mean of UD's two sub-parts {sum(ud) / 2:.4f} vs UD "
-               f"{val('ict', 2023, '48', 'ict.2016/it_application')} (OPAQUE; not expected to match)")
+    out.append(
+        f"ICT 2023 48: mean of UD's two sub-parts {sum(ud) / 2:.4f} vs UD "
+        f"{val('ict', 2023, '48', 'ict.2016/it_application')} (OPAQUE; not expected to match)"
+    )
     return out
 
 
 def sort_key(r: dict[str, str]) -> tuple:
-    return (int(r["year"]), r["node"], r["province_code"], r["measure"], r["label"], Decimal(r["value"]),
-            r["source_url"])
+    return (
+        int(r["year"]),
+        r["node"],
+        r["province_code"],
+        r["measure"],
+        r["label"],
+        Decimal(r["value"]),
+        r["source_url"],
+    )
 
 
 def write_csv(path: Path, rows: list[dict[str, str]]) -> None:
@@ -911,7 +1014,8 @@ WHAT = {
         "National rows: provincial averages 2020–2024 (dti.md §7; two conflicting 2022 values), the 2024 national "
         "DTI (label `national`) and the 2024 pillar averages (dti.md §5).",
         "2024 on two geographies (dti.md §5): six 2025 units with value and rank among 34 and Cao Bằng last "
-        "(`unit_2025`, id `N` + seat GSO code), and three pre-merger provinces with rank among 63.",
+        "(`unit_2025`, id `N` + seat GSO code), and three pre-merger provinces with rank among 63 (TP. Hồ Chí Minh "
+        "1st; Đà Nẵng and Quảng Nam with values, whose mean is the published Đà Nẵng unit value).",
         "Ranks: Hà Nội 2023 (two conflicting published ranks, dti.md §10 issue 4) and three ranks stated in the "
         "titles of spec-cited pages (Bắc Ninh 2021, Thừa Thiên Huế 2021, Trà Vinh 2022).",
         "No main-indicator or pillar values per province: the spec withholds the five fully published 2022 rows "
@@ -1003,8 +1107,7 @@ NOT_TRANSCRIBED = [
 ]
 
 
-def sources_md(rows_by_index: dict[str, list[dict[str, str]]], checks: list[str],
-               conflicts: list[tuple]) -> str:
+def sources_md(rows_by_index: dict[str, list[dict[str, str]]], checks: list[str], conflicts: list[tuple]) -> str:
     L: list[str] = []
     a = L.append
     a("# Sources of the published-value datasets for PAR INDEX, SIPAS, DTI, the ICT Index and PGI")
@@ -1033,12 +1136,22 @@ def sources_md(rows_by_index: dict[str, list[dict[str, str]]], checks: list[str]
     a("| Column | Meaning |")
     a("|---|---|")
     a("| `year` | data year (not publication year; methodology README §1.1) |")
-    a("| `province_code` | 2-digit GSO code of one of the 63 provinces; `N` + the GSO code of the seat province for a 2025 unit (e.g. `N48` Đà Nẵng, `N46` Huế); `VN` for national figures |")
+    a(
+        "| `province_code` | 2-digit GSO code of one of the 63 provinces; `N` + the GSO code of the seat province for a 2025 unit (e.g. `N48` Đà Nẵng, `N46` Huế); `VN` for national figures |"
+    )
     a("| `unit` | `province`, `unit_2025` or `national` |")
-    a("| `node` | full node code (methodology README §1.2): index, the edition in force for the data year, optional view and path, e.g. `dti.2024:pillars/digital_government`, `ict.2016/human_resources` |")
-    a("| `measure` | `score`, `points`, `ratio`, `pct`, `rank` or `group`, as published (PAR and SIPAS totals: `pct`; DTI, ICT, PGI values: `score`) |")
-    a("| `value` | the number text exactly as the spec prints it (printed decimals kept: `0.70`, `26.00`, `24.2`, `81`) |")
-    a("| `label` | group label on group rows (none yet); on `VN` rows which national figure: `average`, `national`, `provincial_min`, `provincial_max` |")
+    a(
+        "| `node` | full node code (methodology README §1.2): index, the edition in force for the data year, optional view and path, e.g. `dti.2024:pillars/digital_government`, `ict.2016/human_resources` |"
+    )
+    a(
+        "| `measure` | `score`, `points`, `ratio`, `pct`, `rank` or `group`, as published (PAR and SIPAS totals: `pct`; DTI, ICT, PGI values: `score`) |"
+    )
+    a(
+        "| `value` | the number text exactly as the spec prints it (printed decimals kept: `0.70`, `26.00`, `24.2`, `81`) |"
+    )
+    a(
+        "| `label` | group label on group rows (none yet); on `VN` rows which national figure: `average`, `national`, `provincial_min`, `provincial_max` |"
+    )
     a("| `provenance` | see below |")
     a("| `source_url` | one URL per row |")
     a("| `note` | spec file and section, province and year, conflicts, and how the URL relates to the number |")
@@ -1050,24 +1163,31 @@ def sources_md(rows_by_index: dict[str, list[dict[str, str]]], checks: list[str]
     a("")
     a("| `provenance` | Meaning |")
     a("|---|---|")
-    a("| `official` | the publisher's own page, report or decision (here only MOHA's SIPAS 2018 report, via a document-sharing copy) |")
-    a("| `press` | a newspaper, news agency or provincial/district government page quoting the publisher. The spec labels most of these figures OFFICIAL (the publisher's numbers); `press` records the kind of page they were read from |")
+    a(
+        "| `official` | the publisher's own page, report or decision (here only MOHA's SIPAS 2018 report, via a document-sharing copy) |"
+    )
+    a(
+        "| `press` | a newspaper, news agency or provincial/district government page quoting the publisher. The spec labels most of these figures OFFICIAL (the publisher's numbers); `press` records the kind of page they were read from |"
+    )
     a("| `derived` | the spec marks the figure DERIVED (computed by the spec's authors): only the PAR 2022 average |")
     a("")
     a("Notes on the URL of each row:")
     a("")
-    a(f"- \"{U_VER}\": the page (in a stored copy) was checked to print the number.")
-    a(f"- \"{U_TOPIC}\".")
-    a(f"- \"{U_LOC}\": the spec names the outlet (e.g. Hanoi Times, doanhnghiephoinhap, Tiền Giang's portal) but")
+    a(f'- "{U_VER}": the page (in a stored copy) was checked to print the number.')
+    a(f'- "{U_TOPIC}".')
+    a(f'- "{U_LOC}": the spec names the outlet (e.g. Hanoi Times, doanhnghiephoinhap, Tiền Giang\'s portal) but')
     a("  gives no URL, or gives none for the figure.")
-    a(f"- \"{U_TITLE}\".")
+    a(f'- "{U_TITLE}".')
     a("")
     for index in DATASETS:
         rows = rows_by_index[index]
         a(f"## `{index}.csv` — {TITLES[index]}")
         a("")
-        a(f"Publisher: {PUBLISHERS[index]}. Spec: `../shared/methodology/{SPEC[index].split(' ')[0]}`"
-          + (" Part B" if index == "pgi" else "") + f". {len(rows)} rows.")
+        a(
+            f"Publisher: {PUBLISHERS[index]}. Spec: `../shared/methodology/{SPEC[index].split(' ')[0]}`"
+            + (" Part B" if index == "pgi" else "")
+            + f". {len(rows)} rows."
+        )
         a("")
         for w in WHAT[index]:
             a(f"- {w}")
@@ -1079,9 +1199,12 @@ def sources_md(rows_by_index: dict[str, list[dict[str, str]]], checks: list[str]
         a("| Year | " + " | ".join(measures) + " | province | unit_2025 | national | total |")
         a("|---|" + "---|" * (len(measures) + 4))
         for y in years:
-            a(f"| {y} | " + " | ".join(str(cnt.get((y, m), 0)) for m in measures)
-              + f" | {units.get((y, 'province'), 0)} | {units.get((y, 'unit_2025'), 0)} | "
-              f"{units.get((y, 'national'), 0)} | {sum(cnt.get((y, m), 0) for m in measures)} |")
+            a(
+                f"| {y} | "
+                + " | ".join(str(cnt.get((y, m), 0)) for m in measures)
+                + f" | {units.get((y, 'province'), 0)} | {units.get((y, 'unit_2025'), 0)} | "
+                f"{units.get((y, 'national'), 0)} | {sum(cnt.get((y, m), 0) for m in measures)} |"
+            )
         a("")
         prov = Counter(r["provenance"] for r in rows)
         a("Provenance: " + ", ".join(f"`{k}` {prov[k]}" for k in sorted(prov)) + ".")

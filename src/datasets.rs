@@ -12,6 +12,14 @@ use crate::provinces::Registry;
 
 const PCI_CSV: &str = include_str!("../data/pci.csv");
 const PAPI_CSV: &str = include_str!("../data/papi.csv");
+const PAR_CSV: &str = include_str!("../data/par.csv");
+const SIPAS_CSV: &str = include_str!("../data/sipas.csv");
+const DTI_CSV: &str = include_str!("../data/dti.csv");
+const ICT_CSV: &str = include_str!("../data/ict.csv");
+const PGI_CSV: &str = include_str!("../data/pgi.csv");
+
+/// Sources of the PAR INDEX, SIPAS, DTI, ICT Index and PGI values (`data/SOURCES_other_indices.md`).
+pub const SOURCES_OTHER_INDICES: &str = include_str!("../data/SOURCES_other_indices.md");
 
 /// Where every bundled value comes from, its licence and its known defects (`data/SOURCES.md`).
 pub const SOURCES: &str = include_str!("../data/SOURCES.md");
@@ -31,10 +39,15 @@ pub struct DatasetRow {
     pub value: f64,
     /// Tier label for `tier` rows (e.g. "Khá"), else empty.
     pub label: String,
-    /// `official` (the publisher's own file or page) or `official_transcribed` (a third-party transcription).
+    /// `official` (the publisher's own file or page), `official_transcribed` (a third-party transcription),
+    /// `press` (a newspaper or provincial page quoting the publisher) or `derived`.
     pub provenance: String,
-    /// Source key, explained in `data/SOURCES.md`.
+    /// Source key (explained in `data/SOURCES.md`) or the source's URL.
     pub source: String,
+    /// "province", "unit_2025" or "national".
+    pub unit: String,
+    /// Where the number stands in the spec, conflicts with other rows, caveats.
+    pub note: String,
 }
 
 /// Split one CSV line, honouring double-quoted fields.
@@ -62,13 +75,18 @@ fn parse(text: &str, name: &str) -> Result<Vec<DatasetRow>> {
     let registry = Registry::get();
     let mut lines = text.lines();
     let header: Vec<String> = split_csv(lines.next().unwrap_or_default());
-    let col = |c: &str| header.iter().position(|h| h == c);
-    let (Some(iy), Some(ig), Some(ic), Some(iv), Some(ip), Some(is)) =
-        (col("year"), col("gso_code"), col("code"), col("value"), col("provenance"), col("source"))
-    else {
+    let col = |names: &[&str]| header.iter().position(|h| names.contains(&h.as_str()));
+    let (Some(iy), Some(ig), Some(ic), Some(iv), Some(ip), Some(is)) = (
+        col(&["year"]),
+        col(&["gso_code", "province_code"]),
+        col(&["code", "node"]),
+        col(&["value"]),
+        col(&["provenance"]),
+        col(&["source", "source_url"]),
+    ) else {
         return Err(ChisoError::Data(format!("dataset {name}: unexpected header {header:?}")));
     };
-    let (im, il) = (col("measure"), col("label"));
+    let (im, il, iu, inote) = (col(&["measure"]), col(&["label"]), col(&["unit"]), col(&["note"]));
     let mut rows = Vec::new();
     for (n, line) in lines.enumerate().filter(|(_, l)| !l.trim().is_empty()) {
         let f = split_csv(line);
@@ -77,19 +95,31 @@ fn parse(text: &str, name: &str) -> Result<Vec<DatasetRow>> {
         let year: i32 = get(iy)?.parse().map_err(|_| bad("year"))?;
         let value: f64 = get(iv)?.parse().map_err(|_| bad("value"))?;
         let code = get(ig)?;
-        let province = registry.by_code(code).ok_or_else(|| bad("unknown GSO code"))?;
+        // "VN": a national figure (average, national index), not a province.
+        let (province_code, province) = if code == "VN" {
+            ("VN".to_string(), "Việt Nam".to_string())
+        } else {
+            let p = registry.by_code(code).ok_or_else(|| bad("unknown province code"))?;
+            (p.code.clone(), p.name_vi.clone())
+        };
         let node = get(ic)?.to_string();
+        let edition = node.split('/').next().unwrap_or_default().to_string();
+        let opt = |i: Option<usize>, default: &str| -> Result<String> {
+            Ok(i.map(get).transpose()?.unwrap_or(default).to_string())
+        };
         rows.push(DatasetRow {
             year,
-            province_code: province.code.clone(),
-            province: province.name_vi.clone(),
-            edition: node.split('/').next().unwrap_or_default().to_string(),
+            province_code,
+            province,
+            edition,
             node,
-            measure: im.map(get).transpose()?.unwrap_or("score").to_string(),
+            measure: opt(im, "score")?,
             value,
-            label: il.map(get).transpose()?.unwrap_or("").to_string(),
+            label: opt(il, "")?,
             provenance: get(ip)?.to_string(),
             source: get(is)?.to_string(),
+            unit: opt(iu, if code == "VN" { "national" } else { "province" })?,
+            note: opt(inote, "")?,
         });
     }
     Ok(rows)
@@ -103,6 +133,47 @@ pub fn pci() -> Result<Vec<DatasetRow>> {
 /// PAPI sub-dimension scores, 2011–2024.
 pub fn papi() -> Result<Vec<DatasetRow>> {
     parse(PAPI_CSV, "data/papi.csv")
+}
+
+/// PAR INDEX values quoted by the specification (totals, national averages, ranks), with source URLs.
+pub fn par() -> Result<Vec<DatasetRow>> {
+    parse(PAR_CSV, "data/par.csv")
+}
+
+/// SIPAS values quoted by the specification (overall and element percentages, ranges, ranks).
+pub fn sipas() -> Result<Vec<DatasetRow>> {
+    parse(SIPAS_CSV, "data/sipas.csv")
+}
+
+/// DTI values quoted by the specification (totals, pillars, averages, ranks; 2024 also for the 34 units).
+pub fn dti() -> Result<Vec<DatasetRow>> {
+    parse(DTI_CSV, "data/dti.csv")
+}
+
+/// ICT Index values quoted by the specification (totals and components of a few provinces, ranks).
+pub fn ict() -> Result<Vec<DatasetRow>> {
+    parse(ICT_CSV, "data/ict.csv")
+}
+
+/// PGI values: the specification's and the shared raw tables' totals and ranks, 2022–2024.
+pub fn pgi() -> Result<Vec<DatasetRow>> {
+    parse(PGI_CSV, "data/pgi.csv")
+}
+
+/// A bundled dataset by index id.
+pub fn by_index(index: &str) -> Result<Vec<DatasetRow>> {
+    match index {
+        "pci" => pci(),
+        "papi" => papi(),
+        "par" => par(),
+        "sipas" => sipas(),
+        "dti" => dti(),
+        "ict" => ict(),
+        "pgi" => pgi(),
+        other => {
+            Err(ChisoError::UnknownIndex { index: other.into(), known: "par, sipas, papi, pci, pgi, ict, dti".into() })
+        }
+    }
 }
 
 /// The `score` rows of a dataset as observations for [`crate::score`].

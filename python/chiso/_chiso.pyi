@@ -7,6 +7,7 @@ import polars as pl
 
 __all__ = [
     "DATA_SOURCES",
+    "DATA_SOURCES_OTHER_INDICES",
     "Methodology",
     "Scores",
     "__version__",
@@ -24,6 +25,7 @@ __all__ = [
 
 __version__: str
 DATA_SOURCES: str
+DATA_SOURCES_OTHER_INDICES: str
 
 @final
 class Methodology:
@@ -130,7 +132,7 @@ def indices() -> pl.DataFrame: ...
 def provinces(geography: Literal["provinces_63", "units_2025", "all"] = "provinces_63") -> pl.DataFrame: ...
 def find_province(name: str) -> tuple[str, str]: ...
 def province_codes(names: list[str]) -> list[str]: ...
-def dataset(name: Literal["pci", "papi"]) -> pl.DataFrame: ...
+def dataset(name: Literal["pci", "papi", "par", "sipas", "dti", "ict", "pgi"]) -> pl.DataFrame: ...
 def _satisfaction(
     respondent: list[int],
     province_names: list[str],

@@ -1,10 +1,15 @@
 """The published data chiso ships, as polars DataFrames in long format.
 
-Columns: ``province_code`` (2-digit GSO code), ``province`` (Vietnamese name), ``year`` (data year), ``edition``,
-``node`` (full node code), ``measure`` (``score``, ``rank`` or ``tier``), ``value``, ``label`` (tier label),
-``provenance`` (``official``: the publisher's own file or page; ``official_transcribed``: a verified third-party
-transcription) and ``source`` (a key explained in ``data/SOURCES.md``, shipped with the package as
-:func:`sources`).
+Columns: ``province_code`` (2-digit GSO code; ``N``+code for a 2025 unit; ``VN`` for national figures),
+``province`` (Vietnamese name), ``year`` (data year), ``edition``, ``node`` (full node code), ``measure``
+(``score``, ``points``, ``ratio``, ``pct``, ``rank``, ``tier`` or ``group``), ``value``, ``label`` (tier, group or
+kind of national figure), ``provenance`` (``official``: the publisher's own file or page;
+``official_transcribed``: a verified third-party transcription; ``press``: a newspaper or provincial page quoting
+the publisher; ``derived``), ``source`` (a key explained in the sources, or the URL), ``unit`` (``province``,
+``unit_2025``, ``national``) and ``note``. Conflicting published values are kept side by side.
+
+The PAR INDEX, SIPAS, DTI, ICT and PGI tables hold every value the specification quotes — scattered figures,
+not full 63-province tables (none was found). Sources: :func:`sources`.
 
 Publishers: VCCI with USAID (PCI); CECODES, VFF-CRT, Real-Time Analytics and UNDP Viet Nam (PAPI).
 """
@@ -13,19 +18,20 @@ from __future__ import annotations
 
 import polars as pl
 
-from ._chiso import DATA_SOURCES
+from ._chiso import DATA_SOURCES, DATA_SOURCES_OTHER_INDICES
 from ._chiso import dataset as _dataset
 
-__all__ = ["pci", "papi", "sources"]
+__all__ = ["dti", "ict", "papi", "par", "pci", "pgi", "sipas", "sources"]
 
 
 def sources() -> str:
-    """Sources, licences and known defects of the bundled data (the text of ``data/SOURCES.md``).
+    """Sources, licences and known defects of the bundled data (``data/SOURCES.md`` for PCI and PAPI, then
+    ``data/SOURCES_other_indices.md`` for PAR INDEX, SIPAS, DTI, ICT Index and PGI).
 
-    >>> "hnks-gh/ml-mcdm" in sources()
+    >>> "hnks-gh/ml-mcdm" in sources() and "dti.csv" in sources()
     True
     """
-    return DATA_SOURCES
+    return DATA_SOURCES + "\n\n" + DATA_SOURCES_OTHER_INDICES
 
 
 def pci() -> pl.DataFrame:
@@ -51,3 +57,36 @@ def papi() -> pl.DataFrame:
     60
     """
     return _dataset("papi")
+
+
+def par() -> pl.DataFrame:
+    """PAR INDEX values (MOHA) quoted by the specification: national averages, provincial totals, ranks.
+
+    >>> par().filter(province="Hải Phòng", year=2023, measure="pct")["value"].sort().to_list()
+    [91.81, 91.87]
+    """
+    return _dataset("par")
+
+
+def sipas() -> pl.DataFrame:
+    """SIPAS values (MOHA) quoted by the specification: overall and element percentages, ranges, ranks."""
+    return _dataset("sipas")
+
+
+def dti() -> pl.DataFrame:
+    """DTI values (MIC, then MoST) quoted by the specification; 2024 also for the 34 units of 2025."""
+    return _dataset("dti")
+
+
+def ict() -> pl.DataFrame:
+    """Vietnam ICT Index values (MIC with VAIP) quoted by the specification: totals and components, ranks."""
+    return _dataset("ict")
+
+
+def pgi() -> pl.DataFrame:
+    """PGI values (VCCI) quoted by the specification and the shared raw tables, 2022–2024.
+
+    >>> pgi().filter(province="Trà Vinh", year=2022, measure="score")["value"].to_list()
+    [17.67]
+    """
+    return _dataset("pgi")

@@ -188,6 +188,8 @@ pub fn dataset_frame<'py>(py: Python<'py>, rows: &[DatasetRow]) -> PyResult<Boun
         f.opt_str("label", (!r.label.is_empty()).then_some(r.label.as_str()));
         f.str("provenance", &r.provenance);
         f.str("source", &r.source);
+        f.str("unit", &r.unit);
+        f.opt_str("note", (!r.note.is_empty()).then_some(r.note.as_str()));
     }
     f.build(py)
 }

@@ -602,12 +602,7 @@ fn province_codes(names: Vec<String>) -> PyResult<Vec<String>> {
 /// A bundled dataset as a polars DataFrame ("pci" or "papi").
 #[pyfunction]
 fn dataset<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
-    let rows = match name {
-        "pci" => crate::datasets::pci(),
-        "papi" => crate::datasets::papi(),
-        other => Err(ChisoError::UnknownIndex { index: other.into(), known: "pci, papi".into() }),
-    }
-    .map_err(to_py_err)?;
+    let rows = crate::datasets::by_index(name).map_err(to_py_err)?;
     convert::dataset_frame(py, &rows)
 }
 
@@ -664,5 +659,6 @@ fn _chiso(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_satisfaction, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("DATA_SOURCES", crate::datasets::SOURCES)?;
+    m.add("DATA_SOURCES_OTHER_INDICES", crate::datasets::SOURCES_OTHER_INDICES)?;
     Ok(())
 }

@@ -23,6 +23,8 @@ SCHEMA = {
     "label": pl.String,
     "provenance": pl.String,
     "source": pl.String,
+    "unit": pl.String,
+    "note": pl.String,
 }
 #: pci.md A6: VCCI's six tiers, best first.
 TIERS = {1: "Rất tốt", 2: "Tốt", 3: "Khá", 4: "Trung bình", 5: "Tương đối thấp", 6: "Thấp"}
@@ -37,7 +39,7 @@ def registry() -> pl.DataFrame:
 def test_schema(name: str) -> None:
     df = getattr(chiso.datasets, name)()
     assert dict(df.schema) == SCHEMA
-    assert df.null_count().select(pl.exclude("label")).sum_horizontal().item() == 0
+    assert df.null_count().select(pl.exclude("label", "note")).sum_horizontal().item() == 0
 
 
 def test_row_counts(pci_data: pl.DataFrame, papi_data: pl.DataFrame) -> None:
@@ -219,3 +221,39 @@ def test_sources_text() -> None:
     text = chiso.datasets.sources()
     assert "hnks-gh/ml-mcdm" in text
     assert "MIT" in text
+
+
+OTHER = ["par", "sipas", "dti", "ict", "pgi"]
+
+
+@pytest.mark.parametrize("name", OTHER)
+def test_other_indices(name: str) -> None:
+    """Issue 3: every value the spec quotes, long format, canonical codes, provenance and source URL per row."""
+    df = getattr(chiso.datasets, name)()
+    assert dict(df.schema) == SCHEMA
+    assert df.height > 0
+    assert df["source"].str.starts_with("http").all()
+    assert set(df["provenance"]) <= {"official", "press", "derived"}
+    assert set(df["unit"]) <= {"province", "unit_2025", "national"}
+    # A view (e.g. dti.2024:pillars) is an edition of its own in chiso's model.
+    assert (df["edition"] == df["node"].str.split("/").list.get(0)).all()
+    assert (df["edition"].str.split(".").list.get(0) == name).all()
+    provinces = df.filter(pl.col("unit") == "province")["province_code"]
+    assert provinces.str.contains(r"^\d{2}$").all()
+    assert (df.filter(pl.col("unit") == "national")["province_code"] == "VN").all()
+
+
+def test_conflicting_values_are_kept_side_by_side() -> None:
+    """data/SOURCES_other_indices.md: Hải Phòng's PAR 2023 is published as 91.87 and 91.81."""
+    rows = chiso.datasets.par().filter(province="Hải Phòng", year=2023, measure="pct")
+    assert sorted(rows["value"].to_list()) == [91.81, 91.87]
+    assert rows["source"].n_unique() == 2
+
+
+def test_dti_2024_member_mean() -> None:
+    """README §1.5 MEMBER_MEAN (DTI, OFFICIAL): the 2025 unit Đà Nẵng is the mean of Đà Nẵng and Quảng Nam."""
+    d = chiso.datasets.dti().filter(year=2024, node="dti.2024", measure="score")
+    unit = d.filter(province_code="N48")["value"][0]
+    members = d.filter(pl.col("province_code").is_in(["48", "49"]))["value"]
+    assert members.len() == 2
+    assert abs(unit - members.mean()) < 0.5e-4
