@@ -183,3 +183,21 @@ pub fn observations(rows: &[DatasetRow]) -> Vec<crate::Observation> {
         .map(|r| crate::Observation::new(r.province_code.clone(), r.year, r.node.clone(), r.value))
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_bundled_dataset_parses_with_known_units() {
+        for index in ["pci", "papi", "par", "sipas", "dti", "ict", "pgi"] {
+            let rows = by_index(index).unwrap();
+            assert!(!rows.is_empty(), "{index}");
+            for r in &rows {
+                assert!(r.node.starts_with(&format!("{index}.")), "{index}: {}", r.node);
+                assert!(r.value.is_finite());
+            }
+        }
+        assert!(by_index("xyz").is_err());
+    }
+}
