@@ -176,11 +176,15 @@ pub fn by_index(index: &str) -> Result<Vec<DatasetRow>> {
     }
 }
 
-/// The `score` rows of a dataset as observations for [`crate::score`].
+/// The value rows of a dataset (measures score, points, ratio, pct; not ranks, tiers or groups, and not national
+/// figures) as observations for [`crate::score`].
 pub fn observations(rows: &[DatasetRow]) -> Vec<crate::Observation> {
     rows.iter()
-        .filter(|r| r.measure == "score")
-        .map(|r| crate::Observation::new(r.province_code.clone(), r.year, r.node.clone(), r.value))
+        .filter(|r| r.unit != "national")
+        .filter_map(|r| {
+            let measure = crate::Measure::parse(&r.measure)?;
+            Some(crate::Observation::new(r.province_code.clone(), r.year, r.node.clone(), r.value).in_measure(measure))
+        })
         .collect()
 }
 

@@ -164,7 +164,9 @@ impl Registry {
                 merged_2025_into: u.name_vi.clone(),
                 merged_2025_seat: seat_name,
                 papi_code: None,
-                years: (2025, 9999),
+                // From data year 2024: DTI 2024 was published for the 34 units as well as the 63 provinces
+                // (README §1.9). A name shared by both maps still means the province up to 2024.
+                years: (2024, 9999),
                 geography: Geography::Units2025,
                 members: u.members.clone(),
             });

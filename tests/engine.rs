@@ -24,16 +24,20 @@ fn naive(m: &Methodology, i: usize, leaves: &[f64]) -> f64 {
             let w: Vec<f64> = kids.iter().map(|&c| m.nodes[c].weight.unwrap()).collect();
             k * w.iter().zip(&v).map(|(a, b)| a * b).sum::<f64>() / w.iter().sum::<f64>()
         }
-        Aggregation::Ratio | Aggregation::Opaque => unreachable!("not used by the built-in PCI/PAPI editions"),
+        Aggregation::Ratio => {
+            let mx: Vec<f64> = kids.iter().map(|&c| m.nodes[c].max_points.unwrap()).collect();
+            mx.iter().zip(&v).map(|(a, b)| a * b).sum::<f64>() / mx.iter().sum::<f64>()
+        }
+        Aggregation::Opaque => unreachable!("handled above"),
     }
 }
 
 fn leaf_values(m: &Methodology, unit: &[f64]) -> Vec<f64> {
-    // Map random numbers in [0, 1) onto each leaf's scale.
+    // Map random numbers in [0, 1) onto each input's scale: leaves, and OPAQUE nodes (their value is supplied).
     m.nodes
         .iter()
         .enumerate()
-        .map(|(i, n)| match (n.children.is_empty(), n.scale) {
+        .map(|(i, n)| match (n.children.is_empty() || matches!(n.aggregation, Aggregation::Opaque), n.scale) {
             (true, Some((lo, hi))) => lo + unit[i % unit.len()] * (hi - lo),
             (true, None) => unit[i % unit.len()],
             _ => f64::NAN,

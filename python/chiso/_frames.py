@@ -150,6 +150,11 @@ def observations(data: Any) -> Factored:
     if df[province].null_count() > 0:
         i = int(df[province].is_null().arg_true()[0])
         raise DataError(f"column {province!r} is empty at row {i}", column=province)
+    if "unit" in df.columns and df["unit"].dtype == pl.String:
+        # National figures (averages, the national index) of published tables belong to no province.
+        df = df.filter(pl.col("unit") != "national")
+        if df.height == 0:
+            raise DataError("only national figures in the data: nothing to score per province")
     if "node" in df.columns and "value" in df.columns:
         measures = None
         if "measure" in df.columns:

@@ -100,8 +100,12 @@ fn merged_side(scores: &Scores, s: &Side, rule: MergeRule) -> Side {
     Side { edition: s.edition, cells }
 }
 
+/// The single map a side is on; None when it has units of both (DTI 2024 was published on both maps).
 fn geography_of(s: &Side) -> Option<crate::provinces::Geography> {
-    s.cells.keys().next().map(|&p| Registry::get().all()[p].geography)
+    let registry = Registry::get();
+    let mut maps = s.cells.keys().map(|&p| registry.all()[p].geography);
+    let first = maps.next()?;
+    maps.all(|g| g == first).then_some(first)
 }
 
 /// One province and node compared between a base year and a year.

@@ -2,7 +2,7 @@
 //! group. Nothing here knows an index by name.
 
 mod plan;
-mod rank;
+pub(crate) mod rank;
 mod score;
 
 pub use plan::Plan;

@@ -89,7 +89,12 @@ fn to_native(
     value: f64,
     who: (&str, i32),
 ) -> Result<f64> {
-    let native = match (measure, native_measure(node)) {
+    // A node with neither scale nor maximum under a parent counted in points (PAR areas whose maxima are
+    // UNKNOWN) is itself in points, with a maximum the user must supply.
+    let in_points = node.scale.is_none()
+        && node.max_points.is_none()
+        && node.parent.is_some_and(|p| m.nodes[p].max_points.is_some());
+    let native = match (measure, native_measure(node).or(in_points.then_some(Measure::Points))) {
         (Measure::Score, _) => return Ok(value),
         (_, None) => {
             let scale = node.scale.map_or("no stated scale".to_string(), |(a, b)| format!("its scale is [{a}, {b}]"));
@@ -792,9 +797,12 @@ fn computed_provenance(m: &Methodology, topo: &[usize], values: &[f64], supplied
 /// Ranks per (data year, node) with the edition's ranking rule, and quartile groups where the edition has them.
 /// Every unit of a data year shares one edition (editions are chosen per year), so node indices line up.
 fn rank_and_group(s: &mut Scores) {
-    let mut by_year: BTreeMap<i32, Vec<usize>> = BTreeMap::new();
+    // Ranked within one data year and one map: the 63 provinces and the 34 units of 2025 are never ranked together.
+    let registry = Registry::get();
+    let mut by_year: BTreeMap<(i32, bool), Vec<usize>> = BTreeMap::new();
     for (k, u) in s.units.iter().enumerate() {
-        by_year.entry(u.year).or_default().push(k);
+        let merged = registry.all()[u.province].geography == crate::provinces::Geography::Units2025;
+        by_year.entry((u.year, merged)).or_default().push(k);
     }
     let mut column = Vec::new();
     let mut sorted = Vec::new();
@@ -812,15 +820,30 @@ fn rank_and_group(s: &mut Scores) {
                 s.n_ranked[slot] = n_ranked;
             }
             let Some(g) = m.groups.as_ref().filter(|g| n.depth <= g.max_depth) else { continue };
-            sorted.clear();
-            sorted.extend(column.iter().copied().filter(|v| !v.is_nan()));
-            if sorted.is_empty() || g.labels.len() < 4 {
-                continue;
-            }
-            sorted.sort_by(f64::total_cmp);
-            for (j, &k) in ks.iter().enumerate() {
-                if !column[j].is_nan() {
-                    s.group[s.units[k].offset + node] = quartile_group(column[j], &sorted) as u8;
+            match &g.method {
+                crate::methodology::GroupMethod::Quartiles => {
+                    sorted.clear();
+                    sorted.extend(column.iter().copied().filter(|v| !v.is_nan()));
+                    if sorted.is_empty() || g.labels.len() < 4 {
+                        continue;
+                    }
+                    sorted.sort_by(f64::total_cmp);
+                    for (j, &k) in ks.iter().enumerate() {
+                        if !column[j].is_nan() {
+                            s.group[s.units[k].offset + node] = quartile_group(column[j], &sorted) as u8;
+                        }
+                    }
+                }
+                crate::methodology::GroupMethod::Thresholds(cuts) => {
+                    // Compared at the ranking precision: a value printed as 90.00 is in the group of 90.
+                    let d = m.ranking.precision.unwrap_or(crate::engine::rank::UNROUNDED_DECIMALS);
+                    for (j, &k) in ks.iter().enumerate() {
+                        if !column[j].is_nan() {
+                            let v = crate::text::round_to(column[j], d);
+                            let group = cuts.iter().position(|&c| v >= c).unwrap_or(cuts.len());
+                            s.group[s.units[k].offset + node] = group as u8;
+                        }
+                    }
                 }
             }
         }

@@ -8,7 +8,9 @@ use std::collections::{HashMap, HashSet};
 
 use serde::Deserialize;
 
-use super::{Aggregation, Groups, Lineage, LineageKind, Methodology, MethodologyHeader, Node, Ranking, Status};
+use super::{
+    Aggregation, GroupMethod, Groups, Lineage, LineageKind, Methodology, MethodologyHeader, Node, Ranking, Status,
+};
 use crate::error::{ChisoError, Result};
 
 #[derive(Debug, Deserialize)]
@@ -54,7 +56,8 @@ struct RawRanking {
 #[serde(deny_unknown_fields)]
 struct RawGroups {
     method: String,
-    percentile: String,
+    percentile: Option<String>,
+    cuts: Option<Vec<f64>>,
     labels: Vec<String>,
     status: String,
     method_status: String,
@@ -161,27 +164,52 @@ pub(super) fn parse(text: &str, file: &str) -> Result<Methodology> {
     let groups = match &raw.groups {
         None => None,
         Some(g) => {
-            if g.method != "quartiles" {
-                return Err(err(
-                    file,
-                    None,
-                    format!("groups.method = {:?} is unknown; the known method is \"quartiles\"", g.method),
-                ));
-            }
-            if g.percentile != "linear" {
-                return Err(err(
+            let method = match g.method.as_str() {
+                "quartiles" => {
+                    if g.percentile.as_deref() != Some("linear") {
+                        return Err(err(
+                            file,
+                            None,
+                            format!(
+                                "groups.percentile = {:?}: quartiles need percentile = \"linear\" (R type 7)",
+                                g.percentile
+                            ),
+                        ));
+                    }
+                    if g.labels.len() != 4 {
+                        return Err(err(
+                            file,
+                            None,
+                            format!("groups.labels has {} labels; quartiles need 4", g.labels.len()),
+                        ));
+                    }
+                    GroupMethod::Quartiles
+                }
+                "thresholds" => {
+                    let cuts = g.cuts.clone().ok_or_else(|| err(file, None, "groups: thresholds need cuts"))?;
+                    let descending = cuts.windows(2).all(|w| w[0] > w[1]) && cuts.iter().all(|c| c.is_finite());
+                    if !descending || g.labels.len() != cuts.len() + 1 {
+                        return Err(err(
+                            file,
+                            None,
+                            format!(
+                                "groups: cuts {cuts:?} must be finite and strictly descending, with one label more ({} labels)",
+                                g.labels.len()
+                            ),
+                        ));
+                    }
+                    GroupMethod::Thresholds(cuts)
+                }
+                other => return Err(err(
                     file,
                     None,
                     format!(
-                        "groups.percentile = {:?} is unknown; the known method is \"linear\" (R type 7)",
-                        g.percentile
+                        "groups.method = {other:?} is unknown; the known methods are \"quartiles\" and \"thresholds\""
                     ),
-                ));
-            }
-            if g.labels.len() != 4 {
-                return Err(err(file, None, format!("groups.labels has {} labels; quartiles need 4", g.labels.len())));
-            }
+                )),
+            };
             Some(Groups {
+                method,
                 labels: g.labels.clone(),
                 max_depth: g.max_depth,
                 status: status(file, None, "groups.status", Some(&g.status), Status::Derived)?,

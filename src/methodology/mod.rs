@@ -147,9 +147,19 @@ pub struct Ranking {
     pub status: Status,
 }
 
-/// Quartile performance groups (PAPI): ≥ P75, [P50, P75), [P25, P50), < P25, with linear percentiles.
+/// How an edition puts provinces in groups (README §1.6; thresholds are lower-inclusive).
+#[derive(Debug, Clone, PartialEq)]
+pub enum GroupMethod {
+    /// PAPI: ≥ P75, [P50, P75), [P25, P50), < P25, linear percentiles over the provinces with data.
+    Quartiles,
+    /// Fixed cut-offs, highest first (PAR 2022–2024: 90 / 80 / 70 for groups A / B / C / D).
+    Thresholds(Vec<f64>),
+}
+
+/// Performance groups of an edition.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Groups {
+    pub method: GroupMethod,
     /// Labels from the highest group to the lowest.
     pub labels: Vec<String>,
     /// Nodes at depth ≤ this get groups (0 = total only, 1 = total and its children).

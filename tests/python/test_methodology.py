@@ -160,11 +160,13 @@ def test_methodology_lookups() -> None:
     assert info.value.year == 2010
 
 
-def test_indices_lists_ten_editions() -> None:
+def test_indices_lists_every_edition() -> None:
     info = chiso.indices()
-    assert info.height == 10
-    # Listed in the steering committee's order of indices (PAPI before PCI), editions oldest first.
-    assert info["edition"].to_list() == PAPI_EDITIONS + PCI_EDITIONS
+    # Seven index ids, in the steering committee's order; editions oldest first within each.
+    assert info["index"].unique(maintain_order=True).to_list() == ["par", "sipas", "papi", "pci", "pgi", "ict", "dti"]
+    assert info.filter(index="papi")["edition"].to_list() == PAPI_EDITIONS
+    assert info.filter(index="pci")["edition"].to_list() == PCI_EDITIONS
+    assert set(info["status"]) <= {"official", "derived", "unknown", "user_supplied"}
     for column in (
         "index",
         "edition",
@@ -185,7 +187,15 @@ def test_indices_lists_ten_editions() -> None:
         assert m.tree().height == row["n_nodes"]
     # README overview table: lead departments are data per index.
     lead = dict(info.select("index", "lead_department_vi").unique().iter_rows())
-    assert lead == {"pci": "Sở Kế hoạch và Đầu tư", "papi": "Sở Nội vụ"}
+    assert lead == {
+        "par": "Sở Nội vụ",
+        "sipas": "Sở Nội vụ",
+        "papi": "Sở Nội vụ",
+        "pci": "Sở Kế hoạch và Đầu tư",
+        "pgi": "Sở Kế hoạch và Đầu tư",
+        "ict": "Sở Thông tin và Truyền thông",
+        "dti": "Sở Thông tin và Truyền thông",
+    }
     # Editions tile the years without gaps or overlaps.
     for index in ("pci", "papi"):
         rows = info.filter(index=index).sort("first_year")

@@ -185,7 +185,8 @@ def test_units_2025() -> None:
     members = units["members"].explode()
     assert members.len() == 63 and members.is_unique().all()
     assert set(units.filter(name_vi="Vĩnh Long")["members"][0]) == {"83", "84", "86"}
-    assert (units["first_year"] == 2025).all()
+    # From data year 2024: DTI 2024 was published on both maps (README §1.9).
+    assert (units["first_year"] == 2024).all()
     assert chiso.provinces("all").height == 98
 
 
