@@ -21,6 +21,7 @@ from ._chiso import (
     Methodology,
     Scores,
     __version__,
+    _member_mean,
     _score,
     find_province,
     indices,
@@ -30,7 +31,7 @@ from ._chiso import (
     province_codes,
     provinces,
 )
-from ._frames import observations
+from ._frames import observations, to_polars
 from .exceptions import (
     ChisoError,
     DataError,
@@ -56,6 +57,7 @@ __all__ = [
     "__version__",
     "compare",
     "compare_to_baseline",
+    "to_units_2025",
     "datasets",
     "find_province",
     "indices",
@@ -204,3 +206,53 @@ def compare_to_baseline(
     if not frames:
         raise InvalidArgumentError(f"no years to compare with baseline {baseline}; scored years: {scored_years}")
     return pl.concat(frames)
+
+
+def to_units_2025(data: Any, index: str, *, rule: Literal["member_mean"] | None = None) -> pl.DataFrame:
+    """Map a long frame of the 63 provinces (``province``, ``year``, ``node``, ``value``) onto the 34 units of
+    2025 with the index's published rule — only DTI has one, the mean of the member provinces (README §1.5
+    MEMBER_MEAN) — or with ``rule="member_mean"`` for another index, which labels the result user-supplied. Without
+    a rule the mapping is refused. A unit gets a value at a node only when every member province has one.
+
+    >>> import polars as pl, chiso
+    >>> rows = pl.DataFrame({"province": ["Đà Nẵng", "Quảng Nam"], "year": [2024, 2024], "node": ["", ""],
+    ...                      "value": [0.8335, 0.5803]})
+    >>> chiso.to_units_2025(rows, "dti").select("province_code", "province", pl.col("value").round(4), "provenance").rows()
+    [('N48', 'Đà Nẵng', 0.7069, 'official')]
+    """
+    rule_of_index = {"dti": "official"}
+    key = index.strip().lower()
+    if rule is None and key not in rule_of_index:
+        raise InvalidArgumentError(
+            f"{index} has no published rule for the 34 units of 2025 (README §1.9: only DTI publishes one, the mean "
+            "of the member provinces); pass rule='member_mean' to apply it as your own choice"
+        )
+    if rule not in (None, "member_mean"):
+        raise InvalidArgumentError(f"rule={rule!r}: the known rule is 'member_mean'")
+    frame = to_polars(data)
+    missing = [c for c in ("province", "year", "node", "value") if c not in frame.columns]
+    if missing:
+        raise DataError(f"missing column(s) {missing}; to_units_2025 needs province, year, node, value")
+    frame = frame.filter(pl.col("value").is_not_null())
+    rows = list(
+        zip(
+            frame["province"].cast(pl.String).to_list(),
+            frame["year"].cast(pl.Int64).to_list(),
+            frame["node"].cast(pl.String).to_list(),
+            frame["value"].cast(pl.Float64).to_list(),
+            strict=True,
+        )
+    )
+    merged = _member_mean(rows)
+    units = provinces("units_2025").select(pl.col("code").alias("province_code"), pl.col("name_vi").alias("province"))
+    out = pl.DataFrame(
+        merged,
+        schema={"province_code": pl.String, "year": pl.Int64, "node": pl.String, "value": pl.Float64},
+        orient="row",
+    )
+    provenance = (
+        "user_supplied" if rule is not None and key not in rule_of_index else rule_of_index.get(key, "user_supplied")
+    )
+    return out.join(units, on="province_code", how="left", maintain_order="left").select(
+        "province_code", "province", "year", "node", "value", pl.lit(provenance).alias("provenance")
+    )

@@ -11,6 +11,7 @@ __all__ = [
     "Methodology",
     "Scores",
     "__version__",
+    "_member_mean",
     "_satisfaction",
     "_score",
     "dataset",
@@ -145,3 +146,4 @@ def _satisfaction(
     scale: tuple[float, float],
     satisfied_min: float,
 ) -> pl.DataFrame: ...
+def _member_mean(rows: list[tuple[str, int, str, float]]) -> list[tuple[str, int, str, float]]: ...

@@ -200,13 +200,15 @@ pub(super) fn parse(text: &str, file: &str) -> Result<Methodology> {
                     }
                     GroupMethod::Thresholds(cuts)
                 }
-                other => return Err(err(
-                    file,
-                    None,
-                    format!(
+                other => {
+                    return Err(err(
+                        file,
+                        None,
+                        format!(
                         "groups.method = {other:?} is unknown; the known methods are \"quartiles\" and \"thresholds\""
                     ),
-                )),
+                    ))
+                }
             };
             Some(Groups {
                 method,

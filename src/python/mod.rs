@@ -643,6 +643,12 @@ fn _satisfaction<'py>(
     convert::shares_frame(py, &shares)
 }
 
+/// MEMBER_MEAN: (province, year, node, value) rows of the 63 provinces → the 34 units of 2025.
+#[pyfunction]
+fn _member_mean(rows: Vec<(String, i32, String, f64)>) -> PyResult<Vec<(String, i32, String, f64)>> {
+    crate::provinces::member_mean(&rows).map_err(to_py_err)
+}
+
 #[pymodule]
 fn _chiso(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyMethodology>()?;
@@ -657,6 +663,7 @@ fn _chiso(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(province_codes, m)?)?;
     m.add_function(wrap_pyfunction!(dataset, m)?)?;
     m.add_function(wrap_pyfunction!(_satisfaction, m)?)?;
+    m.add_function(wrap_pyfunction!(_member_mean, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("DATA_SOURCES", crate::datasets::SOURCES)?;
     m.add("DATA_SOURCES_OTHER_INDICES", crate::datasets::SOURCES_OTHER_INDICES)?;

@@ -257,3 +257,30 @@ def test_dti_2024_member_mean() -> None:
     members = d.filter(pl.col("province_code").is_in(["48", "49"]))["value"]
     assert members.len() == 2
     assert abs(unit - members.mean()) < 0.5e-4
+
+
+def test_dti_2024_units_from_the_63_provinces() -> None:
+    """README §1.5 MEMBER_MEAN (OFFICIAL for DTI): every published 2024 unit value that has all its members among
+    the published provinces equals their mean, to the published 4 decimals."""
+    d = chiso.datasets.dti().filter(year=2024, node="dti.2024", measure="score")
+    provinces = d.filter(unit="province").select("province", "year", "node", "value")
+    merged = chiso.to_units_2025(provinces.with_columns(node=pl.lit("")), "dti")
+    published = d.filter(unit="unit_2025").select("province_code", pl.col("value").alias("published"))
+    both = merged.join(published, on="province_code")
+    assert both.height >= 1
+    assert ((both["value"] - both["published"]).abs() <= 0.5e-4 + 0.5e-4).all()
+    assert set(merged["provenance"]) == {"official"}
+
+
+def test_units_2025_refused_without_a_rule() -> None:
+    rows = pl.DataFrame({"province": ["Trà Vinh"], "year": [2024], "node": [""], "value": [60.0]})
+    with pytest.raises(chiso.InvalidArgumentError, match="no published rule"):
+        chiso.to_units_2025(rows, "pci")
+    out = chiso.to_units_2025(
+        pl.DataFrame(
+            {"province": ["83", "84", "86"], "year": [2024] * 3, "node": [""] * 3, "value": [60.0, 62.0, 64.0]}
+        ),
+        "pci",
+        rule="member_mean",
+    )
+    assert out.rows() == [("N86", "Vĩnh Long", 2024, "", 62.0, "user_supplied")]
