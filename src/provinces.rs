@@ -274,6 +274,62 @@ impl Registry {
     }
 }
 
+/// Values of the 63 provinces mapped onto the 34 units of 2025 by the arithmetic mean of the member provinces
+/// (README §1.5 MEMBER_MEAN: DTI's published rule; for other indices the user applies it knowingly). `rows` are
+/// (province code or name, year, node, value); a unit gets a value at a node only when every member has one.
+/// Returns (unit code, year, node, value) in unit order.
+///
+/// ```
+/// let rows = vec![("48".to_string(), 2024, "".to_string(), 0.8335), ("49".to_string(), 2024, "".to_string(), 0.5803)];
+/// let merged = chiso::provinces::member_mean(&rows).unwrap();
+/// assert_eq!(merged.len(), 1);
+/// assert_eq!(merged[0].0, "N48"); // Đà Nẵng (2025) = Đà Nẵng + Quảng Nam
+/// assert!((merged[0].3 - 0.7069).abs() < 1e-12);
+/// ```
+pub fn member_mean(rows: &[(String, i32, String, f64)]) -> Result<Vec<(String, i32, String, f64)>> {
+    let registry = Registry::get();
+    let mut values: HashMap<(String, i32, String), f64> = HashMap::new();
+    for (name, year, node, value) in rows {
+        let p = registry.find(name)?;
+        if p.geography != Geography::Provinces63 {
+            return Err(ChisoError::Data(format!("{} ({}) is already a 2025 unit", p.name_vi, p.code)));
+        }
+        if !value.is_finite() {
+            return Err(ChisoError::NonFinite {
+                province: p.name_vi.clone(),
+                year: *year,
+                node: node.clone(),
+                value: *value,
+            });
+        }
+        if let Some(prev) = values.insert((p.code.clone(), *year, node.clone()), *value) {
+            if prev != *value {
+                return Err(ChisoError::Duplicate {
+                    province: p.name_vi.clone(),
+                    year: *year,
+                    node: node.clone(),
+                    first: prev,
+                    second: *value,
+                });
+            }
+        }
+    }
+    let mut keys: Vec<(i32, String)> = values.keys().map(|(_, y, n)| (*y, n.clone())).collect();
+    keys.sort();
+    keys.dedup();
+    let mut out = Vec::new();
+    for unit in registry.all().iter().filter(|p| p.geography == Geography::Units2025) {
+        for (year, node) in &keys {
+            let member_values: Option<Vec<f64>> =
+                unit.members.iter().map(|m| values.get(&(m.clone(), *year, node.clone())).copied()).collect();
+            if let Some(v) = member_values {
+                out.push((unit.code.clone(), *year, node.clone(), v.iter().sum::<f64>() / v.len() as f64));
+            }
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -339,60 +395,4 @@ mod tests {
             other => panic!("unexpected {other:?}"),
         }
     }
-}
-
-/// Values of the 63 provinces mapped onto the 34 units of 2025 by the arithmetic mean of the member provinces
-/// (README §1.5 MEMBER_MEAN: DTI's published rule; for other indices the user applies it knowingly). `rows` are
-/// (province code or name, year, node, value); a unit gets a value at a node only when every member has one.
-/// Returns (unit code, year, node, value) in unit order.
-///
-/// ```
-/// let rows = vec![("48".to_string(), 2024, "".to_string(), 0.8335), ("49".to_string(), 2024, "".to_string(), 0.5803)];
-/// let merged = chiso::provinces::member_mean(&rows).unwrap();
-/// assert_eq!(merged.len(), 1);
-/// assert_eq!(merged[0].0, "N48"); // Đà Nẵng (2025) = Đà Nẵng + Quảng Nam
-/// assert!((merged[0].3 - 0.7069).abs() < 1e-12);
-/// ```
-pub fn member_mean(rows: &[(String, i32, String, f64)]) -> Result<Vec<(String, i32, String, f64)>> {
-    let registry = Registry::get();
-    let mut values: HashMap<(String, i32, String), f64> = HashMap::new();
-    for (name, year, node, value) in rows {
-        let p = registry.find(name)?;
-        if p.geography != Geography::Provinces63 {
-            return Err(ChisoError::Data(format!("{} ({}) is already a 2025 unit", p.name_vi, p.code)));
-        }
-        if !value.is_finite() {
-            return Err(ChisoError::NonFinite {
-                province: p.name_vi.clone(),
-                year: *year,
-                node: node.clone(),
-                value: *value,
-            });
-        }
-        if let Some(prev) = values.insert((p.code.clone(), *year, node.clone()), *value) {
-            if prev != *value {
-                return Err(ChisoError::Duplicate {
-                    province: p.name_vi.clone(),
-                    year: *year,
-                    node: node.clone(),
-                    first: prev,
-                    second: *value,
-                });
-            }
-        }
-    }
-    let mut keys: Vec<(i32, String)> = values.keys().map(|(_, y, n)| (*y, n.clone())).collect();
-    keys.sort();
-    keys.dedup();
-    let mut out = Vec::new();
-    for unit in registry.all().iter().filter(|p| p.geography == Geography::Units2025) {
-        for (year, node) in &keys {
-            let member_values: Option<Vec<f64>> =
-                unit.members.iter().map(|m| values.get(&(m.clone(), *year, node.clone())).copied()).collect();
-            if let Some(v) = member_values {
-                out.push((unit.code.clone(), *year, node.clone(), v.iter().sum::<f64>() / v.len() as f64));
-            }
-        }
-    }
-    Ok(out)
 }

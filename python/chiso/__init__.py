@@ -217,7 +217,8 @@ def to_units_2025(data: Any, index: str, *, rule: Literal["member_mean"] | None 
     >>> import polars as pl, chiso
     >>> rows = pl.DataFrame({"province": ["Đà Nẵng", "Quảng Nam"], "year": [2024, 2024], "node": ["", ""],
     ...                      "value": [0.8335, 0.5803]})
-    >>> chiso.to_units_2025(rows, "dti").select("province_code", "province", pl.col("value").round(4), "provenance").rows()
+    >>> out = chiso.to_units_2025(rows, "dti")
+    >>> out.select("province_code", "province", pl.col("value").round(4), "provenance").rows()
     [('N48', 'Đà Nẵng', 0.7069, 'official')]
     """
     rule_of_index = {"dti": "official"}
