@@ -24,6 +24,23 @@ fn dti_2021_worked_example() {
     let data: Vec<Observation> = values.iter().map(|(n, v)| Observation::new("Bắc Ninh", 2022, *n, *v)).collect();
     let s = index("dti", &data);
     assert!((s.total("27", 2022).unwrap() - 0.6150).abs() < 1e-12);
+    // The pillar view in the same edition (SHARED_RATIO): CQS 480/700, KTS 390/650, XHS 345/650.
+    for (pillar, expected) in
+        [("digital_government", 480.0 / 700.0), ("digital_economy", 390.0 / 650.0), ("digital_society", 345.0 / 650.0)]
+    {
+        let row = s.get("27", 2022, &format!("dti.2021:pillars/{pillar}")).unwrap();
+        assert!((row.score.unwrap() - expected).abs() < 1e-12, "{pillar}");
+        assert_eq!(row.provenance, Some(chiso::Status::Derived));
+    }
+    assert!((s.get("27", 2022, "dti.2021:pillars").unwrap().score.unwrap() - 0.6150).abs() < 1e-12);
+    // Published pillar values (4 decimals) are checked against the computation.
+    let mut with_published = data.clone();
+    with_published.push(Observation::new("Bắc Ninh", 2022, "dti.2021:pillars/digital_government", 0.6857));
+    with_published.push(Observation::new("Bắc Ninh", 2022, "dti.2021:pillars/digital_economy", 0.6003));
+    let checks = index("dti", &with_published).compare_published(Some(4), 4);
+    assert_eq!(checks.len(), 2);
+    assert!(checks[0].within, "{:?}", checks[0]);
+    assert!(!checks[1].within, "0.6003 against 0.6000: beyond 4-decimal rounding: {:?}", checks[1]);
     // The same values as points: 80 of 100 …, 180 of 200 ….
     let maxima = [100.0, 100.0, 100.0, 100.0, 100.0, 200.0, 150.0, 150.0];
     let points: Vec<Observation> = values
@@ -194,5 +211,7 @@ fn edition_boundaries() {
     }
     // Views are never chosen by year; they are named explicitly.
     assert_eq!(c.edition("par.2022:blocks").unwrap().first_year, 2022);
-    assert!(c.views_of("dti").iter().any(|v| v.code == "dti.2021:pillars"));
+    assert!(c.views_of("dti").iter().any(|v| v.code == "dti.2024:pillars"));
+    // The 2021 pillars are a view inside dti.2021 itself (they share its foundation indicators).
+    assert!(c.edition("dti.2021").unwrap().node("dti.2021:pillars/digital_society").is_some());
 }

@@ -45,7 +45,7 @@ impl Plan {
         let mut coef = Vec::new();
         for i in m.topological_order() {
             let n = &m.nodes[i];
-            let scored: Vec<usize> = n.children.iter().copied().filter(|&c| m.nodes[c].scored).collect();
+            let scored: Vec<usize> = m.dependencies(i);
             if scored.is_empty() {
                 continue;
             }

@@ -308,10 +308,10 @@ impl Scores {
         if matches!(n.aggregation, Aggregation::Opaque) {
             return Vec::new();
         }
-        n.children
-            .iter()
-            .filter(|&&c| m.nodes[c].scored && self.values[u.offset + c].is_nan())
-            .map(|&c| m.nodes[c].code.clone())
+        m.dependencies(node)
+            .into_iter()
+            .filter(|&c| self.values[u.offset + c].is_nan())
+            .map(|c| m.nodes[c].code.clone())
             .collect()
     }
 
@@ -714,7 +714,8 @@ pub fn score_columns(choice: &EditionChoice, data: Columns<'_>, options: &ScoreO
             let computable = m
                 .nodes
                 .iter()
-                .map(|n| !matches!(n.aggregation, Aggregation::Opaque) && n.children.iter().any(|&c| m.nodes[c].scored))
+                .enumerate()
+                .map(|(i, n)| !matches!(n.aggregation, Aggregation::Opaque) && !m.dependencies(i).is_empty())
                 .collect();
             (m.topological_order(), computable)
         })
@@ -727,8 +728,8 @@ pub fn score_columns(choice: &EditionChoice, data: Columns<'_>, options: &ScoreO
         let (topo, computable) = &shapes[u.edition];
         plan.evaluate_with(&mut vals, renormalise, keep_supplied);
         computed_provenance(m, topo, &vals, &sup, &mut computed);
-        for (i, node) in m.nodes.iter().enumerate() {
-            let complete = computable[i] && node.children.iter().all(|&c| !m.nodes[c].scored || !vals[c].is_nan());
+        for i in 0..m.nodes.len() {
+            let complete = computable[i] && m.dependencies(i).iter().all(|&c| !vals[c].is_nan());
             let origin = if vals[i].is_nan() {
                 Origin::Missing
             } else if keep_supplied && !sup[i].is_nan() {
@@ -777,7 +778,7 @@ fn computed_provenance(m: &Methodology, topo: &[usize], values: &[f64], supplied
     for &i in topo {
         let n = &m.nodes[i];
         let mut s = n.aggregation_status;
-        for &c in n.children.iter().filter(|&&c| m.nodes[c].scored) {
+        for c in m.dependencies(i) {
             let ch = &m.nodes[c];
             match n.aggregation {
                 Aggregation::WMean { .. } => s = s.weakest(ch.weight_status),
@@ -785,7 +786,7 @@ fn computed_provenance(m: &Methodology, topo: &[usize], values: &[f64], supplied
                 _ => {}
             }
             // A child that was itself computed passes its provenance up; a supplied child is data, not a rule.
-            let child_computed = !ch.children.is_empty() && !values[c].is_nan() && supplied[c].is_nan();
+            let child_computed = !m.dependencies(c).is_empty() && !values[c].is_nan() && supplied[c].is_nan();
             if child_computed {
                 s = s.weakest(status[c]);
             }

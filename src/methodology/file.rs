@@ -91,6 +91,7 @@ struct RawNode {
     scored: bool,
     source: Option<String>,
     note: Option<String>,
+    inputs: Option<Vec<String>>,
     lineage: Option<String>,
     lineage_from: Option<String>,
     lineage_status: Option<String>,
@@ -261,8 +262,20 @@ fn build_nodes(edition: &str, raw: &[RawNode], file: &str) -> Result<Vec<Node>> 
     for &old in &order {
         let r = &raw[old];
         let code = r.code.as_str();
+        let view_prefix = format!("{edition}:");
         let path = if code == edition {
             String::new()
+        } else if let Some(rest) = code.strip_prefix(&view_prefix) {
+            // A view's node inside the edition's own file (`dti.2021:pillars/digital_government`): its path keeps
+            // the view marker, ":pillars/digital_government".
+            if let Some(bad) = rest.split('/').find(|s| !valid_slug(s)) {
+                return Err(err(
+                    file,
+                    Some(code),
+                    format!("slug {bad:?} is not lower-case ASCII snake_case ([a-z0-9_]+)"),
+                ));
+            }
+            format!(":{rest}")
         } else {
             let rest = code.strip_prefix(edition).and_then(|s| s.strip_prefix('/')).ok_or_else(|| {
                 err(
@@ -289,7 +302,8 @@ fn build_nodes(edition: &str, raw: &[RawNode], file: &str) -> Result<Vec<Node>> 
             } else {
                 let parent_code = match &r.parent {
                     Some(p) => p.clone(),
-                    None => code.rsplit_once('/').map(|(p, _)| p.to_string()).unwrap_or_default(),
+                    // A view root (`dti.2021:pillars`) hangs under the edition root.
+                    None => code.rsplit_once('/').map(|(p, _)| p.to_string()).unwrap_or_else(|| edition.to_string()),
                 };
                 Some(*index_of.get(parent_code.as_str()).ok_or_else(|| {
                     err(file, Some(code), format!("parent {parent_code:?} is not a node of this file"))
@@ -336,6 +350,7 @@ fn build_nodes(edition: &str, raw: &[RawNode], file: &str) -> Result<Vec<Node>> 
             path,
             parent,
             children: Vec::new(),
+            inputs: Vec::new(),
             depth: 0,
             kind: r.kind.clone(),
             name_en: r.name_en.clone(),
@@ -380,6 +395,30 @@ fn build_nodes(edition: &str, raw: &[RawNode], file: &str) -> Result<Vec<Node>> 
             nodes[p].children.push(i);
         }
     }
+    // Inputs by code (full, or path below the edition root).
+    for (k, &old) in order.iter().enumerate() {
+        let Some(list) = &raw[old].inputs else { continue };
+        let code = raw[old].code.as_str();
+        if list.is_empty() {
+            return Err(err(file, Some(code), "inputs is empty"));
+        }
+        let mut resolved = Vec::new();
+        for input in list {
+            let full = if input.starts_with(edition) {
+                input.clone()
+            } else {
+                format!("{edition}/{}", input.trim_matches('/'))
+            };
+            let i = *index_of
+                .get(full.as_str())
+                .ok_or_else(|| err(file, Some(code), format!("input {input:?} is not a node of this file")))?;
+            if resolved.contains(&i) {
+                return Err(err(file, Some(code), format!("input {input:?} is listed twice")));
+            }
+            resolved.push(i);
+        }
+        nodes[k].inputs = resolved;
+    }
     // Cycles: with explicit parents a node can be its own ancestor; then it is unreachable from the root.
     let mut depth = vec![usize::MAX; nodes.len()];
     let mut stack = vec![(0usize, 0usize)];
@@ -405,7 +444,43 @@ fn close(a: f64, b: f64) -> bool {
 /// The consistency checks: rules against children, weights against their declared sum, scales and maxima
 /// against the rule. Run on every load and on every variant.
 pub(super) fn validate(m: &Methodology, file: &str) -> Result<()> {
-    for n in &m.nodes {
+    // Inputs may not form a cycle (a node computed, through its inputs, from itself).
+    let mut state = vec![0u8; m.nodes.len()];
+    fn visit(m: &Methodology, i: usize, state: &mut [u8], file: &str) -> Result<()> {
+        match state[i] {
+            1 => return Err(err(file, Some(&m.nodes[i].code), "its inputs lead back to itself (a cycle)")),
+            2 => return Ok(()),
+            _ => {}
+        }
+        state[i] = 1;
+        for d in m.dependencies(i) {
+            visit(m, d, state, file)?;
+        }
+        state[i] = 2;
+        Ok(())
+    }
+    for i in 0..m.nodes.len() {
+        visit(m, i, &mut state, file)?;
+    }
+    for n in m.nodes.iter().filter(|n| !n.inputs.is_empty()) {
+        let c = Some(n.code.as_str());
+        match n.aggregation {
+            Aggregation::Ratio => {
+                for &i in &n.inputs {
+                    if m.nodes[i].max_points.is_none() {
+                        return Err(err(
+                            file,
+                            Some(&m.nodes[i].code),
+                            format!("no max_points, but {} takes it as a RATIO input", n.code),
+                        ));
+                    }
+                }
+            }
+            Aggregation::Sum | Aggregation::Mean => {}
+            other => return Err(err(file, c, format!("inputs work with SUM, MEAN or RATIO, not {}", other.name()))),
+        }
+    }
+    for n in m.nodes.iter().filter(|n| n.inputs.is_empty()) {
         let c = Some(n.code.as_str());
         let scored: Vec<&Node> = n.children.iter().map(|&i| &m.nodes[i]).filter(|ch| ch.scored).collect();
         match n.aggregation {
@@ -640,6 +715,43 @@ max_points = 60.0
         assert!(message(&with_nodes(&GOOD.replace("x.2020/a", "x.2020/Bad Slug"))).contains("snake_case"));
         assert!(message(&with_nodes(&GOOD.replace("weight = 40.0", "weight = 40.0\nweight_status = \"guessed\"")))
             .contains("guessed"));
+    }
+
+    #[test]
+    fn view_nodes_with_inputs() {
+        let view = r#"
+[[node]]
+code = "x.2020:v"
+kind = "total"
+name_en = "V"
+aggregation = "SUM"
+inputs = ["x.2020"]
+scored = false
+[[node]]
+code = "x.2020:v/p"
+kind = "pillar"
+name_en = "P"
+aggregation = "MEAN"
+inputs = ["a", "x.2020/b"]
+"#;
+        let m = parse(&with_nodes(&format!("{GOOD}{view}")), "test.toml").unwrap();
+        let p = m.find("x.2020:v/p").unwrap();
+        assert_eq!(m.nodes[p].path, ":v/p");
+        assert_eq!(m.dependencies(p), vec![m.find("a").unwrap(), m.find("b").unwrap()]);
+        // Evaluation order puts every node after what it is computed from.
+        let order = m.topological_order();
+        let pos = |i: usize| order.iter().position(|&x| x == i).unwrap();
+        assert!(pos(0) < pos(m.find("x.2020:v").unwrap()));
+        let unknown = message(&with_nodes(&format!("{GOOD}{}", view.replace("\"x.2020/b\"", "\"zz\""))));
+        assert!(unknown.contains("zz") && unknown.contains("x.2020:v/p"), "{unknown}");
+        // Counting the view in the total would make the total depend on itself.
+        let cycle = message(&with_nodes(&format!("{GOOD}{}", view.replace("scored = false\n", ""))));
+        assert!(cycle.contains("cycle"), "{cycle}");
+        let wmean = message(&with_nodes(&format!(
+            "{GOOD}{}",
+            view.replace("aggregation = \"MEAN\"", "aggregation = \"WMEAN\"\nk = 1.0\nweights_sum = 1.0")
+        )));
+        assert!(wmean.contains("WMEAN"), "{wmean}");
     }
 
     #[test]

@@ -177,6 +177,9 @@ pub struct Node {
     pub path: String,
     pub parent: Option<usize>,
     pub children: Vec<usize>,
+    /// Nodes this one is computed from instead of its children (a view node sharing the default tree's nodes, e.g.
+    /// DTI pillars = RATIO over the foundation indicators and one activity indicator: README §1.5 SHARED_RATIO).
+    pub inputs: Vec<usize>,
     pub depth: usize,
     pub kind: String,
     pub name_en: String,
@@ -335,16 +338,38 @@ impl Methodology {
         self.find(node).map(|i| &self.nodes[i])
     }
 
-    /// Node indices with every child before its parent (the order the engine evaluates in).
+    /// The nodes node `i` is computed from: its `inputs` if it has any, else its scored children when it has a
+    /// rule (an OPAQUE node depends on nothing: its value is supplied).
+    pub fn dependencies(&self, i: usize) -> Vec<usize> {
+        let n = &self.nodes[i];
+        if !n.inputs.is_empty() {
+            return n.inputs.clone();
+        }
+        if matches!(n.aggregation, Aggregation::Opaque) {
+            return Vec::new();
+        }
+        n.children.iter().copied().filter(|&c| self.nodes[c].scored).collect()
+    }
+
+    /// Node indices with every node after the nodes it is computed from (the order the engine evaluates in).
+    /// Loading refuses files whose dependencies form a cycle, so the order always exists.
     pub fn topological_order(&self) -> Vec<usize> {
         let mut out = Vec::with_capacity(self.nodes.len());
-        fn visit(m: &Methodology, i: usize, out: &mut Vec<usize>) {
-            for &c in &m.nodes[i].children {
-                visit(m, c, out);
+        let mut state = vec![0u8; self.nodes.len()]; // 0 new, 1 on the stack, 2 done
+        fn visit(m: &Methodology, i: usize, state: &mut [u8], out: &mut Vec<usize>) {
+            if state[i] != 0 {
+                return;
             }
+            state[i] = 1;
+            for d in m.dependencies(i) {
+                visit(m, d, state, out);
+            }
+            state[i] = 2;
             out.push(i);
         }
-        visit(self, 0, &mut out);
+        for i in 0..self.nodes.len() {
+            visit(self, i, &mut state, &mut out);
+        }
         out
     }
 

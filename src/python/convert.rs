@@ -130,6 +130,7 @@ pub fn tree_frame<'py>(py: Python<'py>, m: &Methodology) -> PyResult<Bound<'py, 
         f.opt_str("name_vi", n.name_vi.as_deref());
         f.bool("scored", n.scored);
         f.str("aggregation", n.aggregation.name());
+        f.str_list("inputs", &n.inputs.iter().map(|&i| m.nodes[i].code.clone()).collect::<Vec<_>>());
         f.opt_float(
             "k",
             match n.aggregation {

@@ -24,6 +24,7 @@ TREE_COLUMNS = [
     "name_vi",
     "scored",
     "aggregation",
+    "inputs",
     "k",
     "aggregation_status",
     "weight",
