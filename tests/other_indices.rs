@@ -215,3 +215,24 @@ fn edition_boundaries() {
     // The 2021 pillars are a view inside dti.2021 itself (they share its foundation indicators).
     assert!(c.edition("dti.2021").unwrap().node("dti.2021:pillars/digital_society").is_some());
 }
+
+/// PGI: a break before 2023 is suspected (pci.md B2) inside the one edition: 2022→2023 and 2022→2024 are flagged,
+/// 2023→2024 is within-edition, and a comparable-only comparison leaves the flagged pairs out.
+#[test]
+fn pgi_suspected_break() {
+    use chiso::compare::{compare, trajectory, Comparability, CompareOptions};
+    let data = [
+        Observation::new("Trà Vinh", 2022, "", 17.67),
+        Observation::new("Trà Vinh", 2023, "", 20.0),
+        Observation::new("Trà Vinh", 2024, "", 21.0),
+    ];
+    let s = index("pgi", &data);
+    let c = |a, b| compare(&s, a, b, &CompareOptions::default()).unwrap()[0].comparability;
+    assert_eq!(c(2022, 2023), Comparability::SuspectedBreak);
+    assert_eq!(c(2022, 2024), Comparability::SuspectedBreak);
+    assert_eq!(c(2023, 2024), Comparability::WithinEdition);
+    let only = compare(&s, 2022, 2023, &CompareOptions { comparable_only: true, ..Default::default() }).unwrap();
+    assert!(only.is_empty());
+    let t = trajectory(&s, "84", "", None, None, false).unwrap();
+    assert_eq!(t.iter().filter(|p| p.break_before).map(|p| p.year).collect::<Vec<_>>(), vec![2023]);
+}

@@ -15,6 +15,8 @@ pub enum Comparability {
     ComparableAcrossBreak,
     /// Different editions and the node was rebuilt, re-scaled, re-weighted or its lineage is unknown.
     CrossEdition,
+    /// One edition, but the years straddle a break the spec suspects and cannot confirm (PGI 2022→2023).
+    SuspectedBreak,
 }
 
 impl Comparability {
@@ -23,12 +25,13 @@ impl Comparability {
             Comparability::WithinEdition => "within_edition",
             Comparability::ComparableAcrossBreak => "comparable_across_break",
             Comparability::CrossEdition => "cross_edition",
+            Comparability::SuspectedBreak => "suspected_break",
         }
     }
 
     /// Publishers' own comparisons (PAPI) use only these.
     pub fn is_comparable(self) -> bool {
-        !matches!(self, Comparability::CrossEdition)
+        matches!(self, Comparability::WithinEdition | Comparability::ComparableAcrossBreak)
     }
 }
 

@@ -284,6 +284,13 @@ pub fn compare(scores: &Scores, base_year: i32, year: i32, options: &CompareOpti
             let n = &m1.nodes[i];
             let (base_path, mut comparability, mut status) =
                 mapping.get(&n.path).cloned().unwrap_or((None, Comparability::CrossEdition, Status::Unknown));
+            // A break suspected inside one edition (PGI 2023) flags every within-edition pair that straddles it.
+            if comparability == Comparability::WithinEdition
+                && m1.suspected_breaks.iter().any(|&b| base_year.min(year) < b && b <= base_year.max(year))
+            {
+                comparability = Comparability::SuspectedBreak;
+                status = Status::Unknown;
+            }
             if let Some(s) = merged_status {
                 // Different maps: never the same thing measured on the same units.
                 comparability = Comparability::CrossEdition;
@@ -576,8 +583,15 @@ pub fn trajectory(
                 status: Status::Unknown,
             })
         });
-        let comparability = link.as_ref().map(|l| l.comparability);
-        let break_before = comparability == Some(Comparability::CrossEdition);
+        let suspected = previous.is_some() && m.suspected_breaks.contains(&u.year);
+        let comparability = link.as_ref().map(|l| {
+            if suspected && l.comparability == Comparability::WithinEdition {
+                Comparability::SuspectedBreak
+            } else {
+                l.comparability
+            }
+        });
+        let break_before = matches!(comparability, Some(Comparability::CrossEdition | Comparability::SuspectedBreak));
         let mut point = TrajectoryPoint {
             province_code: me.code.clone(),
             province: me.name_vi.clone(),

@@ -39,6 +39,9 @@ struct RawEdition {
     #[serde(default = "default_decimals")]
     display_decimals: u32,
     note: Option<String>,
+    /// Data years inside the edition before which a break is suspected but not confirmed (PGI 2023).
+    #[serde(default)]
+    suspected_breaks: Vec<i32>,
 }
 
 fn default_decimals() -> u32 {
@@ -232,6 +235,7 @@ pub(super) fn parse(text: &str, file: &str) -> Result<Methodology> {
         status: status(file, None, "edition.status", Some(&e.status), Status::Derived)?,
         display_decimals: e.display_decimals,
         note: e.note.clone(),
+        suspected_breaks: e.suspected_breaks.clone(),
         ranking,
         groups,
     };

@@ -234,6 +234,9 @@ pub struct Methodology {
     pub status: Status,
     pub display_decimals: u32,
     pub note: Option<String>,
+    /// Data years before which a break is suspected inside this edition (not confirmed by the publisher): a
+    /// comparison across one is flagged, never treated as within-edition.
+    pub suspected_breaks: Vec<i32>,
     pub ranking: Ranking,
     pub groups: Option<Groups>,
     /// Nodes; index 0 is the root, the rest in file order (evaluation order: [`Methodology::topological_order`]).
@@ -279,6 +282,7 @@ impl Methodology {
             status: header.status,
             display_decimals: header.display_decimals,
             note: header.note,
+            suspected_breaks: header.suspected_breaks,
             ranking: header.ranking,
             groups: header.groups,
             nodes,
@@ -469,6 +473,9 @@ pub(crate) struct MethodologyHeader {
     pub status: Status,
     pub display_decimals: u32,
     pub note: Option<String>,
+    /// Data years before which a break is suspected inside this edition (not confirmed by the publisher): a
+    /// comparison across one is flagged, never treated as within-edition.
+    pub suspected_breaks: Vec<i32>,
     pub ranking: Ranking,
     pub groups: Option<Groups>,
 }
