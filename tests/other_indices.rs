@@ -236,3 +236,46 @@ fn pgi_suspected_break() {
     let t = trajectory(&s, "84", "", None, None, false).unwrap();
     assert_eq!(t.iter().filter(|p| p.break_before).map(|p| p.year).collect::<Vec<_>>(), vec![2023]);
 }
+
+/// Points lost: PCI's weights make a point of transparency cost 2 composite points (20% × 10) in 2013–2021; PAR
+/// 2024 areas with UNKNOWN maxima make the question an error that names the node, until the user supplies them.
+#[test]
+fn points_lost_and_unknown_maxima() {
+    use chiso::compare::points_lost;
+    let subs = [
+        ("entry_costs", 7.0),
+        ("land_access", 6.0),
+        ("transparency", 6.5),
+        ("time_costs", 7.5),
+        ("informal_charges", 6.0),
+        ("policy_bias", 5.5),
+        ("proactivity", 6.5),
+        ("business_support", 6.0),
+        ("labor_training", 6.2),
+        ("legal_institutions", 7.0),
+    ];
+    let data: Vec<Observation> = subs.iter().map(|(n, v)| Observation::new("Trà Vinh", 2015, *n, *v)).collect();
+    let s = index("pci", &data);
+    let lost = points_lost(&s, "Trà Vinh", 2015).unwrap();
+    let t = lost.iter().find(|r| r.node == "transparency").unwrap();
+    assert!((t.lost - 3.5).abs() < 1e-12 && (t.cost_in_total - 7.0).abs() < 1e-12);
+    let total = lost.iter().find(|r| r.node.is_empty()).unwrap();
+    assert!((total.lost - (100.0 - 63.15)).abs() < 1e-9);
+    // The sub-indices' costs add up to the composite's points lost (a linear rule).
+    let sum: f64 = lost.iter().filter(|r| r.depth == 1).map(|r| r.cost_in_total).sum();
+    assert!((sum - total.lost).abs() < 1e-9);
+    assert_eq!(total.lead_department, "Department of Planning and Investment");
+
+    let par = index(
+        "par",
+        &[
+            Observation::new("Trà Vinh", 2024, "institutions", 10.2),
+            Observation::new("Trà Vinh", 2024, "steering", 9.0),
+        ],
+    );
+    let e = points_lost(&par, "84", 2024).unwrap_err();
+    assert!(
+        matches!(e, chiso::ChisoError::MissingMaximum { .. }) && e.to_string().contains("par.2024/institutions"),
+        "{e}"
+    );
+}

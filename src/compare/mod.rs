@@ -774,3 +774,73 @@ pub fn movers(changes: &[Change]) -> Vec<Movers> {
         })
         .collect()
 }
+
+/// Where one province lost points in one year, at one node.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PointsLost {
+    pub node: String,
+    pub kind: String,
+    pub depth: usize,
+    pub value: f64,
+    /// The node's maximum (max points, else the top of its scale).
+    pub max: f64,
+    /// max − value, in the node's own unit.
+    pub lost: f64,
+    /// What the loss costs in the total: lost × ∂total/∂node (0 for nodes that do not feed the total).
+    pub cost_in_total: f64,
+    /// The department that leads the index in a province's plan (index data, replaceable).
+    pub lead_department: String,
+}
+
+/// Points lost per node for one province and year, most costly in the total first. A node counted in points whose
+/// maximum is UNKNOWN (e.g. three PAR 2024 areas) is an error that names it: supply the maximum
+/// ([`crate::Methodology::with_max_points`]) rather than get a silently partial answer. Nodes on a scale without a
+/// known top (PGI sub-indices) are left out.
+pub fn points_lost(scores: &Scores, province: &str, year: i32) -> Result<Vec<PointsLost>> {
+    let registry = Registry::get();
+    let me = registry.find_for_year(province, year)?;
+    let p = registry.index_of(&me.code).unwrap_or(0);
+    let k = scores
+        .unit_of(p, year)
+        .ok_or_else(|| ChisoError::InvalidArgument(format!("no scores for {} ({}) in {year}", me.name_vi, me.code)))?;
+    let u = scores.units()[k];
+    let m = scores.edition(u.edition);
+    let plan = scores.plan(u.edition);
+    // ∂total/∂node by reverse accumulation over the linear plan.
+    let mut weight = vec![0.0; m.nodes.len()];
+    weight[0] = 1.0;
+    for i in m.topological_order().into_iter().rev() {
+        for (dep, coef) in plan.terms(i) {
+            weight[dep] += weight[i] * coef;
+        }
+    }
+    let lead = catalog().index(&m.index).map(|i| i.lead_department_en.clone()).unwrap_or_default();
+    let mut out = Vec::new();
+    for (i, n) in m.nodes.iter().enumerate() {
+        let Some(value) = scores.value(k, i) else { continue };
+        let max = match n.max_value() {
+            Some(max) => max,
+            None if n.parent.is_some_and(|q| m.nodes[q].max_points.is_some()) => {
+                return Err(ChisoError::MissingMaximum {
+                    edition: m.code.clone(),
+                    node: n.code.clone(),
+                    path: n.path.clone(),
+                    purpose: "for the points lost".into(),
+                })
+            }
+            None => continue,
+        };
+        out.push(PointsLost {
+            node: n.path.clone(),
+            kind: n.kind.clone(),
+            depth: n.depth,
+            value,
+            max,
+            lost: max - value,
+            cost_in_total: (max - value) * weight[i],
+            lead_department: lead.clone(),
+        });
+    }
+    out.sort_by(|a, b| b.cost_in_total.total_cmp(&a.cost_in_total).then(a.depth.cmp(&b.depth)));
+    Ok(out)
+}

@@ -541,3 +541,25 @@ pub fn shares_frame<'py>(py: Python<'py>, rows: &[crate::survey::Share]) -> PyRe
     }
     f.build(py)
 }
+
+pub fn points_lost_frame<'py>(py: Python<'py>, rows: &[crate::compare::PointsLost]) -> PyResult<Bound<'py, PyAny>> {
+    let mut f = Frame::default();
+    f.declare("node", Column::Str(vec![]));
+    f.declare("kind", Column::Str(vec![]));
+    f.declare("depth", Column::Int(vec![]));
+    for name in ["value", "max", "lost", "cost_in_total"] {
+        f.declare(name, Column::Float(vec![]));
+    }
+    f.declare("lead_department", Column::Str(vec![]));
+    for r in rows {
+        f.str("node", &r.node);
+        f.str("kind", &r.kind);
+        f.int("depth", r.depth as i64);
+        f.opt_float("value", Some(r.value));
+        f.opt_float("max", Some(r.max));
+        f.opt_float("lost", Some(r.lost));
+        f.opt_float("cost_in_total", Some(r.cost_in_total));
+        f.str("lead_department", &r.lead_department);
+    }
+    f.build(py)
+}

@@ -309,6 +309,19 @@ impl PyScores {
         convert::movers_frame(py, &crate::compare::movers(&rows))
     }
 
+    /// Where a province lost points in a year: per node, max − value and what it costs in the total
+    /// (lost × ∂total/∂node), most costly first, with the department that leads the index. A node counted in
+    /// points whose maximum is UNKNOWN raises MissingMaximumError naming it.
+    ///
+    /// >>> import chiso
+    /// >>> p = chiso.score("pci", chiso.datasets.pci().filter(year=2016)).points_lost("Trà Vinh", 2016)
+    /// >>> p.filter(depth=1)["cost_in_total"].sum() == p.filter(depth=0)["lost"][0]
+    /// True
+    fn points_lost<'py>(&self, py: Python<'py>, province: &str, year: i32) -> PyResult<Bound<'py, PyAny>> {
+        let rows = crate::compare::points_lost(&self.inner, province, year).map_err(to_py_err)?;
+        convert::points_lost_frame(py, &rows)
+    }
+
     /// Codes of the editions used.
     #[getter]
     fn editions(&self) -> Vec<String> {
