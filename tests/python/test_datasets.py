@@ -284,3 +284,24 @@ def test_units_2025_refused_without_a_rule() -> None:
         rule="member_mean",
     )
     assert out.rows() == [("N86", "Vĩnh Long", 2024, "", 62.0, "user_supplied")]
+
+
+@pytest.mark.parametrize("name", OTHER)
+def test_other_indices_score_their_published_data(name: str) -> None:
+    """Issue 3: each index scores its bundled published data. Conflicting published values are refused until the
+    user picks one (PAR 2023 Hải Phòng: 91.87 and 91.81 from two sources) — never resolved silently."""
+    data = getattr(chiso.datasets, name)()
+    if name == "par":
+        with pytest.raises(chiso.DataError, match="given twice"):
+            chiso.score(name, data)
+        # The user's choice, made explicitly: keep the first published value of each conflicting cell.
+        data = data.unique(subset=["province_code", "year", "node", "measure"], keep="first", maintain_order=True)
+    scores = chiso.score(name, data)
+    totals = scores.totals()
+    assert totals.height > 0
+    published = data.filter(pl.col("measure").is_in(["score", "pct", "points", "ratio"]), pl.col("unit") != "national")
+    roots = published.filter(pl.col("node") == pl.col("edition"))
+    for row in roots.iter_rows(named=True):
+        mine = totals.filter(province_code=row["province_code"], year=row["year"])
+        if mine.height and mine["origin"][0] == "input":
+            assert mine["score"][0] == pytest.approx(row["value"])
