@@ -10,6 +10,7 @@
 //!   ranks and groups provinces.
 //! * [`compare`] — year-over-year changes, their decomposition, comparability across editions, trajectories,
 //!   peers and movers.
+//! * [`project`] — what-if scoring: change node values, re-aggregate, re-rank (labelled projected).
 //! * [`provinces`] — the registry of provinces with accent-insensitive name matching.
 //! * [`survey`] — shares satisfied from respondent-level survey answers (SIPAS-style), with confidence intervals.
 //! * [`datasets`] — the published tables chiso ships (PCI 2005–2022, PAPI 2011–2024).
@@ -39,6 +40,7 @@ pub mod datasets;
 pub mod engine;
 pub mod error;
 pub mod methodology;
+pub mod project;
 pub mod provinces;
 pub mod survey;
 mod text;

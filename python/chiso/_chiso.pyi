@@ -110,6 +110,15 @@ class Scores:
         measure: Literal["relative", "points"] = "relative",
     ) -> pl.DataFrame: ...
     def points_lost(self, province: str, year: int) -> pl.DataFrame: ...
+    def _what_if(
+        self,
+        year: int,
+        scenarios: list[str],
+        provinces: list[str],
+        nodes: list[str],
+        ops: list[str],
+        values: list[float | None],
+    ) -> pl.DataFrame: ...
     def __len__(self) -> int: ...
 
 def _score(

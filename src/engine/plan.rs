@@ -117,6 +117,33 @@ impl Plan {
         }
     }
 
+    /// As [`Plan::evaluate`], keeping the value of every node with `keep[i]` that already has one (a what-if that
+    /// pins a computed node to a value: its ancestors follow it, its children no longer count).
+    pub fn evaluate_keeping(&self, values: &mut [f64], renormalise: bool, keep: &[bool]) {
+        for s in &self.steps {
+            let node = s.node as usize;
+            if keep[node] && !values[node].is_nan() {
+                continue;
+            }
+            let (start, end) = (s.start as usize, s.end as usize);
+            let (mut acc, mut present_coef, mut complete) = (0.0, 0.0, true);
+            for j in start..end {
+                let v = values[self.child[j] as usize];
+                if v.is_nan() {
+                    complete = false;
+                } else {
+                    acc += self.coef[j] * v;
+                    present_coef += self.coef[j];
+                }
+            }
+            if complete {
+                values[node] = acc;
+            } else if renormalise && values[node].is_nan() && present_coef > 0.0 {
+                values[node] = acc * s.coef_total / present_coef;
+            }
+        }
+    }
+
     /// Evaluate many province-years stored back to back (`buffer.len()` a multiple of `n_nodes`).
     pub fn evaluate_many(&self, buffer: &mut [f64], renormalise: bool) {
         for unit in buffer.chunks_exact_mut(self.n_nodes) {

@@ -251,6 +251,8 @@ pub struct Scores {
     n_ranked: Vec<u32>,
     /// Index into the edition's group labels; u8::MAX = no group.
     group: Vec<u8>,
+    /// The options the scores were computed with (what-if replays them).
+    options: ScoreOptions,
 }
 
 /// One province-year: where its slots start in the buffers.
@@ -355,6 +357,17 @@ impl Scores {
             }
         }
         out
+    }
+
+    /// The options the scores were computed with.
+    pub fn options(&self) -> &ScoreOptions {
+        &self.options
+    }
+
+    /// The supplied value of node `node` of unit `unit` (None where none was given).
+    pub fn supplied_value(&self, unit: usize, node: usize) -> Option<f64> {
+        let v = self.supplied[self.units[unit].offset + node];
+        (!v.is_nan()).then_some(v)
     }
 
     /// The compiled plan of edition `i`.
@@ -703,6 +716,7 @@ pub fn score_columns(choice: &EditionChoice, data: Columns<'_>, options: &ScoreO
         n_ranked: vec![0; total],
         group: vec![u8::MAX; total],
         editions,
+        options: options.clone(),
     };
     let renormalise = options.missing == MissingPolicy::Renormalise;
     let keep_supplied = options.prefer == Prefer::Published;

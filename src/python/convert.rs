@@ -563,3 +563,26 @@ pub fn points_lost_frame<'py>(py: Python<'py>, rows: &[crate::compare::PointsLos
     }
     f.build(py)
 }
+
+pub fn projected_frame<'py>(py: Python<'py>, rows: &[crate::project::Projected]) -> PyResult<Bound<'py, PyAny>> {
+    let mut f = Frame::default();
+    for r in rows {
+        f.str("scenario", &r.scenario);
+        f.str("province_code", &r.province_code);
+        f.str("province", &r.province);
+        f.int("year", r.year as i64);
+        f.str("node", &r.node);
+        f.int("depth", r.depth as i64);
+        f.opt_float("base_value", r.base_value);
+        f.opt_float("value", r.value);
+        f.opt_float("delta", r.delta);
+        f.opt_int("base_rank", r.base_rank.map(i64::from));
+        f.opt_int("rank", r.rank.map(i64::from));
+        f.opt_int("rank_change", r.rank_change);
+        f.int("n_ranked", r.n_ranked as i64);
+        f.bool("edited", r.edited);
+        f.bool("clamped", r.clamped);
+        f.str("status", "projected");
+    }
+    f.build(py)
+}

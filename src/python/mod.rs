@@ -322,6 +322,56 @@ impl PyScores {
         convert::points_lost_frame(py, &rows)
     }
 
+    /// What-if (low level; see `chiso.project.what_if`): parallel lists of scenario, province, node, op
+    /// ("set", "add", "headroom", "max") and value.
+    #[allow(clippy::too_many_arguments)]
+    fn _what_if<'py>(
+        &self,
+        py: Python<'py>,
+        year: i32,
+        scenarios: Vec<String>,
+        provinces: Vec<String>,
+        nodes: Vec<String>,
+        ops: Vec<String>,
+        values: Vec<Option<f64>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        use crate::project::{Change, Edit};
+        let n = scenarios.len();
+        if [provinces.len(), nodes.len(), ops.len(), values.len()].iter().any(|&l| l != n) {
+            return Err(to_py_err(ChisoError::Data("scenario, province, node, op and value differ in length".into())));
+        }
+        let mut edits = Vec::with_capacity(n);
+        for r in 0..n {
+            let need = |what: &str| {
+                values[r].ok_or_else(|| {
+                    to_py_err(ChisoError::Data(format!(
+                        "row {r}: op {what:?} needs a value ({} / {})",
+                        provinces[r], nodes[r]
+                    )))
+                })
+            };
+            let change = match ops[r].as_str() {
+                "set" => Change::Set(need("set")?),
+                "add" => Change::Add(need("add")?),
+                "headroom" => Change::Headroom(need("headroom")?),
+                "max" => Change::ToMax,
+                other => {
+                    return Err(to_py_err(ChisoError::Data(format!(
+                        "row {r}: op {other:?} is unknown; use set, add, headroom or max"
+                    ))))
+                }
+            };
+            edits.push(Edit {
+                scenario: scenarios[r].clone(),
+                province: provinces[r].clone(),
+                node: nodes[r].clone(),
+                change,
+            });
+        }
+        let rows = py.detach(|| crate::project::what_if(&self.inner, year, &edits)).map_err(to_py_err)?;
+        convert::projected_frame(py, &rows)
+    }
+
     /// Codes of the editions used.
     #[getter]
     fn editions(&self) -> Vec<String> {

@@ -1,0 +1,54 @@
+"""Projected scores (README §1.8): what-if scoring on the compiled plan. Every output is DERIVED and labelled
+``status = "projected"``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+from ._chiso import Scores
+from ._frames import to_polars
+from .exceptions import DataError
+
+__all__ = ["what_if"]
+
+
+def what_if(scores: Scores, year: int, changes: Any) -> pl.DataFrame:
+    """Change some provinces' node values in data year ``year``, re-aggregate with the edition's rules and re-rank
+    against the other provinces (held at their values). Many scenarios at once: one call evaluates them all on the
+    compiled plan, each against the base.
+
+    ``changes`` has one row per edit: ``scenario`` (optional; default one scenario), ``province``, ``node`` (code or
+    path; a computed node is pinned to its new value), ``op`` — ``set`` (value), ``add`` (delta), ``headroom``
+    (close this share, 0–1, of max − value) or ``max`` (reach the maximum) — and ``value``. Values are clamped to
+    the node's scale (flagged ``clamped``). Output: every node of every edited province per scenario, with base and
+    projected value and rank.
+
+    >>> import polars as pl, chiso
+    >>> s = chiso.score("papi", chiso.datasets.papi().filter(year=2024))
+    >>> plan = pl.DataFrame({"scenario": ["e-gov", "e-gov"], "province": ["Trà Vinh"] * 2,
+    ...                      "node": ["e_governance/portal_access", "e_governance/internet_access"],
+    ...                      "op": ["headroom", "headroom"], "value": [0.5, 0.5]})
+    >>> out = chiso.project.what_if(s, 2024, plan).filter(node="")
+    >>> out.select("base_rank", "rank", "status").row(0)
+    (57, 42, 'projected')
+    """
+    df = to_polars(changes)
+    if df.height == 0:
+        raise DataError("no changes to project")
+    missing = [c for c in ("province", "node", "op") if c not in df.columns]
+    if missing:
+        raise DataError(f"missing column(s) {missing}; a change needs province, node, op (and value)")
+    n = df.height
+    scenarios = df["scenario"].cast(pl.String).to_list() if "scenario" in df.columns else ["scenario"] * n
+    values = df["value"].cast(pl.Float64).to_list() if "value" in df.columns else [None] * n
+    return scores._what_if(
+        year,
+        scenarios,
+        df["province"].cast(pl.String).to_list(),
+        df["node"].cast(pl.String).fill_null("").to_list(),
+        df["op"].cast(pl.String).to_list(),
+        values,
+    )

@@ -1,0 +1,117 @@
+//! What-if scoring (issue: "Projected scores").
+
+use chiso::project::{what_if, Change, Edit};
+use chiso::{datasets, score, EditionChoice, Observation, Prefer, ScoreOptions, Scores};
+
+fn papi() -> Scores {
+    let rows = datasets::papi().unwrap();
+    score(&EditionChoice::Index("papi".into()), &datasets::observations(&rows), &ScoreOptions::default()).unwrap()
+}
+
+fn edit(scenario: &str, province: &str, node: &str, change: Change) -> Edit {
+    Edit { scenario: scenario.into(), province: province.into(), node: node.into(), change }
+}
+
+/// A what-if with zero change reproduces the base exactly, every node and rank.
+#[test]
+fn zero_change_reproduces_the_base() {
+    let s = papi();
+    let out =
+        what_if(&s, 2024, &[edit("none", "Trà Vinh", "participation/civic_knowledge", Change::Add(0.0))]).unwrap();
+    assert_eq!(out.len(), s.edition(s.units().iter().find(|u| u.year == 2024).unwrap().edition).nodes.len());
+    for p in &out {
+        assert_eq!(p.value, p.base_value, "{}", p.node);
+        assert_eq!(p.rank, p.base_rank, "{}", p.node);
+    }
+}
+
+/// Projected values and ranks agree with re-scoring the modified data from scratch.
+#[test]
+fn projection_equals_rescoring() {
+    let rows = datasets::papi().unwrap();
+    let mut obs: Vec<Observation> = datasets::observations(&rows).into_iter().filter(|o| o.year == 2024).collect();
+    let base = score(&EditionChoice::Index("papi".into()), &obs, &ScoreOptions::default()).unwrap();
+    let edits = [
+        edit("plan", "Trà Vinh", "e_governance/portal_access", Change::Set(2.0)),
+        edit("plan", "Trà Vinh", "transparency/poverty_lists", Change::Headroom(0.5)),
+    ];
+    let out = what_if(&base, 2024, &edits).unwrap();
+    // Re-score from scratch with the same changes applied to the input rows.
+    for o in obs.iter_mut().filter(|o| o.province == "84") {
+        if o.node.ends_with("e_governance/portal_access") {
+            o.value = 2.0;
+        }
+        if o.node.ends_with("transparency/poverty_lists") {
+            o.value += 0.5 * (2.5 - o.value);
+        }
+    }
+    let again = score(&EditionChoice::Index("papi".into()), &obs, &ScoreOptions::default()).unwrap();
+    for p in &out {
+        let r = again.get("84", 2024, &p.node).unwrap();
+        assert!((p.value.unwrap() - r.score.unwrap()).abs() < 1e-12, "{}", p.node);
+        assert_eq!(p.rank, r.rank, "{}", p.node);
+    }
+    let total = out.iter().find(|p| p.node.is_empty()).unwrap();
+    assert!(total.rank_change.unwrap() >= 0);
+}
+
+/// Pinning a computed node (a dimension) moves the total by the same amount; edits are clamped to the scale.
+#[test]
+fn pin_a_dimension_and_clamp() {
+    let s = papi();
+    let out = what_if(&s, 2024, &[edit("d", "84", "transparency", Change::Add(100.0))]).unwrap();
+    let dim = out.iter().find(|p| p.node == "transparency").unwrap();
+    assert_eq!(dim.value, Some(10.0));
+    assert!(dim.clamped && dim.edited);
+    let total = out.iter().find(|p| p.node.is_empty()).unwrap();
+    assert!((total.delta.unwrap() - (10.0 - dim.base_value.unwrap())).abs() < 1e-9);
+    // ToMax on a sub-dimension reaches 10/k.
+    let out = what_if(&s, 2024, &[edit("m", "84", "e_governance/internet_access", Change::ToMax)]).unwrap();
+    let sd = out.iter().find(|p| p.node == "e_governance/internet_access").unwrap();
+    assert!((sd.value.unwrap() - 10.0 / 3.0).abs() < 1e-9);
+}
+
+/// Many scenarios at once, each evaluated against the base (not against each other).
+#[test]
+fn scenarios_are_independent() {
+    let s = papi();
+    let edits: Vec<Edit> = (0..200)
+        .map(|k| edit(&format!("s{k:03}"), "Trà Vinh", "participation/civic_knowledge", Change::Add(k as f64 * 0.001)))
+        .collect();
+    let out = what_if(&s, 2024, &edits).unwrap();
+    let totals: Vec<f64> = out.iter().filter(|p| p.node.is_empty()).map(|p| p.delta.unwrap()).collect();
+    assert_eq!(totals.len(), 200);
+    for (k, d) in totals.iter().enumerate() {
+        assert!((d - k as f64 * 0.001).abs() < 1e-9);
+    }
+}
+
+/// PCI 2011 with VCCI's published composites kept: a zero change leaves the published composite as it is, and a
+/// change to a sub-index moves it by what the rule says that change is worth (20% × 10 per point of transparency).
+#[test]
+fn published_totals_move_by_the_rule() {
+    let rows = datasets::pci().unwrap();
+    let s = score(
+        &EditionChoice::Index("pci".into()),
+        &datasets::observations(&rows),
+        &ScoreOptions { prefer: Prefer::Published, ..Default::default() },
+    )
+    .unwrap();
+    let out = what_if(&s, 2011, &[edit("t", "84", "transparency", Change::Add(0.0))]).unwrap();
+    let total = out.iter().find(|p| p.node.is_empty()).unwrap();
+    assert_eq!(total.delta, Some(0.0));
+    assert_eq!(total.rank, total.base_rank);
+    let out = what_if(&s, 2011, &[edit("t", "84", "transparency", Change::Add(0.5))]).unwrap();
+    let total = out.iter().find(|p| p.node.is_empty()).unwrap();
+    assert!((total.delta.unwrap() - 0.5 * 2.0).abs() < 1e-9, "{:?}", total.delta);
+}
+
+#[test]
+fn bad_edits() {
+    let s = papi();
+    assert!(what_if(&s, 2030, &[edit("x", "84", "", Change::Add(1.0))]).is_err());
+    assert!(what_if(&s, 2024, &[edit("x", "84", "nope", Change::Add(1.0))]).is_err());
+    assert!(what_if(&s, 2024, &[edit("x", "84", "transparency", Change::Headroom(1.5))]).is_err());
+    assert!(what_if(&s, 2024, &[edit("x", "Tiền Giang", "transparency", Change::Add(1.0))]).is_err(), "no 2024 data");
+    assert!(what_if(&s, 2024, &[edit("x", "84", "transparency", Change::Set(f64::NAN))]).is_err());
+}

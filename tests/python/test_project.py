@@ -1,0 +1,72 @@
+"""What-if scoring (issue 5, first part): zero change reproduces the base, projections equal re-scoring the
+modified frame, many scenarios per call."""
+
+from __future__ import annotations
+
+import chiso
+import polars as pl
+import pytest
+from chiso.project import what_if
+
+
+@pytest.fixture(scope="module")
+def papi_2024() -> pl.DataFrame:
+    return chiso.datasets.papi().filter(year=2024)
+
+
+def test_zero_change_is_the_base(papi_2024: pl.DataFrame) -> None:
+    s = chiso.score("papi", papi_2024)
+    out = what_if(
+        s,
+        2024,
+        pl.DataFrame({"province": ["84"], "node": ["transparency/poverty_lists"], "op": ["add"], "value": [0.0]}),
+    )
+    assert (out["value"] == out["base_value"]).all()
+    assert (out["rank"] == out["base_rank"]).all()
+    assert set(out["status"]) == {"projected"}
+
+
+def test_projection_equals_rescoring(papi_2024: pl.DataFrame) -> None:
+    s = chiso.score("papi", papi_2024)
+    node = "papi.2021/control_of_corruption/equity_in_employment"
+    out = what_if(s, 2024, pl.DataFrame({"province": ["Trà Vinh"], "node": [node], "op": ["set"], "value": [2.4]}))
+    changed = papi_2024.with_columns(
+        value=pl.when((pl.col("province_code") == "84") & (pl.col("node") == node)).then(2.4).otherwise("value")
+    )
+    again = chiso.score("papi", changed).long().filter(province_code="84")
+    merged = out.join(again.select("path", "score", "rank"), left_on="node", right_on="path")
+    assert merged.height == out.height
+    assert (merged["value"] - merged["score"]).abs().max() < 1e-12
+    assert (merged["rank"] == merged["rank_right"]).all()
+
+
+def test_many_scenarios(papi_2024: pl.DataFrame) -> None:
+    s = chiso.score("papi", papi_2024)
+    k = 1000
+    plan = pl.DataFrame(
+        {
+            "scenario": [f"s{i:04d}" for i in range(k)],
+            "province": ["Trà Vinh"] * k,
+            "node": ["e_governance/portal_access"] * k,
+            "op": ["headroom"] * k,
+            "value": [i / k for i in range(k)],
+        }
+    )
+    totals = what_if(s, 2024, plan).filter(node="")
+    assert totals.height == k
+    assert totals["value"].is_sorted()  # more headroom closed, higher total
+    assert totals["rank"].is_sorted(descending=True)
+
+
+def test_bad_changes(papi_2024: pl.DataFrame) -> None:
+    s = chiso.score("papi", papi_2024)
+    with pytest.raises(chiso.DataError, match="op"):
+        what_if(s, 2024, pl.DataFrame({"province": ["84"], "node": [""], "op": ["double"], "value": [1.0]}))
+    with pytest.raises(chiso.DataError, match="needs a value"):
+        what_if(s, 2024, pl.DataFrame({"province": ["84"], "node": [""], "op": ["add"], "value": [None]}))
+    with pytest.raises(chiso.InvalidArgumentError, match="headroom"):
+        what_if(
+            s, 2024, pl.DataFrame({"province": ["84"], "node": ["transparency"], "op": ["headroom"], "value": [2.0]})
+        )
+    with pytest.raises(chiso.UnknownProvinceError):
+        what_if(s, 2024, pl.DataFrame({"province": ["Tra Vnh"], "node": [""], "op": ["add"], "value": [1.0]}))
