@@ -115,3 +115,74 @@ fn bad_edits() {
     assert!(what_if(&s, 2024, &[edit("x", "Tiền Giang", "transparency", Change::Add(1.0))]).is_err(), "no 2024 data");
     assert!(what_if(&s, 2024, &[edit("x", "84", "transparency", Change::Set(f64::NAN))]).is_err());
 }
+
+mod target {
+    use super::*;
+    use chiso::project::target::{solve, Target};
+
+    fn pci_2016() -> Scores {
+        let rows = datasets::pci().unwrap();
+        let obs: Vec<Observation> = datasets::observations(&rows).into_iter().filter(|o| o.year == 2016).collect();
+        score(&EditionChoice::Index("pci".into()), &obs, &ScoreOptions::default()).unwrap()
+    }
+
+    /// The solver's answer, applied as a what-if, reaches the target rank.
+    #[test]
+    fn answer_reaches_the_rank() {
+        let s = pci_2016();
+        let base_rank = s.get("84", 2016, "").unwrap().rank.unwrap();
+        assert_eq!(base_rank, 42);
+        let plan = solve(&s, "Trà Vinh", 2016, Target::Rank(20), &[]).unwrap();
+        assert!(plan.reachable);
+        assert!(plan.projected_rank <= 20);
+        let edits: Vec<Edit> = plan.steps.iter().map(|st| edit("target", "84", &st.node, Change::Set(st.to))).collect();
+        let out = what_if(&s, 2016, &edits).unwrap();
+        let total = out.iter().find(|p| p.node.is_empty()).unwrap();
+        assert!(total.rank.unwrap() <= 20, "what-if rank {:?}", total.rank);
+        assert!((total.value.unwrap() - plan.projected_total).abs() < 1e-9);
+        // With equal costs, the cheapest points are those with the largest weight: 20% sub-indices first.
+        assert!(["transparency", "business_support", "labor_training"].contains(&plan.steps[0].node.as_str()));
+    }
+
+    /// A total above the maximum is unreachable: the answer says so and gives the best reachable total and rank.
+    #[test]
+    fn unreachable_reports_the_best() {
+        let s = pci_2016();
+        let plan = solve(&s, "84", 2016, Target::Score(100.5), &[]).unwrap();
+        assert!(!plan.reachable);
+        assert_eq!(plan.projected_rank, 1); // every sub-index at 10 gives 100
+        assert!((plan.projected_total - 100.0).abs() < 1e-9);
+    }
+
+    /// No cheaper solution exists: brute force over a grid on a small case (three inputs, unequal costs).
+    #[test]
+    fn no_cheaper_solution_on_a_grid() {
+        let s = pci_2016();
+        let costs = [("transparency", 3.0), ("entry_costs", 1.0), ("labor_training", 2.5)];
+        let target = 1.5; // composite points to add
+        let base = s.total("84", 2016).unwrap();
+        let plan = solve(&s, "84", 2016, Target::Score(base + target), &costs).unwrap();
+        assert!(plan.reachable);
+        // Brute force: steps of 0.01 on the three cheapest-per-gain inputs and the others at zero.
+        let value = |n: &str| s.get("84", 2016, n).unwrap().score.unwrap();
+        let (w_t, w_e, w_l) = (2.0, 0.5, 2.0); // ∂composite/∂sub-index = weight/10
+        let mut best = f64::INFINITY;
+        let steps = 400;
+        for a in 0..=steps {
+            let dt = a as f64 * (10.0 - value("transparency")) / steps as f64;
+            for b in 0..=steps {
+                let de = b as f64 * (10.0 - value("entry_costs")) / steps as f64;
+                let rest = target - w_t * dt - w_e * de;
+                let dl = (rest / w_l).max(0.0);
+                if dl <= 10.0 - value("labor_training") + 1e-12 {
+                    best = best.min(3.0 * dt + 1.0 * de + 2.5 * dl);
+                }
+            }
+        }
+        // Other inputs cost 1 per point at weight ≤ 2: the grid covers the optimum's inputs, so the solver's cost
+        // can only be lower or equal (it also considers the others).
+        assert!(plan.total_cost <= best + 1e-9, "solver {} vs grid {best}", plan.total_cost);
+        let gained: f64 = plan.steps.iter().map(|s| s.total_gain).sum();
+        assert!((gained - target).abs() < 1e-9);
+    }
+}

@@ -1,7 +1,7 @@
 """Type stubs of the compiled extension ``chiso._chiso`` (kept in step by tests/python/test_stubs.py)."""
 
 from os import PathLike
-from typing import Literal, final
+from typing import Any, Literal, final
 
 import polars as pl
 
@@ -110,6 +110,15 @@ class Scores:
         measure: Literal["relative", "points"] = "relative",
     ) -> pl.DataFrame: ...
     def points_lost(self, province: str, year: int) -> pl.DataFrame: ...
+    def target(
+        self,
+        province: str,
+        year: int,
+        *,
+        rank: int | None = None,
+        score: float | None = None,
+        costs: dict[str, float] | None = None,
+    ) -> dict[str, Any]: ...
     def _what_if(
         self,
         year: int,

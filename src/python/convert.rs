@@ -586,3 +586,20 @@ pub fn projected_frame<'py>(py: Python<'py>, rows: &[crate::project::Projected])
     }
     f.build(py)
 }
+
+pub fn steps_frame<'py>(py: Python<'py>, rows: &[crate::project::target::Step]) -> PyResult<Bound<'py, PyAny>> {
+    let mut f = Frame::default();
+    f.declare("node", Column::Str(vec![]));
+    for name in ["from", "to", "increase", "total_gain", "cost"] {
+        f.declare(name, Column::Float(vec![]));
+    }
+    for r in rows {
+        f.str("node", &r.node);
+        f.opt_float("from", Some(r.from));
+        f.opt_float("to", Some(r.to));
+        f.opt_float("increase", Some(r.increase));
+        f.opt_float("total_gain", Some(r.total_gain));
+        f.opt_float("cost", Some(r.cost));
+    }
+    f.build(py)
+}

@@ -6,6 +6,7 @@ mod convert;
 use std::sync::Arc;
 
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 
 use crate::engine::{self, EditionChoice, MissingPolicy, Prefer, ScoreOptions};
 use crate::error::ChisoError;
@@ -370,6 +371,50 @@ impl PyScores {
         }
         let rows = py.detach(|| crate::project::what_if(&self.inner, year, &edits)).map_err(to_py_err)?;
         convert::projected_frame(py, &rows)
+    }
+
+    /// The cheapest improvements that bring a province to `rank` (≤ k, the edition's tie rule) or `score` in
+    /// `year`, other provinces held at their values. Exact for the linear rules (a fractional knapsack: inputs
+    /// filled in order of total gained per unit cost). `costs` maps input nodes to a cost per point (default 1).
+    /// Returns a dict: reachable, required_total, current_total, projected_total, projected_rank, total_cost and
+    /// the steps (a DataFrame: node, from, to, increase, total_gain, cost).
+    ///
+    /// >>> import chiso
+    /// >>> s = chiso.score("pci", chiso.datasets.pci().filter(year=2016))
+    /// >>> answer = s.target("Trà Vinh", 2016, rank=20)
+    /// >>> answer["reachable"], answer["projected_rank"] <= 20
+    /// (True, True)
+    #[pyo3(signature = (province, year, *, rank = None, score = None, costs = None))]
+    fn target<'py>(
+        &self,
+        py: Python<'py>,
+        province: &str,
+        year: i32,
+        rank: Option<u32>,
+        score: Option<f64>,
+        costs: Option<std::collections::BTreeMap<String, f64>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        use crate::project::target::{solve, Target};
+        let target = match (rank, score) {
+            (Some(r), None) => Target::Rank(r),
+            (None, Some(s)) => Target::Score(s),
+            _ => {
+                return Err(to_py_err(ChisoError::InvalidArgument("give exactly one target: rank=k or score=s".into())))
+            }
+        };
+        let costs = costs.unwrap_or_default();
+        let pairs: Vec<(&str, f64)> = costs.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        let plan = solve(&self.inner, province, year, target, &pairs).map_err(to_py_err)?;
+        let out = PyDict::new(py);
+        out.set_item("reachable", plan.reachable)?;
+        out.set_item("required_total", plan.required_total)?;
+        out.set_item("current_total", plan.current_total)?;
+        out.set_item("projected_total", plan.projected_total)?;
+        out.set_item("projected_rank", plan.projected_rank)?;
+        out.set_item("total_cost", plan.total_cost)?;
+        out.set_item("steps", convert::steps_frame(py, &plan.steps)?)?;
+        out.set_item("status", "projected")?;
+        Ok(out)
     }
 
     /// Codes of the editions used.

@@ -70,3 +70,19 @@ def test_bad_changes(papi_2024: pl.DataFrame) -> None:
         )
     with pytest.raises(chiso.UnknownProvinceError):
         what_if(s, 2024, pl.DataFrame({"province": ["Tra Vnh"], "node": [""], "op": ["add"], "value": [1.0]}))
+
+
+def test_target_rank_is_reached_by_its_own_answer() -> None:
+    """Issue 5: the target solver's answer, applied as a what-if, reaches the target (PCI 2016, Trà Vinh 42nd)."""
+    s = chiso.score("pci", chiso.datasets.pci().filter(year=2016))
+    answer = s.target("Trà Vinh", 2016, rank=10, costs={"transparency": 2.0})
+    assert answer["reachable"] and answer["status"] == "projected"
+    steps = answer["steps"]
+    assert steps["total_gain"].sum() == pytest.approx(answer["required_total"] - answer["current_total"])
+    changes = steps.select(
+        pl.lit("84").alias("province"), "node", pl.lit("set").alias("op"), pl.col("to").alias("value")
+    )
+    out = what_if(s, 2016, changes).filter(node="")
+    assert out["rank"][0] <= 10
+    with pytest.raises(chiso.InvalidArgumentError, match="exactly one target"):
+        s.target("84", 2016, rank=1, score=90.0)
