@@ -186,3 +186,47 @@ mod target {
         assert!((gained - target).abs() < 1e-9);
     }
 }
+
+mod calibration {
+    use super::*;
+    use chiso::project::calibrate::calibrate;
+
+    fn pci() -> Scores {
+        let rows = datasets::pci().unwrap();
+        score(&EditionChoice::Index("pci".into()), &datasets::observations(&rows), &ScoreOptions::default()).unwrap()
+    }
+
+    /// Calibration recovers the known PCI weights (pci.md A4.2) from VCCI's published tables, and the 5% grid
+    /// reproduces every row; 2011's published composites are not reproduced by any weights on that grid.
+    #[test]
+    fn recovers_the_pci_weights() {
+        let s = pci();
+        let cases: [(&[i32], &[f64]); 3] = [
+            (&[2006, 2007, 2008], &[5.0, 5.0, 15.0, 10.0, 5.0, 5.0, 15.0, 15.0, 15.0, 10.0]),
+            (&[2009, 2010, 2012], &[10.0, 5.0, 20.0, 15.0, 10.0, 10.0, 5.0, 20.0, 5.0]),
+            (&[2013, 2014, 2015, 2016], &[5.0, 5.0, 20.0, 5.0, 10.0, 5.0, 5.0, 20.0, 20.0, 5.0]),
+        ];
+        for (years, truth) in cases {
+            let c = calibrate(&s, "", years, Some(5.0), None, 2).unwrap();
+            let fitted: Vec<f64> = c.weights.iter().map(|w| w.1).collect();
+            for (f, t) in fitted.iter().zip(truth) {
+                assert!((f - t).abs() < 0.01, "{years:?}: {fitted:?}");
+            }
+            assert!(c.max_abs_residual < 0.005, "{years:?}: {}", c.max_abs_residual);
+            assert_eq!(c.grid_fits, Some(true), "{years:?}");
+            let grid: Vec<f64> = c.grid_weights.unwrap().iter().map(|w| w.1).collect();
+            assert_eq!(grid, truth.to_vec());
+        }
+        let c = calibrate(&s, "", &[2011], Some(5.0), None, 2).unwrap();
+        assert_eq!(c.grid_fits, Some(false));
+        assert!(c.max_abs_residual > 0.05);
+    }
+
+    #[test]
+    fn refuses_what_it_cannot_fit() {
+        let s = pci();
+        assert!(calibrate(&s, "", &[2012, 2013], None, None, 2).is_err(), "two editions");
+        assert!(calibrate(&s, "transparency", &[2013], None, None, 2).is_err(), "not a WMEAN");
+        assert!(calibrate(&s, "", &[2019], None, None, 2).is_err(), "composites only: no parts");
+    }
+}

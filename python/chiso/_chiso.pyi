@@ -110,6 +110,15 @@ class Scores:
         measure: Literal["relative", "points"] = "relative",
     ) -> pl.DataFrame: ...
     def points_lost(self, province: str, year: int) -> pl.DataFrame: ...
+    def calibrate(
+        self,
+        node: str = "",
+        *,
+        years: list[int],
+        grid: float | None = None,
+        decimals_in: int | None = None,
+        decimals_out: int = 2,
+    ) -> dict[str, Any]: ...
     def target(
         self,
         province: str,

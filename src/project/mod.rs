@@ -5,6 +5,7 @@
 //! applies its edits, evaluates them, and re-ranks each node against the other provinces held at their base
 //! values — no frames are rebuilt, so thousands of scenarios per call are cheap.
 
+pub mod calibrate;
 pub mod target;
 
 use std::collections::BTreeMap;

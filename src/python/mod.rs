@@ -417,6 +417,64 @@ impl PyScores {
         Ok(out)
     }
 
+    /// Estimate the weights of a WMEAN node from the published parts and totals of `years` (one edition) by
+    /// constrained least squares (non-negative, summing to the rule's total); residual per row; with `grid`
+    /// (e.g. 5.0) whether the rounded weights reproduce every row within the spec's tolerance. Returns a dict:
+    /// weights and residuals (DataFrames), max_abs_residual, rmse, grid_weights, grid_fits, tolerance, and
+    /// `methodology`: the edition with the fitted weights (a user variant, labelled calibrated).
+    ///
+    /// >>> import chiso
+    /// >>> s = chiso.score("pci", chiso.datasets.pci().filter(year=2016))
+    /// >>> fit = s.calibrate(years=[2016], grid=5.0)
+    /// >>> fit["grid_fits"], [round(w) for w in fit["weights"]["weight"]]
+    /// (True, [5, 5, 20, 5, 10, 5, 5, 20, 20, 5])
+    #[pyo3(signature = (node = "", *, years, grid = None, decimals_in = None, decimals_out = 2))]
+    fn calibrate<'py>(
+        &self,
+        py: Python<'py>,
+        node: &str,
+        years: Vec<i32>,
+        grid: Option<f64>,
+        decimals_in: Option<u32>,
+        decimals_out: u32,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let fit = crate::project::calibrate::calibrate(&self.inner, node, &years, grid, decimals_in, decimals_out)
+            .map_err(to_py_err)?;
+        let out = PyDict::new(py);
+        let mut w = Frame::default();
+        for (path, weight) in &fit.weights {
+            w.str("node", path);
+            w.opt_float("weight", Some(*weight));
+            w.opt_float(
+                "grid_weight",
+                fit.grid_weights.as_ref().and_then(|g| g.iter().find(|(p, _)| p == path)).map(|(_, v)| *v),
+            );
+        }
+        out.set_item("weights", w.build(py)?)?;
+        let mut r = Frame::default();
+        for (code, year, published, fitted, residual) in &fit.residuals {
+            r.str("province_code", code);
+            r.int("year", *year as i64);
+            r.opt_float("published", Some(*published));
+            r.opt_float("fitted", Some(*fitted));
+            r.opt_float("residual", Some(*residual));
+        }
+        out.set_item("residuals", r.build(py)?)?;
+        out.set_item("max_abs_residual", fit.max_abs_residual)?;
+        out.set_item("rmse", fit.rmse)?;
+        out.set_item("grid_fits", fit.grid_fits)?;
+        out.set_item("tolerance", fit.tolerance)?;
+        out.set_item("label", "calibrated")?;
+        let edition =
+            self.inner.units().iter().find(|u| years.contains(&u.year)).map(|u| self.inner.edition(u.edition).clone());
+        if let Some(m) = edition {
+            let pairs: Vec<(&str, f64)> = fit.weights.iter().map(|(p, v)| (p.as_str(), *v)).collect();
+            let variant = m.with_weights(&pairs, true).map_err(to_py_err)?;
+            out.set_item("methodology", PyMethodology { inner: Arc::new(variant) })?;
+        }
+        Ok(out)
+    }
+
     /// Codes of the editions used.
     #[getter]
     fn editions(&self) -> Vec<String> {
