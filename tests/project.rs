@@ -230,3 +230,69 @@ mod calibration {
         assert!(calibrate(&s, "", &[2019], None, None, 2).is_err(), "composites only: no parts");
     }
 }
+
+mod trends {
+    use super::*;
+    use chiso::project::trend::{rank_outlook, trend, TrendOptions};
+
+    fn pci_composites(years: std::ops::RangeInclusive<i32>) -> Scores {
+        let rows = datasets::pci().unwrap();
+        let obs: Vec<Observation> = datasets::observations(&rows)
+            .into_iter()
+            .filter(|o| years.contains(&o.year) && !o.node.contains('/'))
+            .collect();
+        score(&EditionChoice::Index("pci".into()), &obs, &ScoreOptions::default()).unwrap()
+    }
+
+    /// A perfectly linear series: the slope is exact and the interval has no width; CAGR from the window's ends.
+    #[test]
+    fn linear_series() {
+        let data: Vec<Observation> =
+            (2013..=2017).map(|y| Observation::new("Trà Vinh", y, "", 50.0 + 2.0 * f64::from(y - 2013))).collect();
+        let s = score(&EditionChoice::Index("pci".into()), &data, &ScoreOptions::default()).unwrap();
+        let t = trend(&s, "84", "", 2019, &TrendOptions::default()).unwrap();
+        assert!((t.slope - 2.0).abs() < 1e-9 && (t.linear - 62.0).abs() < 1e-9);
+        assert!((t.upper.unwrap() - t.lower.unwrap()).abs() < 1e-9);
+        let g = (58.0f64 / 50.0).powf(0.25) - 1.0;
+        assert!((t.cagr.unwrap() - g).abs() < 1e-12);
+        assert!((t.compound.unwrap() - 58.0 * (1.0 + g).powi(2)).abs() < 1e-9);
+        // Clamped to the composite's scale (10–100) when the trend runs past it.
+        let far = trend(&s, "84", "", 2050, &TrendOptions { across_breaks: true, ..Default::default() }).unwrap();
+        assert!(far.clamped && far.linear == 100.0);
+    }
+
+    /// Never across an edition break without the opt-in: PCI 2021 → 2022 changed the weights.
+    #[test]
+    fn breaks_need_an_opt_in() {
+        let s = pci_composites(2017..=2021);
+        let e = trend(&s, "84", "", 2022, &TrendOptions::default()).unwrap_err().to_string();
+        assert!(e.contains("pci.2022") && e.contains("across_breaks"), "{e}");
+        assert!(trend(&s, "84", "", 2022, &TrendOptions { across_breaks: true, ..Default::default() }).is_ok());
+        // Only the years since the last break are used: 2013–2016 in a 2010–2016 series.
+        let s = pci_composites(2010..=2016);
+        let t = trend(&s, "84", "", 2017, &TrendOptions { window: 10, ..Default::default() }).unwrap();
+        assert_eq!((t.first_year, t.n_years), (2013, 4));
+    }
+
+    /// The rank outlook for 2021 from 2016–2020 covers every province, is reproducible for a seed, and its rank
+    /// bands are ordered; most provinces' published 2021 composite falls inside their 95% interval.
+    #[test]
+    fn rank_outlook_for_2021() {
+        let s = pci_composites(2016..=2020);
+        let a = rank_outlook(&s, 2021, &TrendOptions::default(), 2000, 7).unwrap();
+        let b = rank_outlook(&s, 2021, &TrendOptions::default(), 2000, 7).unwrap();
+        assert_eq!(a, b);
+        assert_eq!(a.len(), 63);
+        assert!(a.iter().all(|o| o.rank_p05 <= o.rank_median && o.rank_median <= o.rank_p95));
+        let published = pci_composites(2021..=2021);
+        let inside = a
+            .iter()
+            .filter(|o| {
+                let t = trend(&s, &o.province_code, "", 2021, &TrendOptions::default()).unwrap();
+                let v = published.total(&o.province_code, 2021).unwrap();
+                t.lower.unwrap() <= v && v <= t.upper.unwrap()
+            })
+            .count();
+        assert!(inside >= 50, "{inside} of 63 published 2021 composites inside the 95% interval");
+    }
+}

@@ -119,6 +119,12 @@ class Scores:
         decimals_in: int | None = None,
         decimals_out: int = 2,
     ) -> dict[str, Any]: ...
+    def trend(
+        self, province: str, node: str = "", *, target_year: int, window: int = 5, across_breaks: bool = False
+    ) -> pl.DataFrame: ...
+    def rank_outlook(
+        self, target_year: int, *, window: int = 5, across_breaks: bool = False, draws: int = 10000, seed: int = 0
+    ) -> pl.DataFrame: ...
     def target(
         self,
         province: str,

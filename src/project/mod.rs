@@ -7,6 +7,7 @@
 
 pub mod calibrate;
 pub mod target;
+pub mod trend;
 
 use std::collections::BTreeMap;
 

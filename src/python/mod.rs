@@ -475,6 +475,78 @@ impl PyScores {
         Ok(out)
     }
 
+    /// Project `node` of `province` to `target_year`: linear least-squares trend over the last `window` comparable
+    /// years (never across an edition break unless `across_breaks=True`), its 95% prediction interval, and
+    /// compound growth; clamped to the node's scale. One-row DataFrame, labelled projected.
+    ///
+    /// >>> import chiso, polars as pl
+    /// >>> s = chiso.score("pci", chiso.datasets.pci().filter(pl.col("year").is_between(2016, 2020)))
+    /// >>> t = s.trend("Trà Vinh", target_year=2021)
+    /// >>> t.select("n_years", "first_year", "last_year", "status").row(0)
+    /// (5, 2016, 2020, 'projected')
+    #[pyo3(signature = (province, node = "", *, target_year, window = 5, across_breaks = false))]
+    fn trend<'py>(
+        &self,
+        py: Python<'py>,
+        province: &str,
+        node: &str,
+        target_year: i32,
+        window: usize,
+        across_breaks: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let options = crate::project::trend::TrendOptions { window, across_breaks };
+        let t = crate::project::trend::trend(&self.inner, province, node, target_year, &options).map_err(to_py_err)?;
+        let mut f = Frame::default();
+        f.str("province_code", &t.province_code);
+        f.str("province", &t.province);
+        f.str("node", &t.node);
+        f.int("target_year", t.target_year as i64);
+        f.int("n_years", t.n_years as i64);
+        f.int("first_year", t.first_year as i64);
+        f.int("last_year", t.last_year as i64);
+        f.opt_float("last_value", Some(t.last_value));
+        f.opt_float("slope", Some(t.slope));
+        f.opt_float("linear", Some(t.linear));
+        f.opt_float("lower", t.lower);
+        f.opt_float("upper", t.upper);
+        f.opt_float("cagr", t.cagr);
+        f.opt_float("compound", t.compound);
+        f.bool("clamped", t.clamped);
+        f.str("status", "projected");
+        f.build(py)
+    }
+
+    /// Every province's total projected to `target_year` by its trend, and the distribution of ranks from
+    /// `draws` simulations within the prediction intervals (reproducible for a `seed`).
+    #[pyo3(signature = (target_year, *, window = 5, across_breaks = false, draws = 10000, seed = 0))]
+    fn rank_outlook<'py>(
+        &self,
+        py: Python<'py>,
+        target_year: i32,
+        window: usize,
+        across_breaks: bool,
+        draws: usize,
+        seed: u64,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let options = crate::project::trend::TrendOptions { window, across_breaks };
+        let rows = py
+            .detach(|| crate::project::trend::rank_outlook(&self.inner, target_year, &options, draws, seed))
+            .map_err(to_py_err)?;
+        let mut f = Frame::default();
+        for r in &rows {
+            f.str("province_code", &r.province_code);
+            f.str("province", &r.province);
+            f.opt_float("projected", Some(r.projected));
+            f.opt_float("mean_rank", Some(r.mean_rank));
+            f.int("rank_p05", r.rank_p05 as i64);
+            f.int("rank_median", r.rank_median as i64);
+            f.int("rank_p95", r.rank_p95 as i64);
+            f.int("n_ranked", r.n_ranked as i64);
+            f.str("status", "projected");
+        }
+        f.build(py)
+    }
+
     /// Codes of the editions used.
     #[getter]
     fn editions(&self) -> Vec<String> {

@@ -86,3 +86,19 @@ def test_target_rank_is_reached_by_its_own_answer() -> None:
     assert out["rank"][0] <= 10
     with pytest.raises(chiso.InvalidArgumentError, match="exactly one target"):
         s.target("84", 2016, rank=1, score=90.0)
+
+
+def test_trend_and_rank_outlook() -> None:
+    """README §1.8: trend projections stay within one edition unless asked, are labelled projected, and the rank
+    outlook covers every province with ordered rank bands."""
+    pci = chiso.datasets.pci()
+    s = chiso.score("pci", pci.filter(pl.col("year").is_between(2017, 2021)))
+    with pytest.raises(chiso.InvalidArgumentError, match="across_breaks"):
+        s.trend("Trà Vinh", target_year=2022)
+    t = s.trend("Trà Vinh", target_year=2022, across_breaks=True)
+    assert t["status"][0] == "projected" and t["lower"][0] <= t["linear"][0] <= t["upper"][0]
+    s2 = chiso.score("pci", pci.filter(pl.col("year").is_between(2016, 2020)))
+    o = s2.rank_outlook(2021, draws=1000, seed=1)
+    assert o.height == 63
+    assert (o["rank_p05"] <= o["rank_median"]).all() and (o["rank_median"] <= o["rank_p95"]).all()
+    assert o.equals(s2.rank_outlook(2021, draws=1000, seed=1))
