@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import polars as pl
 
-from . import datasets, project, survey
+from . import datasets, plans, project, survey
 from ._chiso import (
     Methodology,
     Scores,
@@ -66,6 +66,7 @@ __all__ = [
     "methodology_from_toml",
     "province_codes",
     "provinces",
+    "plans",
     "project",
     "score",
     "survey",

@@ -1,0 +1,197 @@
+"""A province's plan as numbers: tasks with an expected effect on index nodes, owners, deadlines and status.
+
+A plan (CSV, Excel or a frame) has one row per task: ``id``, ``index``, ``node`` (the node the task improves),
+``title``, ``lead_agency``, ``cooperating_agencies``, ``deadline`` (date), ``expected_product``, ``status``
+(``planned``, ``in_progress``, ``done``) and the expected effect: ``effect_op`` (``set``, ``add``, ``headroom``,
+``max``) and ``effect_value``. From it: the projected score and rank if all tasks deliver, or only the done ones,
+or any subset (:func:`project_plan`); the gain each agency's tasks bring (:func:`gains_by_agency`); nodes with
+points lost but no task (:func:`uncovered`); overdue tasks (:func:`overdue`). Projections run on the compiled plan
+(:func:`chiso.project.what_if`) with the other provinces held at their values, and are labelled projected.
+
+:func:`example_plan` is an ILLUSTRATIVE plan shaped like a province's (7 PAR INDEX areas, 5 digital-transformation
+areas) — not a real plan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from ._chiso import Scores, indices
+from ._frames import to_polars
+from .exceptions import DataError
+from .project import what_if
+
+__all__ = ["example_plan", "gains_by_agency", "load_plan", "overdue", "owners", "project_plan", "uncovered"]
+
+REQUIRED = ("id", "index", "node", "title", "lead_agency", "deadline", "status", "effect_op", "effect_value")
+STATUSES = ("planned", "in_progress", "done")
+
+
+def load_plan(source: Any) -> pl.DataFrame:
+    """Read a plan from a CSV or Excel path or a frame, and check it (missing columns, unknown statuses or
+    effects, bad dates are :class:`chiso.DataError` naming the task).
+
+    >>> plan = example_plan()
+    >>> plan.height, sorted(plan["index"].unique().to_list())
+    (12, ['dti', 'par'])
+    """
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        if path.suffix.lower() in (".xlsx", ".xls"):
+            df = pl.read_excel(path)
+        else:
+            df = pl.read_csv(path, try_parse_dates=False, infer_schema_length=0)
+    else:
+        df = to_polars(source)
+    missing = [c for c in REQUIRED if c not in df.columns]
+    if missing:
+        raise DataError(f"plan: missing column(s) {missing} (found {df.columns})")
+    df = df.with_columns(pl.col("effect_value").cast(pl.Float64, strict=False))
+    if df["deadline"].dtype != pl.Date:
+        parsed = df["deadline"].cast(pl.String).str.to_date("%Y-%m-%d", strict=False)
+        bad = parsed.is_null() & df["deadline"].is_not_null()
+        if bad.any():
+            i = int(bad.arg_true()[0])
+            raise DataError(f"plan: task {df['id'][i]!r} has deadline {df['deadline'][i]!r}, not a YYYY-MM-DD date")
+        df = df.with_columns(deadline=parsed)
+    for row in df.iter_rows(named=True):
+        if row["status"] not in STATUSES:
+            raise DataError(f"plan: task {row['id']!r} has status {row['status']!r}; use {', '.join(STATUSES)}")
+        if row["effect_op"] not in ("set", "add", "headroom", "max"):
+            raise DataError(
+                f"plan: task {row['id']!r} has effect_op {row['effect_op']!r}; use set, add, headroom or max"
+            )
+        if row["effect_op"] != "max" and row["effect_value"] is None:
+            raise DataError(f"plan: task {row['id']!r} needs an effect_value for {row['effect_op']!r}")
+    if df["id"].is_duplicated().any():
+        raise DataError(f"plan: task ids repeat: {df.filter(pl.col('id').is_duplicated())['id'].unique().to_list()}")
+    return df
+
+
+def example_plan() -> pl.DataFrame:
+    """The ILLUSTRATIVE example plan shipped with chiso (7 PAR INDEX areas, 5 digital-transformation areas)."""
+    text = resources.files("chiso").joinpath("data/example_plan.csv").read_text(encoding="utf-8")
+    return load_plan(pl.read_csv(text.encode(), infer_schema_length=0))
+
+
+def _tasks(plan: pl.DataFrame, index: str, tasks: str | list[str]) -> pl.DataFrame:
+    df = plan.filter(pl.col("index") == index)
+    if tasks == "all":
+        return df
+    if tasks == "done":
+        return df.filter(pl.col("status") == "done")
+    if isinstance(tasks, list):
+        unknown = sorted(set(tasks) - set(plan["id"].to_list()))
+        if unknown:
+            raise DataError(f"plan: no task(s) {unknown}")
+        return df.filter(pl.col("id").is_in(tasks))
+    raise DataError(f"tasks={tasks!r}: use 'all', 'done' or a list of task ids")
+
+
+def project_plan(
+    scores: Scores, plan: pl.DataFrame, province: str, year: int, *, index: str, tasks: str | list[str] = "all"
+) -> pl.DataFrame:
+    """The projected score and rank of every node of ``province`` if the chosen tasks deliver their expected
+    effect on ``year``'s values (others held). ``tasks``: ``"all"``, ``"done"`` or a list of ids.
+
+    >>> import chiso, polars as pl
+    >>> s = chiso.score("papi", chiso.datasets.papi().filter(year=2024))
+    >>> plan = pl.DataFrame({"id": ["T1"], "index": ["papi"], "node": ["e_governance/portal_access"],
+    ...     "title": ["Portal"], "lead_agency": ["Department of Information and Communications"],
+    ...     "deadline": ["2025-06-30"], "status": ["planned"], "effect_op": ["headroom"], "effect_value": [0.5]})
+    >>> out = project_plan(s, load_plan(plan), "Trà Vinh", 2024, index="papi")
+    >>> out.filter(node="").select("base_rank", "rank").row(0)
+    (57, 46)
+    """
+    chosen = _tasks(plan, index, tasks)
+    if chosen.height == 0:
+        raise DataError(f"plan: no {index} tasks selected ({tasks!r})")
+    changes = chosen.select(
+        pl.lit("plan").alias("scenario"),
+        pl.lit(province).alias("province"),
+        "node",
+        pl.col("effect_op").alias("op"),
+        pl.col("effect_value").alias("value"),
+    )
+    return what_if(scores, year, changes)
+
+
+def gains_by_agency(scores: Scores, plan: pl.DataFrame, province: str, year: int, *, index: str) -> pl.DataFrame:
+    """For each lead agency, what its tasks alone add to the total and the rank they buy (one scenario per agency,
+    evaluated in one call)."""
+    chosen = _tasks(plan, index, "all")
+    changes = chosen.select(
+        pl.col("lead_agency").alias("scenario"),
+        pl.lit(province).alias("province"),
+        "node",
+        pl.col("effect_op").alias("op"),
+        pl.col("effect_value").alias("value"),
+    )
+    out = what_if(scores, year, changes).filter(pl.col("node") == "")
+    counts = chosen.group_by("lead_agency").agg(pl.len().alias("n_tasks"))
+    return (
+        out.select(
+            pl.col("scenario").alias("lead_agency"),
+            pl.col("delta").alias("total_gain"),
+            "base_rank",
+            "rank",
+            "rank_change",
+            "status",
+        )
+        .join(counts, on="lead_agency", how="left")
+        .sort("total_gain", descending=True)
+    )
+
+
+def owners(index: str, mapping: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Who owns which node: by default the province's own lead department for the index (README overview: Home
+    Affairs for PAR INDEX, PAPI, SIPAS; Planning and Investment for PCI, PGI; Information and Communications for
+    ICT Index, DTI). ``mapping`` (columns ``node`` — a path prefix, ``""`` for all — and ``agency``) replaces it
+    per node, the longest matching prefix winning (e.g. after the 2025 reorganisation of departments)."""
+    info = indices().filter(pl.col("index") == index)
+    if info.height == 0:
+        raise DataError(f"unknown index {index!r}")
+    default = pl.DataFrame({"node": [""], "agency": [info["lead_department_en"][0]]})
+    if mapping is None:
+        return default
+    missing = [c for c in ("node", "agency") if c not in mapping.columns]
+    if missing:
+        raise DataError(f"owners: mapping needs columns node and agency (missing {missing})")
+    return pl.concat([default, mapping.select("node", "agency")]).unique("node", keep="last", maintain_order=True)
+
+
+def _owner_of(node: str, table: pl.DataFrame) -> str:
+    best = ("", "")
+    for prefix, agency in table.iter_rows():
+        if (prefix == "" or node == prefix or node.startswith(prefix + "/")) and len(prefix) >= len(best[0]):
+            best = (prefix, agency)
+    return best[1]
+
+
+def uncovered(
+    scores: Scores, plan: pl.DataFrame, province: str, year: int, *, index: str, mapping: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """Points lost by node (:meth:`chiso.Scores.points_lost`) with their owner, and whether any task of the plan
+    covers the node (a task on a node covers it and its subtree)."""
+    lost = scores.points_lost(province, year)
+    table = owners(index, mapping)
+    nodes = _tasks(plan, index, "all")["node"].to_list()
+    covered = [any(n == t or n.startswith(t + "/") for t in nodes) for n in lost["node"].to_list()]
+    return lost.with_columns(
+        pl.Series("owner", [_owner_of(n, table) for n in lost["node"].to_list()], dtype=pl.String),
+        pl.Series("covered_by_plan", covered, dtype=pl.Boolean),
+    )
+
+
+def overdue(plan: pl.DataFrame, at: dt.date) -> pl.DataFrame:
+    """Tasks not done whose deadline is before ``at``.
+
+    >>> overdue(example_plan(), dt.date(2025, 7, 1))["id"].to_list()
+    ['PAR-02']
+    """
+    return plan.filter((pl.col("deadline") < at) & (pl.col("status") != "done"))
