@@ -142,6 +142,7 @@ class Scores:
         nodes: list[str],
         ops: list[str],
         values: list[float | None],
+        peers_target_year: int | None = None,
     ) -> pl.DataFrame: ...
     def __len__(self) -> int: ...
 

@@ -10,12 +10,14 @@ import polars as pl
 
 from ._chiso import Scores
 from ._frames import to_polars
-from .exceptions import DataError
+from .exceptions import DataError, InvalidArgumentError
 
 __all__ = ["what_if"]
 
 
-def what_if(scores: Scores, year: int, changes: Any) -> pl.DataFrame:
+def what_if(
+    scores: Scores, year: int, changes: Any, *, peers: str = "held", target_year: int | None = None
+) -> pl.DataFrame:
     """Change some provinces' node values in data year ``year``, re-aggregate with the edition's rules and re-rank
     against the other provinces (held at their values). Many scenarios at once: one call evaluates them all on the
     compiled plan, each against the base.
@@ -25,6 +27,10 @@ def what_if(scores: Scores, year: int, changes: Any) -> pl.DataFrame:
     (close this share, 0–1, of max − value) or ``max`` (reach the maximum) — and ``value``. Values are clamped to
     the node's scale (flagged ``clamped``). Output: every node of every edited province per scenario, with base and
     projected value and rank.
+
+    ``peers`` says what the other provinces do, recorded in the output's ``peers`` column: ``"held"`` (their
+    values of ``year``) or ``"trend"`` (each node moved to its own linear trend at ``target_year``, held where no
+    trend can be fitted; see :meth:`chiso.Scores.trend`). The edited provinces start from their ``year`` values.
 
     >>> import polars as pl, chiso
     >>> s = chiso.score("papi", chiso.datasets.papi().filter(year=2024))
@@ -44,6 +50,10 @@ def what_if(scores: Scores, year: int, changes: Any) -> pl.DataFrame:
     n = df.height
     scenarios = df["scenario"].cast(pl.String).to_list() if "scenario" in df.columns else ["scenario"] * n
     values = df["value"].cast(pl.Float64).to_list() if "value" in df.columns else [None] * n
+    if peers not in ("held", "trend"):
+        raise InvalidArgumentError(f"peers={peers!r}: use 'held' or 'trend'")
+    if (peers == "trend") != (target_year is not None):
+        raise InvalidArgumentError("peers='trend' needs target_year (and only it does)")
     return scores._what_if(
         year,
         scenarios,
@@ -51,4 +61,5 @@ def what_if(scores: Scores, year: int, changes: Any) -> pl.DataFrame:
         df["node"].cast(pl.String).fill_null("").to_list(),
         df["op"].cast(pl.String).to_list(),
         values,
+        target_year,
     )

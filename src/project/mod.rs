@@ -60,6 +60,8 @@ pub struct Projected {
     pub clamped: bool,
     /// This node was edited directly (not just recomputed).
     pub edited: bool,
+    /// What the other provinces did: "held" or "trend to YYYY".
+    pub peers: String,
 }
 
 /// One edited province under a scenario: its value buffer, the nodes kept at their value, the nodes edited and
@@ -85,6 +87,21 @@ struct Buffer {
 /// assert!((total.delta.unwrap() - 2.0).abs() < 1e-9); // weight 20% × 10
 /// ```
 pub fn what_if(scores: &Scores, year: i32, edits: &[Edit]) -> Result<Vec<Projected>> {
+    what_if_with(scores, year, edits, &Peers::Held)
+}
+
+/// What the other provinces do in the projection (an explicit choice, recorded in the output).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Peers {
+    /// Held at their values of the base year.
+    Held,
+    /// Moved to their own linear trend at `target_year` at every node ([`trend::trend`]); a node whose series
+    /// cannot be projected is held.
+    Trend { target_year: i32, options: trend::TrendOptions },
+}
+
+/// [`what_if`] with a choice of what the other provinces do.
+pub fn what_if_with(scores: &Scores, year: i32, edits: &[Edit], peers: &Peers) -> Result<Vec<Projected>> {
     let units: Vec<usize> = (0..scores.units().len()).filter(|&k| scores.units()[k].year == year).collect();
     let Some(&first) = units.first() else {
         return Err(ChisoError::InvalidArgument(format!("no scores for data year {year} to project from")));
@@ -101,10 +118,24 @@ pub fn what_if(scores: &Scores, year: i32, edits: &[Edit]) -> Result<Vec<Project
     let renormalise = options.missing == MissingPolicy::Renormalise;
 
     // Base columns per node across the year's units (for re-ranking), and each unit's position.
-    let base: Vec<Vec<f64>> =
+    let mut base: Vec<Vec<f64>> =
         (0..n).map(|i| units.iter().map(|&k| scores.value(k, i).unwrap_or(f64::NAN)).collect()).collect();
+    if let Peers::Trend { target_year, options } = peers {
+        for (pos, &k) in units.iter().enumerate() {
+            let code = &registry.all()[scores.units()[k].province].code;
+            for (i, node) in m.nodes.iter().enumerate() {
+                if let Ok(t) = trend::trend(scores, code, &node.code, *target_year, options) {
+                    base[i][pos] = t.linear;
+                }
+            }
+        }
+    }
     let position_of = |province: usize| units.iter().position(|&k| scores.units()[k].province == province);
 
+    let peers_label = match peers {
+        Peers::Held => "held".to_string(),
+        Peers::Trend { target_year, .. } => format!("trend to {target_year}"),
+    };
     let mut by_scenario: BTreeMap<&str, Vec<&Edit>> = BTreeMap::new();
     for edit in edits {
         by_scenario.entry(edit.scenario.as_str()).or_default().push(edit);
@@ -250,6 +281,7 @@ pub fn what_if(scores: &Scores, year: i32, edits: &[Edit]) -> Result<Vec<Project
                     n_ranked: ranks[i].iter().filter(|r| r.is_some()).count() as u32,
                     clamped: clamped[i],
                     edited: was_edited[i],
+                    peers: peers_label.clone(),
                 });
             }
         }

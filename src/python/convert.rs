@@ -582,6 +582,7 @@ pub fn projected_frame<'py>(py: Python<'py>, rows: &[crate::project::Projected])
         f.int("n_ranked", r.n_ranked as i64);
         f.bool("edited", r.edited);
         f.bool("clamped", r.clamped);
+        f.str("peers", &r.peers);
         f.str("status", "projected");
     }
     f.build(py)

@@ -325,6 +325,7 @@ impl PyScores {
 
     /// What-if (low level; see `chiso.project.what_if`): parallel lists of scenario, province, node, op
     /// ("set", "add", "headroom", "max") and value.
+    #[pyo3(signature = (year, scenarios, provinces, nodes, ops, values, peers_target_year = None))]
     #[allow(clippy::too_many_arguments)]
     fn _what_if<'py>(
         &self,
@@ -335,6 +336,7 @@ impl PyScores {
         nodes: Vec<String>,
         ops: Vec<String>,
         values: Vec<Option<f64>>,
+        peers_target_year: Option<i32>,
     ) -> PyResult<Bound<'py, PyAny>> {
         use crate::project::{Change, Edit};
         let n = scenarios.len();
@@ -369,7 +371,13 @@ impl PyScores {
                 change,
             });
         }
-        let rows = py.detach(|| crate::project::what_if(&self.inner, year, &edits)).map_err(to_py_err)?;
+        let peers = match peers_target_year {
+            None => crate::project::Peers::Held,
+            Some(target_year) => {
+                crate::project::Peers::Trend { target_year, options: crate::project::trend::TrendOptions::default() }
+            }
+        };
+        let rows = py.detach(|| crate::project::what_if_with(&self.inner, year, &edits, &peers)).map_err(to_py_err)?;
         convert::projected_frame(py, &rows)
     }
 

@@ -102,3 +102,20 @@ def test_trend_and_rank_outlook() -> None:
     assert o.height == 63
     assert (o["rank_p05"] <= o["rank_median"]).all() and (o["rank_median"] <= o["rank_p95"]).all()
     assert o.equals(s2.rank_outlook(2021, draws=1000, seed=1))
+
+
+def test_peers_moved_by_their_trend() -> None:
+    """Issue 5: the other provinces held or moved by their own trend — the choice is explicit and recorded."""
+    s = chiso.score("pci", chiso.datasets.pci().filter(pl.col("year").is_between(2016, 2020)))
+    change = pl.DataFrame({"province": ["Trà Vinh"], "node": [""], "op": ["add"], "value": [0.0]})
+    held = what_if(s, 2020, change).filter(node="")
+    moved = what_if(s, 2020, change, peers="trend", target_year=2021).filter(node="")
+    assert held["peers"][0] == "held" and moved["peers"][0] == "trend to 2021"
+    assert held["rank"][0] == held["base_rank"][0]
+    # Trà Vinh held at its 2020 value against peers at their 2021 trend: the rank is recomputed against them.
+    outlook = s.rank_outlook(2021, draws=10, seed=0)
+    others = outlook.filter(pl.col("province_code") != "84")["projected"]
+    expected = 1 + int((others > moved["value"][0]).sum())
+    assert moved["rank"][0] == expected
+    with pytest.raises(chiso.InvalidArgumentError, match="target_year"):
+        what_if(s, 2020, change, peers="trend")
