@@ -46,8 +46,8 @@ bench: build-dev
 lint: build-dev
 	cargo fmt --check
 	cargo clippy --all-targets --features python -- -D warnings
-	$(VENV_ABS)/bin/ruff check python benches scripts tests/python
-	$(VENV_ABS)/bin/ruff format --check python benches scripts tests/python
+	$(VENV_ABS)/bin/ruff check python benches scripts tests/python examples
+	$(VENV_ABS)/bin/ruff format --check python benches scripts tests/python examples
 	$(PY) -m mypy.stubtest chiso._chiso
 
 clean:
