@@ -143,6 +143,7 @@ class Scores:
         ops: list[str],
         values: list[float | None],
         peers_target_year: int | None = None,
+        peer_values: list[tuple[str, str, float]] | None = None,
     ) -> pl.DataFrame: ...
     def __len__(self) -> int: ...
 

@@ -43,7 +43,12 @@ def load_plan(source: Any) -> pl.DataFrame:
     if isinstance(source, (str, Path)):
         path = Path(source)
         if path.suffix.lower() in (".xlsx", ".xls"):
-            df = pl.read_excel(path)
+            try:
+                df = pl.read_excel(path)
+            except ImportError as exc:  # pragma: no cover - depends on the environment
+                raise DataError(
+                    f"reading Excel plans needs the 'excel' extra (pip install chiso[excel]): {exc}"
+                ) from exc
         else:
             df = pl.read_csv(path, try_parse_dates=False, infer_schema_length=0)
     else:

@@ -16,7 +16,13 @@ __all__ = ["what_if"]
 
 
 def what_if(
-    scores: Scores, year: int, changes: Any, *, peers: str = "held", target_year: int | None = None
+    scores: Scores,
+    year: int,
+    changes: Any,
+    *,
+    peers: str = "held",
+    target_year: int | None = None,
+    peer_values: Any = None,
 ) -> pl.DataFrame:
     """Change some provinces' node values in data year ``year``, re-aggregate with the edition's rules and re-rank
     against the other provinces (held at their values). Many scenarios at once: one call evaluates them all on the
@@ -30,7 +36,9 @@ def what_if(
 
     ``peers`` says what the other provinces do, recorded in the output's ``peers`` column: ``"held"`` (their
     values of ``year``) or ``"trend"`` (each node moved to its own linear trend at ``target_year``, held where no
-    trend can be fitted; see :meth:`chiso.Scores.trend`). The edited provinces start from their ``year`` values.
+    trend can be fitted; see :meth:`chiso.Scores.trend`) or ``"given"`` (``peer_values``: a frame of ``province``,
+    ``node``, ``value`` — the user's rule; unnamed cells held). The edited provinces start from their ``year``
+    values.
 
     >>> import polars as pl, chiso
     >>> s = chiso.score("papi", chiso.datasets.papi().filter(year=2024))
@@ -50,10 +58,26 @@ def what_if(
     n = df.height
     scenarios = df["scenario"].cast(pl.String).to_list() if "scenario" in df.columns else ["scenario"] * n
     values = df["value"].cast(pl.Float64).to_list() if "value" in df.columns else [None] * n
-    if peers not in ("held", "trend"):
-        raise InvalidArgumentError(f"peers={peers!r}: use 'held' or 'trend'")
+    if peers not in ("held", "trend", "given"):
+        raise InvalidArgumentError(f"peers={peers!r}: use 'held', 'trend' or 'given'")
     if (peers == "trend") != (target_year is not None):
         raise InvalidArgumentError("peers='trend' needs target_year (and only it does)")
+    if (peers == "given") != (peer_values is not None):
+        raise InvalidArgumentError("peers='given' needs peer_values (and only it does)")
+    cells = None
+    if peer_values is not None:
+        pv = to_polars(peer_values)
+        missing = [c for c in ("province", "node", "value") if c not in pv.columns]
+        if missing:
+            raise DataError(f"peer_values: missing column(s) {missing}")
+        cells = list(
+            zip(
+                pv["province"].cast(pl.String).to_list(),
+                pv["node"].cast(pl.String).fill_null("").to_list(),
+                pv["value"].cast(pl.Float64).to_list(),
+                strict=True,
+            )
+        )
     return scores._what_if(
         year,
         scenarios,
@@ -62,4 +86,5 @@ def what_if(
         df["op"].cast(pl.String).to_list(),
         values,
         target_year,
+        cells,
     )

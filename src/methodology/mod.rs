@@ -419,6 +419,25 @@ impl Methodology {
         Ok(m)
     }
 
+    /// A variant carrying weights estimated from published data (see `project::calibrate`): code suffix
+    /// `+calibrated`, weights and edition labelled derived, `note` recording the fit.
+    pub fn calibrated(&self, weights: &[(&str, f64)], note: &str) -> Result<Methodology> {
+        let mut m = self.with_weights(weights, true)?;
+        let base = self.variant_of.clone().unwrap_or_else(|| self.code.clone());
+        let new = format!("{base}+calibrated");
+        for n in &mut m.nodes {
+            n.code = format!("{new}{}", &n.code[m.code.len()..]);
+            if n.weight.is_some() && n.weight_status == Status::UserSupplied {
+                n.weight_status = Status::Derived;
+            }
+        }
+        m.code = new;
+        m.by_code = m.nodes.iter().enumerate().map(|(i, n)| (n.code.clone(), i)).collect();
+        m.status = m.status.weakest(Status::Derived);
+        m.note = Some(format!("{}Calibrated: {note}", m.note.as_deref().map(|n| format!("{n} ")).unwrap_or_default()));
+        Ok(m)
+    }
+
     /// A variant with maxima the edition does not know (UNKNOWN in the spec), e.g. the three 2024 PAR areas:
     /// `[("institutions", 10.0), …]` by path or code. Each becomes user-supplied; the file's checks run again (a
     /// SUM's maxima must still add up where all are known). The variant's code gets a `+user` suffix.

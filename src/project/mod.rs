@@ -98,6 +98,9 @@ pub enum Peers {
     /// Moved to their own linear trend at `target_year` at every node ([`trend::trend`]); a node whose series
     /// cannot be projected is held.
     Trend { target_year: i32, options: trend::TrendOptions },
+    /// The user's values for the other provinces: (province, node, value); unnamed cells are held. A value
+    /// replaces that node only (a peer's total is not recomputed from changed parts: give the totals you rank on).
+    Given(Vec<(String, String, f64)>),
 }
 
 /// [`what_if`] with a choice of what the other provinces do.
@@ -120,6 +123,27 @@ pub fn what_if_with(scores: &Scores, year: i32, edits: &[Edit], peers: &Peers) -
     // Base columns per node across the year's units (for re-ranking), and each unit's position.
     let mut base: Vec<Vec<f64>> =
         (0..n).map(|i| units.iter().map(|&k| scores.value(k, i).unwrap_or(f64::NAN)).collect()).collect();
+    if let Peers::Given(cells) = peers {
+        for (province, node, value) in cells {
+            let p = registry.find_for_year(province, year)?;
+            let pos = units
+                .iter()
+                .position(|&k| registry.all()[scores.units()[k].province].code == p.code)
+                .ok_or_else(|| ChisoError::InvalidArgument(format!("peers: {} has no scores in {year}", p.name_vi)))?;
+            let i = m.find(node).ok_or_else(|| {
+                ChisoError::InvalidArgument(format!("peers: node {node:?} is not in edition {}", m.code))
+            })?;
+            if !value.is_finite() {
+                return Err(ChisoError::NonFinite {
+                    province: p.name_vi.clone(),
+                    year,
+                    node: node.clone(),
+                    value: *value,
+                });
+            }
+            base[i][pos] = *value;
+        }
+    }
     if let Peers::Trend { target_year, options } = peers {
         for (pos, &k) in units.iter().enumerate() {
             let code = &registry.all()[scores.units()[k].province].code;
@@ -135,6 +159,7 @@ pub fn what_if_with(scores: &Scores, year: i32, edits: &[Edit], peers: &Peers) -
     let peers_label = match peers {
         Peers::Held => "held".to_string(),
         Peers::Trend { target_year, .. } => format!("trend to {target_year}"),
+        Peers::Given(cells) => format!("user values ({} cells)", cells.len()),
     };
     let mut by_scenario: BTreeMap<&str, Vec<&Edit>> = BTreeMap::new();
     for edit in edits {

@@ -325,7 +325,7 @@ impl PyScores {
 
     /// What-if (low level; see `chiso.project.what_if`): parallel lists of scenario, province, node, op
     /// ("set", "add", "headroom", "max") and value.
-    #[pyo3(signature = (year, scenarios, provinces, nodes, ops, values, peers_target_year = None))]
+    #[pyo3(signature = (year, scenarios, provinces, nodes, ops, values, peers_target_year = None, peer_values = None))]
     #[allow(clippy::too_many_arguments)]
     fn _what_if<'py>(
         &self,
@@ -337,6 +337,7 @@ impl PyScores {
         ops: Vec<String>,
         values: Vec<Option<f64>>,
         peers_target_year: Option<i32>,
+        peer_values: Option<Vec<(String, String, f64)>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         use crate::project::{Change, Edit};
         let n = scenarios.len();
@@ -371,10 +372,16 @@ impl PyScores {
                 change,
             });
         }
-        let peers = match peers_target_year {
-            None => crate::project::Peers::Held,
-            Some(target_year) => {
+        let peers = match (peers_target_year, peer_values) {
+            (None, None) => crate::project::Peers::Held,
+            (Some(target_year), None) => {
                 crate::project::Peers::Trend { target_year, options: crate::project::trend::TrendOptions::default() }
+            }
+            (None, Some(cells)) => crate::project::Peers::Given(cells),
+            (Some(_), Some(_)) => {
+                return Err(to_py_err(ChisoError::InvalidArgument(
+                    "peers: a trend target year or the user's values, not both".into(),
+                )))
             }
         };
         let rows = py.detach(|| crate::project::what_if_with(&self.inner, year, &edits, &peers)).map_err(to_py_err)?;
@@ -429,7 +436,7 @@ impl PyScores {
     /// constrained least squares (non-negative, summing to the rule's total); residual per row; with `grid`
     /// (e.g. 5.0) whether the rounded weights reproduce every row within the spec's tolerance. Returns a dict:
     /// weights and residuals (DataFrames), max_abs_residual, rmse, grid_weights, grid_fits, tolerance, and
-    /// `methodology`: the edition with the fitted weights (a user variant, labelled calibrated).
+    /// `methodology`: the edition with the fitted weights (code `…+calibrated`, status derived, the fit in its note).
     ///
     /// >>> import chiso
     /// >>> s = chiso.score("pci", chiso.datasets.pci().filter(year=2016))
@@ -477,7 +484,14 @@ impl PyScores {
             self.inner.units().iter().find(|u| years.contains(&u.year)).map(|u| self.inner.edition(u.edition).clone());
         if let Some(m) = edition {
             let pairs: Vec<(&str, f64)> = fit.weights.iter().map(|(p, v)| (p.as_str(), *v)).collect();
-            let variant = m.with_weights(&pairs, true).map_err(to_py_err)?;
+            let note = format!(
+                "constrained least squares on {} rows of {years:?}, max |residual| {:.6}, RMSE {:.6}{}",
+                fit.residuals.len(),
+                fit.max_abs_residual,
+                fit.rmse,
+                fit.grid_fits.map(|g| format!(", round grid reproduces every row: {g}")).unwrap_or_default()
+            );
+            let variant = m.calibrated(&pairs, &note).map_err(to_py_err)?;
             out.set_item("methodology", PyMethodology { inner: Arc::new(variant) })?;
         }
         Ok(out)

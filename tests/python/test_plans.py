@@ -92,3 +92,12 @@ def test_bad_plans(plan: pl.DataFrame, change, match: str) -> None:  # type: ign
     raw = plan.with_columns(pl.col("deadline").cast(pl.String))
     with pytest.raises(chiso.DataError, match=match):
         plans.load_plan(change(raw))
+
+
+def test_plan_from_excel_and_csv(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    example = plans.example_plan()
+    example.write_excel(tmp_path / "plan.xlsx")
+    example.write_csv(tmp_path / "plan.csv")
+    for path in (tmp_path / "plan.xlsx", tmp_path / "plan.csv"):
+        again = plans.load_plan(path)
+        assert again.select("id", "node", "deadline").equals(example.select("id", "node", "deadline"))

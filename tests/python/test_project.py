@@ -119,3 +119,17 @@ def test_peers_moved_by_their_trend() -> None:
     assert moved["rank"][0] == expected
     with pytest.raises(chiso.InvalidArgumentError, match="target_year"):
         what_if(s, 2020, change, peers="trend")
+
+
+def test_peers_given_by_the_user_and_calibrated_variant() -> None:
+    s = chiso.score("pci", chiso.datasets.pci().filter(year=2016))
+    change = pl.DataFrame({"province": ["Trà Vinh"], "node": [""], "op": ["add"], "value": [0.0]})
+    top = pl.DataFrame({"province": ["Đà Nẵng", "Quảng Ninh"], "node": ["", ""], "value": [10.0, 11.0]})
+    out = what_if(s, 2016, change, peers="given", peer_values=top).filter(node="")
+    assert out["peers"][0] == "user values (2 cells)"
+    assert out["rank"][0] == out["base_rank"][0] - 2  # the two leaders, set below Trà Vinh, drop behind it
+    fit = s.calibrate(years=[2016], grid=5.0)
+    m = fit["methodology"]
+    assert m.code == "pci.2013+calibrated" and m.status == "derived" and "Calibrated" in (m.note or "")
+    rescored = chiso.score(m, chiso.datasets.pci().filter(year=2016)).totals()
+    assert (rescored["score"] - s.totals()["score"]).abs().max() < 1e-6
