@@ -433,7 +433,8 @@ impl Methodology {
         }
         m.code = new;
         m.by_code = m.nodes.iter().enumerate().map(|(i, n)| (n.code.clone(), i)).collect();
-        m.status = m.status.weakest(Status::Derived);
+        // Estimated from published data: DERIVED, as the spec labels such weights (not the user's own numbers).
+        m.status = self.status.weakest(Status::Derived);
         m.note = Some(format!("{}Calibrated: {note}", m.note.as_deref().map(|n| format!("{n} ")).unwrap_or_default()));
         Ok(m)
     }
