@@ -11,6 +11,7 @@ __all__ = [
     "Methodology",
     "Scores",
     "__version__",
+    "_calibrate_maxima",
     "_member_mean",
     "_satisfaction",
     "_score",
@@ -183,3 +184,6 @@ def _satisfaction(
     satisfied_min: float,
 ) -> pl.DataFrame: ...
 def _member_mean(rows: list[tuple[str, int, str, float]]) -> list[tuple[str, int, str, float]]: ...
+def _calibrate_maxima(
+    pct: list[list[float]], totals: list[float], total_max: float
+) -> tuple[list[float], list[float]]: ...

@@ -8,11 +8,11 @@ from typing import Any
 
 import polars as pl
 
-from ._chiso import Scores
+from ._chiso import Scores, _calibrate_maxima
 from ._frames import to_polars
 from .exceptions import DataError, InvalidArgumentError
 
-__all__ = ["what_if"]
+__all__ = ["calibrate_maxima", "what_if"]
 
 
 def what_if(
@@ -88,3 +88,29 @@ def what_if(
         target_year,
         cells,
     )
+
+
+def calibrate_maxima(data: Any, *, parts: list[str], total: str, total_max: float = 100.0) -> dict[str, Any]:
+    """Estimate UNKNOWN maxima (e.g. PAR INDEX areas) from rows that publish each part as a percentage of its
+    maximum and the total in points: total = Σ pct/100 · max is linear in the maxima, fitted by constrained least
+    squares (maxima ≥ 0, summing to ``total_max``). Returns the maxima (DERIVED: check them against the decision
+    before use, e.g. with :meth:`chiso.Methodology.with_max_points`) and each row's residual.
+
+    >>> import polars as pl
+    >>> rows = pl.DataFrame({"a": [80.0, 90.0, 70.0], "b": [60.0, 50.0, 90.0], "total": [68.0, 66.0, 82.0]})
+    >>> fit = calibrate_maxima(rows, parts=["a", "b"], total="total")
+    >>> [round(m, 6) for m in fit["maxima"]["max_points"]]
+    [40.0, 60.0]
+    """
+    df = to_polars(data)
+    missing = [c for c in [*parts, total] if c not in df.columns]
+    if missing:
+        raise DataError(f"calibrate_maxima: missing column(s) {missing}")
+    df = df.drop_nulls([*parts, total])
+    pct = df.select(parts).cast(pl.Float64).rows()
+    maxima, residuals = _calibrate_maxima([list(r) for r in pct], df[total].cast(pl.Float64).to_list(), total_max)
+    return {
+        "maxima": pl.DataFrame({"node": parts, "max_points": maxima, "status": ["derived"] * len(parts)}),
+        "residuals": df.with_columns(pl.Series("residual", residuals)),
+        "max_abs_residual": max(abs(r) for r in residuals),
+    }

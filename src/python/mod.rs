@@ -903,6 +903,13 @@ fn _satisfaction<'py>(
     convert::shares_frame(py, &shares)
 }
 
+/// Maxima of a SUM node's children from their published percentages and the totals (see
+/// `chiso.project.calibrate_maxima`).
+#[pyfunction]
+fn _calibrate_maxima(pct: Vec<Vec<f64>>, totals: Vec<f64>, total_max: f64) -> PyResult<(Vec<f64>, Vec<f64>)> {
+    crate::project::calibrate::calibrate_maxima(&pct, &totals, total_max).map_err(to_py_err)
+}
+
 /// MEMBER_MEAN: (province, year, node, value) rows of the 63 provinces → the 34 units of 2025.
 #[pyfunction]
 fn _member_mean(rows: Vec<(String, i32, String, f64)>) -> PyResult<Vec<(String, i32, String, f64)>> {
@@ -924,6 +931,7 @@ fn _chiso(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(dataset, m)?)?;
     m.add_function(wrap_pyfunction!(_satisfaction, m)?)?;
     m.add_function(wrap_pyfunction!(_member_mean, m)?)?;
+    m.add_function(wrap_pyfunction!(_calibrate_maxima, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("DATA_SOURCES", crate::datasets::SOURCES)?;
     m.add("DATA_SOURCES_OTHER_INDICES", crate::datasets::SOURCES_OTHER_INDICES)?;
