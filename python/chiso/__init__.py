@@ -31,6 +31,7 @@ from ._chiso import (
     province_codes,
     provinces,
 )
+from ._display import set_language
 from ._frames import observations, to_polars
 from .exceptions import (
     ChisoError,
@@ -69,6 +70,7 @@ __all__ = [
     "plans",
     "project",
     "score",
+    "set_language",
     "survey",
 ]
 

@@ -105,6 +105,11 @@ impl PyMethodology {
         Ok(PyMethodology { inner: Arc::new(m) })
     }
 
+    /// HTML table of the tree for notebooks (names in the language of `chiso.set_language`).
+    fn _repr_html_<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        slf.py().import("chiso._display")?.call_method1("methodology_html", (slf,))
+    }
+
     fn __repr__(&self) -> String {
         let m = &self.inner;
         format!(
@@ -578,6 +583,11 @@ impl PyScores {
     /// The editions used, as Methodology objects.
     fn methodologies(&self) -> Vec<PyMethodology> {
         self.inner.editions().map(|m| PyMethodology { inner: Arc::new(m.clone()) }).collect()
+    }
+
+    /// HTML summary for notebooks: the totals with ranks, groups and provenance.
+    fn _repr_html_<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        slf.py().import("chiso._display")?.call_method1("scores_html", (slf,))
     }
 
     fn __len__(&self) -> usize {
