@@ -13,7 +13,12 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     report = sub.add_parser("report", help="scores, ranks and year-over-year change of one province")
     report.add_argument("--province", required=True, help='name, alias or GSO code, e.g. "Trà Vinh", "tra vinh", 84')
-    report.add_argument("--index", action="append", choices=["pci", "papi"], help="repeatable; default: all")
+    report.add_argument(
+        "--index",
+        action="append",
+        choices=["par", "sipas", "papi", "pci", "pgi", "ict", "dti"],
+        help="repeatable; default: every index with bundled data",
+    )
     report.add_argument("--format", choices=["text", "md"], default="text")
     args = parser.parse_args(argv)
     from .report import render

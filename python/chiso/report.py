@@ -13,7 +13,18 @@ from .exceptions import UnknownIndexError
 
 __all__ = ["province_report", "render"]
 
-_DATASETS = {"pci": datasets.pci, "papi": datasets.papi}
+_DATASETS = {
+    "par": datasets.par,
+    "sipas": datasets.sipas,
+    "papi": datasets.papi,
+    "pci": datasets.pci,
+    "pgi": datasets.pgi,
+    "ict": datasets.ict,
+    "dti": datasets.dti,
+}
+
+#: Notes collected while building a report (conflicting published values shown by their first source).
+_NOTES: list[str] = []
 
 
 def _bundled(index: str) -> pl.DataFrame:
@@ -43,6 +54,36 @@ def province_report(province: str, index: str) -> pl.DataFrame:
     code, _ = find_province(province)
     data = _bundled(index)
     index = index.strip().lower()
+    if "unit" in data.columns:
+        data = data.filter(pl.col("unit") != "national")
+    # Conflicting published values (kept side by side in the datasets) cannot both be scored: the report shows the
+    # first source's and says so.
+    keys = ["province_code", "year", "node", "measure"]
+    conflicts = data.filter(pl.col("value").n_unique().over(keys) > 1)
+    if conflicts.height:
+        cells = conflicts.select("province", "year").unique().sort("year").rows()
+        _NOTES.append(
+            f"{index.upper()}: conflicting published values for {', '.join(f'{p} {y}' for p, y in cells)}; the "
+            f"first source's value is shown (all values: chiso.datasets.{index}())."
+        )
+        data = data.unique(subset=keys, keep="first", maintain_order=True)
+    if data.filter(pl.col("province_code") == code).height == 0:
+        return pl.DataFrame(
+            schema={
+                "year": pl.Int64,
+                "edition": pl.String,
+                "score": pl.Float64,
+                "delta": pl.Float64,
+                "rank": pl.Int64,
+                "n_ranked": pl.Int64,
+                "rank_change": pl.Int64,
+                "published_rank": pl.Int64,
+                "group": pl.String,
+                "cross_edition": pl.Boolean,
+                "rank_status": pl.String,
+                "differs_from_recomputed": pl.Boolean,
+            }
+        )
     # The publisher's totals stand where they exist (VCCI's 2011 composites are not reproduced by the 2009–2012
     # weights); the recomputation is shown beside them as a check.
     totals = score(index, data, prefer="published").totals()
@@ -55,10 +96,14 @@ def province_report(province: str, index: str) -> pl.DataFrame:
     published = data.filter(pl.col("measure") == "rank", pl.col("node") == pl.col("edition")).select(
         "province_code", "year", pl.col("value").cast(pl.Int64).alias("published_rank")
     )
+    # A published rank without a score in the data (e.g. DTI 2022) still gets its row.
     mine = (
-        totals.join(published, on=["province_code", "year"], how="left")
+        totals.filter(pl.col("province_code") == code)
+        .join(
+            published.filter(pl.col("province_code") == code), on=["province_code", "year"], how="full", coalesce=True
+        )
         .join(check, on=["province_code", "year"], how="left")
-        .filter(pl.col("province_code") == code)
+        .with_columns(pl.col("edition").fill_null(pl.lit("–")), pl.col("rank_status").fill_null(pl.lit("–")))
         .sort("year")
     )
     # Changes are taken against the previous year that has a total: a year without one (incomplete data) neither
@@ -98,6 +143,7 @@ def render(province: str, indexes: list[str] | None = None, fmt: str = "text") -
     code, name = find_province(province)
     info = indices()
     out: list[str] = []
+    _NOTES.clear()
     md = fmt == "md"
     out.append(
         f"# chiso report — {name} (GSO {code})" if md else f"chiso report — {name} (GSO {code}), bundled published data"
@@ -125,7 +171,7 @@ def render(province: str, indexes: list[str] | None = None, fmt: str = "text") -
             if r["differs_from_recomputed"]:
                 notes.append("published total differs from its recomputation")
             if r["score"] is None:
-                notes.append("no total (incomplete data)")
+                notes.append("published rank only" if r["published_rank"] is not None else "no total (incomplete data)")
             lines.append(
                 [
                     str(r["year"]),
@@ -150,6 +196,7 @@ def render(province: str, indexes: list[str] | None = None, fmt: str = "text") -
             out.append("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip())
             out.extend("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() for line in lines)
     out.append("")
+    out.extend(_NOTES)
     out.append(
         "Ranks are computed by chiso (1224 competition ranking among provinces with data); PAPI publishes no "
         "official rank, and VCCI ranks on unrounded composites (where only 2-decimal composites exist, ties may "
