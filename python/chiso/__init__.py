@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import polars as pl
 
-from . import datasets, plans, project, survey
+from . import datasets, plans, plot, project, survey
 from ._chiso import (
     Methodology,
     Scores,
@@ -68,6 +68,7 @@ __all__ = [
     "province_codes",
     "provinces",
     "plans",
+    "plot",
     "project",
     "score",
     "set_language",

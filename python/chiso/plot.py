@@ -1,0 +1,416 @@
+"""Plots of scored indices with matplotlib (an optional dependency: ``pip install chiso[plot]``).
+
+Every function returns matplotlib's ``(fig, ax)`` so the figure can be adjusted and saved; none calls ``show``.
+Node labels follow ``lang``: ``"vi"`` uses the methodology's Vietnamese node names (falling back to the English
+name, then to the path), ``"en"`` the English names. Text is set in a font that has Vietnamese diacritics
+(DejaVu Sans, which ships with matplotlib) when it is available.
+
+>>> import matplotlib; matplotlib.use("Agg")
+>>> import io, matplotlib.pyplot as plt, chiso
+>>> from chiso import plot
+>>> papi = chiso.score("papi", chiso.datasets.papi())
+>>> fig, ax = plot.profile(papi, "Trà Vinh", 2024)
+>>> fig.savefig(io.BytesIO(), format="png")
+>>> plt.close(fig)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, Literal
+
+import polars as pl
+
+from ._chiso import Scores, find_province, province_codes
+from .exceptions import InvalidArgumentError, UnknownNodeError
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+__all__ = ["heatmap", "profile", "rank_trajectory", "ranked_bars", "waterfall"]
+
+Lang = Literal["vi", "en"]
+
+#: Fonts tried in order for text with Vietnamese diacritics; DejaVu Sans ships with matplotlib.
+FONTS = ("DejaVu Sans", "Noto Sans", "Arial", "Liberation Sans")
+
+_TEXT = {
+    "vi": {
+        "national_mean": "Trung bình cả nước",
+        "region_mean": "Trung bình vùng",
+        "best": "Cao nhất cả nước",
+        "base": "Tổng {year}",
+        "total": "Tổng {year}",
+        "weights": "{node} (trọng số)",
+        "residual": "Phần dư",
+        "rank": "Thứ hạng",
+        "year": "Năm",
+        "break": "Đường gạch: phiên bản phương pháp mới; thứ hạng hai bên không so sánh trực tiếp được",
+        "total_node": "Tổng",
+        "score": "Điểm",
+        "change": "Thay đổi của tổng điểm, {base}–{year}",
+    },
+    "en": {
+        "national_mean": "National mean",
+        "region_mean": "Regional mean",
+        "best": "Best province",
+        "base": "Total {year}",
+        "total": "Total {year}",
+        "weights": "{node} (weights)",
+        "residual": "Residual",
+        "rank": "Rank",
+        "year": "Year",
+        "break": "Dashed lines: a new methodology edition; ranks on either side are not strictly comparable",
+        "total_node": "Total",
+        "score": "Score",
+        "change": "Change of the total, {base}–{year}",
+    },
+}
+
+
+# --- helpers ------------------------------------------------------------------------------------------------------
+
+
+def _pyplot() -> Any:
+    """matplotlib.pyplot, or a clear error when matplotlib is not installed."""
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError as exc:
+        raise InvalidArgumentError(
+            "chiso.plot needs matplotlib, which is not installed: pip install chiso[plot]"
+        ) from exc
+    return plt
+
+
+def _fonts() -> list[str]:
+    """The installed fonts of FONTS, in order (empty: keep matplotlib's default)."""
+    from matplotlib import font_manager
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return [name for name in FONTS if name in installed]
+
+
+def _apply_font(fig: Figure) -> None:
+    """Set every text already in the figure in a font that has Vietnamese diacritics (with fallbacks)."""
+    from matplotlib.text import Text
+
+    family = _fonts()
+    if not family:
+        return
+    for text in fig.findobj(Text):
+        text.set_fontfamily(family)
+
+
+def _check_lang(lang: str) -> dict[str, str]:
+    if lang not in _TEXT:
+        raise InvalidArgumentError(f"lang={lang!r}: use 'vi' or 'en'")
+    return _TEXT[lang]
+
+
+def _scored_years(scores: Scores) -> list[int]:
+    return sorted(scores.totals()["year"].unique().to_list())
+
+
+def _check_year(scores: Scores, year: int) -> None:
+    years = _scored_years(scores)
+    if year not in years:
+        raise InvalidArgumentError(
+            f"no scores for data year {year}; scored years: {', '.join(str(y) for y in years)}", year=year
+        )
+
+
+def _node_labels(scores: Scores, lang: Lang, year: int | None = None) -> dict[str, str]:
+    """Node path → display name, from the editions used; the edition covering ``year`` wins."""
+    methodologies = scores.methodologies()
+    if year is not None:  # the edition in force in `year` last, so that its names win
+        methodologies = sorted(methodologies, key=lambda m: m.covers(year))
+    labels: dict[str, str] = {}
+    for m in methodologies:
+        for path, name_vi, name_en in m.tree().select("path", "name_vi", "name_en").iter_rows():
+            name = (name_vi or name_en) if lang == "vi" else (name_en or name_vi)
+            if name:
+                labels[path] = name
+            else:
+                labels.setdefault(path, path)
+    return labels
+
+
+def _label(labels: dict[str, str], path: str, lang: Lang) -> str:
+    if path == "":
+        return _TEXT[lang]["total_node"]
+    return labels.get(path, path)
+
+
+def _index_name(scores: Scores) -> str:
+    return " / ".join(sorted({m.index.upper() for m in scores.methodologies()}))
+
+
+def _as_list(names: str | Sequence[str]) -> list[str]:
+    return [names] if isinstance(names, str) else list(names)
+
+
+# --- plots --------------------------------------------------------------------------------------------------------
+
+
+def profile(scores: Scores, province: str, year: int, *, level: int = 1, lang: Lang = "vi") -> tuple[Figure, Axes]:
+    """A province's nodes at one level (PCI sub-indices, PAPI dimensions, …) in one year against the national
+    mean, its region's mean and the best province: a horizontal dot plot, one row per node, four marker series.
+
+    The means and the best come from :meth:`Scores.peers` node by node.
+
+    >>> import matplotlib.pyplot as plt, chiso
+    >>> from chiso import plot
+    >>> pci = chiso.score("pci", chiso.datasets.pci())
+    >>> fig, ax = plot.profile(pci, "Trà Vinh", 2016, lang="en")
+    >>> len(ax.get_yticks()), [t.get_text() for t in fig.legends[0].get_texts()][1:]
+    (10, ['National mean', 'Regional mean (Đồng bằng sông Cửu Long)', 'Best province'])
+    >>> plt.close(fig)
+    """
+    plt = _pyplot()
+    text = _check_lang(lang)
+    code, name = find_province(province)
+    _check_year(scores, year)
+    rows = scores.long().filter(pl.col("year") == year, pl.col("province_code") == code, pl.col("depth") == level)
+    if rows.is_empty():
+        raise InvalidArgumentError(f"{name} has no nodes at level {level} in {year}", province=name, year=year)
+    labels = _node_labels(scores, lang, year)
+    paths = rows["path"].to_list()
+    own, national, regional, best = [], [], [], []
+    region_name = ""
+    for path in paths:
+        peers = scores.peers(code, year, path)
+        nat = peers.filter(group="national").row(0, named=True)
+        reg = peers.filter(group="region")
+        own.append(nat["value"])
+        national.append(nat["mean"])
+        best.append(nat["best"])
+        if reg.height:
+            regional.append(reg["mean"][0])
+            region_name = reg["group_name"][0]
+        else:
+            regional.append(None)
+    nan = float("nan")
+    ys = list(range(len(paths)))
+    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.45 * len(paths)), layout="constrained")
+    ax.grid(axis="y", color="0.9")
+    ax.set_axisbelow(True)
+    series = [
+        (national, text["national_mean"], "s", "tab:gray"),
+        (regional, f"{text['region_mean']} ({region_name})" if region_name else text["region_mean"], "D", "tab:green"),
+        (best, text["best"], "^", "tab:orange"),
+    ]
+    ax.plot([nan if v is None else v for v in own], ys, "o", color="tab:blue", markersize=9, label=name, zorder=3)
+    for values, label, marker, colour in series:
+        ax.plot([nan if v is None else v for v in values], ys, marker, color=colour, label=label, zorder=2)
+    ax.set_yticks(ys, [_label(labels, p, lang) for p in paths])
+    ax.invert_yaxis()
+    ax.set_xlabel(text["score"])
+    ax.set_title(f"{name} — {year}")
+    fig.legend(loc="outside lower center", ncol=2, frameon=False)
+    _apply_font(fig)
+    return fig, ax
+
+
+def waterfall(scores: Scores, province: str, base_year: int, year: int, *, lang: Lang = "vi") -> tuple[Figure, Axes]:
+    """The change of a province's total between two years split into its children's contributions
+    (:meth:`Scores.decompose`): a waterfall from the base total to the new total. Contributions of the children's
+    scores are green (up) or red (down); the part due to a re-weighting is hatched and labelled as weights; a
+    residual (where a published total was kept) is grey. The value axis does not start at zero.
+
+    >>> import matplotlib.pyplot as plt, chiso
+    >>> from chiso import plot
+    >>> papi = chiso.score("papi", chiso.datasets.papi())
+    >>> fig, ax = plot.waterfall(papi, "Trà Vinh", 2022, 2024)
+    >>> len(ax.patches)  # the 2022 total, 8 dimensions, the 2024 total
+    10
+    >>> plt.close(fig)
+    """
+    plt = _pyplot()
+    text = _check_lang(lang)
+    code, name = find_province(province)
+    parts = scores.decompose(base_year, year, provinces=[code], nodes=[""])
+    change = scores.compare(base_year, year, provinces=[code], nodes=[""])
+    if parts.is_empty() or change.is_empty() or change["base_value"][0] is None or change["value"][0] is None:
+        raise InvalidArgumentError(
+            f"the total of {name} between {base_year} and {year} has no decomposition: the editions' trees differ "
+            "or a value is missing (see Scores.compare for the change itself)",
+            province=name,
+        )
+    base, total = change["base_value"][0], change["value"][0]
+    labels = _node_labels(scores, lang, year)
+    names, bottoms, heights, colours, hatches = [text["base"].format(year=base_year)], [0.0], [base], ["tab:blue"], [""]
+    level = base
+    for child, part, contribution in parts.select("child", "part", "contribution").iter_rows():
+        if part == "residual":
+            names.append(text["residual"])
+            colours.append("tab:gray")
+            hatches.append("")
+        else:
+            node = _label(labels, child or "", lang)
+            names.append(text["weights"].format(node=node) if part == "weights" else node)
+            colours.append("tab:green" if contribution >= 0 else "tab:red")
+            hatches.append("//" if part == "weights" else "")
+        bottoms.append(level)
+        heights.append(contribution)
+        level += contribution
+    names.append(text["total"].format(year=year))
+    bottoms.append(0.0)
+    heights.append(total)
+    colours.append("tab:blue")
+    hatches.append("")
+    xs = list(range(len(names)))
+    fig, ax = plt.subplots(figsize=(max(6.0, 0.7 * len(names) + 2), 5.5), layout="constrained")
+    bars = ax.bar(xs, heights, bottom=bottoms, color=colours, hatch=hatches, edgecolor="white", width=0.7)
+    ax.bar_label(
+        bars,
+        labels=[f"{h:.2f}" if i in (0, len(xs) - 1) else f"{h:+.2f}" for i, h in enumerate(heights)],
+        fontsize=7,
+        padding=2,
+    )
+    for i in range(len(xs) - 1):  # connectors: the running level after each bar
+        top = bottoms[i] + heights[i]
+        ax.plot([i + 0.35, i + 0.65], [top, top], color="0.5", linewidth=0.8)
+    levels = [*bottoms[1:-1], base, total]
+    low, high = min(levels), max(levels)
+    pad = (high - low) * 0.2 or 0.5
+    ax.set_ylim(low - pad, high + pad)
+    ax.set_xticks(xs, names, rotation=35, ha="right")
+    ax.set_ylabel(text["score"])
+    ax.set_title(f"{name}: {text['change'].format(base=base_year, year=year)} ({total - base:+.2f})")
+    _apply_font(fig)
+    return fig, ax
+
+
+def rank_trajectory(
+    scores: Scores, provinces: str | Sequence[str], *, node: str = "", lang: Lang = "vi"
+) -> tuple[Figure, Axes]:
+    """Rank over the scored years of one or more provinces at a node (:meth:`Scores.trajectory`), rank 1 on top.
+    Edition breaks (years with ``break_before``) are vertical dashed lines, explained in a note under the plot.
+    The province lines have gid ``"province"``, the break lines gid ``"break"``.
+
+    >>> import matplotlib.pyplot as plt, chiso
+    >>> from chiso import plot
+    >>> papi = chiso.score("papi", chiso.datasets.papi())
+    >>> fig, ax = plot.rank_trajectory(papi, ["Trà Vinh", "Vĩnh Long"])
+    >>> sorted(round(l.get_xdata()[0]) for l in ax.get_lines() if l.get_gid() == "break")
+    [2016, 2018, 2019, 2021]
+    >>> plt.close(fig)
+    """
+    plt = _pyplot()
+    from matplotlib.ticker import MaxNLocator
+
+    text = _check_lang(lang)
+    names = _as_list(provinces)
+    if not names:
+        raise InvalidArgumentError("rank_trajectory needs at least one province")
+    codes = province_codes(names)
+    series = [scores.trajectory(code, node) for code in codes]
+    breaks = sorted({y for t in series for y in t.filter("break_before")["year"].to_list()})
+    labels = _node_labels(scores, lang)
+    fig, ax = plt.subplots(figsize=(9, 5), layout="constrained")
+    for t in series:
+        ranks = t["rank"].cast(pl.Float64).fill_null(float("nan")).to_list()
+        ax.plot(t["year"].to_list(), ranks, marker="o", label=t["province"][0], gid="province")
+    editions = {}
+    for t in series:
+        editions.update(dict(zip(t["year"].to_list(), t["edition"].to_list(), strict=True)))
+    for year in breaks:
+        ax.axvline(year, linestyle="--", color="0.5", linewidth=1, gid="break")
+        ax.annotate(
+            editions.get(year, ""),
+            (year, 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(2, -10),
+            textcoords="offset points",
+            fontsize=7,
+            color="0.4",
+        )
+    ax.invert_yaxis()
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel(text["year"])
+    ax.set_ylabel(text["rank"])
+    ax.set_title(f"{_index_name(scores)} · {text['rank']}: {_label(labels, node, lang)}")
+    ax.legend(frameon=False)
+    if breaks:
+        fig.text(0.01, 0.0, text["break"], fontsize=7, color="0.4", va="bottom")
+    _apply_font(fig)
+    return fig, ax
+
+
+def heatmap(scores: Scores, year: int, *, level: int = 1, lang: Lang = "vi") -> tuple[Figure, Axes]:
+    """Provinces × nodes at one level in one year (:meth:`Scores.wide`) as an image with a colorbar: province names
+    (Vietnamese) on the y axis, node names on the x axis. Missing values are blank.
+
+    >>> import matplotlib.pyplot as plt, chiso
+    >>> from chiso import plot
+    >>> papi = chiso.score("papi", chiso.datasets.papi())
+    >>> fig, ax = plot.heatmap(papi, 2024)
+    >>> ax.images[0].get_array().shape
+    (61, 8)
+    >>> plt.close(fig)
+    """
+    plt = _pyplot()
+    import numpy as np
+
+    _check_lang(lang)
+    _check_year(scores, year)
+    wide = scores.wide(level=level).filter(pl.col("year") == year)
+    node_columns = [c for c in wide.columns if c not in ("province_code", "province", "year", "edition")]
+    node_columns = [c for c in node_columns if wide[c].null_count() < wide.height]
+    if wide.is_empty() or not node_columns:
+        raise InvalidArgumentError(f"no nodes at level {level} scored in {year}", year=year)
+    labels = _node_labels(scores, lang, year)
+    values = np.ma.masked_invalid(wide.select(node_columns).cast(pl.Float64).fill_null(float("nan")).to_numpy())
+    n_prov, n_nodes = values.shape
+    fig, ax = plt.subplots(figsize=(max(6.0, 0.8 * n_nodes + 3.5), max(5.0, 0.17 * n_prov + 2.5)), layout="constrained")
+    image = ax.imshow(values, aspect="auto", cmap="viridis", interpolation="nearest")
+    fig.colorbar(image, ax=ax, label=_TEXT[lang]["score"])
+    ax.set_yticks(range(n_prov), wide["province"].to_list(), fontsize=6)
+    ax.set_xticks(range(n_nodes), [_label(labels, c, lang) for c in node_columns], rotation=40, ha="right", fontsize=8)
+    ax.set_title(f"{', '.join(wide['edition'].unique(maintain_order=True).to_list())} — {year}")
+    _apply_font(fig)
+    return fig, ax
+
+
+def ranked_bars(
+    scores: Scores, year: int, *, highlight: str | Sequence[str], node: str = "", lang: Lang = "vi"
+) -> tuple[Figure, Axes]:
+    """Every province's value at a node in one year as a sorted horizontal bar chart, best on top, the
+    ``highlight`` province(s) in another colour (``"tab:orange"``; the others ``"tab:gray"``).
+
+    >>> import matplotlib.pyplot as plt, chiso
+    >>> from chiso import plot
+    >>> pci = chiso.score("pci", chiso.datasets.pci())
+    >>> fig, ax = plot.ranked_bars(pci, 2022, highlight="Trà Vinh")
+    >>> len(ax.patches)
+    63
+    >>> plt.close(fig)
+    """
+    plt = _pyplot()
+    _check_lang(lang)
+    wanted = set(province_codes(_as_list(highlight)))
+    _check_year(scores, year)
+    year_rows = scores.long().filter(pl.col("year") == year)
+    rows = year_rows.filter(pl.col("path") == node)
+    if rows.is_empty():
+        editions = ", ".join(year_rows["edition"].unique(maintain_order=True).to_list())
+        raise UnknownNodeError(f'node "{node}" is not in the edition(s) scored in {year} ({editions})', node=node)
+    rows = rows.filter(pl.col("score").is_not_null()).sort("score", descending=True, maintain_order=True)
+    labels = _node_labels(scores, lang, year)
+    n = rows.height
+    ys = list(range(n))
+    colours = ["tab:orange" if c in wanted else "tab:gray" for c in rows["province_code"].to_list()]
+    fig, ax = plt.subplots(figsize=(7, max(4.0, 0.16 * n + 1.5)), layout="constrained")
+    ax.barh(ys, rows["score"].to_list(), color=colours, height=0.8)
+    ax.set_yticks(ys, rows["province"].to_list(), fontsize=6)
+    for tick, colour in zip(ax.get_yticklabels(), colours, strict=True):
+        if colour == "tab:orange":
+            tick.set_fontweight("bold")
+    ax.invert_yaxis()
+    ax.set_xlabel(_TEXT[lang]["score"])
+    ax.margins(y=0.01)
+    ax.set_title(f"{_index_name(scores)} · {_label(labels, node, lang)} — {year}")
+    _apply_font(fig)
+    return fig, ax
