@@ -258,12 +258,19 @@ fn points_lost_and_unknown_maxima() {
     let s = index("pci", &data);
     let lost = points_lost(&s, "Trà Vinh", 2015).unwrap();
     let t = lost.iter().find(|r| r.node == "transparency").unwrap();
-    assert!((t.lost - 3.5).abs() < 1e-12 && (t.cost_in_total - 7.0).abs() < 1e-12);
+    assert!((t.lost.unwrap() - 3.5).abs() < 1e-12 && (t.cost_in_total.unwrap() - 7.0).abs() < 1e-12);
     let total = lost.iter().find(|r| r.node.is_empty()).unwrap();
-    assert!((total.lost - (100.0 - 63.15)).abs() < 1e-9);
+    assert!((total.lost.unwrap() - (100.0 - 63.15)).abs() < 1e-9);
     // The sub-indices' costs add up to the composite's points lost (a linear rule).
-    let sum: f64 = lost.iter().filter(|r| r.depth == 1).map(|r| r.cost_in_total).sum();
-    assert!((sum - total.lost).abs() < 1e-9);
+    let sum: f64 = lost.iter().filter(|r| r.depth == 1).filter_map(|r| r.cost_in_total).sum();
+    assert!((sum - total.lost.unwrap()).abs() < 1e-9);
+    // One province only: it is the best.
+    assert_eq!(total.gap_to_best, Some(0.0));
+    // PGI: no known top, the gap to the best province instead.
+    let pgi =
+        index("pgi", &[Observation::new("Trà Vinh", 2023, "", 20.0), Observation::new("Quảng Ninh", 2023, "", 26.0)]);
+    let l = points_lost(&pgi, "84", 2023).unwrap();
+    assert_eq!((l[0].lost, l[0].gap_to_best), (None, Some(6.0)));
     assert_eq!(total.lead_department, "Department of Planning and Investment");
 
     let par = index(

@@ -256,6 +256,8 @@ mod trends {
         let g = (58.0f64 / 50.0).powf(0.25) - 1.0;
         assert!((t.cagr.unwrap() - g).abs() < 1e-12);
         assert!((t.compound.unwrap() - 58.0 * (1.0 + g).powi(2)).abs() < 1e-9);
+        // The compound-growth interval brackets the compound projection's log-linear centre.
+        assert!(t.compound_lower.unwrap() <= t.compound_upper.unwrap());
         // Clamped to the composite's scale (10–100) when the trend runs past it.
         let far = trend(&s, "84", "", 2050, &TrendOptions { across_breaks: true, ..Default::default() }).unwrap();
         assert!(far.clamped && far.linear == 100.0);

@@ -782,12 +782,18 @@ pub struct PointsLost {
     pub kind: String,
     pub depth: usize,
     pub value: f64,
-    /// The node's maximum (max points, else the top of its scale).
-    pub max: f64,
+    /// The node's maximum (max points, else the top of its scale); None where the scale has no known top (PGI).
+    pub max: Option<f64>,
     /// max − value, in the node's own unit.
-    pub lost: f64,
+    pub lost: Option<f64>,
     /// What the loss costs in the total: lost × ∂total/∂node (0 for nodes that do not feed the total).
-    pub cost_in_total: f64,
+    pub cost_in_total: Option<f64>,
+    /// The best value any province has at this node that year, and the gap to it (for scaled indices, where the
+    /// scale's top is out of reach, the gap to the best province is the useful measure).
+    pub best: Option<f64>,
+    pub gap_to_best: Option<f64>,
+    /// gap_to_best × ∂total/∂node.
+    pub cost_vs_best: Option<f64>,
     /// The department that leads the index in a province's plan (index data, replaceable).
     pub lead_department: String,
 }
@@ -795,7 +801,7 @@ pub struct PointsLost {
 /// Points lost per node for one province and year, most costly in the total first. A node counted in points whose
 /// maximum is UNKNOWN (e.g. three PAR 2024 areas) is an error that names it: supply the maximum
 /// ([`crate::Methodology::with_max_points`]) rather than get a silently partial answer. Nodes on a scale without a
-/// known top (PGI sub-indices) are left out.
+/// known top (PGI sub-indices) have no points lost, only the gap to the best province.
 pub fn points_lost(scores: &Scores, province: &str, year: i32) -> Result<Vec<PointsLost>> {
     let registry = Registry::get();
     let me = registry.find_for_year(province, year)?;
@@ -815,11 +821,12 @@ pub fn points_lost(scores: &Scores, province: &str, year: i32) -> Result<Vec<Poi
         }
     }
     let lead = catalog().index(&m.index).map(|i| i.lead_department_en.clone()).unwrap_or_default();
+    let peers: Vec<usize> = (0..scores.units().len()).filter(|&j| scores.units()[j].year == year).collect();
     let mut out = Vec::new();
     for (i, n) in m.nodes.iter().enumerate() {
         let Some(value) = scores.value(k, i) else { continue };
         let max = match n.max_value() {
-            Some(max) => max,
+            Some(max) => Some(max),
             None if n.parent.is_some_and(|q| m.nodes[q].max_points.is_some()) => {
                 return Err(ChisoError::MissingMaximum {
                     edition: m.code.clone(),
@@ -828,19 +835,28 @@ pub fn points_lost(scores: &Scores, province: &str, year: i32) -> Result<Vec<Poi
                     purpose: "for the points lost".into(),
                 })
             }
-            None => continue,
+            None => None,
         };
+        let best = peers
+            .iter()
+            .filter_map(|&j| scores.value(j, i))
+            .fold(None, |b: Option<f64>, v| Some(b.map_or(v, |b| b.max(v))));
+        let gap = best.map(|b| b - value);
         out.push(PointsLost {
             node: n.path.clone(),
             kind: n.kind.clone(),
             depth: n.depth,
             value,
             max,
-            lost: max - value,
-            cost_in_total: (max - value) * weight[i],
+            lost: max.map(|mx| mx - value),
+            cost_in_total: max.map(|mx| (mx - value) * weight[i]),
+            best,
+            gap_to_best: gap,
+            cost_vs_best: gap.map(|g| g * weight[i]),
             lead_department: lead.clone(),
         });
     }
-    out.sort_by(|a, b| b.cost_in_total.total_cmp(&a.cost_in_total).then(a.depth.cmp(&b.depth)));
+    let key = |p: &PointsLost| p.cost_in_total.or(p.cost_vs_best).unwrap_or(0.0);
+    out.sort_by(|a, b| key(b).total_cmp(&key(a)).then(a.depth.cmp(&b.depth)));
     Ok(out)
 }

@@ -43,6 +43,9 @@ pub struct TrendPoint {
     /// Compound annual growth over the window and the value it projects (None for non-positive values).
     pub cagr: Option<f64>,
     pub compound: Option<f64>,
+    /// 95% prediction interval of compound growth: the linear fit of ln(value), its interval taken back by exp.
+    pub compound_lower: Option<f64>,
+    pub compound_upper: Option<f64>,
     /// The linear projection or its interval met the node's scale and was clamped.
     pub clamped: bool,
 }
@@ -134,6 +137,19 @@ pub fn trend(
     let years = f64::from(last.year - first.year);
     let cagr = (v0 > 0.0 && v1 > 0.0 && years > 0.0).then(|| (v1 / v0).powf(1.0 / years) - 1.0);
     let mut compound = cagr.map(|g| v1 * (1.0 + g).powf(target - f64::from(last.year)));
+    let (mut compound_lower, mut compound_upper) = (None, None);
+    if window.len() >= 3 && y.iter().all(|v| *v > 0.0) {
+        let ly: Vec<f64> = y.iter().map(|v| v.ln()).collect();
+        let ly_mean = ly.iter().sum::<f64>() / n;
+        let b = t.iter().zip(&ly).map(|(ti, yi)| (ti - t_mean) * (yi - ly_mean)).sum::<f64>() / sxx;
+        let a = ly_mean - b * t_mean;
+        let sse: f64 = t.iter().zip(&ly).map(|(ti, yi)| (yi - a - b * ti).powi(2)).sum();
+        let s = (sse / (n - 2.0)).sqrt();
+        let half = t_quantile(window.len() - 2) * s * (1.0 + 1.0 / n + (target - t_mean).powi(2) / sxx).sqrt();
+        let centre = a + b * target;
+        compound_lower = Some((centre - half).exp());
+        compound_upper = Some((centre + half).exp());
+    }
     let registry = Registry::get();
     let me = registry.find(province)?;
     let scale = scores
@@ -157,7 +173,7 @@ pub fn trend(
         if let Some(v) = upper.as_mut() {
             clamp(v);
         }
-        if let Some(v) = compound.as_mut() {
+        for v in [compound.as_mut(), compound_lower.as_mut(), compound_upper.as_mut()].into_iter().flatten() {
             *v = v.clamp(lo, hi);
         }
     }
@@ -176,6 +192,8 @@ pub fn trend(
         upper,
         cagr,
         compound,
+        compound_lower,
+        compound_upper,
         clamped,
     })
 }

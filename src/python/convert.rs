@@ -547,7 +547,7 @@ pub fn points_lost_frame<'py>(py: Python<'py>, rows: &[crate::compare::PointsLos
     f.declare("node", Column::Str(vec![]));
     f.declare("kind", Column::Str(vec![]));
     f.declare("depth", Column::Int(vec![]));
-    for name in ["value", "max", "lost", "cost_in_total"] {
+    for name in ["value", "max", "lost", "cost_in_total", "best", "gap_to_best", "cost_vs_best"] {
         f.declare(name, Column::Float(vec![]));
     }
     f.declare("lead_department", Column::Str(vec![]));
@@ -556,9 +556,12 @@ pub fn points_lost_frame<'py>(py: Python<'py>, rows: &[crate::compare::PointsLos
         f.str("kind", &r.kind);
         f.int("depth", r.depth as i64);
         f.opt_float("value", Some(r.value));
-        f.opt_float("max", Some(r.max));
-        f.opt_float("lost", Some(r.lost));
-        f.opt_float("cost_in_total", Some(r.cost_in_total));
+        f.opt_float("max", r.max);
+        f.opt_float("lost", r.lost);
+        f.opt_float("cost_in_total", r.cost_in_total);
+        f.opt_float("best", r.best);
+        f.opt_float("gap_to_best", r.gap_to_best);
+        f.opt_float("cost_vs_best", r.cost_vs_best);
         f.str("lead_department", &r.lead_department);
     }
     f.build(py)

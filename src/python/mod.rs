@@ -538,6 +538,8 @@ impl PyScores {
         f.opt_float("upper", t.upper);
         f.opt_float("cagr", t.cagr);
         f.opt_float("compound", t.compound);
+        f.opt_float("compound_lower", t.compound_lower);
+        f.opt_float("compound_upper", t.compound_upper);
         f.bool("clamped", t.clamped);
         f.str("status", "projected");
         f.build(py)
