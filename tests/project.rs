@@ -298,3 +298,58 @@ mod trends {
         assert!(inside >= 50, "{inside} of 63 published 2021 composites inside the 95% interval");
     }
 }
+
+mod plan_api {
+    use super::*;
+    use chiso::project::plans::{
+        gains_by_agency, overdue, parse_date, project_plan, uncovered, Selection, Task, TaskStatus,
+    };
+
+    fn task(id: &str, node: &str, agency: &str, deadline: &str, status: TaskStatus, change: Change) -> Task {
+        Task {
+            id: id.into(),
+            index: "pci".into(),
+            node: node.into(),
+            title: id.into(),
+            lead_agency: agency.into(),
+            deadline: parse_date(deadline).unwrap(),
+            status,
+            effect: change,
+        }
+    }
+
+    /// The plan API in Rust: all / done / chosen tasks, gains per agency, overdue tasks, uncovered losses.
+    #[test]
+    fn plan_in_rust() {
+        let rows = datasets::pci().unwrap();
+        let obs: Vec<Observation> = datasets::observations(&rows).into_iter().filter(|o| o.year == 2016).collect();
+        let s = score(&EditionChoice::Index("pci".into()), &obs, &ScoreOptions::default()).unwrap();
+        let tasks = vec![
+            task("A", "transparency", "DPI", "2025-03-31", TaskStatus::Done, Change::Add(0.5)),
+            task("B", "pci.2013/labor_training", "DOLISA", "2025-12-31", TaskStatus::Planned, Change::Headroom(0.25)),
+        ];
+        let total = |sel: &Selection| {
+            project_plan(&s, &tasks, "Trà Vinh", 2016, "pci", sel)
+                .unwrap()
+                .into_iter()
+                .find(|p| p.node.is_empty())
+                .unwrap()
+        };
+        let done = total(&Selection::Done);
+        assert!((done.delta.unwrap() - 1.0).abs() < 1e-9); // 0.5 × 20% × 10
+        assert!(total(&Selection::All).delta.unwrap() > done.delta.unwrap());
+        assert_eq!(total(&Selection::Ids(vec!["A".into()])).delta, done.delta);
+        assert!(project_plan(&s, &tasks, "84", 2016, "pci", &Selection::Ids(vec!["Z".into()])).is_err());
+        let gains = gains_by_agency(&s, &tasks, "84", 2016, "pci").unwrap();
+        assert_eq!(gains.len(), 2);
+        assert!(gains.iter().all(|g| g.total_gain.unwrap() > 0.0 && g.n_tasks == 1));
+        assert_eq!(overdue(&tasks, (2025, 7, 1)).len(), 0);
+        assert_eq!(overdue(&tasks, (2026, 1, 1)).iter().map(|t| t.id.as_str()).collect::<Vec<_>>(), vec!["B"]);
+        let owners = vec![("labor_training".to_string(), "DOLISA".to_string())];
+        let lost = uncovered(&s, &tasks, "84", 2016, "pci", &owners).unwrap();
+        let labor = lost.iter().find(|r| r.0.node == "labor_training").unwrap();
+        assert_eq!((labor.1.as_str(), labor.2), ("DOLISA", true));
+        let entry = lost.iter().find(|r| r.0.node == "entry_costs").unwrap();
+        assert_eq!((entry.1.as_str(), entry.2), ("Department of Planning and Investment", false));
+    }
+}

@@ -13,6 +13,9 @@ __all__ = [
     "__version__",
     "_calibrate_maxima",
     "_member_mean",
+    "_plan_gains",
+    "_plan_project",
+    "_plan_uncovered",
     "_satisfaction",
     "_score",
     "dataset",
@@ -189,3 +192,20 @@ def _member_mean(rows: list[tuple[str, int, str, float]]) -> list[tuple[str, int
 def _calibrate_maxima(
     pct: list[list[float]], totals: list[float], total_max: float
 ) -> tuple[list[float], list[float]]: ...
+def _plan_project(
+    scores: Scores,
+    tasks: list[tuple[Any, ...]],
+    province: str,
+    year: int,
+    index: str,
+    selection: list[str],
+) -> pl.DataFrame: ...
+def _plan_gains(scores: Scores, tasks: list[tuple[Any, ...]], province: str, year: int, index: str) -> pl.DataFrame: ...
+def _plan_uncovered(
+    scores: Scores,
+    tasks: list[tuple[Any, ...]],
+    province: str,
+    year: int,
+    index: str,
+    owners: list[tuple[str, str]],
+) -> pl.DataFrame: ...

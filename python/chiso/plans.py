@@ -21,10 +21,9 @@ from typing import Any
 
 import polars as pl
 
-from ._chiso import Scores, indices
+from ._chiso import Scores, _plan_gains, _plan_project, _plan_uncovered, indices
 from ._frames import to_polars
 from .exceptions import DataError
-from .project import what_if
 
 __all__ = ["example_plan", "gains_by_agency", "load_plan", "overdue", "owners", "project_plan", "uncovered"]
 
@@ -84,18 +83,19 @@ def example_plan() -> pl.DataFrame:
     return load_plan(pl.read_csv(text.encode(), infer_schema_length=0))
 
 
-def _tasks(plan: pl.DataFrame, index: str, tasks: str | list[str]) -> pl.DataFrame:
-    df = plan.filter(pl.col("index") == index)
-    if tasks == "all":
-        return df
-    if tasks == "done":
-        return df.filter(pl.col("status") == "done")
-    if isinstance(tasks, list):
-        unknown = sorted(set(tasks) - set(plan["id"].to_list()))
-        if unknown:
-            raise DataError(f"plan: no task(s) {unknown}")
-        return df.filter(pl.col("id").is_in(tasks))
-    raise DataError(f"tasks={tasks!r}: use 'all', 'done' or a list of task ids")
+def _rows(plan: pl.DataFrame) -> list[tuple[Any, ...]]:
+    """The plan as the rows the engine takes (Rust does the projection: ``chiso::project::plans``)."""
+    return plan.select(
+        pl.col("id").cast(pl.String),
+        pl.col("index").cast(pl.String),
+        pl.col("node").cast(pl.String).fill_null(""),
+        pl.col("title").cast(pl.String).fill_null(""),
+        pl.col("lead_agency").cast(pl.String).fill_null(""),
+        pl.col("deadline").cast(pl.String),
+        pl.col("status").cast(pl.String),
+        pl.col("effect_op").cast(pl.String),
+        pl.col("effect_value").cast(pl.Float64),
+    ).rows()
 
 
 def project_plan(
@@ -113,44 +113,16 @@ def project_plan(
     >>> out.filter(node="").select("base_rank", "rank").row(0)
     (57, 46)
     """
-    chosen = _tasks(plan, index, tasks)
-    if chosen.height == 0:
-        raise DataError(f"plan: no {index} tasks selected ({tasks!r})")
-    changes = chosen.select(
-        pl.lit("plan").alias("scenario"),
-        pl.lit(province).alias("province"),
-        "node",
-        pl.col("effect_op").alias("op"),
-        pl.col("effect_value").alias("value"),
-    )
-    return what_if(scores, year, changes)
+    if isinstance(tasks, str) and tasks not in ("all", "done"):
+        raise DataError(f"tasks={tasks!r}: use 'all', 'done' or a list of task ids")
+    selection = [tasks] if isinstance(tasks, str) else list(tasks)
+    return _plan_project(scores, _rows(plan), province, year, index, selection)
 
 
 def gains_by_agency(scores: Scores, plan: pl.DataFrame, province: str, year: int, *, index: str) -> pl.DataFrame:
     """For each lead agency, what its tasks alone add to the total and the rank they buy (one scenario per agency,
-    evaluated in one call)."""
-    chosen = _tasks(plan, index, "all")
-    changes = chosen.select(
-        pl.col("lead_agency").alias("scenario"),
-        pl.lit(province).alias("province"),
-        "node",
-        pl.col("effect_op").alias("op"),
-        pl.col("effect_value").alias("value"),
-    )
-    out = what_if(scores, year, changes).filter(pl.col("node") == "")
-    counts = chosen.group_by("lead_agency").agg(pl.len().alias("n_tasks"))
-    return (
-        out.select(
-            pl.col("scenario").alias("lead_agency"),
-            pl.col("delta").alias("total_gain"),
-            "base_rank",
-            "rank",
-            "rank_change",
-            "status",
-        )
-        .join(counts, on="lead_agency", how="left")
-        .sort("total_gain", descending=True)
-    )
+    evaluated in one call), largest gain first."""
+    return _plan_gains(scores, _rows(plan), province, year, index)
 
 
 def owners(index: str, mapping: pl.DataFrame | None = None) -> pl.DataFrame:
@@ -170,27 +142,13 @@ def owners(index: str, mapping: pl.DataFrame | None = None) -> pl.DataFrame:
     return pl.concat([default, mapping.select("node", "agency")]).unique("node", keep="last", maintain_order=True)
 
 
-def _owner_of(node: str, table: pl.DataFrame) -> str:
-    best = ("", "")
-    for prefix, agency in table.iter_rows():
-        if (prefix == "" or node == prefix or node.startswith(prefix + "/")) and len(prefix) >= len(best[0]):
-            best = (prefix, agency)
-    return best[1]
-
-
 def uncovered(
     scores: Scores, plan: pl.DataFrame, province: str, year: int, *, index: str, mapping: pl.DataFrame | None = None
 ) -> pl.DataFrame:
-    """Points lost by node (:meth:`chiso.Scores.points_lost`) with their owner, and whether any task of the plan
-    covers the node (a task on a node covers it and its subtree)."""
-    lost = scores.points_lost(province, year)
+    """Points lost by node (:meth:`chiso.Scores.points_lost`) with their owner (:func:`owners`, longest prefix) and
+    whether any task of the plan covers the node (a task on a node covers its subtree)."""
     table = owners(index, mapping)
-    nodes = _tasks(plan, index, "all")["node"].to_list()
-    covered = [any(n == t or n.startswith(t + "/") for t in nodes) for n in lost["node"].to_list()]
-    return lost.with_columns(
-        pl.Series("owner", [_owner_of(n, table) for n in lost["node"].to_list()], dtype=pl.String),
-        pl.Series("covered_by_plan", covered, dtype=pl.Boolean),
-    )
+    return _plan_uncovered(scores, _rows(plan), province, year, index, table.rows())
 
 
 def overdue(plan: pl.DataFrame, at: dt.date) -> pl.DataFrame:

@@ -6,6 +6,7 @@
 //! values — no frames are rebuilt, so thousands of scenarios per call are cheap.
 
 pub mod calibrate;
+pub mod plans;
 pub mod target;
 pub mod trend;
 

@@ -922,6 +922,98 @@ fn _calibrate_maxima(pct: Vec<Vec<f64>>, totals: Vec<f64>, total_max: f64) -> Py
     crate::project::calibrate::calibrate_maxima(&pct, &totals, total_max).map_err(to_py_err)
 }
 
+type TaskRow = (String, String, String, String, String, String, String, String, Option<f64>);
+
+/// Tasks from Python rows (id, index, node, title, lead_agency, deadline, status, effect_op, effect_value).
+fn tasks_from(rows: Vec<TaskRow>) -> PyResult<Vec<crate::project::plans::Task>> {
+    use crate::project::plans::{parse_date, parse_effect, Task, TaskStatus};
+    rows.into_iter()
+        .map(|(id, index, node, title, lead_agency, deadline, status, op, value)| {
+            let deadline = parse_date(&deadline).ok_or_else(|| {
+                to_py_err(ChisoError::Data(format!("plan: task {id:?} has deadline {deadline:?}, not YYYY-MM-DD")))
+            })?;
+            let status = TaskStatus::parse(&status).ok_or_else(|| {
+                to_py_err(ChisoError::Data(format!(
+                    "plan: task {id:?} has status {status:?}; use planned, in_progress, done"
+                )))
+            })?;
+            let effect = parse_effect(&op, value, &id).map_err(to_py_err)?;
+            Ok(Task { id, index, node, title, lead_agency, deadline, status, effect })
+        })
+        .collect()
+}
+
+/// Plan projection (see `chiso.plans.project_plan`).
+#[pyfunction]
+#[pyo3(signature = (scores, tasks, province, year, index, selection))]
+fn _plan_project<'py>(
+    py: Python<'py>,
+    scores: &PyScores,
+    tasks: Vec<TaskRow>,
+    province: &str,
+    year: i32,
+    index: &str,
+    selection: Vec<String>,
+) -> PyResult<Bound<'py, PyAny>> {
+    use crate::project::plans::{project_plan, Selection};
+    let selection = match selection.as_slice() {
+        [one] if one == "all" => Selection::All,
+        [one] if one == "done" => Selection::Done,
+        ids => Selection::Ids(ids.to_vec()),
+    };
+    let tasks = tasks_from(tasks)?;
+    let rows = project_plan(&scores.inner, &tasks, province, year, index, &selection).map_err(to_py_err)?;
+    convert::projected_frame(py, &rows)
+}
+
+/// Gains per agency (see `chiso.plans.gains_by_agency`).
+#[pyfunction]
+fn _plan_gains<'py>(
+    py: Python<'py>,
+    scores: &PyScores,
+    tasks: Vec<TaskRow>,
+    province: &str,
+    year: i32,
+    index: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    let tasks = tasks_from(tasks)?;
+    let rows =
+        crate::project::plans::gains_by_agency(&scores.inner, &tasks, province, year, index).map_err(to_py_err)?;
+    let mut f = Frame::default();
+    for r in &rows {
+        f.str("lead_agency", &r.agency);
+        f.int("n_tasks", r.n_tasks as i64);
+        f.opt_float("total_gain", r.total_gain);
+        f.opt_int("base_rank", r.base_rank.map(i64::from));
+        f.opt_int("rank", r.rank.map(i64::from));
+        f.str("status", "projected");
+    }
+    f.build(py)
+}
+
+/// Points lost with owners and plan coverage (see `chiso.plans.uncovered`).
+#[pyfunction]
+#[allow(clippy::too_many_arguments)]
+fn _plan_uncovered<'py>(
+    py: Python<'py>,
+    scores: &PyScores,
+    tasks: Vec<TaskRow>,
+    province: &str,
+    year: i32,
+    index: &str,
+    owners: Vec<(String, String)>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let tasks = tasks_from(tasks)?;
+    let rows =
+        crate::project::plans::uncovered(&scores.inner, &tasks, province, year, index, &owners).map_err(to_py_err)?;
+    let lost: Vec<_> = rows.iter().map(|r| r.0.clone()).collect();
+    let frame = convert::points_lost_frame(py, &lost)?;
+    let pl = py.import("polars")?;
+    let owner = pl.getattr("Series")?.call1(("owner", rows.iter().map(|r| r.1.clone()).collect::<Vec<_>>()))?;
+    let covered = pl.getattr("Series")?.call1(("covered_by_plan", rows.iter().map(|r| r.2).collect::<Vec<_>>()))?;
+    frame.call_method1("with_columns", (owner, covered))
+}
+
 /// MEMBER_MEAN: (province, year, node, value) rows of the 63 provinces → the 34 units of 2025.
 #[pyfunction]
 fn _member_mean(rows: Vec<(String, i32, String, f64)>) -> PyResult<Vec<(String, i32, String, f64)>> {
@@ -944,6 +1036,9 @@ fn _chiso(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_satisfaction, m)?)?;
     m.add_function(wrap_pyfunction!(_member_mean, m)?)?;
     m.add_function(wrap_pyfunction!(_calibrate_maxima, m)?)?;
+    m.add_function(wrap_pyfunction!(_plan_project, m)?)?;
+    m.add_function(wrap_pyfunction!(_plan_gains, m)?)?;
+    m.add_function(wrap_pyfunction!(_plan_uncovered, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("DATA_SOURCES", crate::datasets::SOURCES)?;
     m.add("DATA_SOURCES_OTHER_INDICES", crate::datasets::SOURCES_OTHER_INDICES)?;

@@ -1,0 +1,209 @@
+//! A province's plan as numbers (the Rust side of `chiso.plans`): tasks with an expected effect on index nodes,
+//! their owners, deadlines and status → the projected score and rank if the chosen tasks deliver, the gain each
+//! agency's tasks bring, losses no task covers, overdue tasks. Projections run on [`super::what_if`].
+
+use std::collections::BTreeMap;
+
+use super::{what_if, Change, Edit, Projected};
+use crate::compare::{points_lost, PointsLost};
+use crate::engine::Scores;
+use crate::error::{ChisoError, Result};
+
+/// Where a task stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskStatus {
+    Planned,
+    InProgress,
+    Done,
+}
+
+impl TaskStatus {
+    pub fn parse(s: &str) -> Option<TaskStatus> {
+        match s {
+            "planned" => Some(TaskStatus::Planned),
+            "in_progress" => Some(TaskStatus::InProgress),
+            "done" => Some(TaskStatus::Done),
+            _ => None,
+        }
+    }
+}
+
+/// One task of a plan.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Task {
+    pub id: String,
+    pub index: String,
+    /// The node the task improves (code or path).
+    pub node: String,
+    pub title: String,
+    pub lead_agency: String,
+    /// Deadline as (year, month, day).
+    pub deadline: (i32, u32, u32),
+    pub status: TaskStatus,
+    /// The expected effect on the node.
+    pub effect: Change,
+}
+
+/// Which tasks deliver.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Selection {
+    All,
+    Done,
+    Ids(Vec<String>),
+}
+
+/// Parse a YYYY-MM-DD date.
+pub fn parse_date(s: &str) -> Option<(i32, u32, u32)> {
+    let mut parts = s.trim().splitn(3, '-');
+    let (y, m, d) = (parts.next()?.parse().ok()?, parts.next()?.parse().ok()?, parts.next()?.parse().ok()?);
+    ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some((y, m, d))
+}
+
+/// An effect from its op and value (`set`, `add`, `headroom` with a value; `max` without).
+pub fn parse_effect(op: &str, value: Option<f64>, task: &str) -> Result<Change> {
+    let need =
+        || value.ok_or_else(|| ChisoError::Data(format!("plan: task {task:?} needs an effect value for {op:?}")));
+    Ok(match op {
+        "set" => Change::Set(need()?),
+        "add" => Change::Add(need()?),
+        "headroom" => Change::Headroom(need()?),
+        "max" => Change::ToMax,
+        other => {
+            return Err(ChisoError::Data(format!(
+                "plan: task {task:?} has effect {other:?}; use set, add, headroom or max"
+            )))
+        }
+    })
+}
+
+fn chosen<'a>(tasks: &'a [Task], index: &str, selection: &Selection) -> Result<Vec<&'a Task>> {
+    if let Selection::Ids(ids) = selection {
+        if let Some(missing) = ids.iter().find(|id| !tasks.iter().any(|t| &t.id == *id)) {
+            return Err(ChisoError::Data(format!("plan: no task {missing:?}")));
+        }
+    }
+    Ok(tasks
+        .iter()
+        .filter(|t| t.index == index)
+        .filter(|t| match selection {
+            Selection::All => true,
+            Selection::Done => t.status == TaskStatus::Done,
+            Selection::Ids(ids) => ids.contains(&t.id),
+        })
+        .collect())
+}
+
+fn edits(tasks: &[&Task], scenario: &str, province: &str) -> Vec<Edit> {
+    tasks
+        .iter()
+        .map(|t| Edit { scenario: scenario.into(), province: province.into(), node: t.node.clone(), change: t.effect })
+        .collect()
+}
+
+/// Every node of `province` projected as if the selected tasks of `index` deliver (others held).
+pub fn project_plan(
+    scores: &Scores,
+    tasks: &[Task],
+    province: &str,
+    year: i32,
+    index: &str,
+    selection: &Selection,
+) -> Result<Vec<Projected>> {
+    let list = chosen(tasks, index, selection)?;
+    if list.is_empty() {
+        return Err(ChisoError::Data(format!("plan: no {index} tasks selected")));
+    }
+    what_if(scores, year, &edits(&list, "plan", province))
+}
+
+/// What one agency's tasks alone add to the total.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AgencyGain {
+    pub agency: String,
+    pub n_tasks: usize,
+    pub total_gain: Option<f64>,
+    pub base_rank: Option<u32>,
+    pub rank: Option<u32>,
+}
+
+/// For each lead agency, the total gain and rank its tasks alone buy (one scenario per agency, one evaluation),
+/// largest gain first.
+pub fn gains_by_agency(
+    scores: &Scores,
+    tasks: &[Task],
+    province: &str,
+    year: i32,
+    index: &str,
+) -> Result<Vec<AgencyGain>> {
+    let list = chosen(tasks, index, &Selection::All)?;
+    let mut by_agency: BTreeMap<&str, Vec<&Task>> = BTreeMap::new();
+    for t in &list {
+        by_agency.entry(t.lead_agency.as_str()).or_default().push(t);
+    }
+    let all: Vec<Edit> = by_agency.iter().flat_map(|(agency, ts)| edits(ts, agency, province)).collect();
+    let projected = what_if(scores, year, &all)?;
+    let mut out: Vec<AgencyGain> = by_agency
+        .iter()
+        .map(|(agency, ts)| {
+            let total = projected.iter().find(|p| p.scenario == *agency && p.node.is_empty());
+            AgencyGain {
+                agency: agency.to_string(),
+                n_tasks: ts.len(),
+                total_gain: total.and_then(|p| p.delta),
+                base_rank: total.and_then(|p| p.base_rank),
+                rank: total.and_then(|p| p.rank),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| b.total_gain.unwrap_or(0.0).total_cmp(&a.total_gain.unwrap_or(0.0)));
+    Ok(out)
+}
+
+/// Tasks not done whose deadline is before `date`.
+pub fn overdue(tasks: &[Task], date: (i32, u32, u32)) -> Vec<&Task> {
+    tasks.iter().filter(|t| t.status != TaskStatus::Done && t.deadline < date).collect()
+}
+
+/// Points lost per node with its owner (the longest matching prefix of `owners`, (node prefix, agency); "" for
+/// all) and whether a task of the plan covers it (a task on a node covers its subtree).
+pub fn uncovered(
+    scores: &Scores,
+    tasks: &[Task],
+    province: &str,
+    year: i32,
+    index: &str,
+    owners: &[(String, String)],
+) -> Result<Vec<(PointsLost, String, bool)>> {
+    // Task nodes as paths of the year's edition (a task may name a full code).
+    let edition = scores
+        .units()
+        .iter()
+        .find(|u| u.year == year)
+        .map(|u| scores.edition(u.edition))
+        .ok_or_else(|| ChisoError::InvalidArgument(format!("no scores for data year {year}")))?;
+    let nodes: Vec<String> = tasks
+        .iter()
+        .filter(|t| t.index == index)
+        .map(|t| {
+            edition.node(&t.node).map(|n| n.path.clone()).ok_or_else(|| {
+                ChisoError::Data(format!("plan: task {:?} names node {:?}, not in {}", t.id, t.node, edition.code))
+            })
+        })
+        .collect::<Result<_>>()?;
+    let under =
+        |node: &str, prefix: &str| prefix.is_empty() || node == prefix || node.starts_with(&format!("{prefix}/"));
+    Ok(points_lost(scores, province, year)?
+        .into_iter()
+        .map(|p| {
+            let owner = owners
+                .iter()
+                .filter(|(prefix, _)| under(&p.node, prefix))
+                .max_by_key(|(prefix, _)| prefix.len())
+                .map_or_else(|| p.lead_department.clone(), |(_, agency)| agency.clone());
+            let covered = nodes.iter().any(|t| under(&p.node, t) && !t.is_empty());
+            // (The root "" is covered only by a task on the root itself.)
+            let covered = covered || (p.node.is_empty() && nodes.iter().any(|t| t.is_empty()));
+            (p, owner, covered)
+        })
+        .collect())
+}
