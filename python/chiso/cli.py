@@ -19,12 +19,27 @@ def main(argv: list[str] | None = None) -> int:
         choices=["par", "sipas", "papi", "pci", "pgi", "ict", "dti"],
         help="repeatable; default: every index with bundled data",
     )
-    report.add_argument("--format", choices=["text", "md"], default="text")
+    report.add_argument("--format", choices=["text", "md", "html", "xlsx"], default="text")
+    report.add_argument("--output", help="file to write (required for xlsx; html defaults to standard output)")
     args = parser.parse_args(argv)
     from .report import render
 
     try:
-        print(render(args.province, args.index, args.format))
+        if args.format == "html":
+            from .scorecard import scorecard_html
+
+            page = scorecard_html(args.province, args.output)
+            if args.output is None:
+                print(page)
+        elif args.format == "xlsx":
+            from .scorecard import scorecard_xlsx
+
+            if not args.output:
+                print("chiso: --format xlsx needs --output FILE.xlsx", file=sys.stderr)
+                return 2
+            scorecard_xlsx(args.province, args.output)
+        else:
+            print(render(args.province, args.index, args.format))
     except ChisoError as exc:
         print(f"chiso: {exc}", file=sys.stderr)
         return 2
