@@ -70,7 +70,9 @@ __all__ = [
     "plans",
     "plot",
     "project",
+    "report",
     "score",
+    "scorecard",
     "set_language",
     "survey",
 ]
@@ -262,3 +264,7 @@ def to_units_2025(data: Any, index: str, *, rule: Literal["member_mean"] | None 
     return out.join(units, on="province_code", how="left", maintain_order="left").select(
         "province_code", "province", "year", "node", "value", pl.lit(provenance).alias("provenance")
     )
+
+
+# Modules that use chiso.score themselves are imported once it exists.
+from . import report, scorecard  # noqa: E402

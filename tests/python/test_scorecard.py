@@ -83,3 +83,36 @@ def test_cli_formats(tmp_path) -> None:  # type: ignore[no-untyped-def]
 def test_unknown_province() -> None:
     with pytest.raises(chiso.UnknownProvinceError):
         scorecard.scorecard_html("Tra Vnh")
+
+
+def test_html_opens_in_headless_chromium(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The HTML scorecard opened in headless Chromium (Debian's package; .ci/run installs it) renders a page that is
+    not blank."""
+    import shutil
+
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser is None:
+        pytest.skip("chromium is not installed (.ci/run installs it)")
+    page = tmp_path / "tv.html"
+    shot = tmp_path / "tv.png"
+    scorecard.scorecard_html("Trà Vinh", page)
+    subprocess.run(
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--hide-scrollbars",
+            f"--screenshot={shot}",
+            "--window-size=1200,1600",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        timeout=120,
+        check=True,
+    )
+    import matplotlib.image as mpimg
+
+    image = mpimg.imread(shot)
+    assert image.shape[0] >= 1000 and image.shape[1] >= 1000
+    assert float(image[..., :3].std()) > 0.05, "the screenshot is blank"
