@@ -160,12 +160,13 @@ def compare(
     threshold: float | None = None,
     measure: Literal["relative", "points"] = "relative",
     merge_rule: Literal["member_mean"] | None = None,
-    view: Literal["long", "wide"] = "long",
-) -> pl.DataFrame:
+    view: Literal["long", "wide", "display"] = "long",
+) -> Any:
     """What changed between two data years, for every province and node (see :meth:`Scores.compare`).
 
     ``view="wide"`` gives one row per province and one ``delta`` column per node (the long view is the one that
-    pivots cleanly; the wide one reads like the publishers' tables).
+    pivots cleanly; the wide one reads like the publishers' tables); ``view="display"`` wraps the long view for a
+    notebook: deltas coloured by sign, cross-edition and DERIVED rows marked (``.frame`` holds the DataFrame).
 
     >>> import chiso
     >>> s = chiso.score("papi", chiso.datasets.papi())
@@ -185,8 +186,12 @@ def compare(
     )
     if view == "long":
         return long
+    if view == "display":
+        from ._display import Table
+
+        return Table(long, f"{base_year} → {year}")
     if view != "wide":
-        raise InvalidArgumentError(f"view={view!r}: use 'long' or 'wide'")
+        raise InvalidArgumentError(f"view={view!r}: use 'long', 'wide' or 'display'")
     return long.with_columns(pl.when(pl.col("node") == "").then(pl.lit("total")).otherwise("node").alias("node")).pivot(
         on="node", index=["province_code", "province", "base_year", "year"], values="delta", maintain_order=True
     )

@@ -77,3 +77,55 @@ def scores_html(s: Any, limit: int = 20) -> str:
     more = "" if totals.height <= limit else f"<tr><td colspan=7>… {totals.height - limit} more: .totals()</td></tr>"
     caption = f"Scores — {totals.height} province-years, editions {', '.join(s.editions)}"
     return f'{_STYLE}<table class="chiso"><caption>{html.escape(caption)}</caption>{head}{"".join(rows)}{more}</table>'
+
+
+class Table:
+    """A frame shown in a notebook as a compact table: deltas and rank changes coloured by sign, comparability and
+    DERIVED / projected values marked. ``.frame`` is the polars DataFrame itself.
+
+    >>> import chiso
+    >>> s = chiso.score("papi", chiso.datasets.papi())
+    >>> t = chiso.compare(s, 2022, 2023, provinces=["Trà Vinh"], nodes=[""], view="display")
+    >>> "class=\\"down\\"" in t._repr_html_() or "class=\\"up\\"" in t._repr_html_()
+    True
+    """
+
+    _SIGNED = ("delta", "relative", "rank_change", "share_of_max_change", "contribution")
+    _MARKED = ("comparability", "comparability_status", "provenance", "status", "rank_status")
+
+    def __init__(self, frame: pl.DataFrame, title: str = "") -> None:
+        self.frame = frame
+        self.title = title
+
+    def __repr__(self) -> str:
+        return repr(self.frame)
+
+    def _repr_html_(self) -> str:
+        head = "".join(f"<th>{html.escape(c)}</th>" for c in self.frame.columns)
+        rows = []
+        for r in self.frame.head(200).iter_rows(named=True):
+            cells = []
+            for c, v in r.items():
+                text = (
+                    ""
+                    if v is None
+                    else (
+                        f"{v:+.3f}"
+                        if c in self._SIGNED and isinstance(v, float)
+                        else f"{v:+d}"
+                        if c in self._SIGNED and isinstance(v, int)
+                        else f"{v:.3f}"
+                        if isinstance(v, float)
+                        else str(v)
+                    )
+                )
+                cls = ""
+                if c in self._SIGNED and isinstance(v, (int, float)) and v:
+                    cls = ' class="up"' if v > 0 else ' class="down"'
+                elif c in self._MARKED and v not in (None, "official", "within_edition"):
+                    cls = ' class="derived"'
+                cells.append(f"<td{cls}>{html.escape(text)}</td>")
+            rows.append("<tr>" + "".join(cells) + "</tr>")
+        more = "" if self.frame.height <= 200 else f"<tr><td>… {self.frame.height - 200} more rows: .frame</td></tr>"
+        caption = f"<caption>{html.escape(self.title)}</caption>" if self.title else ""
+        return f'{_STYLE}<table class="chiso">{caption}<tr>{head}</tr>{"".join(rows)}{more}</table>'
