@@ -39,14 +39,14 @@ def _table(df: pl.DataFrame, decimals: int = 2) -> str:
                 if v is None
                 else (
                     f"{v:+.{decimals}f}"
-                    if c in ("delta", "contribution")
+                    if c.startswith("delta") or c == "contribution"
                     else f"{v:.{decimals}f}"
                     if isinstance(v, float)
                     else str(v)
                 )
             )
             cls = ""
-            if c in ("delta", "rank_change", "contribution") and isinstance(v, (int, float)) and v:
+            if (c.startswith("delta") or c in ("rank_change", "contribution")) and isinstance(v, (int, float)) and v:
                 cls = ' class="up"' if v > 0 else ' class="down"'
             cells.append(f"<td{cls}>{html.escape(text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
@@ -62,11 +62,23 @@ def _png(fig: object) -> str:
     return f'<img alt="chart" src="data:image/png;base64,{base64.b64encode(buffer.getvalue()).decode()}"/>'
 
 
+#: The first data year of the government term (2021–2026): the baseline PAPI's reports compare against (papi.md §6),
+#: applied to every index as the term's reference point.
+BASELINE = 2021
+
+
 def _sections(province: str) -> list[tuple[str, str, pl.DataFrame]]:
     out = []
     for index in _DATASETS:
         frame = province_report(province, index)
         if frame.filter(pl.col("score").is_not_null() | pl.col("published_rank").is_not_null()).height:
+            base = frame.filter(pl.col("year") == BASELINE)["score"]
+            base_value = base[0] if base.len() else None
+            frame = frame.with_columns(
+                (pl.col("score") - base_value).alias(f"delta_vs_{BASELINE}")
+                if base_value is not None
+                else pl.lit(None, dtype=pl.Float64).alias(f"delta_vs_{BASELINE}")
+            )
             out.append((index, index.upper(), frame))
     return out
 
@@ -100,6 +112,7 @@ def scorecard_html(province: str, path: str | Path | None = None, *, charts: boo
                     "edition",
                     "score",
                     "delta",
+                    f"delta_vs_{BASELINE}",
                     "rank",
                     "rank_change",
                     "published_rank",

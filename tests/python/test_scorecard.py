@@ -60,7 +60,11 @@ def test_excel_round_trip(tmp_path) -> None:  # type: ignore[no-untyped-def]
         diff = (again["score"] - frame["score"]).abs().max()
         assert diff is None or diff < 1e-9, sheet
     papi = province_report("Trà Vinh", "papi")
-    assert frames["PAPI"].equals(papi)
+    assert frames["PAPI"].drop("delta_vs_2021").equals(papi)
+    # Against the term baseline (papi.md §6: 2021 for 2021–2026).
+    row = frames["PAPI"].filter(year=2024).row(0, named=True)
+    base = papi.filter(year=2021)["score"][0]
+    assert row["delta_vs_2021"] == pytest.approx(row["score"] - base)
 
 
 def test_cli_formats(tmp_path) -> None:  # type: ignore[no-untyped-def]
