@@ -49,12 +49,14 @@ pub struct Frame {
 
 impl Frame {
     fn column(&mut self, name: &str, make: impl FnOnce() -> Column) -> &mut Column {
-        if let Some(i) = self.columns.iter().position(|(n, _)| n == name) {
-            &mut self.columns[i].1
-        } else {
-            self.columns.push((name.to_string(), make()));
-            &mut self.columns.last_mut().expect("just pushed").1
-        }
+        let i = match self.columns.iter().position(|(n, _)| n == name) {
+            Some(i) => i,
+            None => {
+                self.columns.push((name.to_string(), make()));
+                self.columns.len() - 1
+            }
+        };
+        &mut self.columns[i].1
     }
     pub fn str(&mut self, name: &str, v: &str) {
         self.opt_str(name, Some(v))
