@@ -26,7 +26,6 @@ import io
 import math
 import re
 import sys
-import unicodedata
 import warnings
 from collections import Counter, defaultdict
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
@@ -34,6 +33,7 @@ from pathlib import Path
 
 import pandas as pd
 import xlrd
+from _common import BuildError, fail, log, norm_key, norm_text, strip_prefix
 
 # pandas 2.x flags its xlrd engine as deprecated; xlrd is still the reader for the .xls workbooks.
 warnings.filterwarnings("ignore", message="The xlrd engine is deprecated")
@@ -47,46 +47,6 @@ PCI_DIR = RAW / "pci_papi_mdtrinh_vietnamdata" / "PCI"
 OUT = ROOT / "data"
 
 HA_TAY = "28"  # merged into Ha Noi in 2008; only in PCI 2005-2008
-
-
-class BuildError(Exception):
-    """Any inconsistency in the raw data or in our assumptions about it."""
-
-
-def fail(msg: str) -> None:
-    raise BuildError(msg)
-
-
-def log(msg: str = "") -> None:
-    print(msg, flush=True)
-
-
-# ---------------------------------------------------------------------------------------------
-# Province names -> GSO codes
-# ---------------------------------------------------------------------------------------------
-
-# Administrative prefixes that some sources put in front of a name ("TP.HCM", "Thành phố Huế",
-# "Tỉnh Trà Vinh"). They are stripped only when the full normalised form is not already a key.
-_PREFIXES = ("thanhpho", "tinh", "tp")
-
-
-def norm_text(s: str) -> str:
-    """Lower-case, strip Vietnamese diacritics (đ -> d), collapse whitespace; keep punctuation."""
-    s = unicodedata.normalize("NFD", str(s).strip().lower()).replace("đ", "d")
-    s = "".join(c for c in s if unicodedata.category(c) != "Mn")
-    return re.sub(r"\s+", " ", s)
-
-
-def norm_key(s: str) -> str:
-    """Matching key: norm_text without any punctuation or spaces."""
-    return re.sub(r"[^a-z0-9]", "", norm_text(s))
-
-
-def strip_prefix(key: str) -> str | None:
-    for p in _PREFIXES:
-        if key.startswith(p) and len(key) > len(p):
-            return key[len(p) :]
-    return None
 
 
 class Provinces:

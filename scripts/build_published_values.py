@@ -52,11 +52,12 @@ import csv
 import io
 import re
 import sys
-import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+
+from _common import BuildError, fail, log, norm_key, strip_prefix
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = (ROOT / ".." / "shared").resolve()
@@ -69,39 +70,6 @@ MEASURES = {"score", "points", "ratio", "pct", "rank", "group"}
 PROVENANCES = {"official", "press", "derived"}
 LABELS_NATIONAL = {"average", "national", "provincial_min", "provincial_max"}
 CONFLICT_MARK = "conflicts with"
-
-
-class BuildError(Exception):
-    """Any inconsistency in the transcription or in the reference files."""
-
-
-def fail(msg: str) -> None:
-    raise BuildError(msg)
-
-
-def log(msg: str = "") -> None:
-    print(msg, flush=True)
-
-
-# =============================================================================================
-# Province and unit names -> codes
-# =============================================================================================
-
-_PREFIXES = ("thanhpho", "tinh", "tp")
-
-
-def norm_key(s: str) -> str:
-    """Accent-, case- and punctuation-insensitive matching key (đ -> d)."""
-    s = unicodedata.normalize("NFD", str(s).strip().lower()).replace("đ", "d")
-    s = "".join(c for c in s if unicodedata.category(c) != "Mn")
-    return re.sub(r"[^a-z0-9]", "", s)
-
-
-def strip_prefix(key: str) -> str | None:
-    for p in _PREFIXES:
-        if key.startswith(p) and len(key) > len(p):
-            return key[len(p) :]
-    return None
 
 
 class Geography:
