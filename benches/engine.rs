@@ -59,9 +59,9 @@ fn main() {
         let mut work = buffer.clone();
         let t_plan = best_of(5, || {
             work.copy_from_slice(&leaves);
-            plan.evaluate_many(black_box(&mut work), false);
+            plan.evaluate_many(black_box(&mut work), false).expect("buffer sized from the plan");
         });
-        plan.evaluate_many(&mut buffer, false);
+        plan.evaluate_many(&mut buffer, false).expect("buffer sized from the plan");
         let mut totals = vec![0.0; units];
         let t_ref = best_of(3, || {
             for (u, t) in totals.iter_mut().enumerate() {

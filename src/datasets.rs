@@ -182,7 +182,7 @@ pub fn observations(rows: &[DatasetRow]) -> Vec<crate::Observation> {
     rows.iter()
         .filter(|r| r.unit != "national")
         .filter_map(|r| {
-            let measure = crate::Measure::parse(&r.measure)?;
+            let measure = r.measure.parse::<crate::Measure>().ok()?;
             Some(crate::Observation::new(r.province_code.clone(), r.year, r.node.clone(), r.value).in_measure(measure))
         })
         .collect()

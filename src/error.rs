@@ -8,6 +8,7 @@ pub type Result<T, E = ChisoError> = std::result::Result<T, E>;
 /// Everything that can go wrong in chiso. The Python binding maps each variant to a specific exception class
 /// (see `python/chiso/_chiso.pyi`).
 #[derive(Debug, Clone, PartialEq, Error)]
+#[non_exhaustive]
 pub enum ChisoError {
     /// A methodology file that cannot be read or does not hold together.
     #[error("methodology {file}{}: {message}", node.as_ref().map(|n| format!(", node {n}")).unwrap_or_default())]
@@ -56,6 +57,10 @@ pub enum ChisoError {
     /// A value given in a measure the node cannot take (e.g. points for a PCI sub-index on 1–10).
     #[error("{province}, {year}, {node}: a value given as {measure} cannot be read on this node's scale ({why})")]
     Measure { province: String, year: i32, node: String, measure: String, why: String },
+
+    /// A province-year that a result does not hold (the province was not scored in that data year).
+    #[error("{province} has no scores for data year {year} in this result; data years scored: {scored_years}")]
+    NotScored { province: String, year: i32, scored_years: String },
 
     /// Structural problems of an input table: missing columns, wrong types, nothing to score.
     #[error("{0}")]

@@ -27,13 +27,16 @@
 //!     .map(|(node, v)| Observation::new("Trà Vinh", 2015, *node, *v))
 //!     .collect();
 //! let scores = score(&EditionChoice::Index("pci".into()), &data, &ScoreOptions::default()).unwrap();
-//! let total = scores.total("84", 2015).unwrap();
+//! let total = scores.total("Trà Vinh", 2015).unwrap().unwrap();
 //! assert!((total - 63.15).abs() < 1e-9);
 //! ```
 
 // Errors carry the province, year, node and value at fault as fields; they are built on the cold path only, so
 // their size does not matter and boxing them would only hide the fields.
 #![allow(clippy::result_large_err)]
+
+#[macro_use]
+mod names;
 
 pub mod compare;
 pub mod datasets;

@@ -52,14 +52,7 @@ pub enum Geography {
     Units2025,
 }
 
-impl Geography {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Geography::Provinces63 => "provinces_63",
-            Geography::Units2025 => "units_2025",
-        }
-    }
-}
+named_enum!(Geography, "map" { Provinces63 => "provinces_63", Units2025 => "units_2025" });
 
 /// A unit of the 34-unit system in force from 1 July 2025.
 #[derive(Debug, Clone, PartialEq)]

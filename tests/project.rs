@@ -1,6 +1,6 @@
 //! What-if scoring (issue: "Projected scores").
 
-use chiso::project::{what_if, Change, Edit};
+use chiso::project::{what_if, Adjustment, Edit};
 use chiso::{datasets, score, EditionChoice, Observation, Prefer, ScoreOptions, Scores};
 
 fn papi() -> Scores {
@@ -8,7 +8,7 @@ fn papi() -> Scores {
     score(&EditionChoice::Index("papi".into()), &datasets::observations(&rows), &ScoreOptions::default()).unwrap()
 }
 
-fn edit(scenario: &str, province: &str, node: &str, change: Change) -> Edit {
+fn edit(scenario: &str, province: &str, node: &str, change: Adjustment) -> Edit {
     Edit { scenario: scenario.into(), province: province.into(), node: node.into(), change }
 }
 
@@ -17,8 +17,8 @@ fn edit(scenario: &str, province: &str, node: &str, change: Change) -> Edit {
 fn zero_change_reproduces_the_base() {
     let s = papi();
     let out =
-        what_if(&s, 2024, &[edit("none", "Trà Vinh", "participation/civic_knowledge", Change::Add(0.0))]).unwrap();
-    assert_eq!(out.len(), s.edition(s.units().iter().find(|u| u.year == 2024).unwrap().edition).nodes.len());
+        what_if(&s, 2024, &[edit("none", "Trà Vinh", "participation/civic_knowledge", Adjustment::Add(0.0))]).unwrap();
+    assert_eq!(out.len(), s.edition_of(s.units().iter().find(|u| u.year == 2024).unwrap()).unwrap().nodes.len());
     for p in &out {
         assert_eq!(p.value, p.base_value, "{}", p.node);
         assert_eq!(p.rank, p.base_rank, "{}", p.node);
@@ -32,8 +32,8 @@ fn projection_equals_rescoring() {
     let mut obs: Vec<Observation> = datasets::observations(&rows).into_iter().filter(|o| o.year == 2024).collect();
     let base = score(&EditionChoice::Index("papi".into()), &obs, &ScoreOptions::default()).unwrap();
     let edits = [
-        edit("plan", "Trà Vinh", "e_governance/portal_access", Change::Set(2.0)),
-        edit("plan", "Trà Vinh", "transparency/poverty_lists", Change::Headroom(0.5)),
+        edit("plan", "Trà Vinh", "e_governance/portal_access", Adjustment::Set(2.0)),
+        edit("plan", "Trà Vinh", "transparency/poverty_lists", Adjustment::Headroom(0.5)),
     ];
     let out = what_if(&base, 2024, &edits).unwrap();
     // Re-score from scratch with the same changes applied to the input rows.
@@ -59,14 +59,14 @@ fn projection_equals_rescoring() {
 #[test]
 fn pin_a_dimension_and_clamp() {
     let s = papi();
-    let out = what_if(&s, 2024, &[edit("d", "84", "transparency", Change::Add(100.0))]).unwrap();
+    let out = what_if(&s, 2024, &[edit("d", "84", "transparency", Adjustment::Add(100.0))]).unwrap();
     let dim = out.iter().find(|p| p.node == "transparency").unwrap();
     assert_eq!(dim.value, Some(10.0));
     assert!(dim.clamped && dim.edited);
     let total = out.iter().find(|p| p.node.is_empty()).unwrap();
     assert!((total.delta.unwrap() - (10.0 - dim.base_value.unwrap())).abs() < 1e-9);
     // ToMax on a sub-dimension reaches 10/k.
-    let out = what_if(&s, 2024, &[edit("m", "84", "e_governance/internet_access", Change::ToMax)]).unwrap();
+    let out = what_if(&s, 2024, &[edit("m", "84", "e_governance/internet_access", Adjustment::ToMax)]).unwrap();
     let sd = out.iter().find(|p| p.node == "e_governance/internet_access").unwrap();
     assert!((sd.value.unwrap() - 10.0 / 3.0).abs() < 1e-9);
 }
@@ -76,7 +76,9 @@ fn pin_a_dimension_and_clamp() {
 fn scenarios_are_independent() {
     let s = papi();
     let edits: Vec<Edit> = (0..200)
-        .map(|k| edit(&format!("s{k:03}"), "Trà Vinh", "participation/civic_knowledge", Change::Add(k as f64 * 0.001)))
+        .map(|k| {
+            edit(&format!("s{k:03}"), "Trà Vinh", "participation/civic_knowledge", Adjustment::Add(k as f64 * 0.001))
+        })
         .collect();
     let out = what_if(&s, 2024, &edits).unwrap();
     let totals: Vec<f64> = out.iter().filter(|p| p.node.is_empty()).map(|p| p.delta.unwrap()).collect();
@@ -97,11 +99,11 @@ fn published_totals_move_by_the_rule() {
         &ScoreOptions { prefer: Prefer::Published, ..Default::default() },
     )
     .unwrap();
-    let out = what_if(&s, 2011, &[edit("t", "84", "transparency", Change::Add(0.0))]).unwrap();
+    let out = what_if(&s, 2011, &[edit("t", "84", "transparency", Adjustment::Add(0.0))]).unwrap();
     let total = out.iter().find(|p| p.node.is_empty()).unwrap();
     assert_eq!(total.delta, Some(0.0));
     assert_eq!(total.rank, total.base_rank);
-    let out = what_if(&s, 2011, &[edit("t", "84", "transparency", Change::Add(0.5))]).unwrap();
+    let out = what_if(&s, 2011, &[edit("t", "84", "transparency", Adjustment::Add(0.5))]).unwrap();
     let total = out.iter().find(|p| p.node.is_empty()).unwrap();
     assert!((total.delta.unwrap() - 0.5 * 2.0).abs() < 1e-9, "{:?}", total.delta);
 }
@@ -109,11 +111,14 @@ fn published_totals_move_by_the_rule() {
 #[test]
 fn bad_edits() {
     let s = papi();
-    assert!(what_if(&s, 2030, &[edit("x", "84", "", Change::Add(1.0))]).is_err());
-    assert!(what_if(&s, 2024, &[edit("x", "84", "nope", Change::Add(1.0))]).is_err());
-    assert!(what_if(&s, 2024, &[edit("x", "84", "transparency", Change::Headroom(1.5))]).is_err());
-    assert!(what_if(&s, 2024, &[edit("x", "Tiền Giang", "transparency", Change::Add(1.0))]).is_err(), "no 2024 data");
-    assert!(what_if(&s, 2024, &[edit("x", "84", "transparency", Change::Set(f64::NAN))]).is_err());
+    assert!(what_if(&s, 2030, &[edit("x", "84", "", Adjustment::Add(1.0))]).is_err());
+    assert!(what_if(&s, 2024, &[edit("x", "84", "nope", Adjustment::Add(1.0))]).is_err());
+    assert!(what_if(&s, 2024, &[edit("x", "84", "transparency", Adjustment::Headroom(1.5))]).is_err());
+    assert!(
+        what_if(&s, 2024, &[edit("x", "Tiền Giang", "transparency", Adjustment::Add(1.0))]).is_err(),
+        "no 2024 data"
+    );
+    assert!(what_if(&s, 2024, &[edit("x", "84", "transparency", Adjustment::Set(f64::NAN))]).is_err());
 }
 
 mod target {
@@ -135,7 +140,8 @@ mod target {
         let plan = solve(&s, "Trà Vinh", 2016, Target::Rank(20), &[]).unwrap();
         assert!(plan.reachable);
         assert!(plan.projected_rank <= 20);
-        let edits: Vec<Edit> = plan.steps.iter().map(|st| edit("target", "84", &st.node, Change::Set(st.to))).collect();
+        let edits: Vec<Edit> =
+            plan.steps.iter().map(|st| edit("target", "84", &st.node, Adjustment::Set(st.to))).collect();
         let out = what_if(&s, 2016, &edits).unwrap();
         let total = out.iter().find(|p| p.node.is_empty()).unwrap();
         assert!(total.rank.unwrap() <= 20, "what-if rank {:?}", total.rank);
@@ -160,7 +166,7 @@ mod target {
         let s = pci_2016();
         let costs = [("transparency", 3.0), ("entry_costs", 1.0), ("labor_training", 2.5)];
         let target = 1.5; // composite points to add
-        let base = s.total("84", 2016).unwrap();
+        let base = s.total("84", 2016).unwrap().unwrap();
         let plan = solve(&s, "84", 2016, Target::Score(base + target), &costs).unwrap();
         assert!(plan.reachable);
         // Brute force: steps of 0.01 on the three cheapest-per-gain inputs and the others at zero.
@@ -291,7 +297,7 @@ mod trends {
             .iter()
             .filter(|o| {
                 let t = trend(&s, &o.province_code, "", 2021, &TrendOptions::default()).unwrap();
-                let v = published.total(&o.province_code, 2021).unwrap();
+                let v = published.total(&o.province_code, 2021).unwrap().unwrap();
                 t.lower.unwrap() <= v && v <= t.upper.unwrap()
             })
             .count();
@@ -305,7 +311,7 @@ mod plan_api {
         gains_by_agency, overdue, parse_date, project_plan, uncovered, Selection, Task, TaskStatus,
     };
 
-    fn task(id: &str, node: &str, agency: &str, deadline: &str, status: TaskStatus, change: Change) -> Task {
+    fn task(id: &str, node: &str, agency: &str, deadline: &str, status: TaskStatus, change: Adjustment) -> Task {
         Task {
             id: id.into(),
             index: "pci".into(),
@@ -325,8 +331,15 @@ mod plan_api {
         let obs: Vec<Observation> = datasets::observations(&rows).into_iter().filter(|o| o.year == 2016).collect();
         let s = score(&EditionChoice::Index("pci".into()), &obs, &ScoreOptions::default()).unwrap();
         let tasks = vec![
-            task("A", "transparency", "DPI", "2025-03-31", TaskStatus::Done, Change::Add(0.5)),
-            task("B", "pci.2013/labor_training", "DOLISA", "2025-12-31", TaskStatus::Planned, Change::Headroom(0.25)),
+            task("A", "transparency", "DPI", "2025-03-31", TaskStatus::Done, Adjustment::Add(0.5)),
+            task(
+                "B",
+                "pci.2013/labor_training",
+                "DOLISA",
+                "2025-12-31",
+                TaskStatus::Planned,
+                Adjustment::Headroom(0.25),
+            ),
         ];
         let total = |sel: &Selection| {
             project_plan(&s, &tasks, "Trà Vinh", 2016, "pci", sel)

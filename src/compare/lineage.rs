@@ -19,16 +19,14 @@ pub enum Comparability {
     SuspectedBreak,
 }
 
-impl Comparability {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Comparability::WithinEdition => "within_edition",
-            Comparability::ComparableAcrossBreak => "comparable_across_break",
-            Comparability::CrossEdition => "cross_edition",
-            Comparability::SuspectedBreak => "suspected_break",
-        }
-    }
+named_enum!(Comparability, "comparability" {
+    WithinEdition => "within_edition",
+    ComparableAcrossBreak => "comparable_across_break",
+    CrossEdition => "cross_edition",
+    SuspectedBreak => "suspected_break",
+});
 
+impl Comparability {
     /// Publishers' own comparisons (PAPI) use only these.
     pub fn is_comparable(self) -> bool {
         matches!(self, Comparability::WithinEdition | Comparability::ComparableAcrossBreak)

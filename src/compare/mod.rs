@@ -362,15 +362,7 @@ pub enum Part {
     Residual,
 }
 
-impl Part {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Part::Score => "score",
-            Part::Weights => "weights",
-            Part::Residual => "residual",
-        }
-    }
-}
+named_enum!(Part, "part" { Score => "score", Weights => "weights", Residual => "residual" });
 
 /// One child's share of its parent's change.
 #[derive(Debug, Clone, PartialEq)]
@@ -695,11 +687,11 @@ pub fn peers(
         vals.sort_by(|a, b| b.0.total_cmp(&a.0));
         let n = vals.len() as u32;
         let mean = (n > 0).then(|| vals.iter().map(|v| v.0).sum::<f64>() / f64::from(n));
-        let median = (n > 0).then(|| {
+        let median = {
             let mut sorted: Vec<f64> = vals.iter().map(|v| v.0).collect();
             sorted.sort_by(f64::total_cmp);
             crate::engine::percentile_linear(&sorted, 0.5)
-        });
+        };
         let best = vals.first().copied();
         let ranks =
             crate::engine::competition_ranks(&vals.iter().map(|v| v.0).collect::<Vec<_>>(), m.ranking.precision);

@@ -7,6 +7,8 @@ mod score;
 
 pub use plan::Plan;
 pub use rank::{competition_ranks, percentile_linear, quartile_group};
+#[cfg(feature = "python")]
+pub(crate) use score::Slot;
 pub use score::{
     score, score_columns, Columns, Comparison, EditionChoice, Measure, MissingPolicy, Observation, Origin, Prefer,
     ScoreOptions, ScoreRow, Scores, Unit,

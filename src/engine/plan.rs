@@ -3,6 +3,7 @@
 //! order, each a slice of (child, coefficient) pairs in two flat arrays. Evaluating one province-year is one pass
 //! over a contiguous buffer of node values; many province-years are many such buffers back to back.
 
+use crate::error::{ChisoError, Result};
 use crate::methodology::{Aggregation, Methodology};
 
 #[derive(Debug, Clone, Copy)]
@@ -36,8 +37,9 @@ impl Plan {
     ///         values[i] = 1.0;
     ///     }
     /// }
-    /// plan.evaluate(&mut values, false);
+    /// plan.evaluate(&mut values, false).unwrap();
     /// assert_eq!(values[0], 28.0); // papi.2021 has 28 sub-dimensions
+    /// assert!(plan.evaluate(&mut values[..3], false).is_err()); // a buffer of the wrong length is refused
     /// ```
     pub fn compile(m: &Methodology) -> Plan {
         let mut steps = Vec::new();
@@ -81,15 +83,31 @@ impl Plan {
     /// overwritten when all its scored children have values (the computed value wins over a supplied one, which
     /// the caller keeps for checking); otherwise a supplied value stays, and a missing one stays NaN — unless
     /// `renormalise`, when it becomes the rule over the present children: (Σ_present c·v) · Σ c / Σ_present c.
+    ///
+    /// Errors with [`ChisoError::InvalidArgument`] when `values.len()` is not [`Plan::n_nodes`].
     #[inline]
-    pub fn evaluate(&self, values: &mut [f64], renormalise: bool) {
-        self.evaluate_with(values, renormalise, false)
+    pub fn evaluate(&self, values: &mut [f64], renormalise: bool) -> Result<()> {
+        self.check_len(values.len(), "values")?;
+        self.evaluate_with(values, renormalise, false);
+        Ok(())
     }
 
-    /// As [`Plan::evaluate`]; with `keep_supplied`, a node that already has a value keeps it even when its
-    /// children are complete (published totals win over recomputed ones, e.g. VCCI's 2011 composites).
+    fn check_len(&self, len: usize, what: &str) -> Result<()> {
+        if len == self.n_nodes {
+            Ok(())
+        } else {
+            Err(ChisoError::InvalidArgument(format!(
+                "{what} has {len} entries; this plan evaluates buffers of {} (one per node)",
+                self.n_nodes
+            )))
+        }
+    }
+
+    /// As [`Plan::evaluate`] without the length check (callers in the crate size the buffer from the plan); with
+    /// `keep_supplied`, a node that already has a value keeps it even when its children are complete (published
+    /// totals win over recomputed ones, e.g. VCCI's 2011 composites).
     #[inline]
-    pub fn evaluate_with(&self, values: &mut [f64], renormalise: bool, keep_supplied: bool) {
+    pub(crate) fn evaluate_with(&self, values: &mut [f64], renormalise: bool, keep_supplied: bool) {
         debug_assert_eq!(values.len(), self.n_nodes);
         for s in &self.steps {
             let (start, end) = (s.start as usize, s.end as usize);
@@ -118,8 +136,9 @@ impl Plan {
     }
 
     /// As [`Plan::evaluate`], keeping the value of every node with `keep[i]` that already has one (a what-if that
-    /// pins a computed node to a value: its ancestors follow it, its children no longer count).
-    pub fn evaluate_keeping(&self, values: &mut [f64], renormalise: bool, keep: &[bool]) {
+    /// pins a computed node to a value: its ancestors follow it, its children no longer count). Crate-internal:
+    /// callers size `values` and `keep` from the plan.
+    pub(crate) fn evaluate_keeping(&self, values: &mut [f64], renormalise: bool, keep: &[bool]) {
         for s in &self.steps {
             let node = s.node as usize;
             if keep[node] && !values[node].is_nan() {
@@ -144,11 +163,20 @@ impl Plan {
         }
     }
 
-    /// Evaluate many province-years stored back to back (`buffer.len()` a multiple of `n_nodes`).
-    pub fn evaluate_many(&self, buffer: &mut [f64], renormalise: bool) {
-        for unit in buffer.chunks_exact_mut(self.n_nodes) {
-            self.evaluate(unit, renormalise);
+    /// Evaluate many province-years stored back to back. Errors with [`ChisoError::InvalidArgument`] when
+    /// `buffer.len()` is not a multiple of [`Plan::n_nodes`] (nothing is evaluated then).
+    pub fn evaluate_many(&self, buffer: &mut [f64], renormalise: bool) -> Result<()> {
+        if self.n_nodes == 0 || buffer.len() % self.n_nodes != 0 {
+            return Err(ChisoError::InvalidArgument(format!(
+                "buffer has {} entries, not a multiple of this plan's {} nodes",
+                buffer.len(),
+                self.n_nodes
+            )));
         }
+        for unit in buffer.chunks_exact_mut(self.n_nodes) {
+            self.evaluate_with(unit, renormalise, false);
+        }
+        Ok(())
     }
 
     /// Σ |∂v/∂v_c| over the scored children of `node` (0 for inputs): the factor by which the children's rounding

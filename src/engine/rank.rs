@@ -34,19 +34,40 @@ pub fn competition_ranks(values: &[f64], precision: Option<u32>) -> Vec<Option<u
 }
 
 /// Percentile by linear interpolation between order statistics (R type 7, numpy "linear", Excel PERCENTILE.INC).
-/// `sorted` must be ascending and non-empty.
-pub fn percentile_linear(sorted: &[f64], p: f64) -> f64 {
+/// `sorted` must be ascending; None when it is empty or `p` is outside [0, 1].
+///
+/// ```
+/// use chiso::engine::percentile_linear;
+/// assert_eq!(percentile_linear(&[1.0, 2.0, 3.0, 4.0], 0.75), Some(3.25)); // numpy.percentile(…, 75)
+/// assert_eq!(percentile_linear(&[], 0.5), None);
+/// ```
+pub fn percentile_linear(sorted: &[f64], p: f64) -> Option<f64> {
+    if sorted.is_empty() || !(0.0..=1.0).contains(&p) {
+        return None;
+    }
     let h = (sorted.len() - 1) as f64 * p;
     let lo = h.floor() as usize;
     let hi = (lo + 1).min(sorted.len() - 1);
-    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+    Some(sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo]))
 }
 
-/// Quartile group, 0 = highest (≥ P75) … 3 = lowest (< P25); thresholds are lower-inclusive.
-pub fn quartile_group(value: f64, sorted: &[f64]) -> usize {
+/// Quartile group, 0 = highest (≥ P75) … 3 = lowest (< P25); thresholds are lower-inclusive. None when `sorted`
+/// is empty or `value` is NaN.
+///
+/// ```
+/// use chiso::engine::quartile_group;
+/// let sorted = [1.0, 2.0, 3.0, 4.0, 5.0]; // P25 = 2, P50 = 3, P75 = 4
+/// assert_eq!(quartile_group(4.0, &sorted), Some(0));
+/// assert_eq!(quartile_group(1.5, &sorted), Some(3));
+/// assert_eq!(quartile_group(1.0, &[]), None);
+/// ```
+pub fn quartile_group(value: f64, sorted: &[f64]) -> Option<usize> {
+    if value.is_nan() {
+        return None;
+    }
     let (p25, p50, p75) =
-        (percentile_linear(sorted, 0.25), percentile_linear(sorted, 0.5), percentile_linear(sorted, 0.75));
-    if value >= p75 {
+        (percentile_linear(sorted, 0.25)?, percentile_linear(sorted, 0.5)?, percentile_linear(sorted, 0.75)?);
+    Some(if value >= p75 {
         0
     } else if value >= p50 {
         1
@@ -54,7 +75,7 @@ pub fn quartile_group(value: f64, sorted: &[f64]) -> usize {
         2
     } else {
         3
-    }
+    })
 }
 
 #[cfg(test)]
@@ -64,8 +85,9 @@ mod tests {
     #[test]
     fn percentile_matches_numpy_linear() {
         let x = [1.0, 2.0, 3.0, 4.0, 5.0];
-        assert_eq!(percentile_linear(&x, 0.25), 2.0);
-        assert_eq!(percentile_linear(&[1.0, 2.0, 3.0, 4.0], 0.75), 3.25);
+        assert_eq!(percentile_linear(&x, 0.25), Some(2.0));
+        assert_eq!(percentile_linear(&[1.0, 2.0, 3.0, 4.0], 0.75), Some(3.25));
+        assert_eq!(percentile_linear(&x, 1.5), None);
     }
 
     #[test]

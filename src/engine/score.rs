@@ -42,31 +42,15 @@ pub enum Measure {
     /// The node's own scale, as the edition publishes it.
     #[default]
     Score,
+    /// Points out of the node's maximum.
     Points,
+    /// Points / maximum, 0–1.
     Ratio,
+    /// 100 × ratio.
     Pct,
 }
 
-impl Measure {
-    pub fn parse(s: &str) -> Option<Measure> {
-        match s {
-            "score" => Some(Measure::Score),
-            "points" => Some(Measure::Points),
-            "ratio" => Some(Measure::Ratio),
-            "pct" => Some(Measure::Pct),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Measure::Score => "score",
-            Measure::Points => "points",
-            Measure::Ratio => "ratio",
-            Measure::Pct => "pct",
-        }
-    }
-}
+named_enum!(Measure, "measure" { Score => "score", Points => "points", Ratio => "ratio", Pct => "pct" });
 
 /// The measure a node is published in, from its scale and maximum: 0–1 → ratio, 0–max → points, 0–100 without a
 /// maximum → pct; any other scale (PCI 1–10, PAPI 1–10) takes only scores.
@@ -150,6 +134,8 @@ pub enum MissingPolicy {
     Renormalise,
 }
 
+named_enum!(MissingPolicy, "missing-value policy" { Strict => "strict", Renormalise => "renormalise" });
+
 /// Which value a node keeps when it is both supplied and computable from complete children.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Prefer {
@@ -159,6 +145,8 @@ pub enum Prefer {
     /// The supplied (published) value; ancestors are computed from it.
     Published,
 }
+
+named_enum!(Prefer, "preference" { Computed => "computed", Published => "published" });
 
 #[derive(Debug, Clone, Default)]
 pub struct ScoreOptions {
@@ -179,58 +167,95 @@ pub enum Origin {
     Missing,
 }
 
-impl Origin {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Origin::Input => "input",
-            Origin::Computed => "computed",
-            Origin::Renormalised => "renormalised",
-            Origin::Missing => "missing",
-        }
-    }
-}
+named_enum!(Origin, "origin" {
+    Input => "input",
+    Computed => "computed",
+    Renormalised => "renormalised",
+    Missing => "missing",
+});
 
 /// One row of the long result: one province, data year and node.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ScoreRow {
+    /// GSO code of the province (or 2025 unit).
     pub province_code: String,
+    /// Vietnamese name with diacritics.
     pub province: String,
+    /// Data year.
     pub year: i32,
+    /// Code of the edition that scored the year.
     pub edition: String,
+    /// Full node code (`pci.2013/transparency`).
     pub node: String,
+    /// Path below the edition root ("" for the total).
     pub path: String,
+    /// Depth in the tree (0 = total).
     pub depth: usize,
+    /// The node's kind as the methodology file names it (pillar, dimension, indicator, …).
     pub kind: String,
+    /// Whether the node counts in its parent (unscored nodes are published for information only).
     pub scored: bool,
+    /// The value, on the node's own scale; None where missing.
     pub score: Option<f64>,
     /// The value supplied for this node, if any (for a computed node: the published value to check against).
     pub input: Option<f64>,
+    /// The node's maximum (on its own scale), where known.
     pub max: Option<f64>,
+    /// Where the score comes from.
     pub origin: Origin,
     /// Provenance of the score: None for input values; for computed values the weakest status of the rules,
     /// weights and maxima used (a renormalised value is at best DERIVED).
     pub provenance: Option<Status>,
     /// Scored children with no value (why a computed node is missing or renormalised).
     pub missing_children: Vec<String>,
+    /// Competition rank among the provinces ranked at this node and year (None: not ranked).
     pub rank: Option<u32>,
     /// Number of provinces ranked at this node and year.
     pub n_ranked: u32,
+    /// Provenance of the ranking rule (precision, tie rule).
     pub rank_status: Status,
+    /// The edition's group label (quartile, class) where it defines groups.
     pub group: Option<String>,
 }
 
 /// A computed node compared with the value published for it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Comparison {
+    /// GSO code of the province.
     pub province_code: String,
+    /// Vietnamese name.
     pub province: String,
+    /// Data year.
     pub year: i32,
+    /// Full node code.
     pub node: String,
+    /// The value the edition's rules compute.
     pub computed: f64,
+    /// The value supplied (published) for the node.
     pub published: f64,
+    /// computed − published.
     pub difference: f64,
+    /// The rounding tolerance of README §1.5 rule 3.
     pub tolerance: f64,
+    /// |difference| ≤ tolerance.
     pub within: bool,
+}
+
+/// The raw contents of one slot (one province-year and node), as the binding reads them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+#[cfg_attr(not(feature = "python"), allow(dead_code))]
+pub(crate) struct Slot {
+    pub value: f64,
+    pub supplied: f64,
+    pub origin: Origin,
+    pub provenance: Option<Status>,
+    /// 0 = no rank.
+    pub rank: u32,
+    pub n_ranked: u32,
+    /// Index into the edition's group labels; `u8::MAX` = no group.
+    pub group: u8,
 }
 
 /// The result of scoring, stored by columns: one slot per province-year and node, in contiguous buffers. Rows
@@ -256,7 +281,8 @@ pub struct Scores {
 }
 
 /// One province-year: where its slots start in the buffers.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Unit {
     /// Index in [`Registry::provinces`].
     pub province: usize,
@@ -278,32 +304,44 @@ impl Scores {
         self.editions.iter().map(|(m, _)| m.as_ref())
     }
 
-    /// The edition with index `i` (as in [`Unit::edition`]).
-    pub fn edition(&self, i: usize) -> &Methodology {
+    /// The edition that scored a unit.
+    pub fn edition_of(&self, unit: &Unit) -> Option<&Methodology> {
+        self.editions.get(unit.edition).map(|(m, _)| m.as_ref())
+    }
+
+    /// The edition with index `i` (as in [`Unit::edition`]); panics on a foreign index (crate-internal).
+    pub(crate) fn edition(&self, i: usize) -> &Methodology {
         &self.editions[i].0
     }
 
-    /// Node indices of an edition in reading order.
-    pub fn preorder(&self, edition: usize) -> &[usize] {
+    /// Node indices of an edition in reading order (crate-internal: indices from this table only).
+    #[cfg_attr(not(feature = "python"), allow(dead_code))]
+    pub(crate) fn preorder(&self, edition: usize) -> &[usize] {
         &self.preorders[edition]
     }
 
-    /// Raw slot access for bindings: (value, supplied, origin, provenance, rank (0 = none), n_ranked, group
-    /// index (u8::MAX = none)).
-    pub fn slot(&self, i: usize) -> (f64, f64, Origin, Option<Status>, u32, u32, u8) {
-        (
-            self.values[i],
-            self.supplied[i],
-            self.origin[i],
-            self.provenance[i],
-            self.rank[i],
-            self.n_ranked[i],
-            self.group[i],
-        )
+    /// Raw slot access for the binding (crate-internal: slot indices from this table only).
+    #[cfg_attr(not(feature = "python"), allow(dead_code))]
+    pub(crate) fn slot(&self, i: usize) -> Slot {
+        Slot {
+            value: self.values[i],
+            supplied: self.supplied[i],
+            origin: self.origin[i],
+            provenance: self.provenance[i],
+            rank: self.rank[i],
+            n_ranked: self.n_ranked[i],
+            group: self.group[i],
+        }
+    }
+
+    /// The slot of node `node` of unit `unit`, if both exist.
+    fn slot_index(&self, unit: usize, node: usize) -> Option<usize> {
+        let u = self.units.get(unit)?;
+        (node < self.editions[u.edition].0.nodes.len()).then_some(u.offset + node)
     }
 
     /// Codes of the scored children of slot (unit, node) that have no value.
-    pub fn missing_children(&self, unit: usize, node: usize) -> Vec<String> {
+    pub(crate) fn missing_children(&self, unit: usize, node: usize) -> Vec<String> {
         let u = &self.units[unit];
         let m = &self.editions[u.edition].0;
         let n = &m.nodes[node];
@@ -317,8 +355,8 @@ impl Scores {
             .collect()
     }
 
-    /// The row of one unit and node.
-    pub fn row(&self, unit: usize, node: usize) -> ScoreRow {
+    /// The row of one unit and node (crate-internal: indices from this table only).
+    pub(crate) fn row(&self, unit: usize, node: usize) -> ScoreRow {
         let u = &self.units[unit];
         let m = &self.editions[u.edition].0;
         let n = &m.nodes[node];
@@ -350,13 +388,18 @@ impl Scores {
 
     /// All rows: provinces in GSO order, then years, then nodes in reading order.
     pub fn rows(&self) -> Vec<ScoreRow> {
-        let mut out = Vec::with_capacity(self.values.len());
-        for (k, u) in self.units.iter().enumerate() {
-            for &node in &self.preorders[u.edition] {
-                out.push(self.row(k, node));
-            }
-        }
-        out
+        self.iter().collect()
+    }
+
+    /// The rows one at a time, in the order of [`Scores::rows`], without building them all first.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = ScoreRow> + '_ {
+        let slots: Vec<(usize, usize)> = self
+            .units
+            .iter()
+            .enumerate()
+            .flat_map(|(k, u)| self.preorders[u.edition].iter().map(move |&node| (k, node)))
+            .collect();
+        slots.into_iter().map(move |(k, node)| self.row(k, node))
     }
 
     /// The options the scores were computed with.
@@ -364,14 +407,14 @@ impl Scores {
         &self.options
     }
 
-    /// The supplied value of node `node` of unit `unit` (None where none was given).
+    /// The supplied value of node `node` of unit `unit` (None where none was given, or no such unit or node).
     pub fn supplied_value(&self, unit: usize, node: usize) -> Option<f64> {
-        let v = self.supplied[self.units[unit].offset + node];
+        let v = self.supplied[self.slot_index(unit, node)?];
         (!v.is_nan()).then_some(v)
     }
 
-    /// The compiled plan of edition `i`.
-    pub fn plan(&self, i: usize) -> &Plan {
+    /// The compiled plan of edition `i` (crate-internal: indices from this table only).
+    pub(crate) fn plan(&self, i: usize) -> &Plan {
         &self.editions[i].1
     }
 
@@ -380,40 +423,68 @@ impl Scores {
         self.units.binary_search_by(|u| (u.province, u.year).cmp(&(province, year))).ok()
     }
 
-    /// Value of node `node` of unit `unit` (None where missing).
+    /// Value of node `node` of unit `unit` (None where missing, or no such unit or node).
     pub fn value(&self, unit: usize, node: usize) -> Option<f64> {
-        let v = self.values[self.units[unit].offset + node];
+        let v = self.values[self.slot_index(unit, node)?];
         (!v.is_nan()).then_some(v)
     }
 
-    /// Rank of node `node` of unit `unit` and the number ranked.
-    pub fn rank_of(&self, unit: usize, node: usize) -> (Option<u32>, u32) {
+    /// Rank of node `node` of unit `unit` and the number ranked (crate-internal: indices from this table only).
+    pub(crate) fn rank_of(&self, unit: usize, node: usize) -> (Option<u32>, u32) {
         let i = self.units[unit].offset + node;
         ((self.rank[i] > 0).then_some(self.rank[i]), self.n_ranked[i])
     }
 
-    /// Origin of node `node` of unit `unit`.
-    pub fn origin_of(&self, unit: usize, node: usize) -> Origin {
+    /// Origin of node `node` of unit `unit` (crate-internal: indices from this table only).
+    pub(crate) fn origin_of(&self, unit: usize, node: usize) -> Origin {
         self.origin[self.units[unit].offset + node]
     }
 
-    fn find_unit(&self, province_code: &str, year: i32) -> Option<usize> {
-        let p = Registry::get().index_of(province_code)?;
-        self.units.binary_search_by(|u| (u.province, u.year).cmp(&(p, year))).ok()
+    /// The unit of a province given by any name, alias or code (resolved as [`score`] resolves it, the name
+    /// meaning the unit of its map in that year) and data year.
+    fn find_unit(&self, province: &str, year: i32) -> Result<usize> {
+        let registry = Registry::get();
+        let candidates = registry.candidates(province)?;
+        candidates.iter().find_map(|&p| self.unit_of(p, year)).ok_or_else(|| {
+            let p = &registry.all()[candidates[0]];
+            let years: Vec<String> =
+                self.units.iter().filter(|u| u.province == candidates[0]).map(|u| u.year.to_string()).collect();
+            ChisoError::NotScored {
+                province: p.name_vi.clone(),
+                year,
+                scored_years: if years.is_empty() { "none".into() } else { years.join(", ") },
+            }
+        })
     }
 
-    /// One row by canonical province code, year and node (full code or path; "" for the total).
-    pub fn get(&self, province_code: &str, year: i32, node: &str) -> Option<ScoreRow> {
-        let k = self.find_unit(province_code, year)?;
-        let idx = self.editions[self.units[k].edition].0.find(node)?;
-        Some(self.row(k, idx))
+    /// One row by province (any name, alias or GSO code, accent-insensitive, as [`score`] accepts), data year
+    /// and node (full code or path below the root; "" for the total).
+    ///
+    /// Errors: [`ChisoError::UnknownProvince`] for a name the registry does not know, [`ChisoError::NotScored`]
+    /// when these scores have no such province-year, [`ChisoError::UnknownNode`] for a node the year's edition
+    /// does not have.
+    ///
+    /// ```
+    /// use chiso::{score, EditionChoice, Observation, ScoreOptions};
+    /// let data = [Observation::new("84", 2015, "transparency", 6.5)];
+    /// let s = score(&EditionChoice::Edition("pci.2013".into()), &data, &ScoreOptions::default()).unwrap();
+    /// assert_eq!(s.get("tra vinh", 2015, "transparency").unwrap().score, Some(6.5));
+    /// assert!(matches!(s.get("Trà Vinh", 2016, ""), Err(chiso::ChisoError::NotScored { year: 2016, .. })));
+    /// ```
+    pub fn get(&self, province: &str, year: i32, node: &str) -> Result<ScoreRow> {
+        let k = self.find_unit(province, year)?;
+        let m = &self.editions[self.units[k].edition].0;
+        let p = &Registry::get().all()[self.units[k].province];
+        let idx = m.find(node).ok_or_else(|| unknown_node(m, node, &p.name_vi, year))?;
+        Ok(self.row(k, idx))
     }
 
-    /// The total (root score) of a province in a year.
-    pub fn total(&self, province_code: &str, year: i32) -> Option<f64> {
-        let k = self.find_unit(province_code, year)?;
+    /// The total (root score) of a province (any name, alias or code) in a data year: `Ok(None)` where the total
+    /// is missing (see the row's `missing_children`); errors as [`Scores::get`].
+    pub fn total(&self, province: &str, year: i32) -> Result<Option<f64>> {
+        let k = self.find_unit(province, year)?;
         let v = self.values[self.units[k].offset];
-        (!v.is_nan()).then_some(v)
+        Ok((!v.is_nan()).then_some(v))
     }
 
     /// Root rows only, one per province-year.
@@ -845,7 +916,8 @@ fn rank_and_group(s: &mut Scores) {
                     sorted.sort_by(f64::total_cmp);
                     for (j, &k) in ks.iter().enumerate() {
                         if !column[j].is_nan() {
-                            s.group[s.units[k].offset + node] = quartile_group(column[j], &sorted) as u8;
+                            s.group[s.units[k].offset + node] =
+                                quartile_group(column[j], &sorted).map_or(u8::MAX, |g| g as u8);
                         }
                     }
                 }

@@ -178,7 +178,10 @@ impl Catalog {
     /// The published rule (and its status) for mapping the 63 provinces onto the 34 units of 2025, if any.
     pub fn index_merge_rule(&self, index: &str) -> Option<(crate::compare::MergeRule, crate::Status)> {
         let (_, m) = self.merged_units.iter().find(|(id, _)| id == index)?;
-        Some((crate::compare::MergeRule::MemberMean, crate::Status::parse(&m.status).unwrap_or(crate::Status::Unknown)))
+        Some((
+            crate::compare::MergeRule::MemberMean,
+            m.status.parse::<crate::Status>().unwrap_or(crate::Status::Unknown),
+        ))
     }
 
     /// The editions of one index, oldest first (default views only: a view such as `par.2022:blocks` is a second

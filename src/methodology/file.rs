@@ -112,7 +112,7 @@ fn err(file: &str, node: Option<&str>, message: impl Into<String>) -> ChisoError
 fn status(file: &str, node: Option<&str>, field: &str, value: Option<&str>, default: Status) -> Result<Status> {
     match value {
         None => Ok(default),
-        Some(v) => Status::parse(v).ok_or_else(|| {
+        Some(v) => v.parse::<Status>().ok().ok_or_else(|| {
             err(file, node, format!("{field} = {v:?} is not a status; use official, derived, user_supplied or unknown"))
         }),
     }
@@ -380,7 +380,7 @@ fn build_nodes(edition: &str, raw: &[RawNode], file: &str) -> Result<Vec<Node>> 
             lineage: match r.lineage.as_deref() {
                 None => None,
                 Some(kind) => Some(Lineage {
-                    kind: LineageKind::parse(kind).ok_or_else(|| {
+                    kind: kind.parse::<LineageKind>().ok().ok_or_else(|| {
                         err(
                             file,
                             c,

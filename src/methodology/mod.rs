@@ -28,22 +28,13 @@ pub enum Status {
 }
 
 impl Status {
+    /// The spelling used in files, frames and messages.
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Official => "official",
             Status::Derived => "derived",
             Status::UserSupplied => "user_supplied",
             Status::Unknown => "unknown",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Status> {
-        match s.to_ascii_lowercase().as_str() {
-            "official" => Some(Status::Official),
-            "derived" => Some(Status::Derived),
-            "user_supplied" | "user-supplied" | "user" => Some(Status::UserSupplied),
-            "unknown" => Some(Status::Unknown),
-            _ => None,
         }
     }
 
@@ -56,6 +47,29 @@ impl Status {
 impl fmt::Display for Status {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// Any case; `user-supplied` and `user` are accepted for `user_supplied` (the spellings the specification uses).
+impl std::str::FromStr for Status {
+    type Err = ChisoError;
+
+    fn from_str(s: &str) -> Result<Status> {
+        match s.to_ascii_lowercase().as_str() {
+            "official" => Ok(Status::Official),
+            "derived" => Ok(Status::Derived),
+            "user_supplied" | "user-supplied" | "user" => Ok(Status::UserSupplied),
+            "unknown" => Ok(Status::Unknown),
+            _ => Err(ChisoError::InvalidArgument(format!(
+                "unknown provenance {s:?}; expected one of: official, derived, user_supplied, unknown"
+            ))),
+        }
+    }
+}
+
+impl serde::Serialize for Status {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 
@@ -108,26 +122,12 @@ pub enum LineageKind {
     New,
 }
 
-impl LineageKind {
-    pub fn parse(s: &str) -> Option<LineageKind> {
-        match s {
-            "comparable" => Some(LineageKind::Comparable),
-            "not_comparable" => Some(LineageKind::NotComparable),
-            "unknown" => Some(LineageKind::Unknown),
-            "new" => Some(LineageKind::New),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LineageKind::Comparable => "comparable",
-            LineageKind::NotComparable => "not_comparable",
-            LineageKind::Unknown => "unknown",
-            LineageKind::New => "new",
-        }
-    }
-}
+named_enum!(LineageKind, "lineage kind" {
+    Comparable => "comparable",
+    NotComparable => "not_comparable",
+    Unknown => "unknown",
+    New => "new",
+});
 
 /// A node's lineage entry.
 #[derive(Debug, Clone, PartialEq)]

@@ -18,7 +18,7 @@ use crate::provinces::Registry;
 
 /// How a what-if edit changes a node's value.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Change {
+pub enum Adjustment {
     /// Set the value.
     Set(f64),
     /// Add a delta (in the node's own unit).
@@ -37,7 +37,7 @@ pub struct Edit {
     pub province: String,
     /// Node code or path; a computed node is pinned to its new value and its ancestors follow.
     pub node: String,
-    pub change: Change,
+    pub change: Adjustment,
 }
 
 /// One node of one edited province under one scenario.
@@ -78,11 +78,11 @@ struct Buffer {
 /// values). Returns every node of every edited province, per scenario, scenarios in name order.
 ///
 /// ```
-/// use chiso::project::{what_if, Change, Edit};
+/// use chiso::project::{what_if, Adjustment, Edit};
 /// use chiso::{datasets, score, EditionChoice, ScoreOptions};
 /// let rows = datasets::pci().unwrap();
 /// let s = score(&EditionChoice::Index("pci".into()), &datasets::observations(&rows), &ScoreOptions::default()).unwrap();
-/// let edit = Edit { scenario: "transparency +1".into(), province: "Trà Vinh".into(), node: "transparency".into(), change: Change::Add(1.0) };
+/// let edit = Edit { scenario: "transparency +1".into(), province: "Trà Vinh".into(), node: "transparency".into(), change: Adjustment::Add(1.0) };
 /// let out = what_if(&s, 2016, &[edit]).unwrap();
 /// let total = out.iter().find(|p| p.node.is_empty()).unwrap();
 /// assert!((total.delta.unwrap() - 2.0).abs() < 1e-9); // weight 20% × 10
@@ -213,9 +213,9 @@ pub fn what_if_with(scores: &Scores, year: i32, edits: &[Edit], peers: &Peers) -
                 })
             };
             let mut value = match edit.change {
-                Change::Set(v) => v,
-                Change::Add(d) => need_current()? + d,
-                Change::Headroom(s) => {
+                Adjustment::Set(v) => v,
+                Adjustment::Add(d) => need_current()? + d,
+                Adjustment::Headroom(s) => {
                     if !(0.0..=1.0).contains(&s) {
                         return Err(ChisoError::InvalidArgument(format!(
                             "scenario {scenario:?}: headroom share {s} must be between 0 and 1"
@@ -224,7 +224,7 @@ pub fn what_if_with(scores: &Scores, year: i32, edits: &[Edit], peers: &Peers) -
                     let c = need_current()?;
                     c + s * (need_max()? - c)
                 }
-                Change::ToMax => need_max()?,
+                Adjustment::ToMax => need_max()?,
             };
             if !value.is_finite() {
                 return Err(ChisoError::NonFinite {

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{what_if, Change, Edit, Projected};
+use super::{what_if, Adjustment, Edit, Projected};
 use crate::compare::{points_lost, PointsLost};
 use crate::engine::Scores;
 use crate::error::{ChisoError, Result};
@@ -12,21 +12,15 @@ use crate::error::{ChisoError, Result};
 /// Where a task stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TaskStatus {
+    /// Not started.
     Planned,
+    /// Started, not delivered.
     InProgress,
+    /// Delivered.
     Done,
 }
 
-impl TaskStatus {
-    pub fn parse(s: &str) -> Option<TaskStatus> {
-        match s {
-            "planned" => Some(TaskStatus::Planned),
-            "in_progress" => Some(TaskStatus::InProgress),
-            "done" => Some(TaskStatus::Done),
-            _ => None,
-        }
-    }
-}
+named_enum!(TaskStatus, "task status" { Planned => "planned", InProgress => "in_progress", Done => "done" });
 
 /// One task of a plan.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,7 +35,7 @@ pub struct Task {
     pub deadline: (i32, u32, u32),
     pub status: TaskStatus,
     /// The expected effect on the node.
-    pub effect: Change,
+    pub effect: Adjustment,
 }
 
 /// Which tasks deliver.
@@ -60,14 +54,14 @@ pub fn parse_date(s: &str) -> Option<(i32, u32, u32)> {
 }
 
 /// An effect from its op and value (`set`, `add`, `headroom` with a value; `max` without).
-pub fn parse_effect(op: &str, value: Option<f64>, task: &str) -> Result<Change> {
+pub fn parse_effect(op: &str, value: Option<f64>, task: &str) -> Result<Adjustment> {
     let need =
         || value.ok_or_else(|| ChisoError::Data(format!("plan: task {task:?} needs an effect value for {op:?}")));
     Ok(match op {
-        "set" => Change::Set(need()?),
-        "add" => Change::Add(need()?),
-        "headroom" => Change::Headroom(need()?),
-        "max" => Change::ToMax,
+        "set" => Adjustment::Set(need()?),
+        "add" => Adjustment::Add(need()?),
+        "headroom" => Adjustment::Headroom(need()?),
+        "max" => Adjustment::ToMax,
         other => {
             return Err(ChisoError::Data(format!(
                 "plan: task {task:?} has effect {other:?}; use set, add, headroom or max"

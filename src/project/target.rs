@@ -33,7 +33,7 @@ pub struct Step {
 
 /// The solver's answer.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Plan {
+pub struct Solution {
     pub reachable: bool,
     /// The total the target requires (for a rank: the score that ties the k-th province under the tie rule).
     pub required_total: f64,
@@ -49,7 +49,7 @@ pub struct Plan {
 /// The cheapest way for `province` to reach `target` in data year `year`. `costs` gives a cost per point for
 /// inputs by path (default 1 for every input). Inputs without a known maximum cannot be raised (their headroom is
 /// unknown). Only inputs (supplied leaves) are moved; computed nodes follow.
-pub fn solve(scores: &Scores, province: &str, year: i32, target: Target, costs: &[(&str, f64)]) -> Result<Plan> {
+pub fn solve(scores: &Scores, province: &str, year: i32, target: Target, costs: &[(&str, f64)]) -> Result<Solution> {
     let registry = Registry::get();
     let me = registry.find_for_year(province, year)?;
     let p = registry.index_of(&me.code).unwrap_or(0);
@@ -139,7 +139,7 @@ pub fn solve(scores: &Scores, province: &str, year: i32, target: Target, costs: 
         cost += increase * c;
     }
     let reachable = needed <= 1e-12;
-    Ok(Plan {
+    Ok(Solution {
         reachable,
         required_total: required,
         current_total: current,

@@ -268,6 +268,11 @@ fn build_exception(py: Python<'_>, e: &ChisoError) -> PyResult<PyErr> {
             fields.set_item("measure", measure)?;
             "DataError"
         }
+        ChisoError::NotScored { province, year, .. } => {
+            fields.set_item("province", province)?;
+            fields.set_item("year", year)?;
+            "DataError"
+        }
         ChisoError::Data(_) => "DataError",
         ChisoError::InvalidArgument(_) => "InvalidArgumentError",
     };
@@ -322,7 +327,15 @@ pub fn score_columns<'py>(py: Python<'py>, s: &Scores, depth: Option<usize>) -> 
             if depth.is_some_and(|d| m.nodes[i].depth != d) {
                 continue;
             }
-            let (v, sup, o, prov, r, nr, g) = s.slot(u.offset + i);
+            let crate::engine::Slot {
+                value: v,
+                supplied: sup,
+                origin: o,
+                provenance: prov,
+                rank: r,
+                n_ranked: nr,
+                group: g,
+            } = s.slot(u.offset + i);
             unit.push(k as u32);
             node.push((node_offset[u.edition] + i) as u32);
             score.push((!v.is_nan()).then_some(v));

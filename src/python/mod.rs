@@ -344,7 +344,7 @@ impl PyScores {
         peers_target_year: Option<i32>,
         peer_values: Option<Vec<(String, String, f64)>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        use crate::project::{Change, Edit};
+        use crate::project::{Adjustment, Edit};
         let n = scenarios.len();
         if [provinces.len(), nodes.len(), ops.len(), values.len()].iter().any(|&l| l != n) {
             return Err(to_py_err(ChisoError::Data("scenario, province, node, op and value differ in length".into())));
@@ -360,10 +360,10 @@ impl PyScores {
                 })
             };
             let change = match ops[r].as_str() {
-                "set" => Change::Set(need("set")?),
-                "add" => Change::Add(need("add")?),
-                "headroom" => Change::Headroom(need("headroom")?),
-                "max" => Change::ToMax,
+                "set" => Adjustment::Set(need("set")?),
+                "add" => Adjustment::Add(need("add")?),
+                "headroom" => Adjustment::Headroom(need("headroom")?),
+                "max" => Adjustment::ToMax,
                 other => {
                     return Err(to_py_err(ChisoError::Data(format!(
                         "row {r}: op {other:?} is unknown; use set, add, headroom or max"
@@ -660,7 +660,7 @@ fn _score(
             let parsed: Vec<engine::Measure> = names
                 .iter()
                 .map(|n| {
-                    engine::Measure::parse(n).ok_or_else(|| {
+                    n.parse::<engine::Measure>().ok().ok_or_else(|| {
                         to_py_err(ChisoError::Data(format!(
                             "measure {n:?} cannot be scored; use score, points, ratio or pct (README §1.2)"
                         )))
@@ -932,7 +932,7 @@ fn tasks_from(rows: Vec<TaskRow>) -> PyResult<Vec<crate::project::plans::Task>> 
             let deadline = parse_date(&deadline).ok_or_else(|| {
                 to_py_err(ChisoError::Data(format!("plan: task {id:?} has deadline {deadline:?}, not YYYY-MM-DD")))
             })?;
-            let status = TaskStatus::parse(&status).ok_or_else(|| {
+            let status = status.parse::<TaskStatus>().ok().ok_or_else(|| {
                 to_py_err(ChisoError::Data(format!(
                     "plan: task {id:?} has status {status:?}; use planned, in_progress, done"
                 )))
