@@ -2,7 +2,7 @@
 #   make demo   set up and print the Trà Vinh report on the bundled data
 #   make test   set up and run every test (Rust unit, integration and doc tests; pytest incl. doctests)
 #   make bench  scoring throughput against a numpy/pandas reference
-#   make lint   rustfmt, clippy, ruff, stubtest
+#   make lint   rustfmt, clippy (every public item documented), cargo doc (warnings are errors), ruff, stubtest
 
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -47,6 +47,7 @@ bench: build-dev
 lint: build-dev
 	cargo fmt --check
 	cargo clippy --all-targets --features python -- -D warnings
+	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps --quiet
 	$(VENV_ABS)/bin/ruff check python benches scripts tests/python examples
 	$(VENV_ABS)/bin/ruff format --check python benches scripts tests/python examples
 	$(PY) -m mypy.stubtest chiso._chiso

@@ -25,10 +25,14 @@ pub const SOURCES_OTHER_INDICES: &str = include_str!("../data/SOURCES_other_indi
 pub const SOURCES: &str = include_str!("../data/SOURCES.md");
 
 /// One published value.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct DatasetRow {
+    /// Data year.
     pub year: i32,
+    /// GSO code of the province (or 2025 unit).
     pub province_code: String,
+    /// Vietnamese name of the province, with diacritics.
     pub province: String,
     /// Edition code (the part of `node` before the first "/").
     pub edition: String,
@@ -36,6 +40,7 @@ pub struct DatasetRow {
     pub node: String,
     /// `score`, `rank` or `tier`.
     pub measure: String,
+    /// The published value.
     pub value: f64,
     /// Tier label for `tier` rows (e.g. "Khá"), else empty.
     pub label: String,

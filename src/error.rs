@@ -3,6 +3,7 @@
 
 use thiserror::Error;
 
+/// The result type of every fallible chiso function.
 pub type Result<T, E = ChisoError> = std::result::Result<T, E>;
 
 /// Everything that can go wrong in chiso. The Python binding maps each variant to a specific exception class
@@ -12,55 +13,159 @@ pub type Result<T, E = ChisoError> = std::result::Result<T, E>;
 pub enum ChisoError {
     /// A methodology file that cannot be read or does not hold together.
     #[error("methodology {file}{}: {message}", node.as_ref().map(|n| format!(", node {n}")).unwrap_or_default())]
-    Methodology { file: String, node: Option<String>, message: String },
+    Methodology {
+        /// The methodology file (path or name).
+        file: String,
+        /// The node at fault.
+        node: Option<String>,
+        /// What is wrong.
+        message: String,
+    },
 
     /// An index id that chiso does not know.
     #[error("unknown index {index:?}; known indices: {known}")]
-    UnknownIndex { index: String, known: String },
+    UnknownIndex {
+        /// The index id.
+        index: String,
+        /// What would have been valid.
+        known: String,
+    },
 
     /// An edition code that chiso does not know.
     #[error("unknown edition {edition:?}; editions of {index}: {known}")]
-    UnknownEdition { index: String, edition: String, known: String },
+    UnknownEdition {
+        /// The index id.
+        index: String,
+        /// The edition code.
+        edition: String,
+        /// What would have been valid.
+        known: String,
+    },
 
     /// A data year that no edition of the index covers.
     #[error("no {index} edition covers data year {year}; editions: {known}")]
-    NoEditionForYear { index: String, year: i32, known: String },
+    NoEditionForYear {
+        /// The index id.
+        index: String,
+        /// The data year.
+        year: i32,
+        /// What would have been valid.
+        known: String,
+    },
 
     /// A province name, alias or code that the registry does not know.
     #[error("unknown province {name:?}{}", suggest(suggestions))]
-    UnknownProvince { name: String, suggestions: Vec<String> },
+    UnknownProvince {
+        /// The name as given.
+        name: String,
+        /// The closest known names.
+        suggestions: Vec<String>,
+    },
 
     /// A node code that is not in the edition that scores that data year.
     #[error(
         "unknown node {node:?} in edition {edition} (province {province}, year {year}){}{hint}",
         suggest(suggestions)
     )]
-    UnknownNode { edition: String, node: String, province: String, year: i32, suggestions: Vec<String>, hint: String },
+    UnknownNode {
+        /// The edition code.
+        edition: String,
+        /// The node at fault.
+        node: String,
+        /// The province (as named in the data or the registry).
+        province: String,
+        /// The data year.
+        year: i32,
+        /// The closest known names.
+        suggestions: Vec<String>,
+        /// A further hint (empty when none).
+        hint: String,
+    },
 
     /// A value outside the node's published scale.
     #[error("{province}, {year}, {node}: value {value} is outside the scale [{min}, {max}] of this node")]
-    OutOfScale { province: String, year: i32, node: String, value: f64, min: f64, max: f64 },
+    OutOfScale {
+        /// The province (as named in the data or the registry).
+        province: String,
+        /// The data year.
+        year: i32,
+        /// The node at fault.
+        node: String,
+        /// The value given.
+        value: f64,
+        /// The scale's minimum.
+        min: f64,
+        /// The scale's maximum.
+        max: f64,
+    },
 
     /// NaN or infinite values.
     #[error("{province}, {year}, {node}: value {value} is not a finite number (leave the cell empty/null for a missing value)")]
-    NonFinite { province: String, year: i32, node: String, value: f64 },
+    NonFinite {
+        /// The province (as named in the data or the registry).
+        province: String,
+        /// The data year.
+        year: i32,
+        /// The node at fault.
+        node: String,
+        /// The value given.
+        value: f64,
+    },
 
     /// The same province, year and node given twice with different values.
     #[error("{province}, {year}, {node}: given twice with different values {first} and {second}")]
-    Duplicate { province: String, year: i32, node: String, first: f64, second: f64 },
+    Duplicate {
+        /// The province (as named in the data or the registry).
+        province: String,
+        /// The data year.
+        year: i32,
+        /// The node at fault.
+        node: String,
+        /// The first value given.
+        first: f64,
+        /// The second value given.
+        second: f64,
+    },
 
     /// A conversion or computation that needs a node's maximum, which the edition does not know (UNKNOWN in the
     /// spec): the user must supply it.
     #[error("{node} (edition {edition}) has no known maximum, needed {purpose}; supply it with with_max_points({{\"{path}\": …}}) on the methodology")]
-    MissingMaximum { edition: String, node: String, path: String, purpose: String },
+    MissingMaximum {
+        /// The edition code.
+        edition: String,
+        /// The node at fault.
+        node: String,
+        /// The node's path below the root.
+        path: String,
+        /// What the maximum is needed for.
+        purpose: String,
+    },
 
     /// A value given in a measure the node cannot take (e.g. points for a PCI sub-index on 1–10).
     #[error("{province}, {year}, {node}: a value given as {measure} cannot be read on this node's scale ({why})")]
-    Measure { province: String, year: i32, node: String, measure: String, why: String },
+    Measure {
+        /// The province (as named in the data or the registry).
+        province: String,
+        /// The data year.
+        year: i32,
+        /// The node at fault.
+        node: String,
+        /// The measure the value was given in.
+        measure: String,
+        /// Why it cannot be read.
+        why: String,
+    },
 
     /// A province-year that a result does not hold (the province was not scored in that data year).
     #[error("{province} has no scores for data year {year} in this result; data years scored: {scored_years}")]
-    NotScored { province: String, year: i32, scored_years: String },
+    NotScored {
+        /// The province (as named in the data or the registry).
+        province: String,
+        /// The data year.
+        year: i32,
+        /// The data years the result holds for that province ("none" if none).
+        scored_years: String,
+    },
 
     /// Structural problems of an input table: missing columns, wrong types, nothing to score.
     #[error("{0}")]

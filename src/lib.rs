@@ -5,7 +5,7 @@
 //! scores them exactly as their publishers do.
 //!
 //! * [`methodology`] — one edition of an index as data: the node tree, weights, scales, aggregation rules and the
-//!   provenance of every number; the built-in [`catalog`](methodology::catalog) of editions.
+//!   provenance of every number; the built-in [`catalog`] of editions.
 //! * [`engine`] — compiles an edition into a flat linear [`Plan`](engine::Plan), evaluates it over numeric buffers,
 //!   ranks and groups provinces.
 //! * [`compare`] — year-over-year changes, their decomposition, comparability across editions, trajectories,
@@ -34,6 +34,8 @@
 // Errors carry the province, year, node and value at fault as fields; they are built on the cold path only, so
 // their size does not matter and boxing them would only hide the fields.
 #![allow(clippy::result_large_err)]
+// Every public item is documented, and every public type is nameable from outside the crate.
+#![warn(missing_docs, unnameable_types)]
 
 #[macro_use]
 mod names;

@@ -57,8 +57,11 @@ named_enum!(Geography, "map" { Provinces63 => "provinces_63", Units2025 => "unit
 /// A unit of the 34-unit system in force from 1 July 2025.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Unit2025 {
+    /// Vietnamese name, with diacritics.
     pub name_vi: String,
+    /// Name without diacritics.
     pub name_ascii: String,
+    /// tỉnh (province) or thành phố (centrally-run city).
     pub kind: String,
     /// GSO codes of the pre-merger provinces it was formed from.
     pub members: Vec<String>,

@@ -15,13 +15,19 @@ use crate::provinces::Registry;
 /// [`crate::engine::Columns`]).
 #[derive(Debug, Clone, Copy)]
 pub struct Answers<'a> {
+    /// Respondent id of each answer.
     pub respondent: &'a [u64],
+    /// Distinct province names (any name, alias or code).
     pub province_names: &'a [&'a str],
+    /// Per row: index into `province_names`.
     pub province_idx: &'a [u32],
+    /// Per row: data year.
     pub years: &'a [i32],
     /// Node paths below the survey root, e.g. `services/access/signage`; "" answers the root itself.
     pub node_names: &'a [&'a str],
+    /// Per row: index into `node_names`.
     pub node_idx: &'a [u32],
+    /// Per row: the answer on the question's scale.
     pub answers: &'a [f64],
     /// Sampling weights (positive); None = every answer weighs 1.
     pub weights: Option<&'a [f64]>,
@@ -37,15 +43,22 @@ pub struct SurveyOptions {
 }
 
 /// The share satisfied at one province, year and node.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Share {
+    /// GSO code of the province (or 2025 unit).
     pub province_code: String,
+    /// Vietnamese name of the province, with diacritics.
     pub province: String,
+    /// Data year.
     pub year: i32,
     /// Path of the node ("" = all answers of the province and year).
     pub node: String,
+    /// Depth of the node.
     pub depth: usize,
+    /// Number of respondents.
     pub n_respondents: u64,
+    /// Number of answers.
     pub n_answers: u64,
     /// Share satisfied, 0–1 (weighted when weights are given).
     pub share: f64,
@@ -53,6 +66,7 @@ pub struct Share {
     pub effective_n: f64,
     /// 95% Wilson score interval on the effective sample size.
     pub ci_low: f64,
+    /// Upper end of the confidence interval.
     pub ci_high: f64,
 }
 

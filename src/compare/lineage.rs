@@ -34,10 +34,12 @@ impl Comparability {
 }
 
 /// For one node of the later edition: the node it continues in the earlier one, and how comparable they are.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Link {
     /// Path in the earlier edition (None: the node is new since then).
     pub earlier_path: Option<String>,
+    /// How comparable the two nodes are.
     pub comparability: Comparability,
     /// Weakest provenance of the lineage facts used.
     pub status: Status,

@@ -109,32 +109,50 @@ fn geography_of(s: &Side) -> Option<crate::provinces::Geography> {
 }
 
 /// One province and node compared between a base year and a year.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Change {
+    /// GSO code of the province (or 2025 unit).
     pub province_code: String,
+    /// Vietnamese name of the province, with diacritics.
     pub province: String,
+    /// The data year compared against.
     pub base_year: i32,
+    /// Data year.
     pub year: i32,
+    /// Code of the edition that scored the base year.
     pub base_edition: String,
+    /// Code of the edition that scored the year.
     pub edition: String,
     /// Path in the year's edition.
     pub node: String,
     /// Path of the node it continues in the base year's edition.
     pub base_node: Option<String>,
+    /// The value in the base year.
     pub base_value: Option<f64>,
+    /// The province's value.
     pub value: Option<f64>,
+    /// value − base value.
     pub delta: Option<f64>,
+    /// delta / base value.
     pub relative: Option<f64>,
     /// Change of value/max (where both maxima are known): comparable when the scale changes.
     pub share_of_max_change: Option<f64>,
+    /// Rank in the base year.
     pub base_rank: Option<u32>,
+    /// Competition rank among the provinces ranked (None: not ranked).
     pub rank: Option<u32>,
     /// base_rank − rank: positive = moved up, as publishers report it.
     pub rank_change: Option<i64>,
+    /// max − value in the base year.
     pub base_points_lost: Option<f64>,
+    /// max − value in the year (None where the maximum is unknown).
     pub points_lost: Option<f64>,
+    /// How the two years' values of the node relate.
     pub comparability: Comparability,
+    /// Provenance of the lineage facts behind the comparability.
     pub comparability_status: Status,
+    /// Whether the change passes the significance threshold (None: no threshold known).
     pub significant: Option<bool>,
 }
 
@@ -365,17 +383,28 @@ pub enum Part {
 named_enum!(Part, "part" { Score => "score", Weights => "weights", Residual => "residual" });
 
 /// One child's share of its parent's change.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Contribution {
+    /// GSO code of the province (or 2025 unit).
     pub province_code: String,
+    /// Vietnamese name of the province, with diacritics.
     pub province: String,
+    /// Path of the parent node.
     pub parent: String,
+    /// Path of the child node (None for a residual row).
     pub child: Option<String>,
+    /// Which part of the change this row explains.
     pub part: Part,
+    /// The child's value in the base year.
     pub base_child: Option<f64>,
+    /// The child's value in the year.
     pub child_value: Option<f64>,
+    /// The child's coefficient in the base year's edition.
     pub base_coefficient: Option<f64>,
+    /// The child's coefficient in the year's edition.
     pub coefficient: Option<f64>,
+    /// This row's share of the parent's delta.
     pub contribution: f64,
     /// Official within an edition for an official rule; DERIVED across a break (re-scoring with another edition).
     pub provenance: Status,
@@ -499,15 +528,24 @@ pub fn decompose(scores: &Scores, base_year: i32, year: i32, options: &CompareOp
 }
 
 /// One year of a province's series at one node.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct TrajectoryPoint {
+    /// GSO code of the province (or 2025 unit).
     pub province_code: String,
+    /// Vietnamese name of the province, with diacritics.
     pub province: String,
+    /// Data year.
     pub year: i32,
+    /// Code of the edition that scored the year.
     pub edition: String,
+    /// Node path in the year's edition ("" for the total).
     pub node: String,
+    /// The province's value.
     pub value: Option<f64>,
+    /// Competition rank among the provinces ranked (None: not ranked).
     pub rank: Option<u32>,
+    /// Number of provinces ranked at this node and year.
     pub n_ranked: u32,
     /// Against the previous year with a value, where the node continues the previous year's node (lineage).
     pub delta: Option<f64>,
@@ -631,18 +669,28 @@ pub fn trajectory(
 }
 
 /// A province against a group of provinces at one node and year.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct PeerRow {
     /// "national", "region" (the registry's region), "peers" (the user's list).
     pub group: String,
+    /// Name of the group (Việt Nam, the region, or the user's peers).
     pub group_name: String,
+    /// Number of provinces in the group with a value.
     pub n: u32,
+    /// The province's value.
     pub value: Option<f64>,
+    /// Mean of the group.
     pub mean: Option<f64>,
+    /// Median of the group (linear interpolation).
     pub median: Option<f64>,
+    /// Best value in the group.
     pub best: Option<f64>,
+    /// The province with the best value.
     pub best_province: Option<String>,
+    /// value − mean.
     pub gap_to_mean: Option<f64>,
+    /// value − best.
     pub gap_to_best: Option<f64>,
     /// 1224 rank within the group (descending, the edition's ranking precision).
     pub rank_in_group: Option<u32>,
@@ -714,19 +762,32 @@ pub fn peers(
 }
 
 /// The summary publishers print for one node: how many provinces rose, fell or stayed, and the extremes.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Movers {
+    /// Node path in the year's edition ("" for the total).
     pub node: String,
+    /// How the two years' values of the node relate.
     pub comparability: Comparability,
+    /// Number of provinces with a value in both years.
     pub n_compared: u32,
+    /// Number whose value rose.
     pub n_up: u32,
+    /// Number whose value fell.
     pub n_down: u32,
+    /// Number whose value did not change.
     pub n_unchanged: u32,
+    /// Number with a significant change (None: no threshold known).
     pub n_significant: Option<u32>,
+    /// Mean change.
     pub mean_delta: Option<f64>,
+    /// The province with the largest gain and its delta.
     pub largest_gain: Option<(String, f64)>,
+    /// The province with the largest loss and its delta.
     pub largest_loss: Option<(String, f64)>,
+    /// Number that moved up in rank.
     pub n_rank_up: u32,
+    /// Number that moved down in rank.
     pub n_rank_down: u32,
 }
 
@@ -768,11 +829,16 @@ pub fn movers(changes: &[Change]) -> Vec<Movers> {
 }
 
 /// Where one province lost points in one year, at one node.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct PointsLost {
+    /// Node path in the year's edition ("" for the total).
     pub node: String,
+    /// The node's kind.
     pub kind: String,
+    /// Depth in the tree (0 = total).
     pub depth: usize,
+    /// The province's value.
     pub value: f64,
     /// The node's maximum (max points, else the top of its scale); None where the scale has no known top (PGI).
     pub max: Option<f64>,
@@ -783,6 +849,7 @@ pub struct PointsLost {
     /// The best value any province has at this node that year, and the gap to it (for scaled indices, where the
     /// scale's top is out of reach, the gap to the best province is the useful measure).
     pub best: Option<f64>,
+    /// value − best.
     pub gap_to_best: Option<f64>,
     /// gap_to_best × ∂total/∂node.
     pub cost_vs_best: Option<f64>,

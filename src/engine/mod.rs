@@ -6,7 +6,7 @@ pub(crate) mod rank;
 mod score;
 
 pub use plan::Plan;
-pub use rank::{competition_ranks, percentile_linear, quartile_group};
+pub use rank::{competition_ranks, percentile_linear, quartile_group, UNROUNDED_DECIMALS};
 #[cfg(feature = "python")]
 pub(crate) use score::Slot;
 pub use score::{

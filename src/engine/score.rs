@@ -16,15 +16,18 @@ use crate::text;
 pub struct Observation {
     /// Any name, alias or GSO code the registry knows.
     pub province: String,
+    /// Data year.
     pub year: i32,
     /// Full code (`pci.2013/transparency`) or path below the edition root (`transparency`); "" for the total.
     pub node: String,
+    /// The value, in `measure`.
     pub value: f64,
     /// The measure the value is given in (README §1.2); [`Measure::Score`] = the node's own scale.
     pub measure: Measure,
 }
 
 impl Observation {
+    /// An observation given on the node's own scale (measure score).
     pub fn new(province: impl Into<String>, year: i32, node: impl Into<String>, value: f64) -> Observation {
         Observation { province: province.into(), year, node: node.into(), value, measure: Measure::Score }
     }
@@ -149,8 +152,11 @@ pub enum Prefer {
 named_enum!(Prefer, "preference" { Computed => "computed", Published => "published" });
 
 #[derive(Debug, Clone, Default)]
+/// Options of [`score`].
 pub struct ScoreOptions {
+    /// What to do with missing children.
     pub missing: MissingPolicy,
+    /// Which value a node keeps when supplied and computable.
     pub prefer: Prefer,
 }
 
@@ -286,6 +292,7 @@ pub struct Scores {
 pub struct Unit {
     /// Index in [`Registry::provinces`].
     pub province: usize,
+    /// Data year.
     pub year: i32,
     /// Index into the editions used.
     pub edition: usize,
@@ -548,10 +555,15 @@ impl Scores {
 /// resolved once, however many rows repeat it.
 #[derive(Debug, Clone, Copy)]
 pub struct Columns<'a> {
+    /// Distinct province names (any name, alias or code).
     pub province_names: &'a [&'a str],
+    /// Per row: index into `province_names`.
     pub province_idx: &'a [u32],
+    /// Per row: data year.
     pub years: &'a [i32],
+    /// Distinct node codes or paths.
     pub node_names: &'a [&'a str],
+    /// Per row: index into `node_names`.
     pub node_idx: &'a [u32],
     /// NaN values are errors; rows whose value is missing must be left out by the caller.
     pub values: &'a [f64],

@@ -22,13 +22,19 @@ fn index_rank(id: &str) -> usize {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IndexInfo {
+    /// Index id (pci, papi, …).
     pub id: String,
+    /// English name.
     pub name_en: String,
+    /// Vietnamese name, with diacritics.
     pub name_vi: String,
+    /// The publishing institution.
     pub publisher: String,
+    /// Where the index is published.
     pub source: String,
     /// The department that leads the index in a province's own plan (data, replaceable).
     pub lead_department_en: String,
+    /// The provincial department that leads the index, in Vietnamese.
     pub lead_department_vi: String,
 }
 
@@ -39,8 +45,11 @@ pub struct IndexInfo {
 pub struct SignificanceInfo {
     /// "relative" (|Δ / base| > threshold) or "points" (|Δ| > threshold).
     pub measure: String,
+    /// The threshold value.
     pub threshold: f64,
+    /// Provenance, as the specification labels it.
     pub status: String,
+    /// Free-text note from the specification.
     pub note: String,
 }
 
@@ -50,7 +59,9 @@ pub struct SignificanceInfo {
 pub struct MergedUnitsInfo {
     /// "member_mean".
     pub rule: String,
+    /// Provenance of the rule.
     pub status: String,
+    /// Where the rule is stated.
     pub note: String,
 }
 
@@ -65,7 +76,9 @@ struct IndexFile {
 /// All built-in indices and editions.
 #[derive(Debug)]
 pub struct Catalog {
+    /// Every built-in index.
     pub indices: Vec<IndexInfo>,
+    /// Every built-in edition, by index then first data year.
     pub editions: Vec<Methodology>,
     /// Documented significance thresholds by index id.
     pub significance: Vec<(String, SignificanceInfo)>,

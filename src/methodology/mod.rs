@@ -7,7 +7,7 @@
 mod catalog_impl;
 mod file;
 
-pub use catalog_impl::{catalog, Catalog, IndexInfo, SignificanceInfo};
+pub use catalog_impl::{catalog, Catalog, IndexInfo, MergedUnitsInfo, SignificanceInfo};
 
 use std::collections::HashMap;
 use std::fmt;
@@ -79,7 +79,10 @@ pub enum Aggregation {
     /// v = Σ v_c.
     Sum,
     /// v = k · Σ w_c v_c / Σ w_c.
-    WMean { k: f64 },
+    WMean {
+        /// The total the weights are scaled to (1 for a mean, 100 for a 0–100 index).
+        k: f64,
+    },
     /// v = (1/n) Σ v_c.
     Mean,
     /// v = Σ points / Σ max, children given as ratios of their own maxima: v = Σ max_c·v_c / Σ max_c.
@@ -89,6 +92,7 @@ pub enum Aggregation {
 }
 
 impl Aggregation {
+    /// The rule's name as the methodology files spell it (SUM, WMEAN, MEAN, RATIO, OPAQUE).
     pub fn name(&self) -> &'static str {
         match self {
             Aggregation::Sum => "SUM",
@@ -132,10 +136,13 @@ named_enum!(LineageKind, "lineage kind" {
 /// A node's lineage entry.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Lineage {
+    /// The node's kind (pillar, dimension, indicator, …).
     pub kind: LineageKind,
     /// The code of the node it continues; None = the same path in the previous edition.
     pub from: Option<String>,
+    /// Provenance.
     pub status: Status,
+    /// Free-text note from the specification.
     pub note: Option<String>,
 }
 
@@ -143,7 +150,9 @@ pub struct Lineage {
 /// `precision` decimals (`None` = unrounded).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Ranking {
+    /// Decimals compared when ranking (None: unrounded).
     pub precision: Option<u32>,
+    /// Provenance.
     pub status: Status,
 }
 
@@ -159,12 +168,15 @@ pub enum GroupMethod {
 /// Performance groups of an edition.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Groups {
+    /// How the groups are formed.
     pub method: GroupMethod,
     /// Labels from the highest group to the lowest.
     pub labels: Vec<String>,
     /// Nodes at depth ≤ this get groups (0 = total only, 1 = total and its children).
     pub max_depth: usize,
+    /// Provenance.
     pub status: Status,
+    /// Provenance of the grouping method.
     pub method_status: Status,
 }
 
@@ -175,28 +187,44 @@ pub struct Node {
     pub code: String,
     /// Path below the edition root (`participation/civic_knowledge`); empty for the root.
     pub path: String,
+    /// Index of the parent node (None for the root).
     pub parent: Option<usize>,
+    /// Indices of the child nodes in [`Methodology::nodes`].
     pub children: Vec<usize>,
     /// Nodes this one is computed from instead of its children (a view node sharing the default tree's nodes, e.g.
     /// DTI pillars = RATIO over the foundation indicators and one activity indicator: README §1.5 SHARED_RATIO).
     pub inputs: Vec<usize>,
+    /// Depth in the tree (0 = total).
     pub depth: usize,
+    /// The node's kind (pillar, dimension, indicator, …).
     pub kind: String,
+    /// English name.
     pub name_en: String,
+    /// Vietnamese name, with diacritics.
     pub name_vi: Option<String>,
+    /// The published scale (min, max) of the node's values.
     pub scale: Option<(f64, f64)>,
     /// A DERIVED scale is a range inferred from published data, checked with slack (see [`Node::scale_slack`]).
     pub scale_status: Status,
+    /// The node's maximum in points, where it is counted in points.
     pub max_points: Option<f64>,
+    /// Provenance of the maximum.
     pub max_points_status: Status,
+    /// Weight in the parent's WMEAN.
     pub weight: Option<f64>,
+    /// Provenance of the weight.
     pub weight_status: Status,
+    /// How the node is computed from its scored children.
     pub aggregation: Aggregation,
+    /// Provenance of the aggregation rule.
     pub aggregation_status: Status,
     /// The declared total of the children's weights (WMEAN).
     pub weights_sum: Option<f64>,
+    /// Whether the node counts in its parent.
     pub scored: bool,
+    /// Where the node's numbers come from (document, page, table).
     pub source: Option<String>,
+    /// Free-text note from the specification.
     pub note: Option<String>,
     /// Against the previous edition of the index; None in a first edition (or where a file does not say: unknown).
     pub lineage: Option<Lineage>,
@@ -223,21 +251,34 @@ impl Node {
 /// One edition of one index: a fixed tree with its rules, and the data years it governs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Methodology {
+    /// Edition code (`pci.2013`).
     pub code: String,
+    /// Index id.
     pub index: String,
+    /// First data year covered.
     pub first_year: i32,
+    /// Last data year covered (None: still in force).
     pub last_year: Option<i32>,
+    /// English name.
     pub name_en: String,
+    /// Vietnamese name, with diacritics.
     pub name_vi: String,
+    /// The governing document.
     pub document: Option<String>,
+    /// Where the node's numbers come from (document, page, table).
     pub source: Option<String>,
+    /// Provenance.
     pub status: Status,
+    /// Decimals the publisher prints.
     pub display_decimals: u32,
+    /// Free-text note from the specification.
     pub note: Option<String>,
     /// Data years before which a break is suspected inside this edition (not confirmed by the publisher): a
     /// comparison across one is flagged, never treated as within-edition.
     pub suspected_breaks: Vec<i32>,
+    /// The ranking rule.
     pub ranking: Ranking,
+    /// The groups (quartiles, classes), where the edition has them.
     pub groups: Option<Groups>,
     /// Nodes; index 0 is the root, the rest in file order (evaluation order: [`Methodology::topological_order`]).
     pub nodes: Vec<Node>,

@@ -11,18 +11,23 @@ use crate::error::{ChisoError, Result};
 use crate::methodology::{Aggregation, Methodology};
 
 /// The fit.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Calibration {
     /// (child path, fitted weight), in the node's child order.
     pub weights: Vec<(String, f64)>,
     /// (province code, year, published, fitted, residual = published − fitted), one per row used.
     pub residuals: Vec<(String, i32, f64, f64, f64)>,
+    /// Largest |residual| over the rows fitted.
     pub max_abs_residual: f64,
+    /// Root mean square of the residuals.
     pub rmse: f64,
     /// The fitted weights rounded to the grid (summing to the rule's total), and whether they reproduce every row
     /// within the tolerance.
     pub grid_weights: Option<Vec<(String, f64)>>,
+    /// With a grid: whether the rounded weights reproduce every row within the tolerance.
     pub grid_fits: Option<bool>,
+    /// The rounding tolerance used (README §1.5 rule 3).
     pub tolerance: f64,
 }
 

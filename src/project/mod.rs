@@ -32,30 +32,45 @@ pub enum Adjustment {
 /// One edit of one scenario.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Edit {
+    /// Name of the scenario.
     pub scenario: String,
     /// Any name or code of the province.
     pub province: String,
     /// Node code or path; a computed node is pinned to its new value and its ancestors follow.
     pub node: String,
+    /// How the value changes.
     pub change: Adjustment,
 }
 
 /// One node of one edited province under one scenario.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Projected {
+    /// Name of the scenario.
     pub scenario: String,
+    /// GSO code of the province (or 2025 unit).
     pub province_code: String,
+    /// Vietnamese name of the province, with diacritics.
     pub province: String,
+    /// Data year.
     pub year: i32,
+    /// Node path below the edition root ("" for the total).
     pub node: String,
+    /// Depth in the tree (0 = total).
     pub depth: usize,
+    /// The value in the base year.
     pub base_value: Option<f64>,
+    /// The projected value.
     pub value: Option<f64>,
+    /// value − base value.
     pub delta: Option<f64>,
+    /// Rank in the base year.
     pub base_rank: Option<u32>,
+    /// The projected rank.
     pub rank: Option<u32>,
     /// base_rank − rank: positive = moves up.
     pub rank_change: Option<i64>,
+    /// Number of provinces ranked at this node and year.
     pub n_ranked: u32,
     /// The edit asked for a value outside the node's scale and was clamped to it (README §1.8 guard-rail).
     pub clamped: bool,
@@ -98,7 +113,12 @@ pub enum Peers {
     Held,
     /// Moved to their own linear trend at `target_year` at every node ([`trend::trend`]); a node whose series
     /// cannot be projected is held.
-    Trend { target_year: i32, options: trend::TrendOptions },
+    Trend {
+        /// The year the peers are moved to.
+        target_year: i32,
+        /// How their trends are fitted.
+        options: trend::TrendOptions,
+    },
     /// The user's values for the other provinces: (province, node, value); unnamed cells are held. A value
     /// replaces that node only (a peer's total is not recomputed from changed parts: give the totals you rank on).
     Given(Vec<(String, String, f64)>),

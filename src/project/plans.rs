@@ -25,14 +25,19 @@ named_enum!(TaskStatus, "task status" { Planned => "planned", InProgress => "in_
 /// One task of a plan.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Task {
+    /// The task's id, unique within the plan.
     pub id: String,
+    /// The index the task targets.
     pub index: String,
     /// The node the task improves (code or path).
     pub node: String,
+    /// The task's title.
     pub title: String,
+    /// The agency that leads the task.
     pub lead_agency: String,
     /// Deadline as (year, month, day).
     pub deadline: (i32, u32, u32),
+    /// Where the task stands.
     pub status: TaskStatus,
     /// The expected effect on the node.
     pub effect: Adjustment,
@@ -41,8 +46,11 @@ pub struct Task {
 /// Which tasks deliver.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Selection {
+    /// Every task.
     All,
+    /// The tasks marked done.
     Done,
+    /// The tasks with these ids.
     Ids(Vec<String>),
 }
 
@@ -111,12 +119,18 @@ pub fn project_plan(
 }
 
 /// What one agency's tasks alone add to the total.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct AgencyGain {
+    /// The lead agency.
     pub agency: String,
+    /// Number of its tasks.
     pub n_tasks: usize,
+    /// What its tasks add to the total (None where not computable).
     pub total_gain: Option<f64>,
+    /// Rank in the base year.
     pub base_rank: Option<u32>,
+    /// Competition rank among the provinces ranked (None: not ranked).
     pub rank: Option<u32>,
 }
 

@@ -20,29 +20,40 @@ pub enum Target {
 }
 
 /// One input to improve.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Step {
+    /// Path of the input.
     pub node: String,
+    /// The input's current value.
     pub from: f64,
+    /// The value to raise it to.
     pub to: f64,
+    /// to − from.
     pub increase: f64,
     /// What the increase adds to the total.
     pub total_gain: f64,
+    /// Cost of the increase (cost per point × increase).
     pub cost: f64,
 }
 
 /// The solver's answer.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Solution {
+    /// Whether the target can be reached by raising inputs up to their maxima.
     pub reachable: bool,
     /// The total the target requires (for a rank: the score that ties the k-th province under the tie rule).
     pub required_total: f64,
+    /// The province's total now.
     pub current_total: f64,
     /// The projected total after the steps (if unreachable: with every input at its maximum).
     pub projected_total: f64,
     /// The rank the steps reach (if unreachable: the best reachable rank).
     pub projected_rank: u32,
+    /// Σ cost of the steps.
     pub total_cost: f64,
+    /// The inputs to raise, in the order the solver fills them.
     pub steps: Vec<Step>,
 }
 

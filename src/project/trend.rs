@@ -25,26 +25,40 @@ impl Default for TrendOptions {
 }
 
 /// One projection.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct TrendPoint {
+    /// GSO code of the province (or 2025 unit).
     pub province_code: String,
+    /// Vietnamese name of the province, with diacritics.
     pub province: String,
+    /// The node projected.
     pub node: String,
+    /// The year projected to.
     pub target_year: i32,
+    /// Number of years fitted.
     pub n_years: usize,
+    /// First year fitted.
     pub first_year: i32,
+    /// Last year fitted.
     pub last_year: i32,
+    /// The value in the last year fitted.
     pub last_value: f64,
     /// Linear trend: slope per year and the projected value with its 95% prediction interval.
     pub slope: f64,
+    /// The linear trend's value at the target year.
     pub linear: f64,
+    /// Lower end of the 95% prediction interval.
     pub lower: Option<f64>,
+    /// Upper end of the 95% prediction interval.
     pub upper: Option<f64>,
     /// Compound annual growth over the window and the value it projects (None for non-positive values).
     pub cagr: Option<f64>,
+    /// The value at the target year under compound growth at the fitted rate.
     pub compound: Option<f64>,
     /// 95% prediction interval of compound growth: the linear fit of ln(value), its interval taken back by exp.
     pub compound_lower: Option<f64>,
+    /// Upper end of the compound-growth interval.
     pub compound_upper: Option<f64>,
     /// The linear projection or its interval met the node's scale and was clamped.
     pub clamped: bool,
@@ -199,15 +213,24 @@ pub fn trend(
 }
 
 /// A province's projected rank, from simulating every province's trend.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct RankOutlook {
+    /// GSO code of the province (or 2025 unit).
     pub province_code: String,
+    /// Vietnamese name of the province, with diacritics.
     pub province: String,
+    /// The projected total.
     pub projected: f64,
+    /// Mean rank over the draws.
     pub mean_rank: f64,
+    /// 5th percentile of the simulated ranks.
     pub rank_p05: u32,
+    /// Median simulated rank.
     pub rank_median: u32,
+    /// 95th percentile of the simulated ranks.
     pub rank_p95: u32,
+    /// Number of provinces ranked at this node and year.
     pub n_ranked: u32,
 }
 

@@ -283,7 +283,47 @@ fn build_exception(py: Python<'_>, e: &ChisoError) -> PyResult<PyErr> {
 
 /// The columns of a [`Scores`] for `chiso._assemble`: small tables of units and nodes, and per-slot columns that
 /// point into them, so that no string is built per slot. `depth` keeps only the slots of nodes at that depth.
+/// The Python objects are made with the GIL held; the columns are gathered without it.
 pub fn score_columns<'py>(py: Python<'py>, s: &Scores, depth: Option<usize>) -> PyResult<Bound<'py, PyDict>> {
+    let c = py.detach(|| gather_score_columns(s, depth));
+    let slots = PyDict::new(py);
+    slots.set_item("unit", c.unit)?;
+    slots.set_item("node", c.node)?;
+    slots.set_item("score", c.score)?;
+    slots.set_item("input", c.input)?;
+    slots.set_item("rank", c.rank)?;
+    slots.set_item("n_ranked", c.n_ranked)?;
+    slots.set_item("group", c.group)?;
+    slots.set_item("origin", c.origin)?;
+    slots.set_item("provenance", c.provenance)?;
+    slots.set_item("missing_children", c.missing)?;
+    let out = PyDict::new(py);
+    out.set_item("units", c.units.build(py)?)?;
+    out.set_item("nodes", c.nodes.build(py)?)?;
+    out.set_item("group_labels", c.labels)?;
+    out.set_item("origin_labels", vec!["input", "computed", "renormalised", "missing"])?;
+    out.set_item("slots", slots)?;
+    Ok(out)
+}
+
+/// The columns [`score_columns`] hands to Python, as Rust vectors.
+struct ScoreColumns {
+    units: Frame,
+    nodes: Frame,
+    labels: Vec<String>,
+    unit: Vec<u32>,
+    node: Vec<u32>,
+    score: Vec<Option<f64>>,
+    input: Vec<Option<f64>>,
+    rank: Vec<Option<u32>>,
+    n_ranked: Vec<u32>,
+    group: Vec<Option<u32>>,
+    origin: Vec<u32>,
+    provenance: Vec<Option<&'static str>>,
+    missing: Vec<Option<Vec<String>>>,
+}
+
+fn gather_score_columns(s: &Scores, depth: Option<usize>) -> ScoreColumns {
     let registry = crate::provinces::Registry::get();
     let mut units = Frame::default();
     for u in s.units() {
@@ -355,24 +395,7 @@ pub fn score_columns<'py>(py: Python<'py>, s: &Scores, depth: Option<usize>) -> 
             missing.push((!mc.is_empty()).then_some(mc));
         }
     }
-    let slots = PyDict::new(py);
-    slots.set_item("unit", unit)?;
-    slots.set_item("node", node)?;
-    slots.set_item("score", score)?;
-    slots.set_item("input", input)?;
-    slots.set_item("rank", rank)?;
-    slots.set_item("n_ranked", n_ranked)?;
-    slots.set_item("group", group)?;
-    slots.set_item("origin", origin)?;
-    slots.set_item("provenance", provenance)?;
-    slots.set_item("missing_children", missing)?;
-    let out = PyDict::new(py);
-    out.set_item("units", units.build(py)?)?;
-    out.set_item("nodes", nodes.build(py)?)?;
-    out.set_item("group_labels", labels)?;
-    out.set_item("origin_labels", vec!["input", "computed", "renormalised", "missing"])?;
-    out.set_item("slots", slots)?;
-    Ok(out)
+    ScoreColumns { units, nodes, labels, unit, node, score, input, rank, n_ranked, group, origin, provenance, missing }
 }
 
 pub fn changes_frame<'py>(py: Python<'py>, rows: &[crate::compare::Change]) -> PyResult<Bound<'py, PyAny>> {

@@ -16,7 +16,7 @@ use convert::{to_py_err, Frame};
 
 /// One edition of an index's methodology: the node tree with its rules and the provenance of every number.
 #[pyclass(name = "Methodology", module = "chiso", frozen)]
-pub struct PyMethodology {
+pub(crate) struct PyMethodology {
     pub(crate) inner: Arc<Methodology>,
 }
 
@@ -125,7 +125,7 @@ impl PyMethodology {
 
 /// The result of scoring: one row per province, data year and node.
 #[pyclass(name = "Scores", module = "chiso", frozen)]
-pub struct PyScores {
+pub(crate) struct PyScores {
     inner: engine::Scores,
 }
 
@@ -188,7 +188,8 @@ impl PyScores {
         decimals_in: Option<u32>,
         decimals_out: u32,
     ) -> PyResult<Bound<'py, PyAny>> {
-        convert::comparison_frame(py, &self.inner.compare_published(decimals_in, decimals_out))
+        let rows = py.detach(|| self.inner.compare_published(decimals_in, decimals_out));
+        convert::comparison_frame(py, &rows)
     }
 
     /// Compare two data years: value, delta, relative and share-of-max change, ranks and rank change (positive =
@@ -227,7 +228,7 @@ impl PyScores {
                 ))))
             }
         };
-        let rows = crate::compare::compare(&self.inner, base_year, year, &options).map_err(to_py_err)?;
+        let rows = py.detach(|| crate::compare::compare(&self.inner, base_year, year, &options)).map_err(to_py_err)?;
         convert::changes_frame(py, &rows)
     }
 
@@ -250,7 +251,8 @@ impl PyScores {
         provinces: Option<Vec<String>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let options = crate::compare::CompareOptions { nodes, provinces, ..Default::default() };
-        let rows = crate::compare::decompose(&self.inner, base_year, year, &options).map_err(to_py_err)?;
+        let rows =
+            py.detach(|| crate::compare::decompose(&self.inner, base_year, year, &options)).map_err(to_py_err)?;
         convert::contributions_frame(py, &rows)
     }
 
@@ -272,7 +274,8 @@ impl PyScores {
         to_year: Option<i32>,
         across_breaks: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let rows = crate::compare::trajectory(&self.inner, province, node, from_year, to_year, across_breaks)
+        let rows = py
+            .detach(|| crate::compare::trajectory(&self.inner, province, node, from_year, to_year, across_breaks))
             .map_err(to_py_err)?;
         convert::trajectory_frame(py, &rows)
     }
@@ -293,7 +296,9 @@ impl PyScores {
         node: &str,
         peers: Option<Vec<String>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let rows = crate::compare::peers(&self.inner, province, year, node, peers.as_deref()).map_err(to_py_err)?;
+        let rows = py
+            .detach(|| crate::compare::peers(&self.inner, province, year, node, peers.as_deref()))
+            .map_err(to_py_err)?;
         convert::peers_frame(py, &rows)
     }
 
@@ -311,8 +316,9 @@ impl PyScores {
         measure: &str,
     ) -> PyResult<Bound<'py, PyAny>> {
         let options = compare_options(nodes, None, comparable_only, threshold, measure)?;
-        let rows = crate::compare::compare(&self.inner, base_year, year, &options).map_err(to_py_err)?;
-        convert::movers_frame(py, &crate::compare::movers(&rows))
+        let rows = py.detach(|| crate::compare::compare(&self.inner, base_year, year, &options)).map_err(to_py_err)?;
+        let movers = py.detach(|| crate::compare::movers(&rows));
+        convert::movers_frame(py, &movers)
     }
 
     /// Where a province lost points in a year: per node, max − value and what it costs in the total
@@ -324,7 +330,7 @@ impl PyScores {
     /// >>> p.filter(depth=1)["cost_in_total"].sum() == p.filter(depth=0)["lost"][0]
     /// True
     fn points_lost<'py>(&self, py: Python<'py>, province: &str, year: i32) -> PyResult<Bound<'py, PyAny>> {
-        let rows = crate::compare::points_lost(&self.inner, province, year).map_err(to_py_err)?;
+        let rows = py.detach(|| crate::compare::points_lost(&self.inner, province, year)).map_err(to_py_err)?;
         convert::points_lost_frame(py, &rows)
     }
 
@@ -424,7 +430,7 @@ impl PyScores {
         };
         let costs = costs.unwrap_or_default();
         let pairs: Vec<(&str, f64)> = costs.iter().map(|(k, v)| (k.as_str(), *v)).collect();
-        let plan = solve(&self.inner, province, year, target, &pairs).map_err(to_py_err)?;
+        let plan = py.detach(|| solve(&self.inner, province, year, target, &pairs)).map_err(to_py_err)?;
         let out = PyDict::new(py);
         out.set_item("reachable", plan.reachable)?;
         out.set_item("required_total", plan.required_total)?;
@@ -458,7 +464,8 @@ impl PyScores {
         decimals_in: Option<u32>,
         decimals_out: u32,
     ) -> PyResult<Bound<'py, PyDict>> {
-        let fit = crate::project::calibrate::calibrate(&self.inner, node, &years, grid, decimals_in, decimals_out)
+        let fit = py
+            .detach(|| crate::project::calibrate::calibrate(&self.inner, node, &years, grid, decimals_in, decimals_out))
             .map_err(to_py_err)?;
         let out = PyDict::new(py);
         let mut w = Frame::default();
@@ -522,7 +529,9 @@ impl PyScores {
         across_breaks: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         let options = crate::project::trend::TrendOptions { window, across_breaks };
-        let t = crate::project::trend::trend(&self.inner, province, node, target_year, &options).map_err(to_py_err)?;
+        let t = py
+            .detach(|| crate::project::trend::trend(&self.inner, province, node, target_year, &options))
+            .map_err(to_py_err)?;
         let mut f = Frame::default();
         f.str("province_code", &t.province_code);
         f.str("province", &t.province);
@@ -758,8 +767,9 @@ fn edition_of_index(index: &str, code: &str) -> Result<&'static Methodology, Chi
 /// The methodology of `index` in force in data `year`, or the edition named by `edition`.
 #[pyfunction]
 #[pyo3(signature = (index, year = None, edition = None))]
-fn methodology(index: &str, year: Option<i32>, edition: Option<&str>) -> PyResult<PyMethodology> {
-    let c = catalog();
+fn methodology(py: Python<'_>, index: &str, year: Option<i32>, edition: Option<&str>) -> PyResult<PyMethodology> {
+    // The first call parses every built-in methodology file.
+    let c = py.detach(catalog);
     let m = match (edition, year) {
         (Some(code), _) => {
             let m = edition_of_index(index, code).map_err(to_py_err)?;
@@ -787,15 +797,16 @@ fn methodology(index: &str, year: Option<i32>, edition: Option<&str>) -> PyResul
 
 /// Load a methodology file (TOML) from a path.
 #[pyfunction]
-fn load_methodology(path: std::path::PathBuf) -> PyResult<PyMethodology> {
-    Ok(PyMethodology { inner: Arc::new(Methodology::from_toml_path(&path).map_err(to_py_err)?) })
+fn load_methodology(py: Python<'_>, path: std::path::PathBuf) -> PyResult<PyMethodology> {
+    let m = py.detach(|| Methodology::from_toml_path(&path)).map_err(to_py_err)?;
+    Ok(PyMethodology { inner: Arc::new(m) })
 }
 
 /// Parse a methodology from TOML text; `name` labels it in errors.
 #[pyfunction]
 #[pyo3(signature = (text, name = "<string>"))]
-fn methodology_from_toml(text: &str, name: &str) -> PyResult<PyMethodology> {
-    let mut m = Methodology::from_toml_str(text, name).map_err(to_py_err)?;
+fn methodology_from_toml(py: Python<'_>, text: &str, name: &str) -> PyResult<PyMethodology> {
+    let mut m = py.detach(|| Methodology::from_toml_str(text, name)).map_err(to_py_err)?;
     m.status = m.status.weakest(crate::Status::UserSupplied);
     Ok(PyMethodology { inner: Arc::new(m) })
 }
@@ -803,7 +814,7 @@ fn methodology_from_toml(text: &str, name: &str) -> PyResult<PyMethodology> {
 /// Every built-in index edition (polars DataFrame).
 #[pyfunction]
 fn indices<'py>(py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-    let c = catalog();
+    let c = py.detach(catalog);
     let mut f = Frame::default();
     for m in &c.editions {
         let info = c.index(&m.index).map_err(to_py_err)?;
@@ -874,7 +885,7 @@ fn province_codes(names: Vec<String>) -> PyResult<Vec<String>> {
 /// A bundled dataset as a polars DataFrame ("pci" or "papi").
 #[pyfunction]
 fn dataset<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
-    let rows = crate::datasets::by_index(name).map_err(to_py_err)?;
+    let rows = py.detach(|| crate::datasets::by_index(name)).map_err(to_py_err)?;
     convert::dataset_frame(py, &rows)
 }
 
@@ -918,8 +929,13 @@ fn _satisfaction<'py>(
 /// Maxima of a SUM node's children from their published percentages and the totals (see
 /// `chiso.project.calibrate_maxima`).
 #[pyfunction]
-fn _calibrate_maxima(pct: Vec<Vec<f64>>, totals: Vec<f64>, total_max: f64) -> PyResult<(Vec<f64>, Vec<f64>)> {
-    crate::project::calibrate::calibrate_maxima(&pct, &totals, total_max).map_err(to_py_err)
+fn _calibrate_maxima(
+    py: Python<'_>,
+    pct: Vec<Vec<f64>>,
+    totals: Vec<f64>,
+    total_max: f64,
+) -> PyResult<(Vec<f64>, Vec<f64>)> {
+    py.detach(|| crate::project::calibrate::calibrate_maxima(&pct, &totals, total_max)).map_err(to_py_err)
 }
 
 type TaskRow = (String, String, String, String, String, String, String, String, Option<f64>);
@@ -962,7 +978,8 @@ fn _plan_project<'py>(
         ids => Selection::Ids(ids.to_vec()),
     };
     let tasks = tasks_from(tasks)?;
-    let rows = project_plan(&scores.inner, &tasks, province, year, index, &selection).map_err(to_py_err)?;
+    let rows =
+        py.detach(|| project_plan(&scores.inner, &tasks, province, year, index, &selection)).map_err(to_py_err)?;
     convert::projected_frame(py, &rows)
 }
 
@@ -977,8 +994,9 @@ fn _plan_gains<'py>(
     index: &str,
 ) -> PyResult<Bound<'py, PyAny>> {
     let tasks = tasks_from(tasks)?;
-    let rows =
-        crate::project::plans::gains_by_agency(&scores.inner, &tasks, province, year, index).map_err(to_py_err)?;
+    let rows = py
+        .detach(|| crate::project::plans::gains_by_agency(&scores.inner, &tasks, province, year, index))
+        .map_err(to_py_err)?;
     let mut f = Frame::default();
     for r in &rows {
         f.str("lead_agency", &r.agency);
@@ -1004,8 +1022,9 @@ fn _plan_uncovered<'py>(
     owners: Vec<(String, String)>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let tasks = tasks_from(tasks)?;
-    let rows =
-        crate::project::plans::uncovered(&scores.inner, &tasks, province, year, index, &owners).map_err(to_py_err)?;
+    let rows = py
+        .detach(|| crate::project::plans::uncovered(&scores.inner, &tasks, province, year, index, &owners))
+        .map_err(to_py_err)?;
     let lost: Vec<_> = rows.iter().map(|r| r.0.clone()).collect();
     let frame = convert::points_lost_frame(py, &lost)?;
     let pl = py.import("polars")?;
@@ -1016,8 +1035,8 @@ fn _plan_uncovered<'py>(
 
 /// MEMBER_MEAN: (province, year, node, value) rows of the 63 provinces → the 34 units of 2025.
 #[pyfunction]
-fn _member_mean(rows: Vec<(String, i32, String, f64)>) -> PyResult<Vec<(String, i32, String, f64)>> {
-    crate::provinces::member_mean(&rows).map_err(to_py_err)
+fn _member_mean(py: Python<'_>, rows: Vec<(String, i32, String, f64)>) -> PyResult<Vec<(String, i32, String, f64)>> {
+    py.detach(|| crate::provinces::member_mean(&rows)).map_err(to_py_err)
 }
 
 #[pymodule]
