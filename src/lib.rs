@@ -1,19 +1,24 @@
 //! # chiso — Vietnam's provincial governance and competitiveness indices
 //!
-//! chiso (Vietnamese *chỉ số*, "index") models the indices a provincial steering committee tracks every year —
-//! PCI, PAPI (and, as they land, PAR INDEX, SIPAS, ICT Index, DTI, PGI) — as declarative methodology files, and
-//! scores them exactly as their publishers do.
+//! chiso (Vietnamese *chỉ số*, "index") models the seven indices a provincial steering committee tracks every
+//! year — PAR INDEX, SIPAS, PAPI, PCI and its green index PGI, the ICT Index and the provincial DTI — as
+//! declarative methodology files, and scores them by each publisher's rules where those rules are known. Every
+//! number carries its provenance: official (stated by the publisher), derived (worked out from published numbers
+//! and verified) or unknown (the value must be supplied; chiso does not guess). The README's provenance table says
+//! which, edition by edition.
 //!
 //! * [`methodology`] — one edition of an index as data: the node tree, weights, scales, aggregation rules and the
 //!   provenance of every number; the built-in [`catalog`] of editions.
 //! * [`engine`] — compiles an edition into a flat linear [`Plan`](engine::Plan), evaluates it over numeric buffers,
-//!   ranks and groups provinces.
+//!   ranks and groups provinces; [`score`] turns observations into a [`Scores`] table.
 //! * [`compare`] — year-over-year changes, their decomposition, comparability across editions, trajectories,
-//!   peers and movers.
-//! * [`project`] — what-if scoring: change node values, re-aggregate, re-rank (labelled projected).
-//! * [`provinces`] — the registry of provinces with accent-insensitive name matching.
+//!   peers, movers and points lost.
+//! * [`project`] — what-if scoring, trends and rank outlooks, the target solver, weight and maxima calibration,
+//!   and a province's task plans (everything labelled projected).
+//! * [`provinces`] — the registry of provinces and 2025 units with accent-insensitive name matching.
 //! * [`survey`] — shares satisfied from respondent-level survey answers (SIPAS-style), with confidence intervals.
-//! * [`datasets`] — the published tables chiso ships (PCI 2005–2022, PAPI 2011–2024).
+//! * [`datasets`] — the published tables chiso ships: PCI 2005–2022 (VCCI's workbooks 2005–2016), PAPI 2011–2024
+//!   and the values the specification quotes for PAR INDEX, SIPAS, DTI, ICT Index and PGI.
 //! * [`error`] — the one error type, [`ChisoError`].
 //!
 //! ```

@@ -160,3 +160,35 @@ fn results_serialise_with_their_text_spellings() {
     let parsed: toml::Table = text.parse().unwrap();
     assert!((parsed["score"].as_float().unwrap() - 63.15).abs() < 1e-9);
 }
+
+#[test]
+fn trend_errors_read_as_one_sentence() {
+    use chiso::project::trend::{trend, TrendOptions};
+    let obs = |year: i32, v: f64| Observation::new("Trà Vinh", year, "", v);
+    // One PCI year in its edition (pci.2022 from data year 2022): nothing to fit a line through.
+    let one = score(&EditionChoice::Index("pci".into()), &[obs(2021, 60.0), obs(2022, 61.0)], &ScoreOptions::default())
+        .unwrap();
+    match trend(&one, "Trà Vinh", "", 2023, &TrendOptions::default()) {
+        Err(ChisoError::InvalidArgument(msg)) => assert_eq!(
+            msg,
+            "Trà Vinh: only 1 comparable year(s) since the last break (2022); a trend needs 2 (pass across_breaks to \
+             use earlier editions)"
+        ),
+        other => panic!("expected InvalidArgument, got {other:?}"),
+    }
+    // 2019–2021 are pci.2013; data year 2022 is scored with pci.2022.
+    let before = score(
+        &EditionChoice::Index("pci".into()),
+        &[obs(2019, 60.0), obs(2020, 61.0), obs(2021, 62.0)],
+        &ScoreOptions::default(),
+    )
+    .unwrap();
+    match trend(&before, "Trà Vinh", "", 2022, &TrendOptions::default()) {
+        Err(ChisoError::InvalidArgument(msg)) => assert_eq!(
+            msg,
+            "data year 2022 is scored with pci.2022, not pci.2013: projecting across an edition break needs \
+             across_breaks"
+        ),
+        other => panic!("expected InvalidArgument, got {other:?}"),
+    }
+}

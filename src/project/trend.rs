@@ -101,7 +101,7 @@ pub fn trend(
     };
     if window.len() < 2 {
         return Err(ChisoError::InvalidArgument(format!(
-            "{}: only {} comparable year(s) since the last break ({}); a trend needs 2 (pass across_breaks to use \\
+            "{}: only {} comparable year(s) since the last break ({}); a trend needs 2 (pass across_breaks to use \
              earlier editions)",
             last.province,
             window.len(),
@@ -119,7 +119,7 @@ pub fn trend(
             Ok(m) if m.code == base_code => {}
             Ok(m) => {
                 return Err(ChisoError::InvalidArgument(format!(
-                    "data year {target_year} is scored with {}, not {}: projecting across an edition break needs \\
+                    "data year {target_year} is scored with {}, not {}: projecting across an edition break needs \
                      across_breaks",
                     m.code, last.edition
                 )))

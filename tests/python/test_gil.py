@@ -15,10 +15,9 @@ import threading
 import time
 from collections.abc import Callable
 
+import chiso
 import polars as pl
 import pytest
-
-import chiso
 from chiso import _chiso
 
 
