@@ -21,8 +21,11 @@ def test_workbooks_are_the_published_files(reference_dir: Path) -> None:
         digest, name = line.split(maxsplit=1)
         data = (reference_dir / "vcci_workbooks" / name).read_bytes()
         assert hashlib.sha256(data).hexdigest() == digest, name
-    years = sorted(int(m.group(1)) for p in (reference_dir / "vcci_workbooks" / "PCI").iterdir()
-                   if (m := re.fullmatch(r"PCI_(\d{4})\.xlsx?", p.name)))
+    years = sorted(
+        int(m.group(1))
+        for p in (reference_dir / "vcci_workbooks" / "PCI").iterdir()
+        if (m := re.fullmatch(r"PCI_(\d{4})\.xlsx?", p.name))
+    )
     assert years == list(range(2005, 2017))
 
 
