@@ -241,4 +241,23 @@ mod tests {
         let (a, b) = wilson(0.5, 100.0);
         assert!((a - 0.403_8).abs() < 1e-4 && (b - 0.596_2).abs() < 1e-4);
     }
+
+    /// Skewed shares against the published reference: Newcombe (1998), "Two-sided confidence intervals for the
+    /// single proportion: comparison of seven methods", Statistics in Medicine 17:857–872, Table I, method 3
+    /// (Wilson score interval without continuity correction), printed to 4 decimals.
+    #[test]
+    fn wilson_matches_newcombe_at_skewed_shares() {
+        for (x, n, low, high) in [
+            (81.0, 263.0, 0.2553, 0.3662),
+            (15.0, 148.0, 0.0624, 0.1605),
+            (0.0, 20.0, 0.0, 0.1611),
+            (1.0, 29.0, 0.0061, 0.1718),
+        ] {
+            let (a, b) = wilson(x / n, n);
+            assert!((a - low).abs() <= 5e-5 && (b - high).abs() <= 5e-5, "{x}/{n}: {a:.5}–{b:.5}");
+            // Mirrored share, mirrored interval.
+            let (c, d) = wilson(1.0 - x / n, n);
+            assert!((c - (1.0 - b)).abs() < 1e-12 && (d - (1.0 - a)).abs() < 1e-12, "{x}/{n} mirrored");
+        }
+    }
 }

@@ -63,8 +63,44 @@ fn published_totals_leave_a_residual() {
         &CompareOptions { provinces: Some(vec!["84".into()]), nodes: Some(vec![String::new()]), ..Default::default() },
     )
     .unwrap();
-    let total: f64 = parts.iter().map(|p| p.contribution).sum();
-    assert!((total - changes[0].delta.unwrap()).abs() < 1e-9);
+    // Hand computation from the bundled VCCI file itself (not through chiso's loader or engine): the composite
+    // by the pci.2009 weights of pci.md A4.2 (entry 10, land 5, transparency 20, time 15, informal 10,
+    // proactivity 10, business support 5, labour 20, legal 5 %; infrastructure unscored) is Σ w·s / 10. The score
+    // parts must add up to the change of that recomputation, and the residual to the change of the gap between
+    // VCCI's printed composite and it: (published − recomputed) in 2012 minus the same in 2011.
+    let weights = [
+        ("entry_costs", 10.0),
+        ("land_access", 5.0),
+        ("transparency", 20.0),
+        ("time_costs", 15.0),
+        ("informal_charges", 10.0),
+        ("proactivity", 10.0),
+        ("business_support", 5.0),
+        ("labor_training", 20.0),
+        ("legal_institutions", 5.0),
+    ];
+    let file = include_str!("../data/pci.csv");
+    let value = |year: i32, code: &str| -> f64 {
+        let prefix = format!("{year},84,{code},score,");
+        let line = file.lines().find(|l| l.starts_with(&prefix)).unwrap_or_else(|| panic!("{prefix}"));
+        line[prefix.len()..].split(',').next().unwrap().parse().unwrap()
+    };
+    let recomputed =
+        |year: i32| weights.iter().map(|(n, w)| w * value(year, &format!("pci.2009/{n}"))).sum::<f64>() / 10.0;
+    let (r11, r12) = (recomputed(2011), recomputed(2012));
+    let (p11, p12) = (value(2011, "pci.2009"), value(2012, "pci.2009"));
+    let score_parts: f64 =
+        parts.iter().filter(|p| p.part == Part::Score && p.parent.is_empty()).map(|p| p.contribution).sum();
+    assert!((score_parts - (r12 - r11)).abs() < 1e-9, "score parts {score_parts} vs {}", r12 - r11);
+    let expected_residual = (p12 - r12) - (p11 - r11);
+    assert!(
+        (residual[0].contribution - expected_residual).abs() < 1e-9,
+        "{} vs {expected_residual}",
+        residual[0].contribution
+    );
+    // 2011's printed 57.56 is far from its weighted sum, 2012's is on it: the residual is not noise.
+    assert!(expected_residual.abs() > 0.05, "{expected_residual}");
+    assert!((p12 - p11 - changes[0].delta.unwrap()).abs() < 1e-9, "the delta is VCCI's printed change");
 }
 
 /// Rank changes are the ranks' own difference (positive = moved up), and rows never mix editions silently: both
@@ -293,5 +329,12 @@ fn comparison_across_the_2025_merger() {
         let greater = changes.iter().filter(|d| d.base_value.unwrap() > c.base_value.unwrap() + 1e-9).count() as u32;
         assert_eq!(c.base_rank, Some(1 + greater), "{}", c.province);
     }
-    assert!(decompose(&scores, 2024, 2025, &CompareOptions::default()).is_err());
+    assert_eq!(
+        decompose(&scores, 2024, 2025, &CompareOptions::default()).unwrap_err(),
+        chiso::ChisoError::InvalidArgument(
+            "data years 2024 and 2025 are on different maps (63 provinces / 34 units of 2025): a change cannot be \
+             split into one unit's parts; use compare() with a merge rule instead"
+                .into()
+        )
+    );
 }

@@ -212,7 +212,10 @@ fn user_variant_with_other_weights() {
     let e = base.with_weights(&[("transparency", 30.0)], false).unwrap_err().to_string();
     assert!(e.contains("110") && e.contains("weights_sum = 100"), "{e}");
     assert!(base.with_weights(&[("transparency", 30.0)], true).is_ok());
-    assert!(base.with_weights(&[("nope", 1.0)], false).is_err());
+    assert_eq!(
+        base.with_weights(&[("nope", 1.0)], false).unwrap_err(),
+        ChisoError::InvalidArgument("with_weights: node \"nope\" is not in edition pci.2013".into())
+    );
 }
 
 /// A point-based edition in the style of DTI 2021 (main indicators as ratios of their maxima, total = points/1000)

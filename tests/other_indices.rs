@@ -160,7 +160,8 @@ fn sipas_overall_is_never_computed() {
     }
 }
 
-/// PGI: total = SUM of the four sub-indices (pci.md B2 synthetic example 23.0); Trà Vinh 2022 17.67.
+/// PGI: total = SUM of the four sub-indices (pci.md B2 synthetic example: 6.1 + 5.4 + 7.0 + 4.5 = 23.0); the
+/// bundled Trà Vinh 2022 figure (17.67, pci.md B3) is an input, not a recomputation.
 #[test]
 fn pgi_sum_and_published_total() {
     let data = [
@@ -170,9 +171,16 @@ fn pgi_sum_and_published_total() {
         Observation::new("Trà Vinh", 2022, "green_support", 4.5),
     ];
     assert!((index("pgi", &data).total("84", 2022).unwrap().unwrap() - 23.0).abs() < 1e-12);
+    // The bundled PGI data are published totals only (no sub-indices): the total is the input passed through,
+    // labelled as such — not a reproduction. What is checked is that nothing is computed or invented: origin
+    // input, no provenance of a computation, every sub-index missing.
     let rows = datasets::pgi().unwrap();
     let s = index("pgi", &datasets::observations(&rows));
-    assert_eq!(s.total("84", 2022).unwrap(), Some(17.67));
+    let total = s.get("Trà Vinh", 2022, "").unwrap();
+    assert_eq!((total.score, total.origin, total.provenance), (Some(17.67), chiso::Origin::Input, None));
+    for sub in ["pollution_climate", "environmental_compliance", "green_leadership", "green_support"] {
+        assert_eq!(s.get("84", 2022, sub).unwrap().score, None, "{sub}");
+    }
 }
 
 /// Edition selection by data year at every boundary of every index.
@@ -207,7 +215,14 @@ fn edition_boundaries() {
         assert_eq!(c.for_year(id, year).unwrap().code, code, "{id} {year}");
     }
     for (id, year) in [("sipas", 2016), ("ict", 2024), ("pgi", 2021), ("dti", 2019), ("par", 2011)] {
-        assert!(c.for_year(id, year).is_err(), "{id} {year}");
+        match c.for_year(id, year) {
+            Err(chiso::ChisoError::NoEditionForYear { index, year: y, known }) => {
+                assert_eq!((index.as_str(), y), (id, year));
+                // The message lists every edition of the index with its years.
+                assert_eq!(known.matches(&format!("{id}.")).count(), c.editions_of(id).len() + c.views_of(id).len());
+            }
+            other => panic!("{id} {year}: expected NoEditionForYear, got {other:?}"),
+        }
     }
     // Views are never chosen by year; they are named explicitly.
     assert_eq!(c.edition("par.2022:blocks").unwrap().first_year, 2022);
