@@ -143,7 +143,7 @@ fn text_enums_round_trip_and_refuse_unknown_spellings() {
     assert_eq!("User-Supplied".parse::<Status>().unwrap(), Status::UserSupplied);
     match "percent".parse::<Measure>() {
         Err(ChisoError::InvalidArgument(msg)) => {
-            assert_eq!(msg, "unknown measure \"percent\"; expected one of: score, points, ratio, pct")
+            assert_eq!(msg, "unknown measure \"percent\"; expected one of: score, points, ratio, pct, rank")
         }
         other => panic!("expected InvalidArgument, got {other:?}"),
     }

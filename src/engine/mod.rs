@@ -10,6 +10,6 @@ pub use rank::{competition_ranks, percentile_linear, quartile_group, UNROUNDED_D
 #[cfg(feature = "python")]
 pub(crate) use score::Slot;
 pub use score::{
-    score, score_columns, Columns, Comparison, EditionChoice, Measure, MissingPolicy, Observation, Origin, Prefer,
-    ScoreOptions, ScoreRow, Scores, Unit,
+    score, score_columns, Columns, Comparison, EditionChoice, FieldStatus, Measure, MissingPolicy, Observation, Origin,
+    Prefer, ScoreOptions, ScoreRow, Scores, Unit,
 };

@@ -7,7 +7,9 @@
 mod catalog_impl;
 mod file;
 
-pub use catalog_impl::{catalog, Catalog, IndexInfo, MergedUnitsInfo, SignificanceInfo};
+pub use catalog_impl::{
+    catalog, Catalog, IndexInfo, MergedUnitsInfo, RankedField, RankedFieldInfo, RankedFieldYears, SignificanceInfo,
+};
 
 use std::collections::HashMap;
 use std::fmt;
