@@ -1,5 +1,5 @@
 # chiso — the only commands a newcomer needs.
-#   make demo   set up and print the Trà Vinh report on the bundled data
+#   make demo   set up and print Trà Vinh's report: every index with bundled data, year by year
 #   make test   set up and run every test (Rust unit, integration and doc tests; pytest incl. doctests)
 #   make bench  scoring throughput against a numpy/pandas reference
 #   make lint   rustfmt, clippy (every public item documented), cargo doc (warnings are errors), ruff, stubtest

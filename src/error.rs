@@ -178,7 +178,12 @@ pub enum ChisoError {
     /// A question the data cannot answer. Rather than an empty result, chiso says which data are missing and what
     /// to pass (issue 9 §6).
     #[error("{what}: {why}")]
-    EmptyResult { what: String, why: String },
+    EmptyResult {
+        /// The question asked.
+        what: String,
+        /// Which data are missing and what to pass.
+        why: String,
+    },
 }
 
 fn suggest(suggestions: &[String]) -> String {

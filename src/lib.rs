@@ -58,6 +58,11 @@ mod text;
 #[cfg(feature = "python")]
 mod python;
 
+/// The README's Rust example, compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
 pub use engine::{
     score, EditionChoice, Measure, MissingPolicy, Observation, Origin, Prefer, ScoreOptions, ScoreRow, Scores,
 };

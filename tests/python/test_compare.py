@@ -239,6 +239,9 @@ def test_compare_values_are_the_scores(papi_scores: chiso.Scores, papi_long: pl.
 
 
 def test_compare_tra_vinh_papi_docstring_example(papi_scores: chiso.Scores) -> None:
+    # 54 (2023) and 57 (2024) are Trà Vinh's ranks among the 61 provinces with a complete total, as listed in
+    # shared/data/raw/tra_vinh_pci_pgi_papi.csv (papi_rank, DERIVED: PAPI publishes no ranks) and in the
+    # derived_rank_among_complete column of the papi_YYYY_dimensions reference files.
     c = papi_scores.compare(2023, 2024, provinces=["Trà Vinh"], nodes=[""])
     assert c.select("base_rank", "rank", "rank_change", "comparability").row(0) == (54, 57, -3, W)
     # 2022 holds 61 of the 63 provinces PAPI surveyed: no rank, so no rank change (issue 9 §2).

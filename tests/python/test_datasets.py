@@ -6,6 +6,9 @@ Spec: shared/data/README.md §1 (summary), §2.1 (PAPI panel), §2.4–2.6 (PCI 
 
 from __future__ import annotations
 
+import csv
+import re
+from collections import Counter
 from pathlib import Path
 
 import chiso
@@ -323,3 +326,24 @@ def test_other_indices_score_their_published_data(name: str) -> None:
         mine = totals.filter(province_code=row["province_code"], year=row["year"])
         if mine.height and mine["origin"][0] == "input":
             assert mine["score"][0] == pytest.approx(row["value"])
+
+
+NOTICE = Path(__file__).parents[2] / "NOTICE.md"
+
+
+def test_notice_counts_every_bundled_row_by_provenance() -> None:
+    """NOTICE.md's provenance counts, read from the bundled CSV files themselves (not through chiso)."""
+    counts: Counter[str] = Counter()
+    for path in sorted((Path(__file__).parents[2] / "data").glob("*.csv")):
+        if path.stem.startswith("provinces"):
+            continue
+        with path.open(encoding="utf-8", newline="") as f:
+            counts.update(row["provenance"] for row in csv.DictReader(f))
+    text = " ".join(NOTICE.read_text(encoding="utf-8").split())
+    stated = {
+        label: int(number.replace(",", ""))
+        for number, label in re.findall(r"([\d,]+) (?:are )?`(official|official_transcribed|press|derived)`", text)
+    }
+    assert stated == dict(counts), f"NOTICE.md says {stated}, the data hold {dict(counts)}"
+    total = re.search(r"Of the ([\d,]+) bundled rows", text)
+    assert total and int(total.group(1).replace(",", "")) == sum(counts.values())

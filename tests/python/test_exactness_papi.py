@@ -6,6 +6,9 @@ shared/data/README.md §2.1 and §2.3 (the ``papi_YYYY_dimensions.csv`` referenc
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
 import chiso
 import numpy as np
 import polars as pl
@@ -263,8 +266,16 @@ def test_dimension_groups_follow_the_same_rule(papi_long: pl.DataFrame) -> None:
 
 
 def test_tra_vinh_2024_total_and_group(papi_totals: pl.DataFrame) -> None:
-    """Package docstring example: Trà Vinh 2024 total 40.6163 (8–80 scale), lowest group."""
+    """Package docstring example: Trà Vinh 2024 total 40.6163 (8–80 scale), lowest group. The expected total is
+    the sum of the 28 published sub-dimensions of P54 (Trà Vinh's panel code) in 2024, read here from the reference
+    panel with the csv module, not through chiso (shared/data/raw/tra_vinh_pci_pgi_papi.csv quotes the same
+    40.616298 as a DERIVED sum)."""
+    panel = Path(__file__).parents[1] / "reference" / "papi" / "papi_2011_2024_subdimensions_long.csv"
+    with panel.open(encoding="utf-8", newline="") as f:
+        values = [float(r["value"]) for r in csv.DictReader(f) if r["year"] == "2024" and r["province_code"] == "P54"]
+    assert len(values) == 28
     row = papi_totals.filter(province="Trà Vinh", year=2024).row(0, named=True)
+    assert row["score"] == pytest.approx(sum(values), abs=1e-9)
     assert round(row["score"], 4) == 40.6163
     assert row["group"] == "lowest"
     assert (row["rank"], row["n_ranked"]) == (57, 61)

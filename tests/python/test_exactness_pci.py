@@ -86,6 +86,29 @@ def test_2011_published_composites_are_kept_with_prefer_published(
     assert totals["origin"].unique().to_list() == ["input"]
 
 
+def test_2011_ranks_against_vcci(
+    pci_scores: chiso.Scores, pci_scores_published: chiso.Scores, pci_data: pl.DataFrame
+) -> None:
+    """The README's 2011 claim, against VCCI's printed 2011 ranks (its workbook): with the defaults (composites
+    recomputed from the sub-indices) 20 of 63 ranks differ; with VCCI's composites kept, only Hà Giang's does —
+    Hà Giang and Bình Thuận both print 57.62, and VCCI ranked Bình Thuận 40th and Hà Giang 41st (a tie at the
+    printed precision broken on digits VCCI did not print), where chiso's 1224 rule gives both 40."""
+    vcci = pci_data.filter(year=2011, measure="rank", code="pci.2009").select(
+        "province_code", pl.col("value").cast(pl.Int64).alias("vcci_rank")
+    )
+
+    def differing(scores: chiso.Scores) -> pl.DataFrame:
+        ranks = (
+            scores.totals().filter(year=2011).select("province", "province_code", "rank").join(vcci, on="province_code")
+        )
+        assert ranks.height == 63
+        return ranks.filter(pl.col("rank") != pl.col("vcci_rank"))
+
+    assert differing(pci_scores).height == 20
+    only = differing(pci_scores_published)
+    assert only.select("province", "rank", "vcci_rank").rows() == [("Hà Giang", 40, 41)]
+
+
 def test_computed_composites_keep_published_value_in_input(pci_scores: chiso.Scores, pci_data: pl.DataFrame) -> None:
     """A computed root keeps the given value in ``input`` (chiso.score ``prefer`` docs)."""
     root = pci_scores.long().filter(year=2011, depth=0)

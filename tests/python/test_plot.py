@@ -5,9 +5,9 @@ from __future__ import annotations
 import builtins
 import io
 
+import matplotlib  # noqa: E402 - installed by the Makefile with every test dependency
 import pytest
 
-matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
 
 import chiso  # noqa: E402
