@@ -40,6 +40,10 @@ pub enum ChisoError {
     #[error("{province}, {year}, {node}: value {value} is outside the scale [{min}, {max}] of this node")]
     OutOfScale { province: String, year: i32, node: String, value: f64, min: f64, max: f64 },
 
+    /// A value computed by a node's rule that the node cannot hold: outside its scale or maximum, or not finite.
+    #[error("{province}, {year}, {node}: the computed value {value} is {why}; it was computed from {inputs}")]
+    Computed { province: String, year: i32, node: String, value: f64, why: String, inputs: String },
+
     /// NaN or infinite values.
     #[error("{province}, {year}, {node}: value {value} is not a finite number (leave the cell empty/null for a missing value)")]
     NonFinite { province: String, year: i32, node: String, value: f64 },

@@ -57,7 +57,9 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 
 /// The closest candidates to `wanted` (by edit distance on their keys), at most `n`, closest first.
 pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>, n: usize) -> Vec<String> {
-    let wk = key(wanted);
+    // Bounded time whatever the input: only the first characters of the wanted name are compared.
+    let bounded: String = wanted.chars().take(crate::limits::MAX_SUGGEST_CHARS).collect();
+    let wk = key(&bounded);
     let mut scored: Vec<(usize, &str)> = candidates
         .into_iter()
         .map(|c| {
