@@ -83,6 +83,16 @@ pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>, 
     out
 }
 
+/// A number for a message: as written when it reads well, in exponent form when huge or tiny (`1e308`, not 309
+/// digits).
+pub(crate) fn num(v: f64) -> String {
+    if v != 0.0 && v.is_finite() && (v.abs() >= 1e15 || v.abs() < 1e-6) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
+}
+
 /// Round half away from zero to `decimals`, after snapping to 12 significant digits so that a value printed as
 /// 0.125 rounds as 0.13 even when its binary form is 0.12499999…
 pub fn round_to(value: f64, decimals: u32) -> f64 {

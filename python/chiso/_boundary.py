@@ -299,7 +299,8 @@ def checked(func: Callable[..., Any]) -> Callable[..., Any]:
         except ChisoError:
             raise
         except FileNotFoundError as exc:
-            raise MissingFileError(f"{qualname}: no such file: {exc.filename}", file=exc.filename) from exc
+            name = exc.filename or str(exc)
+            raise MissingFileError(f"{qualname}: no such file: {name}", file=name) from exc
         except _content_errors() as exc:
             # The frame's content did not fit an operation (a list where a number belongs, mixed types …).
             raise DataError(f"{qualname}: the data cannot be read: {type(exc).__name__}: {exc}") from exc

@@ -70,7 +70,7 @@ fn inputs_of(m: &Methodology, i: usize, values: &[f64]) -> String {
             if values[d].is_nan() {
                 format!("{name} missing")
             } else {
-                format!("{name} = {}", values[d])
+                format!("{name} = {}", crate::text::num(values[d]))
             }
         })
         .collect();

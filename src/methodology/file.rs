@@ -146,7 +146,7 @@ fn bounded(file: &str, node: Option<&str>, field: &str, v: f64) -> Result<f64> {
         return Err(err(
             file,
             node,
-            format!("{field} = {v} must be a finite number of magnitude at most {MAX_MAGNITUDE:e}"),
+            format!("{field} = {} must be a finite number of magnitude at most {MAX_MAGNITUDE:e}", crate::text::num(v)),
         ));
     }
     Ok(v)
