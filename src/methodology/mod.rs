@@ -333,6 +333,10 @@ impl Methodology {
                 return self.by_code.get(&format!("{}/{}", self.code, path)).copied();
             }
         }
+        if node.starts_with(':') {
+            // A view's node inside the edition's file: its path keeps the view marker (":pillars/…").
+            return self.by_code.get(&format!("{}{}", self.code, node)).copied();
+        }
         let path = node.trim_matches('/');
         self.by_code.get(&format!("{}/{}", self.code, path)).copied()
     }
