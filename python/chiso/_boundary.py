@@ -92,11 +92,15 @@ def _matches(value: Any, node: ast.expr, classes: Mapping[str, type], deep: bool
         if name in classes:
             return isinstance(value, classes[name])
         return True
-    if isinstance(node, ast.Attribute):  # pl.DataFrame, dt.date …: left to the callee
+    if isinstance(node, ast.Attribute):  # pl.DataFrame, dt.date
         if node.attr == "date":
             import datetime
 
             return isinstance(value, datetime.date)
+        if node.attr in ("DataFrame", "LazyFrame"):
+            import polars as pl
+
+            return isinstance(value, getattr(pl, node.attr))
         return True
     if isinstance(node, ast.Subscript):
         head = node.value.id if isinstance(node.value, ast.Name) else getattr(node.value, "attr", "")
@@ -104,7 +108,7 @@ def _matches(value: Any, node: ast.expr, classes: Mapping[str, type], deep: bool
         if head == "Literal":
             # The type of the choices; which choice is the callee's to check, with its own message.
             kinds = {type(a.value) for a in args if isinstance(a, ast.Constant)}
-            return any(isinstance(value, k) for k in kinds) or value in [getattr(a, "value", None) for a in args]
+            return any(isinstance(value, k) for k in kinds)
         if head == "PathLike":
             return isinstance(value, os.PathLike)
         if head in {"list", "Sequence"}:
@@ -301,6 +305,8 @@ def checked(func: Callable[..., Any]) -> Callable[..., Any]:
         except FileNotFoundError as exc:
             name = exc.filename or str(exc)
             raise MissingFileError(f"{qualname}: no such file: {name}", file=name) from exc
+        except OSError as exc:  # a name too long, a directory, no permission: the argument names no readable file
+            raise InvalidArgumentError(f"{qualname}: cannot read {exc.filename!r}: {exc.strerror or exc}") from exc
         except _content_errors() as exc:
             # The frame's content did not fit an operation (a list where a number belongs, mixed types …).
             raise DataError(f"{qualname}: the data cannot be read: {type(exc).__name__}: {exc}") from exc

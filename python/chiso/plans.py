@@ -41,7 +41,11 @@ def load_plan(source: Any) -> pl.DataFrame:
     """
     if isinstance(source, (str, Path)):
         path = Path(source)
-        if not path.is_file():
+        try:
+            found = path.is_file()
+        except OSError as exc:  # e.g. a name longer than the file system allows
+            raise MissingFileError(f"plan: no such file: {str(path)[:80]}… ({exc.strerror})", file=str(path)) from exc
+        if not found:
             raise MissingFileError(f"plan: no such file: {path}", file=str(path))
         if path.suffix.lower() in (".xlsx", ".xls"):
             try:

@@ -14,7 +14,7 @@ from typing import Any
 import polars as pl
 
 from ._chiso import _satisfaction
-from ._frames import _province_names, _factor, _numeric, _years, to_polars
+from ._frames import _factor, _numeric, _province_names, _years, to_polars
 from .exceptions import DataError
 
 __all__ = ["satisfaction"]
