@@ -206,7 +206,8 @@ def mutated(draw: st.DrawFn) -> str:
             root = parent
             for i in range(draw(st.integers(min_value=1, max_value=2000))):
                 child = f"{root}/zz{i}"
-                text += f'\n[[node]]\ncode = "{child}"\nparent = "{parent}"\nkind = "x"\nname_en = "x"\naggregation = "SUM"\n'
+                text += f'\n[[node]]\ncode = "{child}"\nparent = "{parent}"\n'
+                text += 'kind = "x"\nname_en = "x"\naggregation = "SUM"\n'
                 parent = child
     return text
 
