@@ -435,7 +435,7 @@ fn build_nodes(edition: &str, raw: &[RawNode], file: &str) -> Result<Vec<Node>> 
             Some("RATIO") => Aggregation::Ratio,
             Some("WMEAN") => {
                 let k = r.k.ok_or_else(|| err(file, c, "WMEAN needs k (v = k · Σ w·v / Σ w)"))?;
-                if !(bounded(file, c, "k", k)? > 0.0) {
+                if bounded(file, c, "k", k)? <= 0.0 {
                     return Err(err(file, c, format!("k = {k} must be a positive number")));
                 }
                 Aggregation::WMean { k }
@@ -467,7 +467,7 @@ fn build_nodes(edition: &str, raw: &[RawNode], file: &str) -> Result<Vec<Node>> 
         };
         for (field, v) in [("weight", r.weight), ("max_points", r.max_points), ("weights_sum", r.weights_sum)] {
             if let Some(v) = v {
-                if !(bounded(file, c, field, v)? >= 0.0) {
+                if bounded(file, c, field, v)? < 0.0 {
                     return Err(err(file, c, format!("{field} = {v} must be a finite number ≥ 0")));
                 }
             }

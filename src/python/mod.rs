@@ -362,7 +362,7 @@ impl PyScores {
             })
         };
         let mut edits = Vec::with_capacity(n);
-        for r in 0..n {
+        for (r, value) in values.iter().enumerate() {
             let (scenario, province, node, op) = (
                 cell(&scenarios, "scenario", r)?,
                 cell(&provinces, "province", r)?,
@@ -370,7 +370,7 @@ impl PyScores {
                 cell(&ops, "op", r)?,
             );
             let need = |what: &str| {
-                values[r].ok_or_else(|| {
+                value.ok_or_else(|| {
                     to_py_err(ChisoError::Data(format!("row {r}: op {what:?} needs a value ({province} / {node})")))
                 })
             };
