@@ -21,6 +21,8 @@ __all__ = [
     "ArgumentRangeError",
     "MissingFileError",
     "MissingMaximumError",
+    "EmptyResultError",
+    "MissingDataWarning",
 ]
 
 
@@ -78,3 +80,15 @@ class ArgumentRangeError(InvalidArgumentError, OverflowError):
 
 class MissingFileError(ChisoError, FileNotFoundError):
     """A file named by the caller that does not exist (attribute: ``file``). Also a ``FileNotFoundError``."""
+
+
+class EmptyResultError(DataError):
+    """A question the data cannot answer (a decomposition of composites only, a profile of a level without values):
+    instead of an empty frame or a blank chart, the message says which data are missing and what to pass
+    (attribute: ``what``, the call)."""
+
+
+class MissingDataWarning(UserWarning):
+    """Scoring succeeded but no province-year has a total: some children have no value anywhere (a dropped
+    column, data at the wrong level). The warning names them and what to pass; ``missing_children`` in the result
+    says the same per row."""
