@@ -83,7 +83,7 @@ pub enum ChisoError {
     },
 
     /// A value outside the node's published scale.
-    #[error("{province}, {year}, {node}: value {value} is outside the scale [{min}, {max}] of this node")]
+    #[error("{province}, {year}, {node}: value {} is outside the scale [{min}, {max}] of this node", crate::text::num(*value))]
     OutOfScale {
         /// The province (as named in the data or the registry).
         province: String,
@@ -97,6 +97,23 @@ pub enum ChisoError {
         min: f64,
         /// The scale's maximum.
         max: f64,
+    },
+
+    /// A value computed by a node's rule that the node cannot hold: outside its scale or maximum, or not finite.
+    #[error("{province}, {year}, {node}: the computed value {} is {why}; it was computed from {inputs}", crate::text::num(*value))]
+    Computed {
+        /// The province.
+        province: String,
+        /// The data year.
+        year: i32,
+        /// The node whose computed value is at fault.
+        node: String,
+        /// The computed value.
+        value: f64,
+        /// What is wrong with it.
+        why: String,
+        /// The inputs it was computed from.
+        inputs: String,
     },
 
     /// NaN or infinite values.
@@ -113,7 +130,7 @@ pub enum ChisoError {
     },
 
     /// The same province, year and node given twice with different values.
-    #[error("{province}, {year}, {node}: given twice with different values {first} and {second}")]
+    #[error("{province}, {year}, {node}: given twice with different values {} and {}", crate::text::num(*first), crate::text::num(*second))]
     Duplicate {
         /// The province (as named in the data or the registry).
         province: String,

@@ -1276,3 +1276,17 @@ def test_trajectory_of_a_province_without_scores(papi_data: pl.DataFrame) -> Non
     message = str(err.value)
     assert "none of the editions" not in message, message
     assert "84" in message or "Trà Vinh" in message, message
+
+
+def test_pci_rank_change_equals_vcci_printed_ranks(pci_scores: chiso.Scores, pci_data: pl.DataFrame) -> None:
+    """Rank change 2014→2015 against VCCI's own printed ranks of both years (its workbooks), not against chiso's
+    ranks: rank_change = VCCI rank 2014 − VCCI rank 2015 for each of the 63 provinces (positive = moved up)."""
+    vcci = pci_data.filter(pl.col("year").is_in([2014, 2015]), measure="rank", code="pci.2013").select(
+        "province_code", "year", pl.col("value").cast(pl.Int64).alias("vcci_rank")
+    )
+    printed = vcci.filter(year=2014).join(vcci.filter(year=2015), on="province_code", suffix="_2015")
+    c = pci_scores.compare(2014, 2015, nodes=[""]).join(printed, on="province_code")
+    assert c.height == 63
+    assert (c["rank_change"] == c["vcci_rank"] - c["vcci_rank_2015"]).all()
+    tra_vinh = c.filter(province="Trà Vinh").row(0, named=True)
+    assert (tra_vinh["base_rank"], tra_vinh["rank"], tra_vinh["rank_change"]) == (32, 41, -9)  # VCCI: 32nd → 41st

@@ -347,3 +347,12 @@ def test_notice_counts_every_bundled_row_by_provenance() -> None:
     assert stated == dict(counts), f"NOTICE.md says {stated}, the data hold {dict(counts)}"
     total = re.search(r"Of the ([\d,]+) bundled rows", text)
     assert total and int(total.group(1).replace(",", "")) == sum(counts.values())
+
+
+def test_every_row_of_the_bundled_files_is_loaded(pci_data: pl.DataFrame, papi_data: pl.DataFrame) -> None:
+    """The row counts of test_row_counts, derived from the bundled CSV files with the csv module (not through
+    chiso's loader): nothing is dropped or duplicated on loading."""
+    data = Path(__file__).parents[2] / "data"
+    for name, frame in [("pci", pci_data), ("papi", papi_data)]:
+        with (data / f"{name}.csv").open(encoding="utf-8", newline="") as f:
+            assert frame.height == sum(1 for _ in csv.DictReader(f)), name

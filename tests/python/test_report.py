@@ -263,3 +263,16 @@ def test_cli_unknown_province() -> None:
     assert result.stdout == ""
     assert 'unknown province "Tra Vnh"' in result.stderr
     assert "Trà Vinh" in result.stderr
+
+
+def test_report_shows_vcci_printed_scores_and_ranks(pci_report: pl.DataFrame, pci_data: pl.DataFrame) -> None:
+    """The report's PCI rows 2005–2016 are VCCI's printed composite and rank of Trà Vinh (its workbooks), read
+    from the dataset rows themselves rather than from another view of the same scores."""
+    printed = pci_data.filter(pl.col("year") <= 2016, pl.col("primary"), province_code="84", node="")
+    score = {r["year"]: r["value"] for r in printed.filter(measure="score").iter_rows(named=True)}
+    rank = {r["year"]: int(r["value"]) for r in printed.filter(measure="rank").iter_rows(named=True)}
+    rows = pci_report.filter(pl.col("year") <= 2016)
+    assert rows.height == 12 and set(score) == set(rank) == set(range(2005, 2017))
+    for r in rows.iter_rows(named=True):
+        assert r["score"] == pytest.approx(score[r["year"]], abs=1e-9), r["year"]
+        assert r["rank"] == rank[r["year"]], r["year"]
