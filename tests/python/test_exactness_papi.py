@@ -290,3 +290,26 @@ def test_computed_values_carry_provenance(papi_long: pl.DataFrame) -> None:
     assert computed["origin"].unique().to_list() == ["computed"]
     assert computed["provenance"].null_count() == 0
     assert set(computed["provenance"].unique().to_list()) <= {"official", "derived"}
+
+
+def test_totals_2011_2016_match_the_official_papi_workbook(papi_totals: pl.DataFrame) -> None:
+    """The README's claim: PAPI totals 2011–2016 within 1e-5 of the official workbook (PAPI_2011-2016.xlsx, the
+    unweighted total "Chỉ số PAPI (không có trọng số)"; tests/reference/vcci_workbooks/PAPI). Row 1 of each sheet
+    repeats the headers in Vietnamese; the 999 row is the "Highest" line, not a province; a total of 0 is a
+    province without data (2014 Bắc Giang, Đồng Tháp; papi.md §9)."""
+    workbook = Path(__file__).parents[1] / "reference" / "vcci_workbooks" / "PAPI" / "PAPI_2011-2016.xlsx"
+    checked = 0
+    for year in range(2011, 2017):
+        sheet = pl.read_excel(workbook, sheet_name=f"{year}_PAPI").slice(1)
+        total_column = sheet.columns[-1]
+        published = {
+            f"{int(code):02d}": float(total)
+            for code, total in sheet.select("tinhid", total_column).iter_rows()
+            if code not in (None, "999") and total not in (None, "") and float(total) > 0
+        }
+        ours = dict(papi_totals.filter(year=year).select("province_code", "score").iter_rows())
+        assert set(published) == {code for code, score in ours.items() if score is not None}, year
+        for code, total in published.items():
+            assert abs(ours[code] - total) < 1e-5, (year, code, ours[code], total)
+            checked += 1
+    assert checked == 6 * 63 - 2
