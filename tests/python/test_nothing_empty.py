@@ -23,11 +23,24 @@ def pci() -> chiso.Scores:
 
 
 def test_decompose_of_composites_only_says_why(pci: chiso.Scores) -> None:
-    """The bundled PCI 2021 and 2022 hold composites only: the split needs sub-indices in both years."""
+    """The bundled PCI 2021 and 2022 hold only composites for Trà Vinh: the split needs sub-indices in both years."""
     with pytest.raises(chiso.EmptyResultError, match=r"no value of \"entry_costs\".*in 2021.*sub-indices") as err:
-        pci.decompose(2021, 2022)
+        pci.decompose(2021, 2022, provinces=["Trà Vinh"])
     assert err.value.what == "decompose(2021, 2022)"
     assert isinstance(err.value, chiso.DataError)
+
+
+def test_weight_split_2021_2022_on_bundled_data(pci: chiso.Scores) -> None:
+    """The README's promise, on the bundled data that support it: VCCI's province pages publish the 2021 and 2022
+    sub-indices of Ninh Thuận and Quảng Trị, so their change across the 2022 re-weighting splits into a score part
+    and a weights part (both DERIVED) that add up to the change of the published composites' recomputation."""
+    d = pci.decompose(2021, 2022, nodes=[""])
+    assert sorted(d["province"].unique().to_list()) == ["Ninh Thuận", "Quảng Trị"]
+    assert set(d["part"]) == {"score", "weights"}
+    assert set(d["provenance"]) == {"derived"}
+    change = pci.compare(2021, 2022, provinces=["Ninh Thuận", "Quảng Trị"], nodes=[""])
+    for province, delta in change.select("province", "delta").iter_rows():
+        assert d.filter(province=province)["contribution"].sum() == pytest.approx(delta, abs=1e-9)
 
 
 def test_decompose_of_a_leaf_says_why(pci: chiso.Scores) -> None:
