@@ -160,3 +160,22 @@ def test_node_means_the_path_in_every_frame() -> None:
     # A frame chiso returned scores again as it is (its `code` column names the edition).
     again = chiso.score("papi", long.filter(depth=2).select("province", "year", "node", "code", value="score"))
     assert again.totals()["score"][0] == pytest.approx(long.filter(depth=0)["score"][0])
+
+
+def test_ranked_bars_never_blank_and_say_partial_fields(pci: chiso.Scores) -> None:
+    """No value at the node that year: an error, not an empty chart. A partial field (PCI 2024: 12 of 63 published
+    composites) says how many in the title."""
+    with pytest.raises(chiso.EmptyResultError, match="no province has a value at 'transparency' in 2023"):
+        chiso.plot.ranked_bars(pci, 2023, highlight="Trà Vinh", node="transparency")
+    fig, ax = chiso.plot.ranked_bars(pci, 2024, highlight="Trà Vinh")
+    assert len(ax.patches) == 12 and ax.get_title().endswith("(12/63)")
+    matplotlib.pyplot.close(fig)
+    fig, ax = chiso.plot.ranked_bars(pci, 2016, highlight="Trà Vinh")
+    assert not ax.get_title().endswith("/63)")
+    matplotlib.pyplot.close(fig)
+
+
+def test_notebook_display_shows_the_field_or_the_published_rank() -> None:
+    pgi = chiso.score("pgi", chiso.datasets.pgi())
+    page = pgi._repr_html_()
+    assert "1 (published)" in page and "1/1" not in page
