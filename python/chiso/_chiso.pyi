@@ -138,6 +138,7 @@ class Scores:
         rank: int | None = None,
         score: float | None = None,
         costs: dict[str, float] | None = None,
+        cap: str = "max",
     ) -> dict[str, Any]: ...
     def _what_if(
         self,

@@ -3,7 +3,7 @@
 A plan (CSV, Excel or a frame) has one row per task: ``id``, ``index``, ``node`` (the node the task improves),
 ``title``, ``lead_agency``, ``cooperating_agencies``, ``deadline`` (date), ``expected_product``, ``status``
 (``planned``, ``in_progress``, ``done``) and the expected effect: ``effect_op`` (``set``, ``add``, ``headroom``,
-``max``) and ``effect_value``. From it: the projected score and rank if all tasks deliver, or only the done ones,
+``max``, ``best_gap``, ``best``, ``percentile``: see :func:`chiso.project.what_if`) and ``effect_value``. From it: the projected score and rank if all tasks deliver, or only the done ones,
 or any subset (:func:`project_plan`); the gain each agency's tasks bring (:func:`gains_by_agency`); nodes with
 points lost but no task (:func:`uncovered`); overdue tasks (:func:`overdue`). Projections run on the compiled plan
 (:func:`chiso.project.what_if`) with the other provinces held at their values, and are labelled projected.
@@ -27,6 +27,8 @@ from .exceptions import DataError
 
 __all__ = ["example_plan", "gains_by_agency", "load_plan", "overdue", "owners", "project_plan", "uncovered"]
 
+# The what-if ops (chiso.project.what_if documents each).
+OPS = ("set", "add", "headroom", "max", "best_gap", "best", "percentile")
 REQUIRED = ("id", "index", "node", "title", "lead_agency", "deadline", "status", "effect_op", "effect_value")
 STATUSES = ("planned", "in_progress", "done")
 
@@ -66,11 +68,9 @@ def load_plan(source: Any) -> pl.DataFrame:
     for row in df.iter_rows(named=True):
         if row["status"] not in STATUSES:
             raise DataError(f"plan: task {row['id']!r} has status {row['status']!r}; use {', '.join(STATUSES)}")
-        if row["effect_op"] not in ("set", "add", "headroom", "max"):
-            raise DataError(
-                f"plan: task {row['id']!r} has effect_op {row['effect_op']!r}; use set, add, headroom or max"
-            )
-        if row["effect_op"] != "max" and row["effect_value"] is None:
+        if row["effect_op"] not in OPS:
+            raise DataError(f"plan: task {row['id']!r} has effect_op {row['effect_op']!r}; use {', '.join(OPS)}")
+        if row["effect_op"] not in ("max", "best") and row["effect_value"] is None:
             raise DataError(f"plan: task {row['id']!r} needs an effect_value for {row['effect_op']!r}")
     if df["id"].is_duplicated().any():
         raise DataError(f"plan: task ids repeat: {df.filter(pl.col('id').is_duplicated())['id'].unique().to_list()}")

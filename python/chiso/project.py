@@ -29,10 +29,24 @@ def what_if(
     compiled plan, each against the base.
 
     ``changes`` has one row per edit: ``scenario`` (optional; default one scenario), ``province``, ``node`` (code or
-    path; a computed node is pinned to its new value), ``op`` — ``set`` (value), ``add`` (delta), ``headroom``
-    (close this share, 0–1, of max − value) or ``max`` (reach the maximum) — and ``value``. Values are clamped to
-    the node's scale (flagged ``clamped``). Output: every node of every edited province per scenario, with base and
-    projected value and rank.
+    path; a computed node is pinned to its new value), ``op`` and ``value``. The ops, each with one example on
+    Trà Vinh's PAPI 2024 e-governance (2.63; the best province 4.06; the scale's top 10):
+
+    - ``set`` — the value given (``value=3.0`` → 3.0).
+    - ``add`` — the value plus a delta in the node's unit (``value=0.5`` → 3.13).
+    - ``headroom`` — close a share (0–1) of the gap to the scale's theoretical top, max − value (``value=0.5`` →
+      6.32, far beyond any province: flagged ``beyond_best``).
+    - ``max`` — the scale's top (→ 10).
+    - ``best_gap`` — close a share (0–1) of the gap to that year's best province on the same map, best − value
+      (``value=0.5`` → 3.35; no change for a province already at the best).
+    - ``best`` — reach that year's best observed value (→ 4.06).
+    - ``percentile`` — reach a percentile (0–100) of that year's field (the provinces of the same map with a
+      value; linear interpolation between order statistics, numpy's default): ``value=75`` → the upper quartile.
+      A province already above it keeps its value.
+
+    Values are clamped to the node's scale (flagged ``clamped``). Output: every node of every edited province per
+    scenario, with base and projected value and rank, the year's ``best`` observed value at the node and
+    ``beyond_best`` (the projected value is above it: a value no province reached that year).
 
     ``peers`` says what the other provinces do, recorded in the output's ``peers`` column: ``"held"`` (their
     values of ``year``) or ``"trend"`` (each node moved to its own linear trend at ``target_year``, held where no
@@ -48,6 +62,11 @@ def what_if(
     >>> out = chiso.project.what_if(s, 2024, plan).filter(node="")
     >>> out.select("base_rank", "rank", "status").row(0)
     (57, 42, 'projected')
+    >>> half = pl.DataFrame({"scenario": ["headroom", "best_gap"], "province": ["Trà Vinh"] * 2,
+    ...                      "node": ["e_governance"] * 2, "op": ["headroom", "best_gap"], "value": [0.5, 0.5]})
+    >>> e = chiso.project.what_if(s, 2024, half).filter(node="e_governance").sort("scenario")
+    >>> e.select("scenario", "beyond_best").rows()
+    [('best_gap', False), ('headroom', True)]
     """
     df = to_polars(changes)
     if df.height == 0:

@@ -27,6 +27,48 @@ pub enum Change {
     Headroom(f64),
     /// Reach the node's maximum.
     ToMax,
+    /// Close this share (0–1) of the gap to the year's best province at the node, best − value (no change for a
+    /// province already at or above the best).
+    BestGap(f64),
+    /// Reach the year's best observed value at the node (no change for the best province itself).
+    ToBest,
+    /// Reach this percentile (0–100) of the year's field at the node: the provinces of the edited province's map
+    /// with a value, linear interpolation between order statistics (numpy's default). A province already above
+    /// it keeps its value.
+    Percentile(f64),
+}
+
+impl Change {
+    /// The op names of the Python API and plan files, in documentation order.
+    pub const OPS: [&'static str; 7] = ["set", "add", "headroom", "max", "best_gap", "best", "percentile"];
+
+    /// A change from its op name and value (`max` and `best` take none). The error text names the op.
+    pub fn parse(op: &str, value: Option<f64>) -> std::result::Result<Change, String> {
+        let need = || value.ok_or_else(|| format!("op {op:?} needs a value"));
+        Ok(match op {
+            "set" => Change::Set(need()?),
+            "add" => Change::Add(need()?),
+            "headroom" => Change::Headroom(need()?),
+            "max" => Change::ToMax,
+            "best_gap" => Change::BestGap(need()?),
+            "best" => Change::ToBest,
+            "percentile" => Change::Percentile(need()?),
+            other => return Err(format!("op {other:?} is unknown; use {}", Change::OPS.join(", "))),
+        })
+    }
+}
+
+/// The `p`-th percentile (0–100) of `values` by linear interpolation between order statistics (numpy's default,
+/// Hyndman–Fan type 7). None for no values.
+pub fn percentile(values: &[f64], p: f64) -> Option<f64> {
+    let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let h = (v.len() - 1) as f64 * (p / 100.0);
+    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+    Some(v[lo] + (h - lo as f64) * (v[hi] - v[lo]))
 }
 
 /// One edit of one scenario.
@@ -59,6 +101,10 @@ pub struct Projected {
     pub n_ranked: u32,
     /// The edit asked for a value outside the node's scale and was clamped to it (README §1.8 guard-rail).
     pub clamped: bool,
+    /// The year's best observed value at the node among the provinces of the same map (None without values).
+    pub best: Option<f64>,
+    /// The projected value is above `best`: a value no province reached that year (issue 9 §5).
+    pub beyond_best: bool,
     /// This node was edited directly (not just recomputed).
     pub edited: bool,
     /// What the other provinces did: "held" or "trend to YYYY".
@@ -156,6 +202,13 @@ pub fn what_if_with(scores: &Scores, year: i32, edits: &[Edit], peers: &Peers) -
         }
     }
     let position_of = |province: usize| units.iter().position(|&k| scores.units()[k].province == province);
+    // The field of a node: the observed values of the year's provinces on one map (DTI 2024 holds both maps;
+    // a province is measured against its own map's field only).
+    let geography_of = |k: usize| registry.all()[scores.units()[k].province].geography;
+    let field = |i: usize, geography: crate::provinces::Geography| -> Vec<f64> {
+        units.iter().filter(|&&k| geography_of(k) == geography).filter_map(|&k| scores.value(k, i)).collect()
+    };
+    let best_of = |i: usize, geography| field(i, geography).into_iter().reduce(f64::max);
 
     let peers_label = match peers {
         Peers::Held => "held".to_string(),
@@ -225,6 +278,36 @@ pub fn what_if_with(scores: &Scores, year: i32, edits: &[Edit], peers: &Peers) -
                     c + s * (need_max()? - c)
                 }
                 Change::ToMax => need_max()?,
+                Change::BestGap(_) | Change::ToBest | Change::Percentile(_) => {
+                    let c = need_current()?;
+                    let geography = geography_of(k);
+                    let no_field = || {
+                        ChisoError::InvalidArgument(format!(
+                            "scenario {scenario:?}: no province has a value at {} in {year} to measure against",
+                            node.code
+                        ))
+                    };
+                    match edit.change {
+                        Change::BestGap(s) => {
+                            if !(0.0..=1.0).contains(&s) {
+                                return Err(ChisoError::InvalidArgument(format!(
+                                    "scenario {scenario:?}: best_gap share {s} must be between 0 and 1"
+                                )));
+                            }
+                            let best = best_of(i, geography).ok_or_else(no_field)?;
+                            c + s * (best - c).max(0.0)
+                        }
+                        Change::Percentile(q) => {
+                            if !(0.0..=100.0).contains(&q) {
+                                return Err(ChisoError::InvalidArgument(format!(
+                                    "scenario {scenario:?}: percentile {q} must be between 0 and 100"
+                                )));
+                            }
+                            c.max(percentile(&field(i, geography), q).ok_or_else(no_field)?)
+                        }
+                        _ => c.max(best_of(i, geography).ok_or_else(no_field)?),
+                    }
+                }
             };
             if !value.is_finite() {
                 return Err(ChisoError::NonFinite {
@@ -291,6 +374,7 @@ pub fn what_if_with(scores: &Scores, year: i32, edits: &[Edit], peers: &Peers) -
                 let value = (!values[i].is_nan()).then_some(values[i]);
                 let base_value = scores.value(k, i);
                 let rank = ranks[i][pos];
+                let best = best_of(i, province.geography);
                 out.push(Projected {
                     scenario: scenario.to_string(),
                     province_code: province.code.clone(),
@@ -306,6 +390,9 @@ pub fn what_if_with(scores: &Scores, year: i32, edits: &[Edit], peers: &Peers) -
                     rank_change: base_rank.zip(rank).map(|(a, b)| a as i64 - b as i64),
                     n_ranked: ranks[i].iter().filter(|r| r.is_some()).count() as u32,
                     clamped: clamped[i],
+                    best,
+                    // A tolerance of the node's rounding noise: reaching the best exactly is not beyond it.
+                    beyond_best: best.zip(value).is_some_and(|(b, v)| v > b + 1e-9 * b.abs().max(1.0)),
                     edited: was_edited[i],
                     peers: peers_label.clone(),
                 });

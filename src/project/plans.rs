@@ -59,21 +59,10 @@ pub fn parse_date(s: &str) -> Option<(i32, u32, u32)> {
     ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some((y, m, d))
 }
 
-/// An effect from its op and value (`set`, `add`, `headroom` with a value; `max` without).
+/// An effect from its op and value (the ops of [`Change::parse`]: `set`, `add`, `headroom`, `best_gap`,
+/// `percentile` with a value; `max`, `best` without).
 pub fn parse_effect(op: &str, value: Option<f64>, task: &str) -> Result<Change> {
-    let need =
-        || value.ok_or_else(|| ChisoError::Data(format!("plan: task {task:?} needs an effect value for {op:?}")));
-    Ok(match op {
-        "set" => Change::Set(need()?),
-        "add" => Change::Add(need()?),
-        "headroom" => Change::Headroom(need()?),
-        "max" => Change::ToMax,
-        other => {
-            return Err(ChisoError::Data(format!(
-                "plan: task {task:?} has effect {other:?}; use set, add, headroom or max"
-            )))
-        }
-    })
+    Change::parse(op, value).map_err(|e| ChisoError::Data(format!("plan: task {task:?}: {e}")))
 }
 
 fn chosen<'a>(tasks: &'a [Task], index: &str, selection: &Selection) -> Result<Vec<&'a Task>> {

@@ -587,6 +587,8 @@ pub fn projected_frame<'py>(py: Python<'py>, rows: &[crate::project::Projected])
         f.int("n_ranked", r.n_ranked as i64);
         f.bool("edited", r.edited);
         f.bool("clamped", r.clamped);
+        f.opt_float("best", r.best);
+        f.bool("beyond_best", r.beyond_best);
         f.str("peers", &r.peers);
         f.str("status", "projected");
     }
@@ -596,9 +598,10 @@ pub fn projected_frame<'py>(py: Python<'py>, rows: &[crate::project::Projected])
 pub fn steps_frame<'py>(py: Python<'py>, rows: &[crate::project::target::Step]) -> PyResult<Bound<'py, PyAny>> {
     let mut f = Frame::default();
     f.declare("node", Column::Str(vec![]));
-    for name in ["from", "to", "increase", "total_gain", "cost"] {
+    for name in ["from", "to", "increase", "total_gain", "cost", "best"] {
         f.declare(name, Column::Float(vec![]));
     }
+    f.declare("beyond_best", Column::Bool(vec![]));
     for r in rows {
         f.str("node", &r.node);
         f.opt_float("from", Some(r.from));
@@ -606,6 +609,8 @@ pub fn steps_frame<'py>(py: Python<'py>, rows: &[crate::project::target::Step]) 
         f.opt_float("increase", Some(r.increase));
         f.opt_float("total_gain", Some(r.total_gain));
         f.opt_float("cost", Some(r.cost));
+        f.opt_float("best", r.best);
+        f.bool("beyond_best", r.beyond_best);
     }
     f.build(py)
 }

@@ -329,7 +329,7 @@ impl PyScores {
     }
 
     /// What-if (low level; see `chiso.project.what_if`): parallel lists of scenario, province, node, op
-    /// ("set", "add", "headroom", "max") and value.
+    /// (`Change::OPS`) and value.
     #[pyo3(signature = (year, scenarios, provinces, nodes, ops, values, peers_target_year = None, peer_values = None))]
     #[allow(clippy::too_many_arguments)]
     fn _what_if<'py>(
@@ -351,25 +351,8 @@ impl PyScores {
         }
         let mut edits = Vec::with_capacity(n);
         for r in 0..n {
-            let need = |what: &str| {
-                values[r].ok_or_else(|| {
-                    to_py_err(ChisoError::Data(format!(
-                        "row {r}: op {what:?} needs a value ({} / {})",
-                        provinces[r], nodes[r]
-                    )))
-                })
-            };
-            let change = match ops[r].as_str() {
-                "set" => Change::Set(need("set")?),
-                "add" => Change::Add(need("add")?),
-                "headroom" => Change::Headroom(need("headroom")?),
-                "max" => Change::ToMax,
-                other => {
-                    return Err(to_py_err(ChisoError::Data(format!(
-                        "row {r}: op {other:?} is unknown; use set, add, headroom or max"
-                    ))))
-                }
-            };
+            let change = Change::parse(&ops[r], values[r])
+                .map_err(|e| to_py_err(ChisoError::Data(format!("row {r} ({} / {}): {e}", provinces[r], nodes[r]))))?;
             edits.push(Edit {
                 scenario: scenarios[r].clone(),
                 province: provinces[r].clone(),
@@ -397,14 +380,19 @@ impl PyScores {
     /// `year`, other provinces held at their values. Exact for the linear rules (a fractional knapsack: inputs
     /// filled in order of total gained per unit cost). `costs` maps input nodes to a cost per point (default 1).
     /// Returns a dict: reachable, required_total, current_total, projected_total, projected_rank, total_cost and
-    /// the steps (a DataFrame: node, from, to, increase, total_gain, cost).
+    /// the steps (a DataFrame: node, from, to, increase, total_gain, cost, best, beyond_best). `cap="max"` lets
+    /// each input reach its maximum; `cap="best"` stops it at the year's best observed value (no step then relies
+    /// on a value no province reached; `beyond_best` flags such steps under `cap="max"`).
     ///
     /// >>> import chiso
     /// >>> s = chiso.score("pci", chiso.datasets.pci().filter(year=2016))
     /// >>> answer = s.target("Trà Vinh", 2016, rank=20)
     /// >>> answer["reachable"], answer["projected_rank"] <= 20
     /// (True, True)
-    #[pyo3(signature = (province, year, *, rank = None, score = None, costs = None))]
+    /// >>> capped = s.target("Trà Vinh", 2016, rank=20, cap="best")
+    /// >>> capped["cap"], capped["steps"]["beyond_best"].any()
+    /// ('best', False)
+    #[pyo3(signature = (province, year, *, rank = None, score = None, costs = None, cap = "max"))]
     fn target<'py>(
         &self,
         py: Python<'py>,
@@ -413,8 +401,10 @@ impl PyScores {
         rank: Option<u32>,
         score: Option<f64>,
         costs: Option<std::collections::BTreeMap<String, f64>>,
+        cap: &str,
     ) -> PyResult<Bound<'py, PyDict>> {
-        use crate::project::target::{solve, Target};
+        use crate::project::target::{solve_capped, Cap, Target};
+        let cap_choice = Cap::parse(cap).map_err(to_py_err)?;
         let target = match (rank, score) {
             (Some(r), None) => Target::Rank(r),
             (None, Some(s)) => Target::Score(s),
@@ -424,7 +414,7 @@ impl PyScores {
         };
         let costs = costs.unwrap_or_default();
         let pairs: Vec<(&str, f64)> = costs.iter().map(|(k, v)| (k.as_str(), *v)).collect();
-        let plan = solve(&self.inner, province, year, target, &pairs).map_err(to_py_err)?;
+        let plan = solve_capped(&self.inner, province, year, target, &pairs, cap_choice).map_err(to_py_err)?;
         let out = PyDict::new(py);
         out.set_item("reachable", plan.reachable)?;
         out.set_item("required_total", plan.required_total)?;
@@ -433,6 +423,7 @@ impl PyScores {
         out.set_item("projected_rank", plan.projected_rank)?;
         out.set_item("total_cost", plan.total_cost)?;
         out.set_item("steps", convert::steps_frame(py, &plan.steps)?)?;
+        out.set_item("cap", cap)?;
         out.set_item("status", "projected")?;
         Ok(out)
     }
