@@ -125,10 +125,30 @@ class Scores:
         decimals_out: int = 2,
     ) -> dict[str, Any]: ...
     def trend(
-        self, province: str, node: str = "", *, target_year: int, window: int = 5, across_breaks: bool = False
+        self,
+        province: str,
+        node: str = "",
+        *,
+        target_year: int,
+        window: int = 5,
+        across_breaks: bool = False,
+        bridge: str | None = None,
+        edition: str | None = None,
+        map: str | None = None,
+        merge_rule: str | None = None,
     ) -> pl.DataFrame: ...
     def rank_outlook(
-        self, target_year: int, *, window: int = 5, across_breaks: bool = False, draws: int = 10000, seed: int = 0
+        self,
+        target_year: int,
+        *,
+        window: int = 5,
+        across_breaks: bool = False,
+        bridge: str | None = None,
+        edition: str | None = None,
+        map: str | None = None,
+        merge_rule: str | None = None,
+        draws: int = 10000,
+        seed: int = 0,
     ) -> pl.DataFrame: ...
     def target(
         self,
@@ -150,6 +170,8 @@ class Scores:
         values: list[float | None],
         peers_target_year: int | None = None,
         peer_values: list[tuple[str, str, float]] | None = None,
+        map: str | None = None,
+        merge_rule: str | None = None,
     ) -> pl.DataFrame: ...
     def _repr_html_(self) -> str: ...
     def __len__(self) -> int: ...
@@ -200,6 +222,9 @@ def _plan_project(
     year: int,
     index: str,
     selection: list[str],
+    target_year: int | None = None,
+    map: str | None = None,
+    merge_rule: str | None = None,
 ) -> pl.DataFrame: ...
 def _plan_gains(scores: Scores, tasks: list[tuple[Any, ...]], province: str, year: int, index: str) -> pl.DataFrame: ...
 def _plan_uncovered(

@@ -99,10 +99,24 @@ def _rows(plan: pl.DataFrame) -> list[tuple[Any, ...]]:
 
 
 def project_plan(
-    scores: Scores, plan: pl.DataFrame, province: str, year: int, *, index: str, tasks: str | list[str] = "all"
+    scores: Scores,
+    plan: pl.DataFrame,
+    province: str,
+    year: int,
+    *,
+    index: str,
+    tasks: str | list[str] = "all",
+    target_year: int | None = None,
+    map: str | None = None,
+    merge_rule: str | None = None,
 ) -> pl.DataFrame:
     """The projected score and rank of every node of ``province`` if the chosen tasks deliver their expected
     effect on ``year``'s values (others held). ``tasks``: ``"all"``, ``"done"`` or a list of ids.
+
+    With ``target_year`` the other provinces move by their own trend to that year, and the output is labelled as
+    :func:`chiso.project.what_if` labels it (``edition_status``, ``map``, ``map_status``); ``map="units_2025"``
+    with ``merge_rule`` projects the successor unit among the 34 units of 2025. Every node above the year's best
+    observed value is flagged ``beyond_best``.
 
     >>> import chiso, polars as pl
     >>> s = chiso.score("papi", chiso.datasets.papi().filter(year=2024))
@@ -112,11 +126,15 @@ def project_plan(
     >>> out = project_plan(s, load_plan(plan), "Trà Vinh", 2024, index="papi")
     >>> out.filter(node="").select("base_rank", "rank").row(0)
     (57, 46)
+    >>> papi = chiso.score("papi", chiso.datasets.papi())
+    >>> later = project_plan(papi, load_plan(plan), "Trà Vinh", 2024, index="papi", target_year=2025)
+    >>> later.filter(node="").select("target_year", "edition_status", "map_status").row(0)
+    (2025, 'assumed', 'counterfactual')
     """
     if isinstance(tasks, str) and tasks not in ("all", "done"):
         raise DataError(f"tasks={tasks!r}: use 'all', 'done' or a list of task ids")
     selection = [tasks] if isinstance(tasks, str) else list(tasks)
-    return _plan_project(scores, _rows(plan), province, year, index, selection)
+    return _plan_project(scores, _rows(plan), province, year, index, selection, target_year, map, merge_rule)
 
 
 def gains_by_agency(scores: Scores, plan: pl.DataFrame, province: str, year: int, *, index: str) -> pl.DataFrame:

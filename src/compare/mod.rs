@@ -45,6 +45,14 @@ pub enum MergeRule {
     MemberMean,
 }
 
+impl MergeRule {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MergeRule::MemberMean => "member_mean",
+        }
+    }
+}
+
 /// One unit's (value, rank) per node of its year's edition.
 type Cells = Vec<(Option<f64>, Option<u32>)>;
 
@@ -665,7 +673,8 @@ pub fn peers(
     peer_list: Option<&[String]>,
 ) -> Result<Vec<PeerRow>> {
     let registry = Registry::get();
-    let me = registry.find(province)?;
+    // A name means the unit of `year`'s map ("Vĩnh Long" in 2025 is the merged unit).
+    let me = registry.find_for_year(province, year)?;
     let p = registry.index_of(&me.code).unwrap_or(0);
     let e = edition_in(scores, year)?;
     let m = scores.edition(e);
@@ -682,7 +691,7 @@ pub fn peers(
     if let Some(list) = peer_list {
         let mut members = vec![p];
         for name in list {
-            let code = &registry.find(name)?.code;
+            let code = &registry.find_for_year(name, year)?.code;
             members.push(registry.index_of(code).unwrap_or(0));
         }
         members.sort_unstable();

@@ -12,9 +12,10 @@ pub mod trend;
 
 use std::collections::BTreeMap;
 
+use crate::compare::MergeRule;
 use crate::engine::{competition_ranks, MissingPolicy, Prefer, Scores};
 use crate::error::{ChisoError, Result};
-use crate::provinces::Registry;
+use crate::provinces::{Geography, Registry};
 
 /// How a what-if edit changes a node's value.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -109,6 +110,13 @@ pub struct Projected {
     pub edited: bool,
     /// What the other provinces did: "held" or "trend to YYYY".
     pub peers: String,
+    /// The year projected: `year` for held or given peers, the trend's target year for moved peers.
+    pub target_year: i32,
+    /// The edition that scores `target_year` and how chiso knows it (in force / assumed to continue).
+    pub edition: String,
+    pub edition_status: trend::EditionStatus,
+    /// The map: the 63 provinces (a counterfactual after the merger) or the 34 units through a merge rule.
+    pub map: trend::MapUsed,
 }
 
 /// One edited province under a scenario: its value buffer, the nodes kept at their value, the nodes edited and
@@ -152,6 +160,22 @@ pub enum Peers {
 
 /// [`what_if`] with a choice of what the other provinces do.
 pub fn what_if_with(scores: &Scores, year: i32, edits: &[Edit], peers: &Peers) -> Result<Vec<Projected>> {
+    what_if_on(scores, year, edits, peers, None, None)
+}
+
+/// [`what_if_with`] on a chosen map. The edits apply to the provinces of data year `year`; with `map` =
+/// [`Geography::Units2025`] every node of the 34 units is then made from its member provinces by the merge rule
+/// (`merge_rule`, else the index's published one — DTI's only) and ranked among the units, and the output holds the
+/// successor units of the edited provinces. Otherwise (the default) the output is on the 63-province map, labelled
+/// a counterfactual when the projected year is after the 2025 merger.
+pub fn what_if_on(
+    scores: &Scores,
+    year: i32,
+    edits: &[Edit],
+    peers: &Peers,
+    map: Option<Geography>,
+    merge_rule: Option<MergeRule>,
+) -> Result<Vec<Projected>> {
     let units: Vec<usize> = (0..scores.units().len()).filter(|&k| scores.units()[k].year == year).collect();
     let Some(&first) = units.first() else {
         return Err(ChisoError::InvalidArgument(format!("no scores for data year {year} to project from")));
@@ -191,16 +215,83 @@ pub fn what_if_with(scores: &Scores, year: i32, edits: &[Edit], peers: &Peers) -
             base[i][pos] = *value;
         }
     }
+    // The year projected, its edition and the map. An edition that cannot score the target year is an error
+    // here, not a silent fall-back to held peers.
+    let target_year = match peers {
+        Peers::Trend { target_year, .. } => *target_year,
+        _ => year,
+    };
+    let (edition, edition_status) = match peers {
+        Peers::Trend { target_year, options } => {
+            options.check()?;
+            trend::target_edition(&m.index, &m.code, *target_year, options)?
+        }
+        _ => (m.code.clone(), trend::EditionStatus::InForce),
+    };
+    let map = map.unwrap_or(Geography::Provinces63);
+    let map_used = trend::MapUsed {
+        map,
+        counterfactual: map == Geography::Provinces63 && target_year >= trend::MERGER_YEAR,
+        merge_rule: match map {
+            Geography::Units2025 => Some(trend::merge_rule_for(&m.index, merge_rule)?),
+            Geography::Provinces63 => None,
+        },
+    };
     if let Peers::Trend { target_year, options } = peers {
+        // Each province moves by its own series on the 63-province map; the units, if asked, are merged after.
+        let options = trend::TrendOptions { map: Some(Geography::Provinces63), ..options.clone() };
         for (pos, &k) in units.iter().enumerate() {
             let code = &registry.all()[scores.units()[k].province].code;
             for (i, node) in m.nodes.iter().enumerate() {
-                if let Ok(t) = trend::trend(scores, code, &node.code, *target_year, options) {
+                // By path, as a user asks for a trend: the series follows the node's lineage across editions.
+                if let Ok(t) = trend::trend(scores, code, &node.path, *target_year, &options) {
                     base[i][pos] = t.linear;
                 }
             }
         }
     }
+    // On the 34-unit map: each unit's node value from its members' by the rule (None if a member has none).
+    let unit_rows: Vec<(usize, Vec<usize>)> = if map == Geography::Units2025 {
+        registry
+            .all()
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.geography == Geography::Units2025)
+            .map(|(u, p)| {
+                let members = p
+                    .members
+                    .iter()
+                    .filter_map(|c| registry.index_of(c))
+                    .filter_map(|q| units.iter().position(|&k| scores.units()[k].province == q))
+                    .collect::<Vec<usize>>();
+                (u, if members.len() == p.members.len() { members } else { Vec::new() })
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let merge = |columns: &[Vec<f64>]| -> Vec<Vec<f64>> {
+        columns
+            .iter()
+            .map(|c| {
+                unit_rows
+                    .iter()
+                    .map(|(_, members)| {
+                        if members.is_empty() {
+                            f64::NAN
+                        } else {
+                            members.iter().map(|&q| c[q]).sum::<f64>() / members.len() as f64
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    let observed: Vec<Vec<f64>> =
+        (0..n).map(|i| units.iter().map(|&k| scores.value(k, i).unwrap_or(f64::NAN)).collect()).collect();
+    let unit_base = merge(&observed);
+    let unit_base_ranks: Vec<Vec<Option<u32>>> =
+        unit_base.iter().map(|c| competition_ranks(c, m.ranking.precision)).collect();
     let position_of = |province: usize| units.iter().position(|&k| scores.units()[k].province == province);
     // The field of a node: the observed values of the year's provinces on one map (DTI 2024 holds both maps;
     // a province is measured against its own map's field only).
@@ -365,6 +456,55 @@ pub fn what_if_with(scores: &Scores, year: i32, edits: &[Edit], peers: &Peers) -
             }
             results.push((pos, Buffer { values, keep, edited: was_edited, clamped }));
         }
+        if map == Geography::Units2025 {
+            let merged = merge(&columns);
+            let ranks: Vec<Vec<Option<u32>>> =
+                merged.iter().map(|c| competition_ranks(c, m.ranking.precision)).collect();
+            // The successor units of the edited provinces, once each.
+            let mut touched: BTreeMap<usize, Vec<&Buffer>> = BTreeMap::new();
+            for (pos, buffer) in &results {
+                let q = scores.units()[units[*pos]].province;
+                let code = &registry.all()[q].code;
+                let Some(j) = unit_rows.iter().position(|(u, _)| registry.all()[*u].members.contains(code)) else {
+                    continue;
+                };
+                touched.entry(j).or_default().push(buffer);
+            }
+            for (j, buffers) in touched {
+                let unit = &registry.all()[unit_rows[j].0];
+                for (i, node) in m.nodes.iter().enumerate() {
+                    let value = (!merged[i][j].is_nan()).then_some(merged[i][j]);
+                    let base_value = (!unit_base[i][j].is_nan()).then_some(unit_base[i][j]);
+                    let best = unit_base[i].iter().copied().filter(|v| !v.is_nan()).reduce(f64::max);
+                    let (base_rank, rank) = (unit_base_ranks[i][j], ranks[i][j]);
+                    out.push(Projected {
+                        scenario: scenario.to_string(),
+                        province_code: unit.code.clone(),
+                        province: unit.name_vi.clone(),
+                        year,
+                        node: node.path.clone(),
+                        depth: node.depth,
+                        base_value,
+                        value,
+                        delta: base_value.zip(value).map(|(a, b)| b - a),
+                        base_rank,
+                        rank,
+                        rank_change: base_rank.zip(rank).map(|(a, b)| a as i64 - b as i64),
+                        n_ranked: ranks[i].iter().filter(|r| r.is_some()).count() as u32,
+                        clamped: buffers.iter().any(|b| b.clamped[i]),
+                        best,
+                        beyond_best: best.zip(value).is_some_and(|(b, v)| v > b + 1e-9 * b.abs().max(1.0)),
+                        edited: buffers.iter().any(|b| b.edited[i]),
+                        peers: peers_label.clone(),
+                        target_year,
+                        edition: edition.clone(),
+                        edition_status,
+                        map: map_used.clone(),
+                    });
+                }
+            }
+            continue;
+        }
         let ranks: Vec<Vec<Option<u32>>> = columns.iter().map(|c| competition_ranks(c, m.ranking.precision)).collect();
         for (pos, Buffer { values, edited: was_edited, clamped, .. }) in results {
             let k = units[pos];
@@ -395,6 +535,10 @@ pub fn what_if_with(scores: &Scores, year: i32, edits: &[Edit], peers: &Peers) -
                     beyond_best: best.zip(value).is_some_and(|(b, v)| v > b + 1e-9 * b.abs().max(1.0)),
                     edited: was_edited[i],
                     peers: peers_label.clone(),
+                    target_year,
+                    edition: edition.clone(),
+                    edition_status,
+                    map: map_used.clone(),
                 });
             }
         }

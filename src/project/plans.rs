@@ -105,6 +105,28 @@ pub fn project_plan(
     what_if(scores, year, &edits(&list, "plan", province))
 }
 
+/// [`project_plan`] with the other provinces moved as `peers` says (e.g. by their trend to the plan's target
+/// year) and on a chosen map (see [`super::what_if_on`]): the plan's projection for a year after the last edition
+/// or after the 2025 merger, labelled with the edition assumed and the map.
+#[allow(clippy::too_many_arguments)]
+pub fn project_plan_on(
+    scores: &Scores,
+    tasks: &[Task],
+    province: &str,
+    year: i32,
+    index: &str,
+    selection: &Selection,
+    peers: &super::Peers,
+    map: Option<crate::provinces::Geography>,
+    merge_rule: Option<crate::compare::MergeRule>,
+) -> Result<Vec<Projected>> {
+    let list = chosen(tasks, index, selection)?;
+    if list.is_empty() {
+        return Err(ChisoError::Data(format!("plan: no {index} tasks selected")));
+    }
+    super::what_if_on(scores, year, &edits(&list, "plan", province), peers, map, merge_rule)
+}
+
 /// What one agency's tasks alone add to the total.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AgencyGain {

@@ -16,6 +16,7 @@ enum Column {
     Bool(Vec<bool>),
     OptBool(Vec<Option<bool>>),
     StrList(Vec<Vec<String>>),
+    IntList(Vec<Vec<i64>>),
 }
 
 impl Column {
@@ -26,6 +27,7 @@ impl Column {
             Column::Float(_) => pl.getattr("Float64"),
             Column::Bool(_) | Column::OptBool(_) => pl.getattr("Boolean"),
             Column::StrList(_) => pl.getattr("List")?.call1((pl.getattr("String")?,)),
+            Column::IntList(_) => pl.getattr("List")?.call1((pl.getattr("Int64")?,)),
         }
     }
 
@@ -37,6 +39,7 @@ impl Column {
             Column::Bool(v) => PyList::new(py, v),
             Column::OptBool(v) => PyList::new(py, v),
             Column::StrList(v) => PyList::new(py, v),
+            Column::IntList(v) => PyList::new(py, v),
         }
     }
 }
@@ -93,6 +96,28 @@ impl Frame {
         if let Column::StrList(c) = self.column(name, || Column::StrList(Vec::new())) {
             c.push(v.to_vec());
         }
+    }
+    pub fn int_list(&mut self, name: &str, v: &[i64]) {
+        if let Column::IntList(c) = self.column(name, || Column::IntList(Vec::new())) {
+            c.push(v.to_vec());
+        }
+    }
+    /// The labels every projection carries (issue 9 §1): the year projected, the edition that scores it and how
+    /// chiso knows it, the map and, on the 34-unit map, the merge rule and its status.
+    pub fn projection_labels(
+        &mut self,
+        target_year: i32,
+        edition: &str,
+        edition_status: crate::project::trend::EditionStatus,
+        map: &crate::project::trend::MapUsed,
+    ) {
+        self.int("target_year", target_year as i64);
+        self.str("edition", edition);
+        self.str("edition_status", edition_status.as_str());
+        self.str("map", map.map.as_str());
+        self.str("map_status", map.status());
+        self.opt_str("merge_rule", map.merge_rule.map(|(r, _)| r.as_str()));
+        self.opt_str("merge_rule_status", map.merge_rule.map(|(_, s)| s.as_str()));
     }
     /// Declare a column up front (so an empty table still has its schema).
     fn declare(&mut self, name: &str, col: Column) {
@@ -590,6 +615,7 @@ pub fn projected_frame<'py>(py: Python<'py>, rows: &[crate::project::Projected])
         f.opt_float("best", r.best);
         f.bool("beyond_best", r.beyond_best);
         f.str("peers", &r.peers);
+        f.projection_labels(r.target_year, &r.edition, r.edition_status, &r.map);
         f.str("status", "projected");
     }
     f.build(py)

@@ -330,7 +330,7 @@ impl PyScores {
 
     /// What-if (low level; see `chiso.project.what_if`): parallel lists of scenario, province, node, op
     /// (`Change::OPS`) and value.
-    #[pyo3(signature = (year, scenarios, provinces, nodes, ops, values, peers_target_year = None, peer_values = None))]
+    #[pyo3(signature = (year, scenarios, provinces, nodes, ops, values, peers_target_year = None, peer_values = None, map = None, merge_rule = None))]
     #[allow(clippy::too_many_arguments)]
     fn _what_if<'py>(
         &self,
@@ -343,8 +343,12 @@ impl PyScores {
         values: Vec<Option<f64>>,
         peers_target_year: Option<i32>,
         peer_values: Option<Vec<(String, String, f64)>>,
+        map: Option<&str>,
+        merge_rule: Option<&str>,
     ) -> PyResult<Bound<'py, PyAny>> {
         use crate::project::{Change, Edit};
+        let map = map.map(parse_map).transpose().map_err(to_py_err)?;
+        let merge_rule = merge_rule.map(parse_merge_rule).transpose().map_err(to_py_err)?;
         let n = scenarios.len();
         if [provinces.len(), nodes.len(), ops.len(), values.len()].iter().any(|&l| l != n) {
             return Err(to_py_err(ChisoError::Data("scenario, province, node, op and value differ in length".into())));
@@ -372,7 +376,9 @@ impl PyScores {
                 )))
             }
         };
-        let rows = py.detach(|| crate::project::what_if_with(&self.inner, year, &edits, &peers)).map_err(to_py_err)?;
+        let rows = py
+            .detach(|| crate::project::what_if_on(&self.inner, year, &edits, &peers, map, merge_rule))
+            .map_err(to_py_err)?;
         convert::projected_frame(py, &rows)
     }
 
@@ -393,6 +399,7 @@ impl PyScores {
     /// >>> capped["cap"], capped["steps"]["beyond_best"].any()
     /// ('best', False)
     #[pyo3(signature = (province, year, *, rank = None, score = None, costs = None, cap = "max"))]
+    #[allow(clippy::too_many_arguments)]
     fn target<'py>(
         &self,
         py: Python<'py>,
@@ -495,14 +502,25 @@ impl PyScores {
 
     /// Project `node` of `province` to `target_year`: linear least-squares trend over the last `window` comparable
     /// years (never across an edition break unless `across_breaks=True`), its 95% prediction interval, and
-    /// compound growth; clamped to the node's scale. One-row DataFrame, labelled projected.
+    /// compound growth; clamped to the node's scale. One-row DataFrame, labelled projected, that says what it rests
+    /// on: `fit_years` / `fit_editions` (the years fitted), `bridge` (how a window mixing scales was made one series:
+    /// such a window is refused unless `bridge="rescale"` or `"as_published"`), `edition` / `edition_status`
+    /// (`in_force`; `assumed` after the last published edition — the latest continues; `chosen` with `edition=`),
+    /// and `map` / `map_status`: a year after the 2025 merger is projected either for the pre-merger province on the
+    /// 63-province map (`counterfactual`) or for a 2025 unit (`map="units_2025"`, or a name that means a unit in the
+    /// target year, e.g. "Vĩnh Long") from its members' series through `merge_rule` (`merged`; the index's published
+    /// rule by default — DTI's only — else `merge_rule="member_mean"`, labelled user_supplied).
     ///
     /// >>> import chiso, polars as pl
     /// >>> s = chiso.score("pci", chiso.datasets.pci().filter(pl.col("year").is_between(2016, 2020)))
     /// >>> t = s.trend("Trà Vinh", target_year=2021)
     /// >>> t.select("n_years", "first_year", "last_year", "status").row(0)
     /// (5, 2016, 2020, 'projected')
-    #[pyo3(signature = (province, node = "", *, target_year, window = 5, across_breaks = false))]
+    /// >>> papi = chiso.score("papi", chiso.datasets.papi())
+    /// >>> papi.trend("Trà Vinh", target_year=2026).select("edition", "edition_status", "map_status").row(0)
+    /// ('papi.2021', 'assumed', 'counterfactual')
+    #[pyo3(signature = (province, node = "", *, target_year, window = 5, across_breaks = false, bridge = None, edition = None, map = None, merge_rule = None))]
+    #[allow(clippy::too_many_arguments)]
     fn trend<'py>(
         &self,
         py: Python<'py>,
@@ -511,17 +529,24 @@ impl PyScores {
         target_year: i32,
         window: usize,
         across_breaks: bool,
+        bridge: Option<&str>,
+        edition: Option<String>,
+        map: Option<&str>,
+        merge_rule: Option<&str>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let options = crate::project::trend::TrendOptions { window, across_breaks };
+        let options = trend_options(window, across_breaks, bridge, edition, map, merge_rule)?;
         let t = crate::project::trend::trend(&self.inner, province, node, target_year, &options).map_err(to_py_err)?;
         let mut f = Frame::default();
         f.str("province_code", &t.province_code);
         f.str("province", &t.province);
         f.str("node", &t.node);
-        f.int("target_year", t.target_year as i64);
+        f.projection_labels(t.target_year, &t.edition, t.edition_status, &t.map);
         f.int("n_years", t.n_years as i64);
         f.int("first_year", t.first_year as i64);
         f.int("last_year", t.last_year as i64);
+        f.int_list("fit_years", &t.years.iter().map(|&y| i64::from(y)).collect::<Vec<_>>());
+        f.str_list("fit_editions", &t.editions);
+        f.opt_str("bridge", t.bridge.map(|b| b.as_str()));
         f.opt_float("last_value", Some(t.last_value));
         f.opt_float("slope", Some(t.slope));
         f.opt_float("linear", Some(t.linear));
@@ -536,19 +561,33 @@ impl PyScores {
         f.build(py)
     }
 
-    /// Every province's total projected to `target_year` by its trend, and the distribution of ranks from
-    /// `draws` simulations within the prediction intervals (reproducible for a `seed`).
-    #[pyo3(signature = (target_year, *, window = 5, across_breaks = false, draws = 10000, seed = 0))]
+    /// Every unit's total projected to `target_year` by its trend, and the distribution of ranks from `draws`
+    /// simulations within the prediction intervals (reproducible for a `seed`), on one map: `map="provinces_63"`
+    /// (after 2024 a counterfactual, ranked among the 63) or `"units_2025"` (each of the 34 units from its members
+    /// through `merge_rule`, ranked among the 34); default the latest data year's map. Labelled like
+    /// :meth:`trend`; `n_ranked` of `n_field` units could be projected.
+    ///
+    /// >>> import chiso
+    /// >>> papi = chiso.score("papi", chiso.datasets.papi())
+    /// >>> o = papi.rank_outlook(2025, map="units_2025", merge_rule="member_mean", draws=200)
+    /// >>> o.filter(province="Vĩnh Long").select("n_field", "map_status", "merge_rule_status").row(0)
+    /// (34, 'merged', 'user_supplied')
+    #[pyo3(signature = (target_year, *, window = 5, across_breaks = false, bridge = None, edition = None, map = None, merge_rule = None, draws = 10000, seed = 0))]
+    #[allow(clippy::too_many_arguments)]
     fn rank_outlook<'py>(
         &self,
         py: Python<'py>,
         target_year: i32,
         window: usize,
         across_breaks: bool,
+        bridge: Option<&str>,
+        edition: Option<String>,
+        map: Option<&str>,
+        merge_rule: Option<&str>,
         draws: usize,
         seed: u64,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let options = crate::project::trend::TrendOptions { window, across_breaks };
+        let options = trend_options(window, across_breaks, bridge, edition, map, merge_rule)?;
         let rows = py
             .detach(|| crate::project::trend::rank_outlook(&self.inner, target_year, &options, draws, seed))
             .map_err(to_py_err)?;
@@ -556,12 +595,16 @@ impl PyScores {
         for r in &rows {
             f.str("province_code", &r.province_code);
             f.str("province", &r.province);
+            f.projection_labels(r.target_year, &r.edition, r.edition_status, &r.map);
             f.opt_float("projected", Some(r.projected));
             f.opt_float("mean_rank", Some(r.mean_rank));
             f.int("rank_p05", r.rank_p05 as i64);
             f.int("rank_median", r.rank_median as i64);
             f.int("rank_p95", r.rank_p95 as i64);
             f.int("n_ranked", r.n_ranked as i64);
+            f.int("n_field", r.n_field as i64);
+            f.int_list("fit_years", &r.years.iter().map(|&y| i64::from(y)).collect::<Vec<_>>());
+            f.str_list("fit_editions", &r.editions);
             f.str("status", "projected");
         }
         f.build(py)
@@ -602,6 +645,49 @@ impl PyScores {
             self.__len__()
         )
     }
+}
+
+/// A map by name ("provinces_63", "units_2025").
+fn parse_map(map: &str) -> Result<crate::provinces::Geography, ChisoError> {
+    use crate::provinces::Geography;
+    match map {
+        "provinces_63" => Ok(Geography::Provinces63),
+        "units_2025" => Ok(Geography::Units2025),
+        other => Err(ChisoError::InvalidArgument(format!(
+            "map={other:?}: use \"provinces_63\" (the 63 provinces; after 2024 a counterfactual) or \"units_2025\" \
+             (the 34 units of 2025)"
+        ))),
+    }
+}
+
+fn parse_merge_rule(rule: &str) -> Result<crate::compare::MergeRule, ChisoError> {
+    match rule {
+        "member_mean" => Ok(crate::compare::MergeRule::MemberMean),
+        other => Err(ChisoError::InvalidArgument(format!(
+            "merge_rule={other:?}: the known rule is \"member_mean\" (the mean of the member provinces)"
+        ))),
+    }
+}
+
+fn trend_options(
+    window: usize,
+    across_breaks: bool,
+    bridge: Option<&str>,
+    edition: Option<String>,
+    map: Option<&str>,
+    merge_rule: Option<&str>,
+) -> PyResult<crate::project::trend::TrendOptions> {
+    use crate::project::trend::{Bridge, TrendOptions};
+    let options = TrendOptions {
+        window,
+        across_breaks,
+        bridge: bridge.map(Bridge::parse).transpose().map_err(to_py_err)?,
+        edition,
+        map: map.map(parse_map).transpose().map_err(to_py_err)?,
+        merge_rule: merge_rule.map(parse_merge_rule).transpose().map_err(to_py_err)?,
+    };
+    options.check().map_err(to_py_err)?;
+    Ok(options)
 }
 
 fn compare_options(
@@ -936,7 +1022,8 @@ fn tasks_from(rows: Vec<TaskRow>) -> PyResult<Vec<crate::project::plans::Task>> 
 
 /// Plan projection (see `chiso.plans.project_plan`).
 #[pyfunction]
-#[pyo3(signature = (scores, tasks, province, year, index, selection))]
+#[pyo3(signature = (scores, tasks, province, year, index, selection, target_year = None, map = None, merge_rule = None))]
+#[allow(clippy::too_many_arguments)]
 fn _plan_project<'py>(
     py: Python<'py>,
     scores: &PyScores,
@@ -945,15 +1032,26 @@ fn _plan_project<'py>(
     year: i32,
     index: &str,
     selection: Vec<String>,
+    target_year: Option<i32>,
+    map: Option<&str>,
+    merge_rule: Option<&str>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    use crate::project::plans::{project_plan, Selection};
+    use crate::project::plans::{project_plan_on, Selection};
+    use crate::project::{trend::TrendOptions, Peers};
+    let map = map.map(parse_map).transpose().map_err(to_py_err)?;
+    let merge_rule = merge_rule.map(parse_merge_rule).transpose().map_err(to_py_err)?;
+    let peers = match target_year {
+        Some(target_year) => Peers::Trend { target_year, options: TrendOptions::default() },
+        None => Peers::Held,
+    };
     let selection = match selection.as_slice() {
         [one] if one == "all" => Selection::All,
         [one] if one == "done" => Selection::Done,
         ids => Selection::Ids(ids.to_vec()),
     };
     let tasks = tasks_from(tasks)?;
-    let rows = project_plan(&scores.inner, &tasks, province, year, index, &selection).map_err(to_py_err)?;
+    let rows = project_plan_on(&scores.inner, &tasks, province, year, index, &selection, &peers, map, merge_rule)
+        .map_err(to_py_err)?;
     convert::projected_frame(py, &rows)
 }
 
