@@ -358,8 +358,11 @@ pub fn target_edition(
     }
 }
 
+/// A node's (scale, maximum) in one edition.
+type ScaleOf = (Option<(f64, f64)>, Option<f64>);
+
 /// (scale, maximum) of `node` (its path) in an edition.
-fn scale_of(scores: &Scores, edition: &str, node: &str) -> (Option<(f64, f64)>, Option<f64>) {
+fn scale_of(scores: &Scores, edition: &str, node: &str) -> ScaleOf {
     edition_by_code(scores, edition).and_then(|m| m.node(node)).map_or((None, None), |n| (n.scale, n.max_value()))
 }
 
@@ -427,16 +430,15 @@ fn fit(
     let (edition, edition_status) = target_edition(index, &last.edition, target_year, options)?;
     // One scale across the window, or the user's bridge between scales.
     let (last_scale, last_max) = scale_of(scores, &last.edition, &last.node);
-    let scales: Vec<(Option<(f64, f64)>, Option<f64>)> =
-        window.iter().map(|p| scale_of(scores, &p.edition, &p.node)).collect();
+    let scales: Vec<ScaleOf> = window.iter().map(|p| scale_of(scores, &p.edition, &p.node)).collect();
     let mixed = scales.iter().any(|s| *s != (last_scale, last_max));
     let bridge = if mixed { options.bridge } else { None };
-    let describe = |(s, m): (Option<(f64, f64)>, Option<f64>)| match (s, m) {
+    let describe = |(s, m): ScaleOf| match (s, m) {
         (Some((lo, hi)), _) => format!("{lo}–{hi}"),
         (None, Some(m)) => format!("0–{m} points"),
         (None, None) => "an unknown scale".into(),
     };
-    let range = |(s, m): (Option<(f64, f64)>, Option<f64>)| s.or(m.map(|m| (0.0, m)));
+    let range = |(s, m): ScaleOf| s.or(m.map(|m| (0.0, m)));
     let mut y: Vec<f64> = window.iter().map(|p| p.value).collect();
     if mixed {
         let listing: Vec<String> =
