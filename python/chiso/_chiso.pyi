@@ -90,6 +90,7 @@ class Scores:
         threshold: float | None = None,
         measure: Literal["relative", "points"] = "relative",
         merge_rule: Literal["member_mean"] | None = None,
+        level: float = 0.05,
     ) -> pl.DataFrame: ...
     def decompose(
         self, base_year: int, year: int, *, nodes: list[str] | None = None, provinces: list[str] | None = None
@@ -113,6 +114,7 @@ class Scores:
         comparable_only: bool = False,
         threshold: float | None = None,
         measure: Literal["relative", "points"] = "relative",
+        level: float = 0.05,
     ) -> pl.DataFrame: ...
     def points_lost(self, province: str, year: int) -> pl.DataFrame: ...
     def calibrate(
@@ -172,7 +174,18 @@ class Scores:
         peer_values: list[tuple[str, str, float]] | None = None,
         map: str | None = None,
         merge_rule: str | None = None,
+        across_breaks: bool = False,
     ) -> pl.DataFrame: ...
+    def _with_uncertainty(
+        self,
+        provinces: list[str],
+        years: list[int],
+        nodes: list[str],
+        se: list[float | None],
+        ci_low: list[float | None],
+        ci_high: list[float | None],
+        ci_level: float = 0.95,
+    ) -> Scores: ...
     def _repr_html_(self) -> str: ...
     def __len__(self) -> int: ...
 
@@ -225,6 +238,7 @@ def _plan_project(
     target_year: int | None = None,
     map: str | None = None,
     merge_rule: str | None = None,
+    across_breaks: bool = False,
 ) -> pl.DataFrame: ...
 def _plan_gains(scores: Scores, tasks: list[tuple[Any, ...]], province: str, year: int, index: str) -> pl.DataFrame: ...
 def _plan_uncovered(

@@ -3,10 +3,11 @@
 A plan (CSV, Excel or a frame) has one row per task: ``id``, ``index``, ``node`` (the node the task improves),
 ``title``, ``lead_agency``, ``cooperating_agencies``, ``deadline`` (date), ``expected_product``, ``status``
 (``planned``, ``in_progress``, ``done``) and the expected effect: ``effect_op`` (``set``, ``add``, ``headroom``,
-``max``, ``best_gap``, ``best``, ``percentile``: see :func:`chiso.project.what_if`) and ``effect_value``. From it: the projected score and rank if all tasks deliver, or only the done ones,
-or any subset (:func:`project_plan`); the gain each agency's tasks bring (:func:`gains_by_agency`); nodes with
-points lost but no task (:func:`uncovered`); overdue tasks (:func:`overdue`). Projections run on the compiled plan
-(:func:`chiso.project.what_if`) with the other provinces held at their values, and are labelled projected.
+``max``, ``best_gap``, ``best``, ``percentile``: see :func:`chiso.project.what_if`) and ``effect_value``. From it:
+the projected score and rank if all tasks deliver, or only the done ones, or any subset (:func:`project_plan`); the
+gain each agency's tasks bring (:func:`gains_by_agency`); nodes with points lost but no task (:func:`uncovered`);
+overdue tasks (:func:`overdue`). Projections run on the compiled plan (:func:`chiso.project.what_if`) with the other
+provinces held at their values, and are labelled projected.
 
 :func:`example_plan` is an ILLUSTRATIVE plan shaped like a province's (7 PAR INDEX areas, 5 digital-transformation
 areas) — not a real plan.
@@ -109,13 +110,15 @@ def project_plan(
     target_year: int | None = None,
     map: str | None = None,
     merge_rule: str | None = None,
+    across_breaks: bool = False,
 ) -> pl.DataFrame:
     """The projected score and rank of every node of ``province`` if the chosen tasks deliver their expected
     effect on ``year``'s values (others held). ``tasks``: ``"all"``, ``"done"`` or a list of ids.
 
     With ``target_year`` the other provinces move by their own trend to that year, and the output is labelled as
     :func:`chiso.project.what_if` labels it (``edition_status``, ``map``, ``map_status``); ``map="units_2025"``
-    with ``merge_rule`` projects the successor unit among the 34 units of 2025. Every node above the year's best
+    with ``merge_rule`` projects the successor unit among the 34 units of 2025; ``across_breaks`` lets the other
+    provinces' trends use earlier editions' years. Every node above the year's best
     observed value is flagged ``beyond_best``.
 
     >>> import chiso, polars as pl
@@ -134,7 +137,9 @@ def project_plan(
     if isinstance(tasks, str) and tasks not in ("all", "done"):
         raise DataError(f"tasks={tasks!r}: use 'all', 'done' or a list of task ids")
     selection = [tasks] if isinstance(tasks, str) else list(tasks)
-    return _plan_project(scores, _rows(plan), province, year, index, selection, target_year, map, merge_rule)
+    return _plan_project(
+        scores, _rows(plan), province, year, index, selection, target_year, map, merge_rule, across_breaks
+    )
 
 
 def gains_by_agency(scores: Scores, plan: pl.DataFrame, province: str, year: int, *, index: str) -> pl.DataFrame:

@@ -25,6 +25,7 @@ def what_if(
     peer_values: Any = None,
     map: str | None = None,
     merge_rule: str | None = None,
+    across_breaks: bool = False,
 ) -> pl.DataFrame:
     """Change some provinces' node values in data year ``year``, re-aggregate with the edition's rules and re-rank
     against the other provinces (held at their values). Many scenarios at once: one call evaluates them all on the
@@ -43,8 +44,8 @@ def what_if(
       (``value=0.5`` → 3.40; no change for a province already at the best).
     - ``best`` — reach that year's best observed value (→ 4.06).
     - ``percentile`` — reach a percentile (0–100) of that year's field (the provinces of the same map with a
-      value; linear interpolation between order statistics, numpy's default): ``value=75`` → 3.55, the upper quartile (rank 16).
-      A province already above it keeps its value.
+      value; linear interpolation between order statistics, numpy's default): ``value=75`` → 3.55, the upper
+      quartile (rank 16). A province already above it keeps its value.
 
     Values are clamped to the node's scale (flagged ``clamped``). Output: every node of every edited province per
     scenario, with base and projected value and rank, the year's ``best`` observed value at the node and
@@ -54,7 +55,8 @@ def what_if(
     values of ``year``) or ``"trend"`` (each node moved to its own linear trend at ``target_year``, held where no
     trend can be fitted; see :meth:`chiso.Scores.trend`) or ``"given"`` (``peer_values``: a frame of ``province``,
     ``node``, ``value`` — the user's rule; unnamed cells held). The edited provinces start from their ``year``
-    values.
+    values. ``across_breaks=True`` lets the peers' trends use years of earlier editions (see
+    :meth:`chiso.Scores.trend`); the ``peers`` label counts the provinces held for want of a trend.
 
     A projection to a later year says what it rests on: ``target_year``, ``edition`` and ``edition_status``
     (``assumed`` after the last published edition: the latest continues), ``map`` and ``map_status``. After the
@@ -122,6 +124,7 @@ def what_if(
         cells,
         map,
         merge_rule,
+        across_breaks,
     )
 
 

@@ -9,5 +9,5 @@ pub use plan::Plan;
 pub use rank::{competition_ranks, percentile_linear, quartile_group};
 pub use score::{
     score, score_columns, Columns, Comparison, EditionChoice, Measure, MissingPolicy, Observation, Origin, Prefer,
-    ScoreOptions, ScoreRow, Scores, Unit,
+    ScoreOptions, ScoreRow, Scores, Uncertainty, Unit,
 };

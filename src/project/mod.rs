@@ -237,15 +237,19 @@ pub fn what_if_on(
             Geography::Provinces63 => None,
         },
     };
+    let mut peers_held = 0;
     if let Peers::Trend { target_year, options } = peers {
         // Each province moves by its own series on the 63-province map; the units, if asked, are merged after.
         let options = trend::TrendOptions { map: Some(Geography::Provinces63), ..options.clone() };
         for (pos, &k) in units.iter().enumerate() {
             let code = &registry.all()[scores.units()[k].province].code;
+            // The total first: a province whose total has no trend is counted as held in the label.
             for (i, node) in m.nodes.iter().enumerate() {
                 // By path, as a user asks for a trend: the series follows the node's lineage across editions.
-                if let Ok(t) = trend::trend(scores, code, &node.path, *target_year, &options) {
-                    base[i][pos] = t.linear;
+                match trend::trend(scores, code, &node.path, *target_year, &options) {
+                    Ok(t) => base[i][pos] = t.linear,
+                    Err(_) if i == 0 && scores.value(k, 0).is_some() => peers_held += 1,
+                    Err(_) => {}
                 }
             }
         }
@@ -303,6 +307,10 @@ pub fn what_if_on(
 
     let peers_label = match peers {
         Peers::Held => "held".to_string(),
+        // Provinces whose total has no trend (too few comparable years) are held, and the label says how many.
+        Peers::Trend { target_year, .. } if peers_held > 0 => {
+            format!("trend to {target_year} ({peers_held} of {} held: no trend)", units.len())
+        }
         Peers::Trend { target_year, .. } => format!("trend to {target_year}"),
         Peers::Given(cells) => format!("user values ({} cells)", cells.len()),
     };

@@ -410,7 +410,13 @@ pub fn changes_frame<'py>(py: Python<'py>, rows: &[crate::compare::Change]) -> P
         ("points_lost", Column::Float(vec![])),
         ("comparability", Column::Str(vec![])),
         ("comparability_status", Column::Str(vec![])),
+        ("material", Column::OptBool(vec![])),
+        ("materiality_measure", Column::Str(vec![])),
+        ("materiality_threshold", Column::Float(vec![])),
         ("significant", Column::OptBool(vec![])),
+        ("p_value", Column::Float(vec![])),
+        ("significance_level", Column::Float(vec![])),
+        ("significance_note", Column::Str(vec![])),
     ] {
         f.declare(name, col);
     }
@@ -435,7 +441,13 @@ pub fn changes_frame<'py>(py: Python<'py>, rows: &[crate::compare::Change]) -> P
         f.opt_float("points_lost", c.points_lost);
         f.str("comparability", c.comparability.as_str());
         f.str("comparability_status", c.comparability_status.as_str());
+        f.opt_bool("material", c.material);
+        f.opt_str("materiality_measure", c.materiality.map(|m| m.measure()));
+        f.opt_float("materiality_threshold", c.materiality.map(|m| m.threshold()));
         f.opt_bool("significant", c.significant);
+        f.opt_float("p_value", c.p_value);
+        f.opt_float("significance_level", Some(c.significance_level));
+        f.opt_str("significance_note", c.significance_note.as_deref());
     }
     f.build(py)
 }
@@ -521,6 +533,7 @@ pub fn movers_frame<'py>(py: Python<'py>, rows: &[crate::compare::Movers]) -> Py
         ("n_up", Column::Int(vec![])),
         ("n_down", Column::Int(vec![])),
         ("n_unchanged", Column::Int(vec![])),
+        ("n_material", Column::Int(vec![])),
         ("n_significant", Column::Int(vec![])),
         ("mean_delta", Column::Float(vec![])),
         ("largest_gain_province", Column::Str(vec![])),
@@ -539,6 +552,7 @@ pub fn movers_frame<'py>(py: Python<'py>, rows: &[crate::compare::Movers]) -> Py
         f.int("n_up", m.n_up as i64);
         f.int("n_down", m.n_down as i64);
         f.int("n_unchanged", m.n_unchanged as i64);
+        f.opt_int("n_material", m.n_material.map(i64::from));
         f.opt_int("n_significant", m.n_significant.map(i64::from));
         f.opt_float("mean_delta", m.mean_delta);
         f.opt_str("largest_gain_province", m.largest_gain.as_ref().map(|g| g.0.as_str()));

@@ -193,8 +193,12 @@ impl PyScores {
 
     /// Compare two data years: value, delta, relative and share-of-max change, ranks and rank change (positive =
     /// moved up), points lost, comparability (within_edition / comparable_across_break / cross_edition, from the
-    /// editions' lineage) and a significance flag. `threshold` with `measure` ("relative" or "points") overrides
-    /// the index's documented default (PAPI: 5% relative, status unknown). A year of the 63 provinces compares with
+    /// editions' lineage), a materiality flag and a significance test. `material` says the change passes a
+    /// size threshold (`materiality_measure`, `materiality_threshold`): `threshold` with `measure` ("relative" or
+    /// "points") overrides the index's documented default (PAPI: 5% relative, status unknown). `significant` is a
+    /// two-sided z test at `level` (default 0.05) of the change against the two values' standard errors
+    /// (independent samples), given as `se` or `ci_low`/`ci_high` beside `value` when scoring; where either is
+    /// unknown it is null and `significance_note` says why, with `p_value` beside it. A year of the 63 provinces compares with
     /// a year of the 34 units of 2025 only through a merge rule: the index's published one (DTI) or
     /// `merge_rule="member_mean"` (labelled user-supplied).
     ///
@@ -203,7 +207,7 @@ impl PyScores {
     /// >>> c = s.compare(2022, 2023, provinces=["Trà Vinh"], nodes=[""])
     /// >>> c.select("base_rank", "rank", "rank_change", "comparability").row(0)
     /// (48, 54, -6, 'within_edition')
-    #[pyo3(signature = (base_year, year, *, nodes = None, provinces = None, comparable_only = false, threshold = None, measure = "relative", merge_rule = None))]
+    #[pyo3(signature = (base_year, year, *, nodes = None, provinces = None, comparable_only = false, threshold = None, measure = "relative", merge_rule = None, level = 0.05))]
     #[allow(clippy::too_many_arguments)]
     fn compare<'py>(
         &self,
@@ -216,8 +220,10 @@ impl PyScores {
         threshold: Option<f64>,
         measure: &str,
         merge_rule: Option<&str>,
+        level: f64,
     ) -> PyResult<Bound<'py, PyAny>> {
         let mut options = compare_options(nodes, provinces, comparable_only, threshold, measure)?;
+        options.level = Some(level);
         options.merge_rule = match merge_rule {
             None => None,
             Some("member_mean") => Some(crate::compare::MergeRule::MemberMean),
@@ -298,7 +304,7 @@ impl PyScores {
     }
 
     /// How many provinces rose, fell or stayed at each node between two years, with the largest gain and loss.
-    #[pyo3(signature = (base_year, year, *, nodes = None, comparable_only = false, threshold = None, measure = "relative"))]
+    #[pyo3(signature = (base_year, year, *, nodes = None, comparable_only = false, threshold = None, measure = "relative", level = 0.05))]
     #[allow(clippy::too_many_arguments)]
     fn movers<'py>(
         &self,
@@ -309,8 +315,10 @@ impl PyScores {
         comparable_only: bool,
         threshold: Option<f64>,
         measure: &str,
+        level: f64,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let options = compare_options(nodes, None, comparable_only, threshold, measure)?;
+        let mut options = compare_options(nodes, None, comparable_only, threshold, measure)?;
+        options.level = Some(level);
         let rows = crate::compare::compare(&self.inner, base_year, year, &options).map_err(to_py_err)?;
         convert::movers_frame(py, &crate::compare::movers(&rows))
     }
@@ -330,7 +338,7 @@ impl PyScores {
 
     /// What-if (low level; see `chiso.project.what_if`): parallel lists of scenario, province, node, op
     /// (`Change::OPS`) and value.
-    #[pyo3(signature = (year, scenarios, provinces, nodes, ops, values, peers_target_year = None, peer_values = None, map = None, merge_rule = None))]
+    #[pyo3(signature = (year, scenarios, provinces, nodes, ops, values, peers_target_year = None, peer_values = None, map = None, merge_rule = None, across_breaks = false))]
     #[allow(clippy::too_many_arguments)]
     fn _what_if<'py>(
         &self,
@@ -345,6 +353,7 @@ impl PyScores {
         peer_values: Option<Vec<(String, String, f64)>>,
         map: Option<&str>,
         merge_rule: Option<&str>,
+        across_breaks: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         use crate::project::{Change, Edit};
         let map = map.map(parse_map).transpose().map_err(to_py_err)?;
@@ -366,9 +375,10 @@ impl PyScores {
         }
         let peers = match (peers_target_year, peer_values) {
             (None, None) => crate::project::Peers::Held,
-            (Some(target_year), None) => {
-                crate::project::Peers::Trend { target_year, options: crate::project::trend::TrendOptions::default() }
-            }
+            (Some(target_year), None) => crate::project::Peers::Trend {
+                target_year,
+                options: crate::project::trend::TrendOptions { across_breaks, ..Default::default() },
+            },
             (None, Some(cells)) => crate::project::Peers::Given(cells),
             (Some(_), Some(_)) => {
                 return Err(to_py_err(ChisoError::InvalidArgument(
@@ -610,6 +620,44 @@ impl PyScores {
         f.build(py)
     }
 
+    /// These scores with standard errors for some values (low level; `chiso.score` calls it for `se` or
+    /// `ci_low`/`ci_high` columns): parallel lists; each row gives `se` or both interval ends at `ci_level`.
+    #[pyo3(signature = (provinces, years, nodes, se, ci_low, ci_high, ci_level = 0.95))]
+    #[allow(clippy::too_many_arguments)]
+    fn _with_uncertainty(
+        &self,
+        provinces: Vec<String>,
+        years: Vec<i32>,
+        nodes: Vec<String>,
+        se: Vec<Option<f64>>,
+        ci_low: Vec<Option<f64>>,
+        ci_high: Vec<Option<f64>>,
+        ci_level: f64,
+    ) -> PyResult<PyScores> {
+        use crate::engine::Uncertainty;
+        let n = provinces.len();
+        if [years.len(), nodes.len(), se.len(), ci_low.len(), ci_high.len()].iter().any(|&l| l != n) {
+            return Err(to_py_err(ChisoError::Data("uncertainty columns differ in length".into())));
+        }
+        let mut rows = Vec::with_capacity(n);
+        for r in 0..n {
+            let u = match (se[r], ci_low[r], ci_high[r]) {
+                (Some(s), _, _) => Uncertainty::StandardError(s),
+                (None, Some(low), Some(high)) => Uncertainty::Interval { low, high, level: ci_level },
+                (None, None, None) => continue,
+                _ => {
+                    return Err(to_py_err(ChisoError::Data(format!(
+                        "row {r} ({} {} {:?}): give se, or both ci_low and ci_high",
+                        provinces[r], years[r], nodes[r]
+                    ))))
+                }
+            };
+            rows.push((provinces[r].clone(), years[r], nodes[r].clone(), u));
+        }
+        let inner = self.inner.clone().with_standard_errors(&rows).map_err(to_py_err)?;
+        Ok(PyScores { inner })
+    }
+
     /// Codes of the editions used.
     #[getter]
     fn editions(&self) -> Vec<String> {
@@ -702,15 +750,15 @@ fn compare_options(
             "measure={measure:?}: use \"relative\" (|Δ/base| > threshold) or \"points\" (|Δ| > threshold)"
         ))));
     }
-    let significance = match threshold {
+    let materiality = match threshold {
         None => None,
         Some(t) if !(t.is_finite() && t > 0.0) => {
             return Err(to_py_err(ChisoError::InvalidArgument(format!("threshold={t}: must be a positive number"))))
         }
-        Some(t) if measure == "points" => Some(crate::compare::Significance::Points(t)),
-        Some(t) => Some(crate::compare::Significance::Relative(t)),
+        Some(t) if measure == "points" => Some(crate::compare::Materiality::Points(t)),
+        Some(t) => Some(crate::compare::Materiality::Relative(t)),
     };
-    Ok(crate::compare::CompareOptions { nodes, provinces, comparable_only, significance, merge_rule: None })
+    Ok(crate::compare::CompareOptions { nodes, provinces, comparable_only, materiality, level: None, merge_rule: None })
 }
 
 /// Score factored columns (the Python layer has shaped the frame; see `chiso._frames`).
@@ -1022,7 +1070,7 @@ fn tasks_from(rows: Vec<TaskRow>) -> PyResult<Vec<crate::project::plans::Task>> 
 
 /// Plan projection (see `chiso.plans.project_plan`).
 #[pyfunction]
-#[pyo3(signature = (scores, tasks, province, year, index, selection, target_year = None, map = None, merge_rule = None))]
+#[pyo3(signature = (scores, tasks, province, year, index, selection, target_year = None, map = None, merge_rule = None, across_breaks = false))]
 #[allow(clippy::too_many_arguments)]
 fn _plan_project<'py>(
     py: Python<'py>,
@@ -1035,13 +1083,16 @@ fn _plan_project<'py>(
     target_year: Option<i32>,
     map: Option<&str>,
     merge_rule: Option<&str>,
+    across_breaks: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
     use crate::project::plans::{project_plan_on, Selection};
     use crate::project::{trend::TrendOptions, Peers};
     let map = map.map(parse_map).transpose().map_err(to_py_err)?;
     let merge_rule = merge_rule.map(parse_merge_rule).transpose().map_err(to_py_err)?;
     let peers = match target_year {
-        Some(target_year) => Peers::Trend { target_year, options: TrendOptions::default() },
+        Some(target_year) => {
+            Peers::Trend { target_year, options: TrendOptions { across_breaks, ..Default::default() } }
+        }
         None => Peers::Held,
     };
     let selection = match selection.as_slice() {
