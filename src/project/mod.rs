@@ -95,10 +95,13 @@ pub struct Projected {
     pub base_value: Option<f64>,
     pub value: Option<f64>,
     pub delta: Option<f64>,
+    /// Ranks over the publisher's field: None unless the year holds all of it (issue 9 §2).
     pub base_rank: Option<u32>,
     pub rank: Option<u32>,
     /// base_rank − rank: positive = moves up.
     pub rank_change: Option<i64>,
+    /// The projected rank among the provinces of this result, whatever set that is.
+    pub rank_within: Option<u32>,
     pub n_ranked: u32,
     /// The edit asked for a value outside the node's scale and was clamped to it (README §1.8 guard-rail).
     pub clamped: bool,
@@ -484,7 +487,12 @@ pub fn what_if_on(
                     let value = (!merged[i][j].is_nan()).then_some(merged[i][j]);
                     let base_value = (!unit_base[i][j].is_nan()).then_some(unit_base[i][j]);
                     let best = unit_base[i].iter().copied().filter(|v| !v.is_nan()).reduce(f64::max);
-                    let (base_rank, rank) = (unit_base_ranks[i][j], ranks[i][j]);
+                    // A rank only when every unit of the map is ranked (the field of the 34); else `rank_within`.
+                    let n_ranked = ranks[i].iter().filter(|r| r.is_some()).count() as u32;
+                    let full = n_ranked as usize == unit_rows.len();
+                    let base_full = unit_base_ranks[i].iter().all(Option::is_some);
+                    let rank_within = ranks[i][j];
+                    let (base_rank, rank) = (unit_base_ranks[i][j].filter(|_| base_full), rank_within.filter(|_| full));
                     out.push(Projected {
                         scenario: scenario.to_string(),
                         province_code: unit.code.clone(),
@@ -498,7 +506,8 @@ pub fn what_if_on(
                         base_rank,
                         rank,
                         rank_change: base_rank.zip(rank).map(|(a, b)| a as i64 - b as i64),
-                        n_ranked: ranks[i].iter().filter(|r| r.is_some()).count() as u32,
+                        rank_within,
+                        n_ranked,
                         clamped: buffers.iter().any(|b| b.clamped[i]),
                         best,
                         beyond_best: best.zip(value).is_some_and(|(b, v)| v > b + 1e-9 * b.abs().max(1.0)),
@@ -521,7 +530,10 @@ pub fn what_if_on(
                 let (base_rank, _) = scores.rank_of(k, i);
                 let value = (!values[i].is_nan()).then_some(values[i]);
                 let base_value = scores.value(k, i);
-                let rank = ranks[i][pos];
+                let n_ranked = ranks[i].iter().filter(|r| r.is_some()).count() as u32;
+                let rank_within = ranks[i][pos];
+                // A rank only over the publisher's full field; within a partial one only `rank_within`.
+                let rank = rank_within.filter(|_| n_ranked >= scores.field_of(k).size);
                 let best = best_of(i, province.geography);
                 out.push(Projected {
                     scenario: scenario.to_string(),
@@ -536,7 +548,8 @@ pub fn what_if_on(
                     base_rank,
                     rank,
                     rank_change: base_rank.zip(rank).map(|(a, b)| a as i64 - b as i64),
-                    n_ranked: ranks[i].iter().filter(|r| r.is_some()).count() as u32,
+                    rank_within,
+                    n_ranked,
                     clamped: clamped[i],
                     best,
                     // A tolerance of the node's rounding noise: reaching the best exactly is not beyond it.
