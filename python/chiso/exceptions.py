@@ -17,7 +17,12 @@ __all__ = [
     "UnknownProvinceError",
     "UnknownIndexError",
     "InvalidArgumentError",
+    "ArgumentTypeError",
+    "ArgumentRangeError",
+    "MissingFileError",
     "MissingMaximumError",
+    "EmptyResultError",
+    "MissingDataWarning",
 ]
 
 
@@ -61,3 +66,29 @@ class UnknownIndexError(ChisoError, KeyError):
 
 class InvalidArgumentError(ChisoError, ValueError):
     """An argument that makes no sense for the call."""
+
+
+class ArgumentTypeError(InvalidArgumentError, TypeError):
+    """An argument of the wrong type, e.g. ``find_province(84)`` (attributes: ``argument``, ``expected``,
+    ``value``). Also a ``TypeError``, so ``except TypeError`` keeps working."""
+
+
+class ArgumentRangeError(InvalidArgumentError, OverflowError):
+    """An integer argument outside the range the call accepts, e.g. ``rank_outlook(seed=-1)`` (attributes:
+    ``argument``, ``value``, ``accepted``). Also an ``OverflowError``."""
+
+
+class MissingFileError(ChisoError, FileNotFoundError):
+    """A file named by the caller that does not exist (attribute: ``file``). Also a ``FileNotFoundError``."""
+
+
+class EmptyResultError(DataError):
+    """A question the data cannot answer (a decomposition of composites only, a profile of a level without values):
+    instead of an empty frame or a blank chart, the message says which data are missing and what to pass
+    (attribute: ``what``, the call)."""
+
+
+class MissingDataWarning(UserWarning):
+    """Scoring succeeded but no province-year has a total: some children have no value anywhere (a dropped
+    column, data at the wrong level). The warning names them and what to pass; ``missing_children`` in the result
+    says the same per row."""
