@@ -213,3 +213,31 @@ fn peers_read_names_by_year() {
     assert!(out.iter().all(|r| r.value.is_some()), "{out:?}");
     assert_eq!(out[0].n, 34);
 }
+
+#[test]
+fn dti_successors_use_the_published_rule() {
+    // DTI totals for every pre-merger province, 2021–2023 (the user's values; the bundle holds scattered ones).
+    let registry = chiso::Registry::get();
+    let rows: Vec<Observation> = registry
+        .provinces()
+        .iter()
+        .filter(|p| p.years.1 == 2024)
+        .enumerate()
+        .flat_map(|(k, p)| {
+            (2021..=2023).map(move |y| {
+                Observation::new(p.code.clone(), y, "", 0.3 + 0.002 * k as f64 + 0.05 * f64::from(y - 2021))
+            })
+        })
+        .collect();
+    let s = score(&EditionChoice::Index("dti".into()), &rows, &ScoreOptions::default()).unwrap();
+    // No rule named: DTI's own (the mean of the members), labelled official.
+    let t = trend(&s, "Vĩnh Long", "", 2025, &TrendOptions { across_breaks: true, ..options() }).unwrap();
+    assert_eq!(t.province_code, "N86");
+    assert_eq!(t.map.merge_rule, Some((MergeRule::MemberMean, chiso::Status::Official)));
+    // dti.2025 is the catalog's edition for 2025 (in force); 2026 assumes it continues.
+    assert_eq!((t.edition.as_str(), t.edition_status), ("dti.2025", EditionStatus::InForce));
+    let later = trend(&s, "Vĩnh Long", "", 2026, &TrendOptions { across_breaks: true, ..options() }).unwrap();
+    assert_eq!((later.edition.as_str(), later.edition_status), ("dti.2025", EditionStatus::Assumed));
+    // Without across_breaks the change of edition is refused, not papered over.
+    assert!(trend(&s, "Vĩnh Long", "", 2025, &options()).unwrap_err().to_string().contains("across_breaks"));
+}
