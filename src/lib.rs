@@ -66,6 +66,7 @@ pub struct ReadmeDoctests;
 
 pub use engine::{
     score, EditionChoice, Measure, MissingPolicy, Observation, Origin, Prefer, ScoreOptions, ScoreRow, Scores,
+    Uncertainty,
 };
 pub use error::{ChisoError, Result};
 pub use methodology::{catalog, Aggregation, Methodology, Node, Status};

@@ -13,5 +13,5 @@ pub use rank::{competition_ranks, percentile_linear, quartile_group, UNROUNDED_D
 pub(crate) use score::Slot;
 pub use score::{
     score, score_columns, Columns, Comparison, EditionChoice, FieldStatus, Measure, MissingPolicy, Observation, Origin,
-    Prefer, ScoreOptions, ScoreRow, Scores, Unit,
+    Prefer, ScoreOptions, ScoreRow, Scores, Uncertainty, Unit,
 };
