@@ -475,7 +475,8 @@ def test_deep_trees_are_refused_with_the_limit() -> None:
     import threading
 
     parents = ["x.2020", *(f"x.2020/n{i}" for i in range(39_999))]
-    chain = [f'[[node]]\ncode = "x.2020/n{i}"\nparent = "{p}"\nkind = "k"\nname_en = "n"\n' for i, p in enumerate(parents)]
+    node = '[[node]]\ncode = "x.2020/n{}"\nparent = "{}"\nkind = "k"\nname_en = "n"\n'
+    chain = [node.format(i, p) for i, p in enumerate(parents)]
     text = HEAD + ROOT + "".join(chain)
     errors: list[BaseException] = []
     old = threading.stack_size(1 << 20)
