@@ -82,6 +82,9 @@ def test_wide(scored: tuple[str, chiso.Scores]) -> None:
         .filter(pl.col("rank").ne_missing(pl.col("rank_right")))
         .is_empty()
     )
+    published = s.wide(level=0, value="published_rank").select("province_code", "year", pl.col("total").alias("p"))
+    joined = published.join(s.totals().select("province_code", "year", "published_rank"), on=["province_code", "year"])
+    assert joined.filter(pl.col("p").ne_missing(pl.col("published_rank"))).is_empty()
 
 
 def test_compare(scored: tuple[str, chiso.Scores]) -> None:
