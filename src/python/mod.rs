@@ -180,6 +180,14 @@ impl PyScores {
                 "value={value:?}: use \"score\", \"rank\", \"rank_within\" or \"published_rank\""
             ))));
         }
+        // A level below every tree is an error saying how deep the trees are, not a frame without node columns.
+        let deepest = self.inner.editions().flat_map(|m| m.nodes.iter().map(|n| n.depth)).max().unwrap_or(0);
+        if level > deepest {
+            return Err(to_py_err(ChisoError::InvalidArgument(format!(
+                "level={level}: the trees of {} have levels 0–{deepest}",
+                self.editions().join(", ")
+            ))));
+        }
         let cols = convert::score_columns(py, &self.inner, Some(level))?;
         py.import("chiso._assemble")?.call_method1("wide", (cols, value))
     }
