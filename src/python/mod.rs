@@ -711,6 +711,11 @@ impl PyScores {
         slf.py().import("chiso._display")?.call_method1("scores_html", (slf,))
     }
 
+    /// When no province-year has a total: the root's children missing in all of them (else None).
+    fn _children_missing_everywhere(&self) -> Option<Vec<String>> {
+        self.inner.children_missing_everywhere()
+    }
+
     fn __len__(&self) -> usize {
         self.inner.units().iter().map(|u| self.inner.edition(u.edition).nodes.len()).sum()
     }
