@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import polars as pl
 
-from . import datasets, plans, plot, project, survey
+from . import datasets, plans, plot, project, survey, uncertainty
 from ._chiso import (
     Methodology,
     Scores,
@@ -75,6 +75,7 @@ __all__ = [
     "scorecard",
     "set_language",
     "survey",
+    "uncertainty",
 ]
 
 
