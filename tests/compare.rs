@@ -130,11 +130,7 @@ fn baseline_comparison_across_breaks() {
 /// composite's change splits exactly into a score part (both years under the 2022 weights) and a weights part.
 #[test]
 fn pci_reweighting_split() {
-    let Some(shared) = common::shared_dir() else {
-        eprintln!("skipped: ../shared/data not present");
-        return;
-    };
-    let fixture = common::read_csv(&shared.join("data/raw/pci_province_histories_pcivietnam_pages.csv"));
+    let fixture = common::read_csv(&common::reference_file("pci/pci_province_histories_pcivietnam_pages.csv"));
     let subs = [
         "entry_costs",
         "land_access",
@@ -208,8 +204,8 @@ fn peers_of_tra_vinh() {
     assert_eq!(by["region"].group_name, "Đồng bằng sông Cửu Long");
     assert_eq!(by["peers"].n, 3);
     let national_rank = s.get("84", 2023, "").unwrap().rank;
-    assert_eq!(by["national"].rank_in_group, national_rank);
-    assert!(by["region"].rank_in_group.unwrap() <= by["national"].rank_in_group.unwrap());
+    assert_eq!(by["national"].rank_within, national_rank);
+    assert!(by["region"].rank_within.unwrap() <= by["national"].rank_within.unwrap());
     let gap = by["national"].gap_to_best.unwrap();
     assert!(gap <= 0.0);
 }
