@@ -69,6 +69,11 @@ pub enum ChisoError {
     /// a run count beyond the limit): the message says what would be valid.
     #[error("argument {argument} = {value}: {message}")]
     Argument { argument: String, value: String, message: String },
+
+    /// A question the data cannot answer. Rather than an empty result, chiso says which data are missing and what
+    /// to pass (issue 9 §6).
+    #[error("{what}: {why}")]
+    EmptyResult { what: String, why: String },
 }
 
 impl ChisoError {
