@@ -44,6 +44,7 @@ bench: build-dev
 	$(PY) benches/bench_scoring.py
 	cargo bench --bench uncertainty
 	$(PY) benches/bench_uncertainty.py
+	$(PY) benches/bench_what_if.py
 
 # Rust style and lints; Python lints; the .pyi stubs checked against the compiled module (mypy's stubtest).
 lint: build-dev

@@ -19,6 +19,7 @@ __all__ = [
     "_satisfaction",
     "_sensitivity",
     "_uncertainty",
+    "_what_if_many",
     "_score",
     "dataset",
     "find_province",
@@ -250,3 +251,14 @@ def _sensitivity(
     bootstrap: int,
     first_order: str,
 ) -> pl.DataFrame: ...
+def _what_if_many(
+    scores: Scores,
+    year: int,
+    province: str,
+    nodes: list[str],
+    ops: list[str],
+    values: bytes,
+    outputs: list[str],
+    peers_target_year: int | None = None,
+    peer_values: list[tuple[str, str, float]] | None = None,
+) -> dict[str, Any]: ...

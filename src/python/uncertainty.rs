@@ -106,6 +106,8 @@ fn _uncertainty<'py>(
         f.opt_float("score_sd", p.score_sd);
         f.int("runs_ranked", p.runs_ranked as i64);
         f.int("n_ranked", i64::from(u.n_ranked));
+        f.int("n_field", i64::from(u.n_field));
+        f.str("field_status", u.field_status.as_str());
     }
     let out = PyDict::new(py);
     out.set_item("ranks", f.build(py)?)?;
@@ -211,7 +213,64 @@ fn _sensitivity<'py>(
     f.build(py)
 }
 
+/// Many what-if scenarios of one province (see `chiso.project.what_if_many`): values in as float64 bytes, values
+/// and ranks out as bytes.
+#[pyfunction]
+#[pyo3(signature = (scores, year, province, nodes, ops, values, outputs, peers_target_year = None, peer_values = None))]
+#[allow(clippy::too_many_arguments)]
+fn _what_if_many<'py>(
+    py: Python<'py>,
+    scores: &PyScores,
+    year: i32,
+    province: &str,
+    nodes: Vec<String>,
+    ops: Vec<String>,
+    values: &[u8],
+    outputs: Vec<String>,
+    peers_target_year: Option<i32>,
+    peer_values: Option<Vec<(String, String, f64)>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    use crate::project::scenarios::{what_if_many, Op};
+    use crate::project::Peers;
+    let ops: Vec<Op> = ops
+        .iter()
+        .map(|o| {
+            Op::parse(o)
+                .ok_or_else(|| to_py_err(ChisoError::argument("op", o, "one of 'set', 'add', 'headroom', 'max'")))
+        })
+        .collect::<PyResult<_>>()?;
+    let values = floats("values", values)?;
+    let peers = match (peers_target_year, peer_values) {
+        (Some(target_year), None) => {
+            Peers::Trend { target_year, options: crate::project::trend::TrendOptions::default() }
+        }
+        (None, Some(cells)) => Peers::Given(cells),
+        _ => Peers::Held,
+    };
+    let out = py
+        .detach(|| what_if_many(&scores.inner, year, province, &nodes, &ops, &values, &outputs, &peers))
+        .map_err(to_py_err)?;
+    let d = PyDict::new(py);
+    let bytes_f = |v: &[f64]| v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>();
+    let bytes_u = |v: &[u32]| v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>();
+    d.set_item("values", PyBytes::new(py, &bytes_f(&out.values)))?;
+    d.set_item("ranks", PyBytes::new(py, &bytes_u(&out.ranks)))?;
+    d.set_item("ranks_within", PyBytes::new(py, &bytes_u(&out.ranks_within)))?;
+    let clamped: Vec<u8> = out.clamped.iter().map(|&c| u8::from(c)).collect();
+    d.set_item("clamped", PyBytes::new(py, &clamped))?;
+    d.set_item("nodes", out.nodes.clone())?;
+    d.set_item("scenarios", out.scenarios)?;
+    d.set_item("base_values", out.base_values.clone())?;
+    d.set_item("base_ranks", out.base_ranks.clone())?;
+    d.set_item("n_ranked", out.n_ranked.clone())?;
+    d.set_item("province_code", out.province_code.clone())?;
+    d.set_item("province", out.province.clone())?;
+    d.set_item("peers", out.peers.clone())?;
+    Ok(d)
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(_what_if_many, m)?)?;
     m.add_function(wrap_pyfunction!(_uncertainty, m)?)?;
     m.add_function(wrap_pyfunction!(_sensitivity, m)?)?;
     Ok(())

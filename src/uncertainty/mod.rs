@@ -18,7 +18,7 @@ use rand::{Rng, SeedableRng};
 use rayon::prelude::*;
 use statrs::distribution::{ContinuousCDF, Normal};
 
-use crate::engine::{MissingPolicy, Prefer, Scores};
+use crate::engine::{FieldStatus, MissingPolicy, Prefer, Scores};
 use crate::error::{ChisoError, Result};
 use crate::provinces::Registry;
 pub use model::Factor;
@@ -120,6 +120,10 @@ pub struct Uncertainty {
     pub varied: Vec<String>,
     /// Provinces ranked under the official assumptions.
     pub n_ranked: u32,
+    /// The publisher's field in that year and whether the scores hold all of it: with a partial field, every rank
+    /// here is a rank among the provinces given (`rank_within`), not the publisher's rank.
+    pub n_field: u32,
+    pub field_status: FieldStatus,
     pub provinces: Vec<ProvinceRanks>,
     /// Per run: mean |rank − official rank| over the provinces ranked in both.
     pub rank_shift: Vec<f64>,
@@ -283,6 +287,7 @@ pub fn analyse(scores: &Scores, year: i32, assumptions: &Assumptions, runs: &Run
             }
         })
         .collect();
+    let n_ranked = official_ranks.iter().filter(|&&r| r > 0).count() as u32;
     Ok(Uncertainty {
         year,
         edition: info.edition,
@@ -293,7 +298,9 @@ pub fn analyse(scores: &Scores, year: i32, assumptions: &Assumptions, runs: &Run
             Runs::Design(_) => None,
         },
         varied: model.factors.iter().map(|f| f.name.clone()).collect(),
-        n_ranked: official_ranks.iter().filter(|&&r| r > 0).count() as u32,
+        n_ranked,
+        n_field: info.n_field,
+        field_status: if n_ranked >= info.n_field { FieldStatus::FullField } else { FieldStatus::PartialField },
         provinces,
         rank_shift,
         counts,
@@ -431,6 +438,8 @@ struct Info {
     node: String,
     /// Registry index of each province (model order).
     provinces: Vec<usize>,
+    /// Size of the publisher's field at the ranked node.
+    n_field: u32,
 }
 
 fn check_positive_range(argument: &str, low: f64, high: f64) -> Result<()> {
@@ -664,5 +673,6 @@ fn build(scores: &Scores, year: i32, a: &Assumptions) -> Result<(Model, Info)> {
         decimals: rank_decimals(m.ranking.precision),
         factors,
     };
-    Ok((model, Info { edition: m.code.clone(), node: m.nodes[output].path.clone(), provinces }))
+    let n_field = scores.field_size_at(first, output);
+    Ok((model, Info { edition: m.code.clone(), node: m.nodes[output].path.clone(), provinces, n_field }))
 }
