@@ -219,13 +219,8 @@ pub fn rank_outlook(
     draws: usize,
     seed: u64,
 ) -> Result<Vec<RankOutlook>> {
-    if draws == 0 || draws > crate::uncertainty::MAX_RUNS {
-        return Err(ChisoError::argument(
-            "draws",
-            draws,
-            format!("give between 1 and {} simulations", crate::uncertainty::MAX_RUNS),
-        ));
-    }
+    // Checked before anything is allocated: draws × provinces ranks are held at once.
+    crate::limits::check_count("draws", draws, crate::limits::MAX_DRAWS)?;
     let registry = Registry::get();
     let last_year = scores.units().iter().map(|u| u.year).max().unwrap_or(0);
     let provinces: Vec<String> = scores

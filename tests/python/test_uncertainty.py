@@ -168,4 +168,4 @@ def test_rank_outlook_refuses_zero_draws() -> None:
     s = chiso.score("pci", chiso.datasets.pci().filter(pl.col("year").is_between(2016, 2020)))
     with pytest.raises(chiso.InvalidArgumentError) as e:
         s.rank_outlook(2021, draws=0)
-    assert e.value.argument == "draws"
+    assert "draws" in str(e.value)
