@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import polars as pl
-
 import numpy as np
+import polars as pl
 
 from ._chiso import Scores, _calibrate_maxima, _what_if_many
 from ._frames import to_polars
