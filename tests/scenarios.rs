@@ -93,3 +93,36 @@ fn bad_arguments_name_the_argument() {
     let e = what_if_many(&s, 1999, "Trà Vinh", &nodes, &[Op::Add], &[1.0], &total, &Peers::Held).unwrap_err();
     assert_eq!(argument_of(e), "year");
 }
+
+/// The field-relative ops (best_gap, best, percentile) and the beyond_best flag, as what_if computes them.
+#[test]
+fn field_relative_ops_equal_what_if() {
+    let s = papi();
+    let nodes: Vec<String> = NODES.iter().map(|n| n.to_string()).collect();
+    let ops = [Op::BestGap, Op::ToBest, Op::Percentile];
+    let rows: Vec<f64> = (0..10).flat_map(|i| [i as f64 / 9.0, 0.0, i as f64 * 11.0]).collect();
+    let outputs = vec!["".to_string(), NODES[0].to_string()];
+    let many = what_if_many(&s, 2024, "Trà Vinh", &nodes, &ops, &rows, &outputs, &Peers::Held).unwrap();
+    let edits: Vec<Edit> = rows
+        .chunks(3)
+        .enumerate()
+        .flat_map(|(k, row)| {
+            let changes = [Change::BestGap(row[0]), Change::ToBest, Change::Percentile(row[2])];
+            NODES.iter().zip(changes).map(move |(n, change)| Edit {
+                scenario: format!("{k:03}"),
+                province: "Trà Vinh".into(),
+                node: n.to_string(),
+                change,
+            })
+        })
+        .collect();
+    let one = what_if_with(&s, 2024, &edits, &Peers::Held).unwrap();
+    for k in 0..10 {
+        for (j, node) in outputs.iter().enumerate() {
+            let p = one.iter().find(|p| p.scenario == format!("{k:03}") && &p.node == node).unwrap();
+            assert!((p.value.unwrap() - many.values[k * 2 + j]).abs() < 1e-12, "{k} {node}");
+            assert_eq!(p.rank.unwrap_or(0), many.ranks[k * 2 + j], "{k} {node}");
+            assert_eq!(p.beyond_best, many.beyond_best[k * 2 + j], "{k} {node}");
+        }
+    }
+}

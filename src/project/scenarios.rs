@@ -29,16 +29,25 @@ pub enum Op {
     Headroom,
     /// Reach the maximum (the value is ignored).
     ToMax,
+    /// Close this share (0–1) of the gap to the year's best province at the node.
+    BestGap,
+    /// Reach the year's best value at the node (the value is ignored).
+    ToBest,
+    /// Reach this percentile (0–100) of the year's field at the node (a province above it keeps its value).
+    Percentile,
 }
 
 impl Op {
-    /// `set`, `add`, `headroom`, `max` (the op names of `what_if`).
+    /// The op names of `what_if` ([`Change::OPS`]).
     pub fn parse(s: &str) -> Option<Op> {
         match s {
             "set" => Some(Op::Set),
             "add" => Some(Op::Add),
             "headroom" => Some(Op::Headroom),
             "max" => Some(Op::ToMax),
+            "best_gap" => Some(Op::BestGap),
+            "best" => Some(Op::ToBest),
+            "percentile" => Some(Op::Percentile),
             _ => None,
         }
     }
@@ -49,6 +58,9 @@ impl Op {
             Op::Add => Change::Add(v),
             Op::Headroom => Change::Headroom(v),
             Op::ToMax => Change::ToMax,
+            Op::BestGap => Change::BestGap(v),
+            Op::ToBest => Change::ToBest,
+            Op::Percentile => Change::Percentile(v),
         }
     }
 }
@@ -74,6 +86,10 @@ pub struct ScenarioOutcomes {
     pub n_ranked: Vec<u32>,
     /// Per scenario: some edit was clamped to its node's scale.
     pub clamped: Vec<bool>,
+    /// Per output node: the year's best value in the field (NaN if none); and per scenario and output node
+    /// (as `values`): the value goes beyond that best — a projection no province has reached.
+    pub best: Vec<f64>,
+    pub beyond_best: Vec<bool>,
     /// What the other provinces did ("held", "trend to YYYY", "user values (n cells)").
     pub peers: String,
 }
@@ -158,12 +174,34 @@ pub fn what_if_many(
         })
         .collect::<Result<_>>()?;
 
-    // Per edited column: current value and maximum where the op needs them (checked once, not per scenario).
+    // The year's field at a node: the values of the provinces of the edited province's map (as what_if).
+    let geography = registry.all()[p_index].geography;
+    let field_at = |i: usize| -> Vec<f64> {
+        let mut v: Vec<f64> = units
+            .iter()
+            .filter(|&&u| registry.all()[scores.units()[u].province].geography == geography)
+            .filter_map(|&u| scores.value(u, i))
+            .collect();
+        v.sort_by(f64::total_cmp);
+        v
+    };
+    // Per edited column: current value, maximum and field where the op needs them (checked once, not per
+    // scenario).
     let mut current = Vec::with_capacity(edited.len());
     let mut maximum = Vec::with_capacity(edited.len());
+    let mut fields: Vec<Vec<f64>> = Vec::with_capacity(edited.len());
     for (&i, op) in edited.iter().zip(ops) {
         let node = &m.nodes[i];
-        let needs_current = matches!(op, Op::Add | Op::Headroom);
+        let relative_to_field = matches!(op, Op::BestGap | Op::ToBest | Op::Percentile);
+        fields.push(if relative_to_field { field_at(i) } else { Vec::new() });
+        if relative_to_field && fields.last().is_some_and(|f| f.is_empty()) {
+            return Err(ChisoError::argument(
+                "nodes",
+                &node.code,
+                format!("no province has a value at this node in {year} to measure against"),
+            ));
+        }
+        let needs_current = matches!(op, Op::Add | Op::Headroom) || relative_to_field;
         let c = scores.value(k, i);
         if needs_current && c.is_none() {
             return Err(ChisoError::argument(
@@ -188,9 +226,11 @@ pub fn what_if_many(
     for (s, row) in values.chunks_exact(edited.len()).enumerate() {
         for (j, (&v, op)) in row.iter().zip(ops).enumerate() {
             let bad = match op {
-                Op::ToMax => None,
+                Op::ToMax | Op::ToBest => None,
                 _ if !v.is_finite() => Some("not a finite number"),
                 Op::Headroom if !(0.0..=1.0).contains(&v) => Some("a headroom share must be between 0 and 1"),
+                Op::BestGap if !(0.0..=1.0).contains(&v) => Some("a best_gap share must be between 0 and 1"),
+                Op::Percentile if !(0.0..=100.0).contains(&v) => Some("a percentile must be between 0 and 100"),
                 _ => None,
             };
             if let Some(why) = bad {
@@ -255,14 +295,17 @@ pub fn what_if_many(
     let mut out_ranks = vec![0u32; count * k_out];
     let mut out_within = vec![0u32; count * k_out];
     let mut clamped = vec![false; count];
+    let mut beyond = vec![false; count * k_out];
+    let best: Vec<f64> = out_nodes.iter().map(|&i| field_at(i).last().copied().unwrap_or(f64::NAN)).collect();
     let width = edited.len();
     out_values
         .par_chunks_mut(CHUNK * k_out)
         .zip(out_ranks.par_chunks_mut(CHUNK * k_out))
         .zip(out_within.par_chunks_mut(CHUNK * k_out))
         .zip(clamped.par_chunks_mut(CHUNK))
+        .zip(beyond.par_chunks_mut(CHUNK * k_out))
         .enumerate()
-        .for_each(|(c, (((vals, ranks), within), clamps))| {
+        .for_each(|(c, ((((vals, ranks), within), clamps), beyond))| {
             let mut buffer = supplied.clone();
             for (t, clamp) in clamps.iter_mut().enumerate() {
                 let s = c * CHUNK + t;
@@ -274,6 +317,12 @@ pub fn what_if_many(
                         Change::Add(d) => current[j] + d,
                         Change::Headroom(share) => current[j] + share * (maximum[j] - current[j]),
                         Change::ToMax => maximum[j],
+                        Change::BestGap(share) => {
+                            let best = fields[j].last().copied().unwrap_or(f64::NAN);
+                            current[j] + share * (best - current[j]).max(0.0)
+                        }
+                        Change::ToBest => current[j].max(fields[j].last().copied().unwrap_or(f64::NAN)),
+                        Change::Percentile(q) => current[j].max(percentile_sorted(&fields[j], q)),
                     };
                     let (lo, hi) = scale[j];
                     if x < lo || x > hi {
@@ -289,6 +338,7 @@ pub fn what_if_many(
                 for (j, &i) in out_nodes.iter().enumerate() {
                     let v = buffer[i];
                     vals[t * k_out + j] = v;
+                    beyond[t * k_out + j] = v > best[j] + 1e-9 * best[j].abs().max(1.0);
                     if !v.is_nan() {
                         let key = round_to(v, decimals);
                         let keys = &peer_keys[j];
@@ -318,8 +368,20 @@ pub fn what_if_many(
             .map(|(&i, keys)| keys.len() as u32 + u32::from(scores.value(k, i).is_some()))
             .collect(),
         clamped,
+        best,
+        beyond_best: beyond,
         peers: peers_label(peers),
     })
+}
+
+/// Linear percentile (0–100) of ascending values, as [`super::percentile`], without re-sorting per scenario.
+fn percentile_sorted(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let h = (sorted.len() - 1) as f64 * (q / 100.0);
+    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
 }
 
 /// The label of a peers choice, as in what-if output.

@@ -258,6 +258,9 @@ fn _what_if_many<'py>(
     d.set_item("ranks_within", PyBytes::new(py, &bytes_u(&out.ranks_within)))?;
     let clamped: Vec<u8> = out.clamped.iter().map(|&c| u8::from(c)).collect();
     d.set_item("clamped", PyBytes::new(py, &clamped))?;
+    let beyond: Vec<u8> = out.beyond_best.iter().map(|&c| u8::from(c)).collect();
+    d.set_item("beyond_best", PyBytes::new(py, &beyond))?;
+    d.set_item("best", out.best.clone())?;
     d.set_item("nodes", out.nodes.clone())?;
     d.set_item("scenarios", out.scenarios)?;
     d.set_item("base_values", out.base_values.clone())?;
