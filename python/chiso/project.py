@@ -144,12 +144,14 @@ def what_if_many(
 ) -> pl.DataFrame:
     """Many what-if scenarios of one province at once, in time linear in their number: row s of ``values`` (an
     array of shape (scenarios,) or (scenarios, len(nodes)); numpy, a list, or a frame's columns) changes each of
-    ``nodes`` by ``op`` (``set``, ``add``, ``headroom``, ``max``, ``best_gap``, ``best``, ``percentile``; one op, or one per node) — the rules of
-    :func:`what_if` (clamped to the scale, computed nodes pinned, peers ``held``/``trend``/``given``). Only the
-    ``output`` node(s) are returned (default the total), one row per scenario and node: ``scenario`` (the row of
-    ``values``), ``node``, ``value``, ``delta``, ``rank`` (over the publisher's field, else null), ``rank_within``,
-    ``base_value``, ``base_rank``, ``rank_change``, ``clamped``, ``best``, ``beyond_best``, ``peers``, ``status = "projected"``. Arrays cross
-    the boundary as buffers, so millions of scenarios take about a second.
+    ``nodes`` by ``op`` (``set``, ``add``, ``headroom``, ``max``, ``best_gap``, ``best``, ``percentile``; one op,
+    or one per node) — the rules of :func:`what_if` (clamped to the scale, computed nodes pinned, peers
+    ``held``/``trend``/``given``). Only the ``output`` node(s) are returned (default the total), one row per
+    scenario and node: ``scenario`` (the row of ``values``), ``node``, ``value``, ``delta``, ``rank`` (over the
+    publisher's field, else null), ``rank_within``, ``base_value``, ``base_rank``, ``rank_change``, ``clamped``,
+    ``best``, ``beyond_best``, ``peers``, ``status = "projected"``. Arrays cross the boundary as buffers, so
+    millions of scenarios take about a second. Data years with scores only (projections past the last edition and
+    the 2025 maps: :func:`what_if`).
 
     >>> import numpy as np, chiso
     >>> s = chiso.score("papi", chiso.datasets.papi().filter(year=2024))
