@@ -18,6 +18,8 @@ __all__ = [
     "UnknownIndexError",
     "InvalidArgumentError",
     "MissingMaximumError",
+    "IndicatorValueError",
+    "DegenerateIndicatorError",
 ]
 
 
@@ -61,3 +63,13 @@ class UnknownIndexError(ChisoError, KeyError):
 
 class InvalidArgumentError(ChisoError, ValueError):
     """An argument that makes no sense for the call."""
+
+
+class IndicatorValueError(DataError):
+    """A raw indicator value its unit cannot take — a share above 1, negative days (attributes: ``province``,
+    ``year``, ``node`` = the indicator, ``value``, ``unit``)."""
+
+
+class DegenerateIndicatorError(DataError):
+    """A field-relative normalisation (min–max, rank, z-score, frontier) over a field where every province has the
+    same value, so min = max (attributes: ``year``, ``node`` = the indicator, ``value``, ``province``)."""

@@ -1,0 +1,297 @@
+#!/usr/bin/env python3
+"""Build chiso's PCI indicator layer from VCCI's workbooks 2013-2016 (a dev tool, run from the repository root).
+
+    python scripts/build_pci_indicators.py      (needs numpy, openpyxl)
+
+Inputs (read-only): ../shared/data/raw/pci_papi_mdtrinh_vietnamdata/PCI/PCI_2013.xlsx ... PCI_2016.xlsx, one sheet
+per sub-index whose third row holds VCCI's variable codes (the sub-index score first, then its raw indicators), and
+../shared/data/provinces.csv.
+
+Outputs:
+    data/pci_indicators.csv                      year, gso_code, sub_index, indicator, value (raw, as published)
+    methodologies/pci/indicators/pci.2013.<year>.toml   one indicator layer per data year (format:
+                                                 docs/methodology-files.md, "Indicator layers")
+
+How each sub-index is built is established per year from the workbook itself, never assumed:
+
+1. Least squares of the published sub-index on its raw indicators and a constant over the 63 provinces. Where the
+   largest residual is at the workbook's float32 precision (<= 1e-5) the sub-index IS an affine function of the
+   indicators that year: rule status "derived".
+2. That affine map is written as a goalposts normalisation of each indicator onto 1-10 (bounds = the year's
+   observed worst and best province, direction = sign of the coefficient), an effective weight and an intercept.
+   The split between VCCI's own weights and goalposts is not identifiable from one year (the coefficients stay
+   fixed across years while the observed ranges change, i.e. VCCI's bounds are not the year's min-max; see the
+   note written into each file), so the weights are "effective" weights on the observed range, DERIVED.
+3. A sub-index that is not affine over all provinces is tried once more without the provinces at the maximum of a
+   top-coded count (the trade-fair count is printed as at most 20 in 2014-2016). If the rest is exact, the rule is
+   "derived" with those provinces listed as not reproducible from the printed value; otherwise the rule is
+   "unknown" and the file carries the least-squares coefficients with their largest residual.
+
+The script is deterministic and fails loudly (exit 1) on any province, code or unit it cannot resolve.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+from _common import BuildError, fail, log, norm_key, strip_prefix
+
+warnings.filterwarnings("ignore", message="Unknown extension is not supported")
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = (ROOT / ".." / "shared" / "data").resolve()
+PCI_DIR = SHARED / "raw" / "pci_papi_mdtrinh_vietnamdata" / "PCI"
+OUT_CSV = ROOT / "data" / "pci_indicators.csv"
+OUT_DIR = ROOT / "methodologies" / "pci" / "indicators"
+YEARS = (2013, 2014, 2015, 2016)
+EXACT = 1e-5  # the workbooks store float32 values (about 7 significant digits)
+
+# Sheet name (Vietnamese, as in the workbooks) -> sub-index slug of pci.2013 (pci.md A3).
+SHEETS = {
+    "Chi phí gia nhập thị trường": "entry_costs",
+    "Tiếp cận đất đai": "land_access",
+    "Tính minh bạch": "transparency",
+    "Chi phí thời gian": "time_costs",
+    "Chi phí không chính thức": "informal_charges",
+    "Cạnh tranh bình đẳng": "policy_bias",
+    "Tính năng động": "proactivity",
+    "Dịch vụ hỗ trợ DN": "business_support",
+    "Đào tạo lao động": "labor_training",
+    "Thiết chế pháp lý": "legal_institutions",
+}
+
+
+def provinces() -> dict[str, str]:
+    keys: dict[str, str] = {}
+    with (SHARED / "provinces.csv").open(encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f):
+            for n in [r["name_vi"], r["name_ascii"], *[a for a in r["aliases"].split("|") if a.strip()]]:
+                k = norm_key(n)
+                for key in filter(None, (k, strip_prefix(k))):
+                    keys[key] = r["gso_code"]
+    return keys
+
+
+def gso(keys: dict[str, str], name: str, where: str) -> str:
+    k = norm_key(name)
+    code = keys.get(k) or keys.get(strip_prefix(k) or "")
+    if code is None:
+        fail(f"{where}: cannot map province {name!r}")
+    return code
+
+
+def unit_of(code: str, label: str, values: np.ndarray, where: str) -> tuple[str, list[float] | None]:
+    """Unit and possible range of an indicator, from its Vietnamese label and its values (fails if unresolved)."""
+    text = label.lower()
+    top = float(values.max())
+    if "số ngày" in text or "thời gian chờ" in text:
+        return "days", None
+    if "số giờ" in text:
+        return "hours", None
+    if "số cuộc" in text or "số hội chợ" in text:
+        return "count", None
+    if "trên 100" in text:
+        return "count_per_100_firms", None
+    if "1: rất cao đến 5" in text:
+        return "score", [1.0, 5.0]
+    if text.startswith("tiếp cận tài liệu"):
+        return "score", [1.0, 5.0]  # PCI's document-access scale (1 = impossible ... 5 = very easy)
+    if "điểm số" in text:
+        return "score", [0.0, 100.0]
+    if "%" in text or "tỉ lệ" in text or "tỷ lệ" in text:
+        return ("share", [0.0, 1.0]) if top <= 1.0 else ("pct", [0.0, 100.0])
+    fail(f"{where}: no unit for indicator {code!r} ({label!r})")
+    raise AssertionError  # unreachable
+
+
+def read_year(year: int, keys: dict[str, str]) -> dict[str, dict]:
+    wb = openpyxl.load_workbook(PCI_DIR / f"PCI_{year}.xlsx", read_only=True, data_only=True)
+    out = {}
+    for ws in wb.worksheets:
+        if ws.title not in SHEETS:
+            continue
+        rows = list(ws.iter_rows(values_only=True))
+        labels, codes = rows[0], rows[2]
+        cols = [i for i, c in enumerate(codes) if c is not None and i >= 2]
+        data = []
+        for r in rows[3:]:
+            if r[0] is None or r[1] is None:
+                if data:
+                    break
+                continue
+            data.append(r)
+        if len(data) != 63:
+            fail(f"PCI_{year}.xlsx/{ws.title}: expected 63 province rows, found {len(data)}")
+        where = f"PCI_{year}.xlsx/{ws.title}"
+        X = np.array([[float(r[i]) for i in cols] for r in data])
+        first = str(codes[cols[0]])
+        if not first.startswith("sub"):
+            fail(f"{where}: first code {first!r} is not the sub-index")
+        out[SHEETS[ws.title]] = {
+            "codes": [str(codes[i]) for i in cols[1:]],
+            "labels": [re.sub(r"\s+", " ", str(labels[i] or "")).strip() for i in cols[1:]],
+            "gso": [gso(keys, r[1], where) for r in data],
+            "y": X[:, 0],
+            "X": X[:, 1:],
+            "where": where,
+        }
+    if set(out) != set(SHEETS.values()):
+        fail(f"PCI_{year}.xlsx: sub-index sheets missing: {set(SHEETS.values()) - set(out)}")
+    return out
+
+
+def fit(y: np.ndarray, X: np.ndarray, keep: np.ndarray) -> tuple[np.ndarray, float, np.ndarray]:
+    A = np.c_[X, np.ones(len(y))]
+    coef = np.linalg.lstsq(A[keep], y[keep], rcond=None)[0]
+    resid = A @ coef - y
+    return coef, float(np.abs(resid[keep]).max()), resid
+
+
+def toml_str(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def num(x: float) -> str:
+    return repr(float(x))
+
+
+def layer(year: int, sheets: dict[str, dict]) -> tuple[str, list[str]]:
+    lines = [
+        f"# Generated by scripts/build_pci_indicators.py from VCCI's PCI_{year}.xlsx: do not edit by hand.",
+        "[layer]",
+        'edition = "pci.2013"',
+        f"year = {year}",
+        'status = "derived"',
+        f'source = "VCCI PCI_{year}.xlsx (github mdtrinh/vietnamdata, CC0), one sheet per sub-index"',
+        "note = "
+        + toml_str(
+            "Each rule is established from this workbook alone by least squares of the published sub-index on its "
+            "raw indicators over the 63 provinces. Exact rules are written as goalposts on the year's observed "
+            "worst and best province, an effective weight and an intercept; VCCI's own split into indicator "
+            "weights and bounds is not identifiable from one year (its coefficients stay fixed across 2013-2016 "
+            "while the observed ranges change, so its bounds are not the year's min-max but wider, apparently "
+            "pooled over years). An edit beyond the observed range is therefore extrapolated on the fixed "
+            "goalposts and flagged."
+        ),
+        "",
+    ]
+    report = []
+    for slug, d in sheets.items():
+        y, X, codes, labels = d["y"], d["X"], d["codes"], d["labels"]
+        keep = np.ones(len(y), bool)
+        coef, res, resid = fit(y, X, keep)
+        status, note, excluded = "derived", "affine in the raw indicators over all 63 provinces", []
+        if res > EXACT:
+            # A top-coded count: retry without the provinces at its printed maximum.
+            for j, code in enumerate(codes):
+                if "fair" not in code:
+                    continue
+                cap = X[:, j].max()
+                k2 = X[:, j] < cap
+                c2, r2, rs2 = fit(y, X, k2)
+                if r2 <= EXACT:
+                    coef, res, resid, keep = c2, r2, rs2, k2
+                    excluded = [d["gso"][i] for i in np.where(~k2)[0]]
+                    note = (
+                        f"affine in the raw indicators over the {int(k2.sum())} provinces whose {code} is below "
+                        f"{cap:g}; the workbook prints {code} as {cap:g} for the other {len(excluded)} "
+                        "(top-coded), whose sub-index VCCI computed from an uncensored count: not reproducible "
+                        "from the printed value (largest gap "
+                        f"{np.abs(rs2[~k2]).max():.4f})"
+                    )
+            if res > EXACT:
+                status = "unknown"
+                note = (
+                    "NOT established: no affine rule reproduces this sub-index (least-squares fit written below as "
+                    f"a DERIVED approximation, largest residual {res:.4f} over 63 provinces); single-indicator "
+                    "log, square-root, square and capping transforms were tried and do not close the gap"
+                )
+        lines += [
+            "[[sub_index]]",
+            f'node = "{slug}"',
+            f'rule_status = "{status}"',
+            f"max_residual = {res:.3g}",
+            f"intercept = {num(0.0)}",  # replaced below once the goalposts are known
+            "note = " + toml_str(note),
+        ]
+        if excluded:
+            lines.append("not_reproducible = [" + ", ".join(f'"{g}"' for g in excluded) + "]")
+        lines.append("")
+        intercept = coef[-1]
+        for j, code in enumerate(codes):
+            x = X[:, j]
+            where = f"{d['where']}/{code}"
+            unit, possible = unit_of(code, labels[j], x, where)
+            lo, hi = float(x.min()), float(x.max())
+            c = float(coef[j])
+            if hi - lo <= 0:
+                fail(f"{where}: constant across provinces")
+            scale = abs(c) * (hi - lo)
+            if scale < 1e-6:
+                # A coefficient at numerical zero: the indicator is printed but not counted.
+                weight, direction = 0.0, "higher_is_better"
+            else:
+                weight = scale / 9.0
+                direction = "higher_is_better" if c > 0 else "lower_is_better"
+                worst = lo if c > 0 else hi
+                intercept -= weight - c * worst
+            lines += [
+                "[[indicator]]",
+                f'node = "{slug}/{code}"',
+                "name_vi = " + toml_str(labels[j]),
+                f'unit = "{unit}"',
+            ]
+            if possible is not None:
+                lines.append(f"possible = [{num(possible[0])}, {num(possible[1])}]")
+            lines += [
+                f'direction = "{direction}"',
+                f"weight = {num(weight)}",
+                f'weight_status = "{"derived" if status == "derived" else "unknown"}"',
+                f'normalise = {{ method = "goalposts", lower = {num(lo)}, upper = {num(hi)}, '
+                f'range = [1.0, 10.0], status = "derived" }}',
+            ]
+            if weight == 0.0:
+                lines.append('note = "coefficient 0 in the fit: printed in the workbook but not counted"')
+            lines.append("")
+        # Patch the intercept line of this sub-index.
+        idx = max(i for i, ln in enumerate(lines) if ln == f'node = "{slug}"')
+        lines[idx + 3] = f"intercept = {num(intercept)}"
+        report.append(f"{year} {slug:20s} {status:8s} max residual {res:.2e} {len(excluded)} excluded")
+    return "\n".join(lines) + "\n", report
+
+
+def main() -> int:
+    try:
+        keys = provinces()
+        rows = []
+        OUT_DIR.mkdir(parents=True, exist_ok=True)
+        for year in YEARS:
+            sheets = read_year(year, keys)
+            for slug, d in sheets.items():
+                for i, g in enumerate(d["gso"]):
+                    for j, code in enumerate(d["codes"]):
+                        rows.append([str(year), g, slug, code, repr(float(d["X"][i, j]))])
+            text, report = layer(year, sheets)
+            (OUT_DIR / f"pci.2013.{year}.toml").write_text(text, encoding="utf-8")
+            for r in report:
+                log(r)
+        rows.sort(key=lambda r: (int(r[0]), r[1], r[2], r[3]))
+        with OUT_CSV.open("w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f, lineterminator="\n")
+            w.writerow(["year", "gso_code", "sub_index", "indicator", "value"])
+            w.writerows(rows)
+        log(f"wrote {OUT_CSV.relative_to(ROOT)} ({len(rows)} rows) and {len(YEARS)} layers in {OUT_DIR.relative_to(ROOT)}")
+    except BuildError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

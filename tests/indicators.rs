@@ -1,0 +1,202 @@
+//! The indicator layer on real data: every PCI sub-index of 2013–2016 rebuilt from VCCI's raw indicators alone,
+//! composites from those sub-indices, and the typed errors of bad layers and bad values.
+
+use chiso::indicators::{builtin_layer, bundled_field, explain, score_field, target, what_if, Layer};
+use chiso::{ChisoError, Status};
+
+/// The workbooks store float32 values (about 7 significant digits): a sub-index of 1–10 is reproduced when it
+/// matches to 1e-5.
+const SUB_INDEX_TOL: f64 = 1e-5;
+/// pci.md A4.4.
+const COMPOSITE_TOL: f64 = 0.055;
+
+#[test]
+fn every_established_sub_index_is_reproduced_from_raw_indicators() {
+    for year in 2013..=2016 {
+        let layer = builtin_layer("pci", year).unwrap();
+        let field = bundled_field(layer, year).unwrap();
+        assert_eq!(field.provinces.len(), 63);
+        let s = score_field(layer, &field).unwrap();
+        let m = layer.nodes.len();
+        assert_eq!(m, 10);
+        for (q, rule) in layer.nodes.iter().enumerate() {
+            let mut worst: f64 = 0.0;
+            for (p, code) in field.provinces.iter().enumerate() {
+                let (mine, publ) = (s.nodes[p * m + q], field.published[p * m + q]);
+                assert!(publ.is_finite(), "{year} {code} {} not published", rule.node);
+                if rule.not_reproducible.contains(code) {
+                    continue;
+                }
+                worst = worst.max((mine - publ).abs());
+            }
+            match rule.status {
+                Status::Derived => assert!(worst <= SUB_INDEX_TOL, "{year} {}: off by {worst}", rule.node),
+                // Not established: the file states the largest residual of its fit, and the data agree with it.
+                _ => {
+                    let stated = rule.max_residual.unwrap();
+                    assert!(stated > SUB_INDEX_TOL && (worst - stated).abs() < 1e-3, "{year} {}: {worst} vs {stated}", rule.node);
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn rules_established_per_year_are_the_ones_reported() {
+    // Labour training is an affine function of its indicators in no year; business support is in 2013, and in
+    // 2014–2016 for every province below the trade-fair count's printed maximum.
+    for year in 2013..=2016 {
+        let layer = builtin_layer("pci", year).unwrap();
+        for rule in &layer.nodes {
+            let expected = if rule.node == "labor_training" { Status::Unknown } else { Status::Derived };
+            assert_eq!(rule.status, expected, "{year} {}", rule.node);
+            let excluded = rule.not_reproducible.len();
+            match (rule.node.as_str(), year) {
+                ("business_support", 2014) => assert_eq!(excluded, 9),
+                ("business_support", 2015 | 2016) => assert_eq!(excluded, 10),
+                _ => assert_eq!(excluded, 0, "{year} {}", rule.node),
+            }
+        }
+    }
+}
+
+#[test]
+fn composites_from_rebuilt_sub_indices_match_the_published_ones() {
+    for year in 2013..=2016 {
+        let layer = builtin_layer("pci", year).unwrap();
+        let field = bundled_field(layer, year).unwrap();
+        // The what-if with no edits anchors on the published sub-indices: its composite is the published one.
+        let w = what_if(layer, &field, "84", &[]).unwrap();
+        let s = score_field(layer, &field).unwrap();
+        let m = layer.nodes.len();
+        let composite_rows: Vec<(String, f64)> = chiso::datasets::pci()
+            .unwrap()
+            .into_iter()
+            .filter(|r| r.year == year && r.measure == "score" && r.node == "pci.2013")
+            .map(|r| (r.province_code, r.value))
+            .collect();
+        assert_eq!(composite_rows.len(), 63);
+        let mut from_rules_worst: f64 = 0.0;
+        for (code, published) in composite_rows {
+            let p = field.provinces.iter().position(|c| *c == code).unwrap();
+            assert!((w.base_composite[p] - published).abs() <= 1e-4, "{year} {code}");
+            // Sub-indices from established rules where the province is reproducible, published otherwise.
+            let mut nodes = s.nodes[p * m..(p + 1) * m].to_vec();
+            for (q, rule) in layer.nodes.iter().enumerate() {
+                if rule.status != Status::Derived || rule.not_reproducible.contains(&code) {
+                    nodes[q] = field.published[p * m + q];
+                }
+            }
+            let weights = [5.0, 5.0, 20.0, 5.0, 10.0, 5.0, 5.0, 20.0, 20.0, 5.0];
+            let order = ["entry_costs", "land_access", "transparency", "time_costs", "informal_charges", "policy_bias",
+                "proactivity", "business_support", "labor_training", "legal_institutions"];
+            let c: f64 = order
+                .iter()
+                .zip(weights)
+                .map(|(n, w)| w / 10.0 * nodes[layer.nodes.iter().position(|r| r.node == *n).unwrap()])
+                .sum();
+            assert!((c - published).abs() <= COMPOSITE_TOL, "{year} {code}: {c} vs {published}");
+            from_rules_worst = from_rules_worst.max((s.composite[p] - published).abs());
+        }
+        // From raw indicators alone (labour training by its unestablished fit) the composite is not within the
+        // tolerance in every year: reported here, not hidden.
+        eprintln!("{year}: composite from raw indicators alone, largest gap {from_rules_worst:.4}");
+        assert!(from_rules_worst < 1.0, "{year}: {from_rules_worst}");
+    }
+}
+
+#[test]
+fn explain_what_if_and_target_for_tra_vinh_2016() {
+    let layer = builtin_layer("pci", 2016).unwrap();
+    let field = bundled_field(layer, 2016).unwrap();
+    let rows = explain(layer, &field, "84").unwrap();
+    assert_eq!(rows.len(), layer.indicators.len());
+    let d1 = rows.iter().find(|r| r.indicator == "time_costs/d1").unwrap();
+    assert_eq!(d1.unit, "count");
+    assert_eq!(d1.direction, "lower_is_better");
+    assert!(rows.iter().all(|r| r.points_lost >= -1e-12));
+    // Becoming the best on an indicator beyond the field: goalposts stay, the edit is flagged beyond bounds.
+    let j = layer.find("informal_charges/g4_new").unwrap();
+    let w = what_if(layer, &field, "84", &[("informal_charges/g4_new".into(), 0.0)]).unwrap();
+    assert!(w.beyond_bounds[j]);
+    assert!(!w.bound_moved[j]);
+    let p = field.province_index("84").unwrap();
+    assert!(w.composite[p] > w.base_composite[p]);
+    let (moves, res) = target(layer, &field, "84", 20, false).unwrap();
+    assert!(!moves.is_empty());
+    assert!(res.ranks[p].unwrap() <= 20);
+    assert!(moves.iter().all(|m| m.cost > 0.0 && m.cost <= 1.0 + 1e-9));
+}
+
+#[test]
+fn field_relative_rule_moves_bounds_and_other_provinces() {
+    let text = r#"
+[layer]
+edition = "pci.2013"
+status = "user_supplied"
+[[sub_index]]
+node = "time_costs"
+aggregation = "WMEAN"
+rule_status = "user_supplied"
+[[indicator]]
+node = "time_costs/days"
+unit = "days"
+direction = "lower_is_better"
+weight = 1.0
+normalise = { method = "minmax", range = [1.0, 10.0] }
+"#;
+    let layer = Layer::from_toml_str(text, "mine.toml").unwrap();
+    let field = chiso::indicators::Field {
+        year: 2016,
+        provinces: vec!["84".into(), "01".into(), "79".into()],
+        raw: vec![10.0, 5.0, 20.0],
+        published: vec![f64::NAN; 3],
+    };
+    let w = what_if(&layer, &field, "84", &[("time_costs/days".into(), 2.0)]).unwrap();
+    assert!(w.bound_moved[0]);
+    assert_eq!(w.projected.nodes[0], 10.0);
+    // Hà Nội was the best (10) and is no longer.
+    assert!(w.projected.nodes[1] < 10.0 && w.base.nodes[1] == 10.0);
+    // Bad values and codes are typed errors naming indicator, province and year.
+    let e = what_if(&layer, &field, "84", &[("time_costs/days".into(), -1.0)]).unwrap_err();
+    assert!(matches!(&e, ChisoError::IndicatorValue { province, year: 2016, indicator, .. } if province == "Trà Vinh" && indicator == "pci.2013/time_costs/days"), "{e}");
+    let e = what_if(&layer, &field, "84", &[("time_costs/dayz".into(), 1.0)]).unwrap_err();
+    assert!(matches!(&e, ChisoError::UnknownIndicator { indicator, .. } if indicator == "time_costs/dayz"), "{e}");
+    let flat = chiso::indicators::Field { raw: vec![3.0, 3.0, 3.0], ..field };
+    let e = score_field(&layer, &flat).unwrap_err();
+    assert!(matches!(&e, ChisoError::DegenerateIndicator { year: 2016, value, .. } if *value == 3.0), "{e}");
+}
+
+#[test]
+fn bad_layers_are_refused_naming_the_indicator() {
+    let base = |ind: &str| {
+        format!(
+            "[layer]\nedition = \"pci.2013\"\nstatus = \"derived\"\n[[sub_index]]\nnode = \"time_costs\"\nrule_status = \"derived\"\n[[indicator]]\nnode = \"time_costs/x\"\n{ind}\n"
+        )
+    };
+    let rule = "normalise = { method = \"minmax\", range = [1.0, 10.0] }";
+    for (ind, needle) in [
+        (format!("direction = \"lower_is_better\"\nweight = 1.0\n{rule}"), "without a unit"),
+        (format!("unit = \"days\"\nweight = 1.0\n{rule}"), "without a direction"),
+        (format!("unit = \"parsecs\"\ndirection = \"lower_is_better\"\nweight = 1.0\n{rule}"), "unknown unit"),
+        ("unit = \"days\"\ndirection = \"lower_is_better\"\nweight = 1.0\nnormalise = { method = \"goalposts\", lower = 5.0, upper = 5.0 }".to_string(), "must be below"),
+        ("unit = \"days\"\ndirection = \"lower_is_better\"\nweight = 1.0\nnormalise = { method = \"magic\" }".to_string(), "normalise.method"),
+    ] {
+        let e = Layer::from_toml_str(&base(&ind), "bad.toml").unwrap_err();
+        assert!(matches!(&e, ChisoError::Methodology { node: Some(n), .. } if n == "time_costs/x"), "{e}");
+        assert!(e.to_string().contains(needle), "{e}");
+    }
+    let share = Layer::from_toml_str(
+        &base(&format!("unit = \"share\"\ndirection = \"higher_is_better\"\nweight = 1.0\n{rule}")),
+        "s.toml",
+    )
+    .unwrap();
+    let field = chiso::indicators::Field {
+        year: 2015,
+        provinces: vec!["84".into(), "01".into()],
+        raw: vec![1.2, 0.5],
+        published: vec![f64::NAN; 2],
+    };
+    let e = score_field(&share, &field).unwrap_err();
+    assert!(matches!(&e, ChisoError::IndicatorValue { value, unit, .. } if *value == 1.2 && unit == "share"), "{e}");
+}
