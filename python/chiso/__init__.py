@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 import polars as pl
 
-from . import datasets, plans, plot, project, survey
+from . import datasets, indicators, plans, plot, project, survey
 from ._chiso import (
     Methodology,
     Scores,
@@ -38,6 +38,8 @@ from .exceptions import (
     DataError,
     InvalidArgumentError,
     MethodologyError,
+    DegenerateIndicatorError,
+    IndicatorValueError,
     MissingMaximumError,
     UnknownIndexError,
     UnknownNodeError,
@@ -47,6 +49,8 @@ from .exceptions import (
 __all__ = [
     "ChisoError",
     "DataError",
+    "DegenerateIndicatorError",
+    "IndicatorValueError",
     "InvalidArgumentError",
     "Methodology",
     "MethodologyError",
@@ -60,6 +64,7 @@ __all__ = [
     "compare_to_baseline",
     "to_units_2025",
     "datasets",
+    "indicators",
     "find_province",
     "indices",
     "load_methodology",

@@ -321,7 +321,8 @@ pub struct TargetMove {
 }
 
 /// The cheapest indicator moves (least total share-of-range moved) that lift `province` to rank ≤ `rank`, each
-/// indicator moved at most to the field's best observed value (or to its possible range with `beyond_observed`).
+/// indicator moved at most to the field's best observed value (or to its possible range with `beyond_observed`);
+/// indicators of nodes whose rule is not established are not used.
 /// Greedy on composite gain per unit of cost — exact for fixed goalposts; for field-relative rules the answer is
 /// re-scored honestly and moves are added until the rank holds. Returns the moves and the re-scored what-if.
 pub fn target(
@@ -345,7 +346,9 @@ pub fn target(
     let mut cands: Vec<(usize, f64, f64, f64)> = Vec::new(); // (j, to, cost, gain)
     for (j, ind) in layer.indicators.iter().enumerate() {
         let x = field.raw[p * k + j];
-        if x.is_nan() || ind.weight == 0.0 {
+        // An indicator of a node whose rule is not established (status unknown) gives no advice: its fit is an
+        // approximation, and a plan built on it would be a guess presented as a number.
+        if x.is_nan() || ind.weight == 0.0 || layer.nodes[ind.node].status == Status::Unknown {
             continue;
         }
         let col: Vec<f64> = (0..n).map(|q| field.raw[q * k + j]).filter(|v| !v.is_nan()).collect();
@@ -397,7 +400,7 @@ pub fn target(
         have += gain * frac;
         let edits: Vec<(String, f64)> = moves.iter().map(|m| (m.indicator.clone(), m.to)).collect();
         last = what_if(layer, field, province, &edits)?;
-        have = have.max(last.composite[p]).min(last.composite[p]);
+        have = last.composite[p];
     }
     if !last.ranks[p].is_some_and(|r| r <= rank) {
         return Err(ChisoError::InvalidArgument(format!(

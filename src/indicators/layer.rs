@@ -292,6 +292,22 @@ impl Layer {
         })
     }
 
+    /// The same layer with every fixed-goalposts rule replaced by min–max over the field, labelled
+    /// user-supplied: a counterfactual in which a province that beats the field's best (or worst) moves the bound
+    /// for every province. On a field whose extremes are the goalposts the scores are unchanged.
+    pub fn field_relative_variant(&self) -> Layer {
+        let mut l = self.clone();
+        for i in &mut l.indicators {
+            if matches!(i.rule.method, Method::Goalposts { .. }) {
+                i.rule.method = Method::MinMax;
+                i.rule_status = Status::UserSupplied;
+            }
+        }
+        l.status = Status::UserSupplied;
+        l.origin = format!("{} (goalposts replaced by min-max over the field)", self.origin);
+        l
+    }
+
     /// Index of an indicator by path (`time_costs/d1`) or full code (`pci.2013/time_costs/d1`).
     pub fn find(&self, code: &str) -> Option<usize> {
         let path = code.strip_prefix(&format!("{}/", self.edition)).unwrap_or(code);
