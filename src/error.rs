@@ -58,7 +58,10 @@ pub enum ChisoError {
     Measure { province: String, year: i32, node: String, measure: String, why: String },
 
     /// An indicator code that the indicator layer of that edition and year does not have.
-    #[error("unknown indicator {indicator:?} in the {layer} indicator layer (province {province}, year {year}){}", suggest(suggestions))]
+    #[error(
+        "unknown indicator {indicator:?} in the {layer} indicator layer (province {province}, year {year}){}",
+        suggest(suggestions)
+    )]
     UnknownIndicator { layer: String, indicator: String, province: String, year: i32, suggestions: Vec<String> },
 
     /// A raw indicator value its unit cannot take (a share above 1, negative days).

@@ -34,7 +34,11 @@ fn every_established_sub_index_is_reproduced_from_raw_indicators() {
                 // Not established: the file states the largest residual of its fit, and the data agree with it.
                 _ => {
                     let stated = rule.max_residual.unwrap();
-                    assert!(stated > SUB_INDEX_TOL && (worst - stated).abs() < 1e-3, "{year} {}: {worst} vs {stated}", rule.node);
+                    assert!(
+                        stated > SUB_INDEX_TOL && (worst - stated).abs() < 1e-3,
+                        "{year} {}: {worst} vs {stated}",
+                        rule.node
+                    );
                 }
             }
         }
@@ -88,8 +92,18 @@ fn composites_from_rebuilt_sub_indices_match_the_published_ones() {
                 }
             }
             let weights = [5.0, 5.0, 20.0, 5.0, 10.0, 5.0, 5.0, 20.0, 20.0, 5.0];
-            let order = ["entry_costs", "land_access", "transparency", "time_costs", "informal_charges", "policy_bias",
-                "proactivity", "business_support", "labor_training", "legal_institutions"];
+            let order = [
+                "entry_costs",
+                "land_access",
+                "transparency",
+                "time_costs",
+                "informal_charges",
+                "policy_bias",
+                "proactivity",
+                "business_support",
+                "labor_training",
+                "legal_institutions",
+            ];
             let c: f64 = order
                 .iter()
                 .zip(weights)
@@ -159,7 +173,10 @@ normalise = { method = "minmax", range = [1.0, 10.0] }
     assert!(w.projected.nodes[1] < 10.0 && w.base.nodes[1] == 10.0);
     // Bad values and codes are typed errors naming indicator, province and year.
     let e = what_if(&layer, &field, "84", &[("time_costs/days".into(), -1.0)]).unwrap_err();
-    assert!(matches!(&e, ChisoError::IndicatorValue { province, year: 2016, indicator, .. } if province == "Trà Vinh" && indicator == "pci.2013/time_costs/days"), "{e}");
+    assert!(
+        matches!(&e, ChisoError::IndicatorValue { province, year: 2016, indicator, .. } if province == "Trà Vinh" && indicator == "pci.2013/time_costs/days"),
+        "{e}"
+    );
     let e = what_if(&layer, &field, "84", &[("time_costs/dayz".into(), 1.0)]).unwrap_err();
     assert!(matches!(&e, ChisoError::UnknownIndicator { indicator, .. } if indicator == "time_costs/dayz"), "{e}");
     let flat = chiso::indicators::Field { raw: vec![3.0, 3.0, 3.0], ..field };

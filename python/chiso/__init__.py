@@ -36,10 +36,10 @@ from ._frames import observations, to_polars
 from .exceptions import (
     ChisoError,
     DataError,
-    InvalidArgumentError,
-    MethodologyError,
     DegenerateIndicatorError,
     IndicatorValueError,
+    InvalidArgumentError,
+    MethodologyError,
     MissingMaximumError,
     UnknownIndexError,
     UnknownNodeError,

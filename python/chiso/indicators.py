@@ -123,7 +123,7 @@ def _owner_column(df: pl.DataFrame, index: str, owners: pl.DataFrame | None, col
     from .plans import owners as owner_table
 
     table = owner_table(index, owners)
-    prefixes = sorted(zip(table["node"], table["agency"]), key=lambda r: -len(r[0]))
+    prefixes = sorted(zip(table["node"], table["agency"], strict=True), key=lambda r: -len(r[0]))
 
     def owner_of(path: str) -> str:
         for prefix, agency in prefixes:
@@ -214,7 +214,9 @@ def target(
     >>> t["rank"] <= 10
     True
     """
-    out = _indicator_target(index, year, province, rank, beyond_observed, _columns(data, year), toml, _minmax(normalise))
+    out = _indicator_target(
+        index, year, province, rank, beyond_observed, _columns(data, year), toml, _minmax(normalise)
+    )
     out["moves"] = _owner_column(out["moves"], index, owners)
     return out
 
@@ -270,7 +272,9 @@ def project_plan(
                 "lead_agency": r.get("lead_agency"),
             }
         )
-    together = what_if(province, year, dict(zip(df["indicator"], df["to"])), index, data, normalise=normalise)
+    together = what_if(
+        province, year, dict(zip(df["indicator"], df["to"], strict=True)), index, data, normalise=normalise
+    )
     rows.append(
         {
             "id": "all",

@@ -91,8 +91,8 @@ fn score_unchecked(layer: &Layer, field: &Field, edited: &str) -> Result<FieldSc
     let mut bounds = Vec::with_capacity(k);
     let mut column = vec![0.0; n];
     for (j, ind) in layer.indicators.iter().enumerate() {
-        for p in 0..n {
-            column[p] = field.raw[p * k + j];
+        for (p, c) in column.iter_mut().enumerate() {
+            *c = field.raw[p * k + j];
         }
         let (s, b) = ind.rule.apply(&column, ind.direction).map_err(|d| ChisoError::DegenerateIndicator {
             year: field.year,
@@ -213,7 +213,9 @@ pub fn explain(layer: &Layer, field: &Field, province: &str) -> Result<Vec<Expla
         let lost = ind.weight * (best_score - s.scores[p * k + j]);
         let node_weight = match layer.nodes[ind.node].combine {
             Combine::WSum { .. } => 1.0,
-            Combine::WMean => 1.0 / layer.nodes[ind.node].indicators.iter().map(|&i| layer.indicators[i].weight).sum::<f64>(),
+            Combine::WMean => {
+                1.0 / layer.nodes[ind.node].indicators.iter().map(|&i| layer.indicators[i].weight).sum::<f64>()
+            }
         };
         rows.push(ExplainRow {
             node: layer.nodes[ind.node].node.clone(),
@@ -305,7 +307,18 @@ pub fn what_if(layer: &Layer, field: &Field, province: &str, edits: &[(String, f
     let n = field.provinces.len();
     let (base_composite, base_ranks) = composite(layer, field.year, &base_nodes, n)?;
     let (composite, ranks) = composite(layer, field.year, &nodes, n)?;
-    Ok(WhatIf { base, projected, nodes, composite, ranks, base_composite, base_ranks, bound_moved, beyond_bounds, edited })
+    Ok(WhatIf {
+        base,
+        projected,
+        nodes,
+        composite,
+        ranks,
+        base_composite,
+        base_ranks,
+        bound_moved,
+        beyond_bounds,
+        edited,
+    })
 }
 
 /// One indicator move chosen by [`target`].
@@ -364,13 +377,15 @@ pub fn target(
                 Direction::LowerIsBetter => lo,
             }
         };
-        if !to.is_finite() || (to - x) * ind.direction.sign() <= 0.0 || !(hi > lo) {
+        if !to.is_finite() || (to - x) * ind.direction.sign() <= 0.0 || hi <= lo {
             continue;
         }
         let Some(slope) = ind.rule.slope(start.base.bounds[j]) else { continue };
         let node_w = match layer.nodes[ind.node].combine {
             Combine::WSum { .. } => 1.0,
-            Combine::WMean => 1.0 / layer.nodes[ind.node].indicators.iter().map(|&i| layer.indicators[i].weight).sum::<f64>(),
+            Combine::WMean => {
+                1.0 / layer.nodes[ind.node].indicators.iter().map(|&i| layer.indicators[i].weight).sum::<f64>()
+            }
         };
         let gain = ind.weight * node_w * to_comp[ind.node] * slope.abs() * (to - x).abs();
         cands.push((j, to, (to - x).abs() / (hi - lo), gain));
@@ -380,15 +395,16 @@ pub fn target(
     others.sort_by(|a, b| b.total_cmp(a));
     let need = if rank as usize > others.len() { f64::NEG_INFINITY } else { others[rank as usize - 1] };
     let mut moves: Vec<TargetMove> = Vec::new();
-    let mut have = start.base_composite[p];
     let mut last = start;
     for (j, to, cost, gain) in cands {
         if last.ranks[p].is_some_and(|r| r <= rank) {
             break;
         }
+        let have = last.composite[p];
         let x = field.raw[p * k + j];
         // Partial move if it closes the gap (linear between x and to).
-        let frac = if have + gain >= need && gain > 0.0 { ((need - have) / gain * (1.0 + 1e-9)).clamp(0.0, 1.0) } else { 1.0 };
+        let frac =
+            if have + gain >= need && gain > 0.0 { ((need - have) / gain * (1.0 + 1e-9)).clamp(0.0, 1.0) } else { 1.0 };
         let dest = x + (to - x) * frac;
         moves.push(TargetMove {
             indicator: layer.indicators[j].path.clone(),
@@ -397,17 +413,19 @@ pub fn target(
             cost: cost * frac,
             composite_gain: gain * frac,
         });
-        have += gain * frac;
         let edits: Vec<(String, f64)> = moves.iter().map(|m| (m.indicator.clone(), m.to)).collect();
         last = what_if(layer, field, province, &edits)?;
-        have = last.composite[p];
     }
-    if !last.ranks[p].is_some_and(|r| r <= rank) {
+    if last.ranks[p].is_none_or(|r| r > rank) {
         return Err(ChisoError::InvalidArgument(format!(
             "{} cannot reach rank {rank} in {} by moving indicators {}: best reachable rank {} (composite {:.2})",
             province_name(province),
             field.year,
-            if beyond_observed { "to the ends of their possible ranges" } else { "within their observed ranges (pass beyond_observed to go further)" },
+            if beyond_observed {
+                "to the ends of their possible ranges"
+            } else {
+                "within their observed ranges (pass beyond_observed to go further)"
+            },
             last.ranks[p].map_or("none".into(), |r| r.to_string()),
             last.composite[p]
         )));

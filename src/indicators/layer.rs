@@ -198,21 +198,34 @@ impl Layer {
             let node = *node_of
                 .get(parent)
                 .ok_or_else(|| err(file, Some(p), format!("its node {parent:?} has no [[sub_index]] entry")))?;
-            let unit = match r.unit.as_deref() {
-                None => return Err(err(file, Some(p), "indicator without a unit (days, hours, count, count_per_100_firms, share, pct, points, score)")),
-                Some(u) => Unit::parse(u).ok_or_else(|| err(file, Some(p), format!("unknown unit {u:?}")))?,
-            };
+            let unit =
+                match r.unit.as_deref() {
+                    None => return Err(err(
+                        file,
+                        Some(p),
+                        "indicator without a unit (days, hours, count, count_per_100_firms, share, pct, points, score)",
+                    )),
+                    Some(u) => Unit::parse(u).ok_or_else(|| err(file, Some(p), format!("unknown unit {u:?}")))?,
+                };
             let direction = match r.direction.as_deref() {
-                None => return Err(err(file, Some(p), "indicator without a direction (higher_is_better or lower_is_better)")),
-                Some(d) => Direction::parse(d)
-                    .ok_or_else(|| err(file, Some(p), format!("direction {d:?}: use higher_is_better or lower_is_better")))?,
+                None => {
+                    return Err(err(
+                        file,
+                        Some(p),
+                        "indicator without a direction (higher_is_better or lower_is_better)",
+                    ))
+                }
+                Some(d) => Direction::parse(d).ok_or_else(|| {
+                    err(file, Some(p), format!("direction {d:?}: use higher_is_better or lower_is_better"))
+                })?,
             };
             let possible = match r.possible {
                 Some([a, b]) if a < b => (a, b),
                 Some([a, b]) => return Err(err(file, Some(p), format!("possible = [{a}, {b}] is empty"))),
                 None => unit.possible(),
             };
-            let weight = finite(file, p, "weight", r.weight.ok_or_else(|| err(file, Some(p), "indicator without a weight"))?)?;
+            let weight =
+                finite(file, p, "weight", r.weight.ok_or_else(|| err(file, Some(p), "indicator without a weight"))?)?;
             if weight < 0.0 {
                 return Err(err(file, Some(p), format!("weight = {weight} is negative (state the direction instead)")));
             }
@@ -252,7 +265,9 @@ impl Layer {
                 (None, Some([a, b])) => {
                     return Err(err(file, Some(p), format!("winsorise = [{a}, {b}]: percentiles 0 <= low < high <= 1")))
                 }
-                (Some(c), _) => return Err(err(file, Some(p), format!("cap {c:?}: use none or range, or winsorise alone"))),
+                (Some(c), _) => {
+                    return Err(err(file, Some(p), format!("cap {c:?}: use none or range, or winsorise alone")))
+                }
             };
             if by_path.insert(p.to_string(), indicators.len()).is_some() {
                 return Err(err(file, Some(p), "indicator given twice"));
@@ -275,7 +290,7 @@ impl Layer {
         }
         for n in &nodes {
             let total: f64 = n.indicators.iter().map(|&i| indicators[i].weight).sum();
-            if !(total > 0.0) {
+            if total <= 0.0 {
                 return Err(err(file, Some(&n.node), "no indicator with a positive weight"));
             }
         }
@@ -349,8 +364,10 @@ pub fn builtin_layer(index_or_edition: &str, year: i32) -> Result<&'static Layer
                 && l.year.is_none_or(|y| y == year)
         })
         .ok_or_else(|| {
-            let known: Vec<String> =
-                layers.iter().map(|l| format!("{} {}", l.edition, l.year.map_or("all".into(), |y| y.to_string()))).collect();
+            let known: Vec<String> = layers
+                .iter()
+                .map(|l| format!("{} {}", l.edition, l.year.map_or("all".into(), |y| y.to_string())))
+                .collect();
             ChisoError::InvalidArgument(format!(
                 "no indicator layer for {index_or_edition} {year}: the indicator rules are established for {}",
                 known.join(", ")

@@ -201,7 +201,7 @@ impl Rule {
         };
         let (mut scores, bounds) = match &self.method {
             Method::MinMax => {
-                if !(field_max > field_min) {
+                if field_max <= field_min {
                     return Err(degenerate());
                 }
                 let bd = field_bounds();
@@ -227,22 +227,20 @@ impl Rule {
                 let xs: Vec<f64> = x.iter().copied().filter(|v| !v.is_nan()).collect();
                 let mean = xs.iter().sum::<f64>() / n;
                 let sd = (xs.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
-                if !(sd > 0.0) {
+                if sd.is_nan() || sd <= 0.0 {
                     return Err(degenerate());
                 }
                 (x.iter().map(|&v| dir.sign() * (v - mean) / sd).collect(), field_bounds())
             }
             Method::Rank => {
-                if !(field_max > field_min) {
+                if field_max <= field_min {
                     return Err(degenerate());
                 }
                 let signed: Vec<f64> = x.iter().map(|&v| v * dir.sign()).collect();
                 let ranks = competition_ranks(&signed, None);
                 let n = present.len() as f64;
-                let s = ranks
-                    .iter()
-                    .map(|r| r.map_or(f64::NAN, |r| a + (b - a) * (n - r as f64) / (n - 1.0)))
-                    .collect();
+                let s =
+                    ranks.iter().map(|r| r.map_or(f64::NAN, |r| a + (b - a) * (n - r as f64) / (n - 1.0))).collect();
                 (s, field_bounds())
             }
         };

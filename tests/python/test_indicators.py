@@ -3,10 +3,9 @@ with moving bounds, targets, indicator-level plans, and the typed errors of bad 
 
 from __future__ import annotations
 
+import chiso
 import polars as pl
 import pytest
-
-import chiso
 from chiso import DegenerateIndicatorError, IndicatorValueError, MethodologyError, UnknownNodeError
 
 # The workbooks store float32 values: a 1–10 sub-index is reproduced when it matches to 1e-5.
