@@ -1,8 +1,22 @@
 //! The indicator layer on real data: every PCI sub-index of 2013–2016 rebuilt from VCCI's raw indicators alone,
 //! composites from those sub-indices, and the typed errors of bad layers and bad values.
 
+use chiso::engine::Plan;
 use chiso::indicators::{builtin_layer, bundled_field, explain, score_field, target, what_if, Layer};
-use chiso::{ChisoError, Status};
+use chiso::{catalog, ChisoError, Status};
+
+/// Every workbook year whose sheets give the raw indicators province by province.
+const YEARS: std::ops::RangeInclusive<i32> = 2009..=2016;
+
+/// The sub-indices NOT established per year (no affine function of the printed indicators reproduces them).
+fn not_established(year: i32) -> &'static [&'static str] {
+    match year {
+        2009 => &["entry_costs", "transparency", "time_costs", "business_support", "labor_training"],
+        2010 => &["transparency", "time_costs", "business_support", "labor_training"],
+        2011 | 2012 => &["transparency", "business_support", "labor_training"],
+        _ => &["labor_training"],
+    }
+}
 
 /// The workbooks store float32 values (about 7 significant digits): a sub-index of 1–10 is reproduced when it
 /// matches to 1e-5.
@@ -12,19 +26,20 @@ const COMPOSITE_TOL: f64 = 0.055;
 
 #[test]
 fn every_established_sub_index_is_reproduced_from_raw_indicators() {
-    for year in 2013..=2016 {
+    for year in YEARS {
         let layer = builtin_layer("pci", year).unwrap();
         let field = bundled_field(layer, year).unwrap();
         assert_eq!(field.provinces.len(), 63);
         let s = score_field(layer, &field).unwrap();
         let m = layer.nodes.len();
-        assert_eq!(m, 10);
+        assert_eq!(m, if year < 2013 { 9 } else { 10 });
         for (q, rule) in layer.nodes.iter().enumerate() {
             let mut worst: f64 = 0.0;
             for (p, code) in field.provinces.iter().enumerate() {
                 let (mine, publ) = (s.nodes[p * m + q], field.published[p * m + q]);
                 assert!(publ.is_finite(), "{year} {code} {} not published", rule.node);
                 if rule.not_reproducible.contains(code) {
+                    // A blank raw value leaves the node unscored; a top-coded one scores, but not as published.
                     continue;
                 }
                 worst = worst.max((mine - publ).abs());
@@ -35,7 +50,7 @@ fn every_established_sub_index_is_reproduced_from_raw_indicators() {
                 _ => {
                     let stated = rule.max_residual.unwrap();
                     assert!(
-                        stated > SUB_INDEX_TOL && (worst - stated).abs() < 1e-3,
+                        stated > SUB_INDEX_TOL && (worst - stated).abs() <= 0.01 * stated,
                         "{year} {}: {worst} vs {stated}",
                         rule.node
                     );
@@ -48,35 +63,46 @@ fn every_established_sub_index_is_reproduced_from_raw_indicators() {
 #[test]
 fn rules_established_per_year_are_the_ones_reported() {
     // Labour training is an affine function of its indicators in no year; business support is in 2013, and in
-    // 2014–2016 for every province below the trade-fair count's printed maximum.
-    for year in 2013..=2016 {
+    // 2014–2016 for every province below the trade-fair count's printed maximum; provinces with a blank raw
+    // value are listed as not reproducible.
+    let mut established = 0;
+    for year in YEARS {
         let layer = builtin_layer("pci", year).unwrap();
         for rule in &layer.nodes {
-            let expected = if rule.node == "labor_training" { Status::Unknown } else { Status::Derived };
+            let expected =
+                if not_established(year).contains(&rule.node.as_str()) { Status::Unknown } else { Status::Derived };
             assert_eq!(rule.status, expected, "{year} {}", rule.node);
+            established += usize::from(expected == Status::Derived);
             let excluded = rule.not_reproducible.len();
             match (rule.node.as_str(), year) {
                 ("business_support", 2014) => assert_eq!(excluded, 9),
                 ("business_support", 2015 | 2016) => assert_eq!(excluded, 10),
+                ("business_support", 2011) => assert_eq!(excluded, 6),
+                ("legal_institutions", 2011) => assert_eq!(excluded, 10),
+                ("legal_institutions", 2012) => assert_eq!(excluded, 6),
                 _ => assert_eq!(excluded, 0, "{year} {}", rule.node),
             }
         }
     }
+    assert_eq!(established, 57);
 }
 
 #[test]
 fn composites_from_rebuilt_sub_indices_match_the_published_ones() {
-    for year in 2013..=2016 {
+    // 2011 is left out: VCCI's published 2011 composites do not follow their own weights (pci.md A4.2).
+    for year in YEARS.filter(|y| *y != 2011) {
         let layer = builtin_layer("pci", year).unwrap();
         let field = bundled_field(layer, year).unwrap();
         // The what-if with no edits anchors on the published sub-indices: its composite is the published one.
         let w = what_if(layer, &field, "84", &[]).unwrap();
         let s = score_field(layer, &field).unwrap();
         let m = layer.nodes.len();
+        let edition = catalog().edition(&layer.edition).unwrap();
+        let plan = Plan::compile(edition);
         let composite_rows: Vec<(String, f64)> = chiso::datasets::pci()
             .unwrap()
             .into_iter()
-            .filter(|r| r.year == year && r.measure == "score" && r.node == "pci.2013")
+            .filter(|r| r.year == year && r.measure == "score" && r.node == layer.edition)
             .map(|r| (r.province_code, r.value))
             .collect();
         assert_eq!(composite_rows.len(), 63);
@@ -91,31 +117,19 @@ fn composites_from_rebuilt_sub_indices_match_the_published_ones() {
                     nodes[q] = field.published[p * m + q];
                 }
             }
-            let weights = [5.0, 5.0, 20.0, 5.0, 10.0, 5.0, 5.0, 20.0, 20.0, 5.0];
-            let order = [
-                "entry_costs",
-                "land_access",
-                "transparency",
-                "time_costs",
-                "informal_charges",
-                "policy_bias",
-                "proactivity",
-                "business_support",
-                "labor_training",
-                "legal_institutions",
-            ];
-            let c: f64 = order
-                .iter()
-                .zip(weights)
-                .map(|(n, w)| w / 10.0 * nodes[layer.nodes.iter().position(|r| r.node == *n).unwrap()])
-                .sum();
+            let mut buf = vec![f64::NAN; plan.n_nodes()];
+            for (q, rule) in layer.nodes.iter().enumerate() {
+                buf[edition.find(&rule.node).unwrap()] = nodes[q];
+            }
+            plan.evaluate(&mut buf, false);
+            let c = buf[0];
             assert!((c - published).abs() <= COMPOSITE_TOL, "{year} {code}: {c} vs {published}");
             from_rules_worst = from_rules_worst.max((s.composite[p] - published).abs());
         }
         // From raw indicators alone (labour training by its unestablished fit) the composite is not within the
         // tolerance in every year: reported here, not hidden.
         eprintln!("{year}: composite from raw indicators alone, largest gap {from_rules_worst:.4}");
-        assert!(from_rules_worst < 1.0, "{year}: {from_rules_worst}");
+        assert!(from_rules_worst < 2.0, "{year}: {from_rules_worst}");
     }
 }
 

@@ -3,10 +3,11 @@
 A province's plan acts on indicators — the days to register a business, the share of firms paying informal
 charges — not on a sub-index. An *indicator layer* (a TOML file per edition and year, see
 ``docs/methodology-files.md``) gives every raw indicator its unit, direction, weight and normalisation rule, and
-every sub-index the rule that combines them. The bundled PCI layers 2013–2016 were established from VCCI's own
-workbooks: eight sub-indices every year are exact affine functions of their indicators (to the workbooks' float32
-precision), Business Support too except where the trade-fair count is top-coded, and Labour Training in no year
-(its rule is marked ``unknown`` and carries its fit and largest residual).
+every sub-index the rule that combines them. The bundled PCI layers 2009–2016 were established from VCCI's own
+workbooks, year by year: 57 of the 76 sub-index-years are exact affine functions of their indicators (to the
+workbooks' float32 precision) — every sub-index but Labour Training in 2013–2016 (Business Support except where
+the trade-fair count is top-coded), fewer in 2009–2012. The others are marked ``unknown`` and carry their fit and
+largest residual; see ``chiso.indicators.layer(year)["nodes"]``.
 
 >>> import chiso
 >>> ex = chiso.indicators.explain("Trà Vinh", 2016)
@@ -92,7 +93,7 @@ def layer(year: int, index: str = "pci", *, toml: str | None = None, normalise: 
 
 
 def data(year: int | None = None) -> pl.DataFrame:
-    """The bundled raw PCI indicators (VCCI's workbooks 2013–2016), long: province_code, province, year, node,
+    """The bundled raw PCI indicators (VCCI's workbooks 2009–2016), long: province_code, province, year, node,
     indicator (``node/code``), value in the indicator's own unit.
 
     >>> import chiso, polars as pl

@@ -203,7 +203,7 @@ impl Layer {
                     None => return Err(err(
                         file,
                         Some(p),
-                        "indicator without a unit (days, hours, count, count_per_100_firms, share, pct, points, score)",
+                        "indicator without a unit (days, months, hours, count, count_per_100_firms, share, pct, points, score)",
                     )),
                     Some(u) => Unit::parse(u).ok_or_else(|| err(file, Some(p), format!("unknown unit {u:?}")))?,
                 };
@@ -325,7 +325,7 @@ impl Layer {
 
     /// Index of an indicator by path (`time_costs/d1`) or full code (`pci.2013/time_costs/d1`).
     pub fn find(&self, code: &str) -> Option<usize> {
-        let path = code.strip_prefix(&format!("{}/", self.edition)).unwrap_or(code);
+        let path = code.strip_prefix(self.edition.as_str()).and_then(|r| r.strip_prefix('/')).unwrap_or(code);
         self.by_path.get(path).copied()
     }
 

@@ -51,6 +51,8 @@ impl Direction {
 pub enum Unit {
     /// Days (≥ 0).
     Days,
+    /// Months (≥ 0).
+    Months,
     /// Hours (≥ 0).
     Hours,
     /// A count (≥ 0).
@@ -71,6 +73,7 @@ impl Unit {
     pub fn parse(s: &str) -> Option<Unit> {
         Some(match s {
             "days" => Unit::Days,
+            "months" => Unit::Months,
             "hours" => Unit::Hours,
             "count" => Unit::Count,
             "count_per_100_firms" => Unit::CountPer100Firms,
@@ -85,6 +88,7 @@ impl Unit {
     pub fn as_str(self) -> &'static str {
         match self {
             Unit::Days => "days",
+            Unit::Months => "months",
             Unit::Hours => "hours",
             Unit::Count => "count",
             Unit::CountPer100Firms => "count_per_100_firms",

@@ -50,8 +50,17 @@ fn field_for(layer: &Layer, year: i32, data: Option<(Vec<String>, Vec<String>, V
     let k = layer.indicators.len();
     let mut codes: Vec<String> = Vec::new();
     let mut raw: Vec<f64> = Vec::new();
+    // Names repeat once per indicator: resolve each distinct spelling once.
+    let mut resolved: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
     for ((p, i), v) in provinces.iter().zip(&indicators).zip(&values) {
-        let code = code_of(p)?;
+        let code = match resolved.get(p.as_str()) {
+            Some(c) => c.clone(),
+            None => {
+                let c = code_of(p)?;
+                resolved.insert(p.as_str(), c.clone());
+                c
+            }
+        };
         let j = layer.find(i).ok_or_else(|| {
             to_py_err(ChisoError::UnknownIndicator {
                 layer: format!("{} {year}", layer.edition),

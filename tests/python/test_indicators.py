@@ -36,7 +36,7 @@ def test_layer_documents_units_directions_and_unknown_rules() -> None:
     assert lt["rule_status"][0] == "unknown" and lt["max_residual"][0] > 0.1
     bs = layer["nodes"].filter(node="business_support")
     assert len(bs["not_reproducible"][0]) == 10
-    assert chiso.indicators.layers().height == 4
+    assert chiso.indicators.layers().height == 8  # 2009–2016
 
 
 def test_explain_tra_vinh() -> None:
@@ -133,4 +133,4 @@ normalise = { method = "minmax", range = [1.0, 10.0] }
     with pytest.raises(MethodologyError, match="without a direction"):
         chiso.indicators.score(2016, data=data, toml=mine.replace('direction = "lower_is_better"\n', ""))
     with pytest.raises(chiso.InvalidArgumentError, match="established for"):
-        chiso.indicators.explain("Trà Vinh", 2012)
+        chiso.indicators.explain("Trà Vinh", 2008)
