@@ -42,6 +42,7 @@ test: test-rust test-python
 bench: build-dev
 	cargo bench --bench engine
 	$(PY) benches/bench_scoring.py
+	$(PY) benches/bench_indicators.py
 
 # Rust style and lints; Python lints; the .pyi stubs checked against the compiled module (mypy's stubtest).
 lint: build-dev
