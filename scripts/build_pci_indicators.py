@@ -50,7 +50,9 @@ warnings.filterwarnings("ignore", message="Unknown extension is not supported")
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = (ROOT / ".." / "shared" / "data").resolve()
-PCI_DIR = SHARED / "raw" / "pci_papi_mdtrinh_vietnamdata" / "PCI"
+# The workbooks copied into the repository (tests/reference/, verbatim), else the shared raw-data folder.
+_IN_REPO = ROOT / "tests" / "reference" / "vcci_workbooks" / "PCI"
+PCI_DIR = _IN_REPO if _IN_REPO.is_dir() else SHARED / "raw" / "pci_papi_mdtrinh_vietnamdata" / "PCI"
 OUT_CSV = ROOT / "data" / "pci_indicators.csv"
 OUT_DIR = ROOT / "methodologies" / "pci" / "indicators"
 OUT_SOURCES = ROOT / "data" / "pci_indicators_SOURCES.md"
@@ -160,7 +162,17 @@ def read_year(year: int, keys: dict[str, str]) -> dict[str, dict]:
         # 2009-2010, in the second (Vietnamese-style codes, e.g. "chỉ số 4_chi phí thời gian").
         code_row = 2 if str(rows[2][2] or "").startswith("sub") else 1
         labels, codes = rows[0], rows[code_row]
-        cols = [i for i, c in enumerate(codes) if c is not None and str(c).strip() and i >= 2]
+
+        # A column with a label and values but no code (2009-2010: the last time-cost item) is an indicator too;
+        # it is named after its label.
+        def named(i: int) -> bool:
+            label = labels[i] if i < len(labels) else None
+            return bool(str(codes[i] or "").strip() or str(label or "").strip())
+
+        def has_values(i: int) -> bool:
+            return any(isinstance(r[i], (int, float)) for r in rows[code_row + 1 : code_row + 64] if i < len(r))
+
+        cols = [i for i in range(2, len(codes)) if named(i) and has_values(i)]
         data = []
         for r in rows[code_row + 1 :]:
             if r[0] is None or r[1] is None:
@@ -178,7 +190,10 @@ def read_year(year: int, keys: dict[str, str]) -> dict[str, dict]:
         if not (first.startswith("sub") or norm_text(first).startswith("chi so")):
             fail(f"{where}: first code {first!r} is not the sub-index")
         out[SHEETS[norm_key(title)]] = {
-            "codes": [slug(codes[i]) for i in cols[1:]],
+            "codes": [
+                slug(codes[i]) if str(codes[i] or "").strip() else slug(str(labels[i]))[:40].strip("_")
+                for i in cols[1:]
+            ],
             "labels": [re.sub(r"\s+", " ", str(labels[i] or "")).strip() for i in cols[1:]],
             "gso": [gso(keys, r[1], where) for r in data],
             "y": X[:, 0],
@@ -359,8 +374,8 @@ The figures belong to VCCI (Phong Thuong mai va Cong nghiep Viet Nam) with USAID
   official. 63 provinces x 8 years (2009-2016), 66-113 indicators a year.
 - `methodologies/pci/indicators/<edition>.<year>.toml`: the rule of each sub-index, established per year from the
   same workbook (method in the script's docstring). Provenance: DERIVED where established, UNKNOWN otherwise
-  (Labour Training in every year; also Transparency and Business Support 2009-2012, Time Costs 2009-2010, Entry
-  Costs 2009).
+  (Labour Training in every year; also Transparency and Business Support 2009-2012, Time Costs and Entry Costs
+  2009 - the 2009 time-cost sheet lacks an item printed in 2010-2012).
 - Some published raw values are impossible for their unit (negative months or percentages in 2011-2012,
   apparently imputed); they are kept as published and named in the indicator's note.
 - Units are read from the Vietnamese labels (e.g. "so ngay" = days, "%" with values <= 1 = share); directions

@@ -4,7 +4,7 @@ A province's plan acts on indicators — the days to register a business, the sh
 charges — not on a sub-index. An *indicator layer* (a TOML file per edition and year, see
 ``docs/methodology-files.md``) gives every raw indicator its unit, direction, weight and normalisation rule, and
 every sub-index the rule that combines them. The bundled PCI layers 2009–2016 were established from VCCI's own
-workbooks, year by year: 57 of the 76 sub-index-years are exact affine functions of their indicators (to the
+workbooks, year by year: 58 of the 76 sub-index-years are exact affine functions of their indicators (to the
 workbooks' float32 precision) — every sub-index but Labour Training in 2013–2016 (Business Support except where
 the trade-fair count is top-coded), fewer in 2009–2012. The others are marked ``unknown`` and carry their fit and
 largest residual; see ``chiso.indicators.layer(year)["nodes"]``.
