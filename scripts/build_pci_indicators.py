@@ -153,6 +153,15 @@ def unit_of(code: str, label: str, values: np.ndarray, where: str) -> tuple[str,
     raise AssertionError  # unreachable
 
 
+def named(codes: tuple, labels: tuple, i: int) -> bool:
+    label = labels[i] if i < len(labels) else None
+    return bool(str(codes[i] or "").strip() or str(label or "").strip())
+
+
+def has_values(rows: list[tuple], i: int) -> bool:
+    return any(isinstance(r[i], (int, float)) for r in rows[:63] if i < len(r))
+
+
 def read_year(year: int, keys: dict[str, str]) -> dict[str, dict]:
     out = {}
     for title, rows in workbook_rows(year).items():
@@ -165,14 +174,7 @@ def read_year(year: int, keys: dict[str, str]) -> dict[str, dict]:
 
         # A column with a label and values but no code (2009-2010: the last time-cost item) is an indicator too;
         # it is named after its label.
-        def named(i: int) -> bool:
-            label = labels[i] if i < len(labels) else None
-            return bool(str(codes[i] or "").strip() or str(label or "").strip())
-
-        def has_values(i: int) -> bool:
-            return any(isinstance(r[i], (int, float)) for r in rows[code_row + 1 : code_row + 64] if i < len(r))
-
-        cols = [i for i in range(2, len(codes)) if named(i) and has_values(i)]
+        cols = [i for i in range(2, len(codes)) if named(codes, labels, i) and has_values(rows[code_row + 1 :], i)]
         data = []
         for r in rows[code_row + 1 :]:
             if r[0] is None or r[1] is None:

@@ -7,10 +7,9 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
+import chiso
 import polars as pl
 import pytest
-
-import chiso
 
 BOOKS = Path(__file__).parents[1] / "reference" / "vcci_workbooks" / "PCI"
 TOL = 1e-5  # float32 cells
