@@ -175,7 +175,7 @@ def profile(scores: Scores, province: str, year: int, *, level: int = 1, lang: L
     if rows.is_empty():
         raise InvalidArgumentError(f"{name} has no nodes at level {level} in {year}", province=name, year=year)
     labels = _node_labels(scores, lang, year)
-    paths = rows["path"].to_list()
+    paths = rows["node"].to_list()
     own, national, regional, best = [], [], [], []
     region_name = ""
     for path in paths:
@@ -393,7 +393,7 @@ def ranked_bars(
     wanted = set(province_codes(_as_list(highlight)))
     _check_year(scores, year)
     year_rows = scores.long().filter(pl.col("year") == year)
-    rows = year_rows.filter(pl.col("path") == node)
+    rows = year_rows.filter(pl.col("node") == node)
     if rows.is_empty():
         editions = ", ".join(year_rows["edition"].unique(maintain_order=True).to_list())
         raise UnknownNodeError(f'node "{node}" is not in the edition(s) scored in {year} ({editions})', node=node)

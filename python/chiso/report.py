@@ -37,45 +37,50 @@ def _bundled(index: str) -> pl.DataFrame:
 
 
 def province_report(province: str, index: str) -> pl.DataFrame:
-    """One row per data year for ``province`` in ``index``: the total, its rank among ranked provinces, the
-    change against the previous year and flags.
+    """One row per data year for ``province`` in ``index``: the total, its rank, the change against the previous
+    year and flags.
 
-    Columns: ``year``, ``edition``, ``score``, ``delta`` (points, against the previous year with data),
-    ``rank``, ``n_ranked``, ``rank_change`` (positive = moved up), ``published_rank`` (the publisher's own rank
-    where the bundled data has it), ``group`` (quartile group where the edition has them), ``cross_edition``
-    (the previous year was scored with another edition, so the change mixes methodology and performance),
-    ``rank_status``, ``differs_from_recomputed`` (the published total is not reproduced from its parts within
-    the spec's tolerance, e.g. PCI 2011).
+    Columns: ``year``, ``edition``, ``score``, ``base_year`` (the previous year with a total, which ``delta`` and
+    ``rank_change`` are measured against: not always ``year - 1``, e.g. PCI 2024 against 2022 where 2023 has
+    only a published rank), ``delta`` (points),
+    ``rank`` (over the field the publisher ranked that year; null when the bundled data do not hold that whole
+    field), ``n_ranked`` and ``n_field`` (provinces with a value / provinces the publisher ranked),
+    ``field_status`` (``full_field`` or ``partial_field``), ``rank_change`` (positive = moved up),
+    ``published_rank`` (the publisher's own rank where the bundled data has it), ``group`` (quartile group where
+    the edition has them), ``cross_edition`` (the previous year was scored with another edition, so the change
+    mixes methodology and performance), ``rank_status``, ``differs_from_recomputed`` (the published total is not
+    reproduced from its parts within the spec's tolerance, e.g. PCI 2011).
 
     >>> df = province_report("Tra Vinh", "papi")
-    >>> df.filter(year=2024).select("year", "edition", "n_ranked").row(0)
-    (2024, 'papi.2021', 61)
+    >>> df.filter(year=2024).select("year", "edition", "rank", "n_field").row(0)
+    (2024, 'papi.2021', 57, 61)
+    >>> df.filter(year=2022).select("rank", "n_ranked", "n_field", "field_status").row(0)
+    (None, 61, 63, 'partial_field')
     """
     code, _ = find_province(province)
     data = _bundled(index)
     index = index.strip().lower()
     if "unit" in data.columns:
         data = data.filter(pl.col("unit") != "national")
-    # Conflicting published values (kept side by side in the datasets) cannot both be scored: the report shows the
-    # first source's and says so.
-    keys = ["province_code", "year", "node", "measure"]
-    conflicts = data.filter(pl.col("value").n_unique().over(keys) > 1)
-    if conflicts.height:
-        cells = conflicts.select("province", "year").unique().sort("year").rows()
+    alternatives = data.filter(~pl.col("primary")) if "primary" in data.columns else data.clear()
+    if alternatives.height:
+        cells = alternatives.select("province", "year").unique().sort("year").rows()
         _NOTES.append(
             f"{index.upper()}: conflicting published values for {', '.join(f'{p} {y}' for p, y in cells)}; the "
-            f"first source's value is shown (all values: chiso.datasets.{index}())."
+            f"primary source's value is shown (all values: chiso.datasets.{index}())."
         )
-        data = data.unique(subset=keys, keep="first", maintain_order=True)
     if data.filter(pl.col("province_code") == code).height == 0:
         return pl.DataFrame(
             schema={
                 "year": pl.Int64,
                 "edition": pl.String,
                 "score": pl.Float64,
+                "base_year": pl.Int64,
                 "delta": pl.Float64,
                 "rank": pl.Int64,
                 "n_ranked": pl.Int64,
+                "n_field": pl.Int64,
+                "field_status": pl.String,
                 "rank_change": pl.Int64,
                 "published_rank": pl.Int64,
                 "group": pl.String,
@@ -85,44 +90,41 @@ def province_report(province: str, index: str) -> pl.DataFrame:
             }
         )
     # The publisher's totals stand where they exist (VCCI's 2011 composites are not reproduced by the 2009–2012
-    # weights); the recomputation is shown beside them as a check.
+    # weights); the recomputation is shown beside them as a check. A published rank without a score (e.g. DTI
+    # 2022) still gets its row, from the rank rows the data carries.
     totals = score(index, data, prefer="published").totals()
     check = (
         score(index, data)
         .compare_published()
-        .filter(pl.col("node").str.contains("/").not_())
+        .filter(pl.col("node") == "")
         .select("province_code", "year", (~pl.col("within")).alias("differs_from_recomputed"))
     )
-    published = data.filter(pl.col("measure") == "rank", pl.col("node") == pl.col("edition")).select(
-        "province_code", "year", pl.col("value").cast(pl.Int64).alias("published_rank")
-    )
-    # A published rank without a score in the data (e.g. DTI 2022) still gets its row.
-    mine = (
-        totals.filter(pl.col("province_code") == code)
-        .join(
-            published.filter(pl.col("province_code") == code), on=["province_code", "year"], how="full", coalesce=True
-        )
-        .join(check, on=["province_code", "year"], how="left")
-        .with_columns(pl.col("edition").fill_null(pl.lit("–")), pl.col("rank_status").fill_null(pl.lit("–")))
-        .sort("year")
-    )
+    mine = totals.filter(pl.col("province_code") == code).join(check, on=["province_code", "year"], how="left")
+    mine = mine.sort("year")
     # Changes are taken against the previous year that has a total: a year without one (incomplete data) neither
     # gets a change nor breaks the next year's.
     with_total = mine.filter(pl.col("score").is_not_null()).with_columns(
+        pl.col("year").shift(1).alias("base_year"),
         (pl.col("score") - pl.col("score").shift(1)).alias("delta"),
         (pl.col("rank").shift(1) - pl.col("rank")).alias("rank_change"),
         (pl.col("edition") != pl.col("edition").shift(1)).fill_null(False).alias("cross_edition"),
     )
     mine = mine.join(
-        with_total.select("year", "delta", "rank_change", "cross_edition"), on="year", how="left", maintain_order="left"
+        with_total.select("year", "base_year", "delta", "rank_change", "cross_edition"),
+        on="year",
+        how="left",
+        maintain_order="left",
     ).with_columns(pl.col("cross_edition").fill_null(False))
     return mine.select(
         "year",
         "edition",
         "score",
+        "base_year",
         "delta",
         "rank",
         "n_ranked",
+        "n_field",
+        "field_status",
         "rank_change",
         "published_rank",
         "group",
@@ -164,9 +166,13 @@ def render(province: str, indexes: list[str] | None = None, fmt: str = "text") -
             notes = []
             if r["cross_edition"] and r["delta"] is not None:
                 notes.append("cross-edition change")
+            if r["base_year"] is not None and r["base_year"] != r["year"] - 1:
+                notes.append(f"change against {r['base_year']}")
+            if r["rank"] is None and r["score"] is not None and r["field_status"] == "partial_field":
+                notes.append(f"no rank: partial field, {r['n_ranked']} of {r['n_field']} provinces in the data")
             if r["published_rank"] is None and r["rank"] is not None:
                 notes.append("rank derived")
-            elif r["rank"] is not None and r["rank"] != r["published_rank"]:
+            elif r["rank"] is not None and r["published_rank"] is not None and r["rank"] != r["published_rank"]:
                 notes.append("published rank differs (ties broken on unrounded scores)")
             if r["differs_from_recomputed"]:
                 notes.append("published total differs from its recomputation")
@@ -178,7 +184,7 @@ def render(province: str, indexes: list[str] | None = None, fmt: str = "text") -
                     r["edition"],
                     _fmt(r["score"], f".{decimals}f"),
                     _fmt(r["delta"], f"+.{decimals}f"),
-                    "–" if r["rank"] is None else f"{r['rank']}/{r['n_ranked']}",
+                    "–" if r["rank"] is None else f"{r['rank']}/{r['n_field']}",
                     _fmt(r["rank_change"], "+d"),
                     _fmt(r["published_rank"], "d"),
                     r["group"] or "–",
@@ -198,8 +204,9 @@ def render(province: str, indexes: list[str] | None = None, fmt: str = "text") -
     out.append("")
     out.extend(_NOTES)
     out.append(
-        "Ranks are computed by chiso (1224 competition ranking among provinces with data); PAPI publishes no "
-        "official rank, and VCCI ranks on unrounded composites (where only 2-decimal composites exist, ties may "
-        "show where VCCI has none). Sources: data/SOURCES.md."
+        "Ranks are computed by chiso (1224 competition ranking) only where the bundled data hold every province "
+        "the publisher ranked that year (rank/N, N = that field); elsewhere only the published rank is shown. PAPI "
+        "publishes no official rank, and VCCI ranks on unrounded composites (where only 2-decimal composites exist, "
+        "ties may show where VCCI has none). Sources: data/SOURCES.md."
     )
     return "\n".join(out)

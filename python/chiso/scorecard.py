@@ -103,8 +103,19 @@ def scorecard_html(province: str, path: str | Path | None = None, *, charts: boo
         with_score = frame.filter(pl.col("score").is_not_null())
         if with_score.height:
             last = with_score.row(-1, named=True)
-            rank = "" if last["rank"] is None else f", rank {last['rank']}/{last['n_ranked']}"
+            # A rank only over the publisher's whole field; otherwise the published rank, and why none is computed.
+            if last["rank"] is not None:
+                rank = f", rank {last['rank']}/{last['n_field']}"
+            elif last["published_rank"] is not None:
+                rank = f", published rank {last['published_rank']}"
+            else:
+                rank = ""
             parts.append(f"<p><b>{last['year']}: {last['score']:.2f}{rank}</b></p>")
+            if last["rank"] is None and last["field_status"] == "partial_field":
+                parts.append(
+                    f'<p class="note">No rank computed: the data hold {last["n_ranked"]} of the {last["n_field"]} '
+                    "provinces the publisher ranked.</p>"
+                )
         parts.append(
             _table(
                 frame.select(
@@ -114,6 +125,8 @@ def scorecard_html(province: str, path: str | Path | None = None, *, charts: boo
                     "delta",
                     f"delta_vs_{BASELINE}",
                     "rank",
+                    "n_field",
+                    "field_status",
                     "rank_change",
                     "published_rank",
                     "group",
