@@ -230,3 +230,73 @@ fn bad_layers_are_refused_naming_the_indicator() {
     let e = score_field(&share, &field).unwrap_err();
     assert!(matches!(&e, ChisoError::IndicatorValue { value, unit, .. } if *value == 1.2 && unit == "share"), "{e}");
 }
+
+mod properties {
+    use chiso::indicators::{score_field, Cap, Direction, Field, Layer, Method, Rule};
+    use proptest::prelude::*;
+
+    fn layer(method: &str, direction: &str, extra: &str) -> Layer {
+        let text = format!(
+            "[layer]\nedition = \"pci.2013\"\nstatus = \"user_supplied\"\n[[sub_index]]\nnode = \"time_costs\"\n\
+             aggregation = \"WMEAN\"\nrule_status = \"user_supplied\"\n[[indicator]]\nnode = \"time_costs/x\"\n\
+             unit = \"score\"\ndirection = \"{direction}\"\nweight = 1.0\n\
+             normalise = {{ method = \"{method}\", range = [1.0, 10.0]{extra} }}\n"
+        );
+        Layer::from_toml_str(&text, "prop.toml").unwrap()
+    }
+
+    fn field(raw: Vec<f64>) -> Field {
+        let n = raw.len();
+        Field {
+            year: 2016,
+            provinces: (0..n).map(|i| format!("{:02}", [1, 2, 4, 6, 8, 10, 11, 12, 14, 15][i % 10])).collect(),
+            raw,
+            published: vec![f64::NAN; n],
+        }
+    }
+
+    proptest! {
+        /// Min–max: every score within the range, the best raw value scores the top, the worst the bottom, and
+        /// the order of scores follows the raw values in the stated direction.
+        #[test]
+        fn minmax_is_bounded_and_monotone(raw in prop::collection::vec(-1e6f64..1e6, 2..10), lower in any::<bool>()) {
+            let dir = if lower { Direction::LowerIsBetter } else { Direction::HigherIsBetter };
+            let rule = Rule { method: Method::MinMax, range: (1.0, 10.0), cap: Cap::None };
+            match rule.apply(&raw, dir) {
+                Err(d) => prop_assert!(raw.iter().all(|&v| v == d.value)),
+                Ok((s, b)) => {
+                    for (i, &si) in s.iter().enumerate() {
+                        prop_assert!((1.0 - 1e-9..=10.0 + 1e-9).contains(&si));
+                        for (j, &sj) in s.iter().enumerate() {
+                            if (raw[i] - raw[j]) * dir.sign() > 0.0 {
+                                prop_assert!(si >= sj - 1e-9);
+                            }
+                        }
+                    }
+                    let ib = raw.iter().position(|&v| v == b.best).unwrap();
+                    prop_assert!((s[ib] - 10.0).abs() < 1e-9);
+                }
+            }
+        }
+
+        /// Any raw values, including NaN and ±inf, through any rule: a number, a missing value or a typed error,
+        /// never a panic and never a non-finite score for a finite input.
+        #[test]
+        fn hostile_values_give_typed_errors(
+            raw in prop::collection::vec(prop_oneof![any::<f64>(), Just(f64::NAN), Just(f64::INFINITY), -1e3f64..1e3], 1..8),
+            m in 0usize..5,
+        ) {
+            let (method, extra) = [
+                ("minmax", ""), ("zscore", ""), ("rank", ""), ("frontier", ""),
+                ("goalposts", ", lower = 0.0, upper = 5.0, cap = \"range\""),
+            ][m];
+            let l = layer(method, "higher_is_better", extra);
+            if let Ok(s) = score_field(&l, &field(raw.clone())) {
+                for (v, sc) in raw.iter().zip(&s.scores) {
+                    prop_assert!(v.is_nan() == sc.is_nan());
+                    prop_assert!(v.is_nan() || sc.is_finite());
+                }
+            }
+        }
+    }
+}

@@ -232,8 +232,9 @@ def project_plan(
     owners: pl.DataFrame | None = None,
     normalise: Normalise = "file",
 ) -> pl.DataFrame:
-    """Project a plan whose tasks name an indicator and its expected raw value (columns ``id``, ``indicator``,
-    ``to``; optional ``title``, ``lead_agency``): one row per task with the indicator's from → to, the sub-index
+    """Project a plan whose tasks name an indicator and its expected raw value (columns ``id``, ``indicator`` and
+    ``to`` — the new value — or ``change`` — the raw change, e.g. ``-0.10`` for "50% → 40% of firms"; optional
+    ``title``, ``lead_agency``): one row per task with the indicator's from → to, the sub-index
     and composite change that task alone buys, the rank it alone reaches, and the owner; then a row ``id="all"``
     with every task together (indicator → sub-index → composite → rank, bounds recomputed).
 
@@ -245,11 +246,23 @@ def project_plan(
     True
     """
     df = to_polars(plan)
-    missing = [c for c in ("id", "indicator", "to") if c not in df.columns]
-    if missing:
-        raise DataError(f"plan: indicator tasks need columns id, indicator, to; missing {missing}")
+    missing = [c for c in ("id", "indicator") if c not in df.columns]
+    if missing or ("to" in df.columns) == ("change" in df.columns):
+        raise DataError(
+            f"plan: indicator tasks need columns id, indicator and exactly one of to, change; missing {missing}"
+            if missing
+            else "plan: give exactly one of the columns to (new raw value) and change (raw change)"
+        )
     if df.height == 0:
         raise DataError("plan: no tasks")
+    if "change" in df.columns:
+        base = explain(province, year, index, data).select("indicator", pl.col("raw").alias("_base"))
+        df = df.join(base, on="indicator", how="left")
+        unknown = df.filter(pl.col("_base").is_null())["indicator"].to_list()
+        if unknown:
+            # Left to what_if, which names the unknown code with suggestions.
+            what_if(province, year, {unknown[0]: 0.0}, index, data, normalise=normalise)
+        df = df.with_columns((pl.col("_base") + pl.col("change")).alias("to")).drop("_base")
     rows = []
     for r in df.iter_rows(named=True):
         w = what_if(province, year, {r["indicator"]: r["to"]}, index, data, normalise=normalise)

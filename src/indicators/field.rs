@@ -101,6 +101,18 @@ fn score_unchecked(layer: &Layer, field: &Field, edited: &str) -> Result<FieldSc
             method: ind.rule.method.name().to_string(),
             province: edited.to_string(),
         })?;
+        // Finite values whose spread overflows (|x| near f64::MAX) give no finite score: refuse them by name.
+        if let Some(p) = (0..n).find(|&p| !column[p].is_nan() && !s[p].is_finite()) {
+            return Err(ChisoError::IndicatorValue {
+                province: province_name(&field.provinces[p]),
+                year: field.year,
+                indicator: format!("{}/{}", layer.edition, ind.path),
+                value: column[p],
+                unit: format!("{} (too large to normalise over this field)", ind.unit.as_str()),
+                min: ind.possible.0,
+                max: ind.possible.1,
+            });
+        }
         for p in 0..n {
             scores[p * k + j] = s[p];
         }

@@ -99,6 +99,17 @@ def test_indicator_level_plan() -> None:
     assert everything["status"] == "projected"
 
 
+def test_plan_by_raw_change_and_minmax_target() -> None:
+    by_change = pl.DataFrame({"id": ["T1"], "indicator": ["informal_charges/g4_new"], "change": [-0.01]})
+    out = chiso.indicators.project_plan(by_change, "Trà Vinh", 2016)
+    assert out.row(0, named=True)["to"] == pytest.approx(0.0493827 - 0.01, abs=1e-6)
+    with pytest.raises(chiso.DataError, match="exactly one"):
+        chiso.indicators.project_plan(by_change.with_columns(pl.lit(0.1).alias("to")), "Trà Vinh", 2016)
+    # Under the min-max counterfactual the answer is re-scored with the bounds recomputed, and still holds.
+    t = chiso.indicators.target("Trà Vinh", 2016, rank=20, normalise="minmax")
+    assert t["rank"] <= 20
+
+
 def test_bad_input_is_typed() -> None:
     with pytest.raises(IndicatorValueError) as e:
         chiso.indicators.what_if("Trà Vinh", 2016, {"informal_charges/g4_new": 1.4})
