@@ -20,6 +20,8 @@ __all__ = [
     "MissingMaximumError",
     "IndicatorValueError",
     "DegenerateIndicatorError",
+    "EmptyResultError",
+    "MissingDataWarning",
 ]
 
 
@@ -73,3 +75,15 @@ class IndicatorValueError(DataError):
 class DegenerateIndicatorError(DataError):
     """A field-relative normalisation (min–max, rank, z-score, frontier) over a field where every province has the
     same value, so min = max (attributes: ``year``, ``node`` = the indicator, ``value``, ``province``)."""
+
+
+class EmptyResultError(DataError):
+    """A question the data cannot answer (a decomposition of composites only, a profile of a level without values):
+    instead of an empty frame or a blank chart, the message says which data are missing and what to pass
+    (attribute: ``what``, the call)."""
+
+
+class MissingDataWarning(UserWarning):
+    """Scoring succeeded but no province-year has a total: some children have no value anywhere (a dropped
+    column, data at the wrong level). The warning names them and what to pass; ``missing_children`` in the result
+    says the same per row."""

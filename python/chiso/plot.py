@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import polars as pl
 
 from ._chiso import Scores, find_province, province_codes
-from .exceptions import InvalidArgumentError, UnknownNodeError
+from .exceptions import EmptyResultError, InvalidArgumentError, UnknownNodeError
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from matplotlib.axes import Axes
@@ -174,6 +174,16 @@ def profile(scores: Scores, province: str, year: int, *, level: int = 1, lang: L
     rows = scores.long().filter(pl.col("year") == year, pl.col("province_code") == code, pl.col("depth") == level)
     if rows.is_empty():
         raise InvalidArgumentError(f"{name} has no nodes at level {level} in {year}", province=name, year=year)
+    if rows["score"].null_count() == rows.height:
+        # Nodes without values would plot as an empty chart (issue 9 §6): say which data are missing instead.
+        raise EmptyResultError(
+            f"profile of {name} {year}: the data hold no value at level {level} ({', '.join(rows['node'].to_list())}) "
+            f"for {name} in {year} — only higher levels (e.g. PCI after 2016: composites only). Give those nodes' "
+            "values, or plot a level that has them",
+            what=f"profile({name!r}, {year}, level={level})",
+            province=name,
+            year=year,
+        )
     labels = _node_labels(scores, lang, year)
     paths = rows["node"].to_list()
     own, national, regional, best = [], [], [], []
@@ -229,12 +239,15 @@ def waterfall(scores: Scores, province: str, base_year: int, year: int, *, lang:
     plt = _pyplot()
     text = _check_lang(lang)
     code, name = find_province(province)
+    # decompose raises EmptyResultError naming the missing data when the total cannot be split.
     parts = scores.decompose(base_year, year, provinces=[code], nodes=[""])
     change = scores.compare(base_year, year, provinces=[code], nodes=[""])
-    if parts.is_empty() or change.is_empty() or change["base_value"][0] is None or change["value"][0] is None:
-        raise InvalidArgumentError(
-            f"the total of {name} between {base_year} and {year} has no decomposition: the editions' trees differ "
-            "or a value is missing (see Scores.compare for the change itself)",
+    if change.is_empty() or change["base_value"][0] is None or change["value"][0] is None:
+        raise EmptyResultError(
+            f"waterfall of {name} {base_year}→{year}: the total is missing in "
+            f"{base_year if change.is_empty() or change['base_value'][0] is None else year}; give its children's "
+            "values for both years",
+            what=f"waterfall({name!r}, {base_year}, {year})",
             province=name,
         )
     base, total = change["base_value"][0], change["value"][0]
