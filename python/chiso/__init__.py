@@ -38,8 +38,8 @@ from .exceptions import (
     ChisoError,
     DataError,
     DegenerateIndicatorError,
-    IndicatorValueError,
     EmptyResultError,
+    IndicatorValueError,
     InvalidArgumentError,
     MethodologyError,
     MissingDataWarning,
@@ -105,17 +105,17 @@ def score(
         :class:`Methodology` (built-in, derived with :meth:`Methodology.with_weights`, or loaded from a file),
         used for every year.
     data
-        A polars or pandas DataFrame, or the path of a CSV, Parquet or Excel file holding one (identifier columns
-        are read as text, an empty ``node`` cell is the total); long (``province``, ``year``, ``node``, ``value``;
-        ``node`` is the path below the edition root, ``transparency``, ``""`` for the total — the meaning of
-        ``node`` in every chiso frame — or a full code such as ``pci.2013/transparency``; a ``code`` column of full
-        codes, as chiso's own frames and datasets carry, wins over ``node``) or wide (``province``, ``year`` and one column per node
-        path). Province names are matched ignoring case, accents and punctuation. Null cells are missing values;
-        values given at any level are leaves and every ancestor is computed. An optional ``measure`` column says
-        how each value is given: ``score`` (the node's own scale), ``points``, ``ratio`` or ``pct``, converted
-        with the node's maximum; ``rank`` rows are kept as the published rank beside the computed one
-        (``published_rank``), ``tier``/``group`` rows are skipped. A boolean ``primary`` column (the bundled
-        datasets) keeps only the primary value of conflicting published ones.
+        A polars or pandas DataFrame, or the path of a CSV, Parquet or Excel file holding one (identifier columns are
+        read as text, an empty ``node`` cell is the total); long (``province``, ``year``, ``node``, ``value``; ``node``
+        is the path below the edition root, ``transparency``, ``""`` for the total — the meaning of ``node`` in every
+        chiso frame — or a full code such as ``pci.2013/transparency``; a ``code`` column of full codes, as chiso's own
+        frames and datasets carry, wins over ``node``) or wide (``province``, ``year`` and one column per node path).
+        Province names are matched ignoring case, accents and punctuation. Null cells are missing values; values given
+        at any level are leaves and every ancestor is computed. An optional ``measure`` column says how each value is
+        given: ``score`` (the node's own scale), ``points``, ``ratio`` or ``pct``, converted with the node's maximum;
+        ``rank`` rows are kept as the published rank beside the computed one (``published_rank``), ``tier``/``group``
+        rows are skipped. A boolean ``primary`` column (the bundled datasets) keeps only the primary value of
+        conflicting published ones.
     edition
         Score every year with this edition code (e.g. ``"pci.2013"``) instead of the one in force.
     missing
