@@ -17,6 +17,9 @@ __all__ = [
     "UnknownProvinceError",
     "UnknownIndexError",
     "InvalidArgumentError",
+    "ArgumentTypeError",
+    "ArgumentRangeError",
+    "MissingFileError",
     "MissingMaximumError",
     "IndicatorValueError",
     "DegenerateIndicatorError",
@@ -75,6 +78,20 @@ class IndicatorValueError(DataError):
 class DegenerateIndicatorError(DataError):
     """A field-relative normalisation (min–max, rank, z-score, frontier) over a field where every province has the
     same value, so min = max (attributes: ``year``, ``node`` = the indicator, ``value``, ``province``)."""
+
+
+class ArgumentTypeError(InvalidArgumentError, TypeError):
+    """An argument of the wrong type, e.g. ``find_province(84)`` (attributes: ``argument``, ``expected``,
+    ``value``). Also a ``TypeError``, so ``except TypeError`` keeps working."""
+
+
+class ArgumentRangeError(InvalidArgumentError, OverflowError):
+    """An integer argument outside the range the call accepts, e.g. ``rank_outlook(seed=-1)`` (attributes:
+    ``argument``, ``value``, ``accepted``). Also an ``OverflowError``."""
+
+
+class MissingFileError(ChisoError, FileNotFoundError):
+    """A file named by the caller that does not exist (attribute: ``file``). Also a ``FileNotFoundError``."""
 
 
 class EmptyResultError(DataError):
