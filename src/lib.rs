@@ -52,6 +52,7 @@ mod python;
 
 pub use engine::{
     score, EditionChoice, Measure, MissingPolicy, Observation, Origin, Prefer, ScoreOptions, ScoreRow, Scores,
+    Uncertainty,
 };
 pub use error::{ChisoError, Result};
 pub use methodology::{catalog, Aggregation, Methodology, Node, Status};
