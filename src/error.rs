@@ -184,6 +184,24 @@ pub enum ChisoError {
         scored_years: String,
     },
 
+    /// An indicator code that the indicator layer of that edition and year does not have.
+    #[error(
+        "unknown indicator {indicator:?} in the {layer} indicator layer (province {province}, year {year}){}",
+        suggest(suggestions)
+    )]
+    #[allow(missing_docs)] // fields still to document (issue 14)
+    UnknownIndicator { layer: String, indicator: String, province: String, year: i32, suggestions: Vec<String> },
+
+    /// A raw indicator value its unit cannot take (a share above 1, negative days).
+    #[error("{province}, {year}, {indicator}: value {value} is impossible for a {unit} indicator (possible range [{min}, {max}])")]
+    #[allow(missing_docs)] // fields still to document (issue 14)
+    IndicatorValue { province: String, year: i32, indicator: String, value: f64, unit: String, min: f64, max: f64 },
+
+    /// A field-relative normalisation over a field where every province has the same value (min = max).
+    #[error("{year}, {indicator}: every province has the value {value} (min = max), so the field-relative rule {method} has no scale{}", if province.is_empty() { String::new() } else { format!(" (after the change for {province})") })]
+    #[allow(missing_docs)] // fields still to document (issue 14)
+    DegenerateIndicator { year: i32, indicator: String, value: f64, method: String, province: String },
+
     /// Structural problems of an input table: missing columns, wrong types, nothing to score.
     #[error("{0}")]
     Data(String),
