@@ -129,6 +129,10 @@ _TEXT: dict[str, tuple[str, str]] = {
         "hai năm thuộc hai phiên bản phương pháp có cấu trúc khác nhau",
         "the two years belong to methodology editions with different trees",
     ),
+    "reason.chart_missing": (
+        "không vẽ được với số liệu năm này (chỉ có tổng điểm hoặc chưa đủ các tỉnh)",
+        "cannot be drawn from this year's data",
+    ),
     "reason.no_projection": (
         "chưa có phiên bản phương pháp cho năm này hoặc chưa đủ các năm so sánh được",
         "no methodology edition covers the year or too few comparable years",

@@ -108,12 +108,14 @@ def _png(fig: Any) -> str:
     return base64.b64encode(buffer.getvalue()).decode()
 
 
-def _figure(title: str, draw: Callable[[], Any]) -> str:
-    """A chart as an embedded PNG with its title as caption, or a note saying why it is not drawn."""
+def _figure(title: str, draw: Callable[[], Any], lang: Lang) -> str:
+    """A chart as an embedded PNG with its title as caption, or a note saying why it is not drawn (the error's own
+    words name API arguments, so the reader gets the reason in the page's language)."""
     try:
         fig, _ = draw()
-    except ChisoError as exc:
-        return f'<p class="note">{html.escape(title)}: {html.escape(str(exc))}</p>'
+    except ChisoError:
+        reason = text("reason.chart_missing", lang)
+        return f'<p class="note">{html.escape(title)}: {html.escape(reason)}</p>'
     return (
         f'<figure><img alt="{html.escape(title)}" src="data:image/png;base64,{_png(fig)}"/>'
         f"<figcaption>{html.escape(title)}</figcaption></figure>"
@@ -141,17 +143,17 @@ def _charts(s: Section, code: str, lang: Lang, comma: bool | None) -> dict[str, 
     }
     label = {k: v[0] if lang == "vi" else v[1] for k, v in names.items()}
     out = {
-        "profile": _figure(label["profile"], lambda: plot.profile(scores, code, year, lang=lang, decimal_comma=comma)),
-        "trajectory": _figure(label["trajectory"], lambda: plot.rank_trajectory(scores, code, lang=lang)),
-        "bars": _figure(label["bars"], lambda: plot.ranked_bars(scores, year, highlight=code, lang=lang, decimal_comma=comma)),
+        "profile": _figure(label["profile"], lambda: plot.profile(scores, code, year, lang=lang, decimal_comma=comma), lang),
+        "trajectory": _figure(label["trajectory"], lambda: plot.rank_trajectory(scores, code, lang=lang), lang),
+        "bars": _figure(label["bars"], lambda: plot.ranked_bars(scores, year, highlight=code, lang=lang, decimal_comma=comma), lang),
         "heatmap": _figure(
-            label["heatmap"], lambda: plot.heatmap(scores, year, highlight=code, lang=lang, decimal_comma=comma)
+            label["heatmap"], lambda: plot.heatmap(scores, year, highlight=code, lang=lang, decimal_comma=comma), lang
         ),
     }
     if s.last_change is not None and s.contributions is not None:
         y0, y1 = s.last_change
         out["waterfall"] = _figure(
-            label["waterfall"], lambda: plot.waterfall(scores, code, y0, y1, lang=lang, decimal_comma=comma)
+            label["waterfall"], lambda: plot.waterfall(scores, code, y0, y1, lang=lang, decimal_comma=comma), lang
         )
     return out
 
@@ -287,7 +289,7 @@ def render_html(province: str, sections: list[Section], lang: Lang, *, decimal_c
     sources = sources_frame(sections, lang).with_columns(pl.col("edition").map_elements(_edition, return_dtype=pl.String))
     parts.append(f'<section class="sources"><h2>{text("sources_heading", lang)}</h2>')
     parts.append(_table(sources, lang, 2, decimal_comma))
-    notes = [untranslated_note(shown, lang), *conflict_notes(lang)]
+    notes = [untranslated_note(shown, lang), *conflict_notes(lang, [s.index for s in sections])]
     parts.extend(f'<p class="note">{html.escape(n)}</p>' for n in notes if n)
     parts.append("</section>")
     return (

@@ -319,7 +319,7 @@ def rank_trajectory(
     >>> fig, ax = plot.rank_trajectory(papi, ["Trà Vinh", "Vĩnh Long"])
     >>> sorted(round(l.get_xdata()[0]) for l in ax.get_lines() if l.get_gid() == "break")
     [2016, 2018, 2019, 2021]
-    >>> min(ax.get_ylim()) > 0  # no rank 0 on the axis
+    >>> bool(min(ax.get_ylim()) > 0)  # no rank 0 on the axis
     True
     >>> plt.close(fig)
     """
@@ -356,8 +356,10 @@ def rank_trajectory(
             va="top",
         )
     ax.set_ylim(worst + 0.5, 0.5)  # rank 1 on top; no rank 0 on the axis
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
+    if years and min(years) == max(years):  # one year: a year either side, not matplotlib's ±100
+        ax.set_xlim(min(years) - 1, max(years) + 1)
     ax.set_xlabel(text("chart.year", lang))
     ax.set_ylabel(text("chart.rank", lang))
     node_name = _label(labels, node, lang)

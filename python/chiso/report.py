@@ -156,7 +156,9 @@ def display_frame(frame: pl.DataFrame, lang: Lang = "vi", *, baseline: int = BAS
     previous: dict[str, object] | None = None  # the previous year with a total
     for r in frame.iter_rows(named=True):
         notes = []
-        partial = r["rank_status"] == "partial_field"
+        # A rank only over the field the publisher ranked (``field_status``/``n_field`` of the report frame).
+        partial = "partial_field" in (r.get("field_status"), r.get("rank_status"))
+        field = r.get("n_field") or r["n_ranked"]
         if r["published_rank"] is not None:
             rank, source = r["published_rank"], "published"
             if r["rank"] is not None and r["rank"] != r["published_rank"] and not partial:
@@ -195,7 +197,7 @@ def display_frame(frame: pl.DataFrame, lang: Lang = "vi", *, baseline: int = BAS
                 "delta": delta,
                 "delta_baseline": delta_baseline,
                 "rank": rank,
-                "n_ranked": r["n_ranked"] if rank is not None else None,
+                "n_ranked": field if rank is not None else None,
                 "rank_change": rank_change,
                 "rank_source": source,
                 "group": group_label(r["group"], lang),
@@ -220,10 +222,13 @@ def display_frame(frame: pl.DataFrame, lang: Lang = "vi", *, baseline: int = BAS
     return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
 
 
-def conflict_notes(lang: Lang = "vi") -> list[str]:
-    """The conflicts met since the notes were last cleared, one sentence per index, in ``lang``."""
+def conflict_notes(lang: Lang = "vi", only: list[str] | None = None) -> list[str]:
+    """The conflicts met since the notes were last cleared, one sentence per index (of ``only`` when given), in
+    ``lang``."""
     out = []
     for index, cells in _NOTES.items():
+        if only is not None and index not in only:
+            continue
         where = ", ".join(f"{p} {y}" for p, y in cells)
         out.append(
             f"{index_title(index)}: số liệu công bố không thống nhất giữa các nguồn ({where}); hiển thị số liệu của "

@@ -82,8 +82,8 @@ def _points_lost(sec: Section, code: str, scores: Scores, year: int, labels: dic
     sec.points_lost_heading = text("points_lost", lang, year=year)
     try:
         lost = scores.points_lost(code, year).filter(pl.col("depth") == 1)
-    except ChisoError as exc:
-        sec.points_lost_note = text("no_points_lost", lang, year=year, reason=str(exc))
+    except ChisoError:
+        sec.points_lost_note = text("no_points_lost", lang, year=year, reason=text("reason.totals_only", lang))
         return
     if lost.is_empty():
         sec.points_lost_note = text("no_points_lost", lang, year=year, reason=text("reason.totals_only", lang))
@@ -107,9 +107,8 @@ def _projection(sec: Section, code: str, scores: Scores, year: int, lang: Lang) 
     target = year + 1
     try:
         trend = scores.trend(code, target_year=target)
-    except ChisoError as exc:
-        reason = str(exc) if lang == "en" else text("reason.no_projection", lang)
-        sec.projection_note = text("no_projection", lang, year=target, reason=reason)
+    except ChisoError:  # the error's own words name API arguments; the reader gets the reason
+        sec.projection_note = text("no_projection", lang, year=target, reason=text("reason.no_projection", lang))
         return
     row = trend.row(0, named=True)
     value = row.get("projected", row.get("score"))
@@ -170,7 +169,7 @@ def scorecard_sections(province: str, *, lang: Lang = "vi") -> list[Section]:
     """Every index with bundled data for ``province``, in the steering committee's order, as :class:`Section`\\ s.
 
     >>> [s.title for s in scorecard_sections("Trà Vinh")][:3]
-    ['PAR INDEX', 'SIPAS', 'PAPI']
+    ['PAPI', 'PCI', 'PGI']
     """
     lang = check_lang(lang)
     code, name = find_province(province)
