@@ -35,6 +35,9 @@ figure{margin:10px 0 16px;break-inside:avoid;page-break-inside:avoid}
 figure img{display:block;width:100%;max-width:900px;height:auto}
 figcaption{color:var(--muted);font-size:12.5px}
 section.index{margin-top:36px}
+@media (max-width:800px){body{padding:8px;font-size:12.5px}td,th{font-size:11px;padding:2px 3px}
+ .headline{font-size:14px}}
+th{hyphens:auto}
 @page{size:A4;margin:14mm}
 @media print{
  body{max-width:none;padding:0;font-size:11px}
@@ -190,7 +193,12 @@ def _section_html(s: Section, code: str, lang: Lang, comma: bool | None, charts:
         pl.col("rank_source").replace_strict(
             {"published": text("rank.published", lang), "computed": text("rank.computed", lang)}, default=None
         )
-    ).select("year", "edition", "score", "delta", "delta_baseline", "rank", "n_ranked", "rank_change", "rank_source", "group", "note")
+    ).with_columns(  # "57/61": the rank and the field it is taken over, in one cell
+        pl.when(pl.col("rank").is_not_null() & pl.col("n_ranked").is_not_null())
+        .then(pl.format("{}/{}", "rank", "n_ranked"))
+        .otherwise(pl.col("rank").cast(pl.String))
+        .alias("rank")
+    ).select("year", "edition", "score", "delta", "delta_baseline", "rank", "rank_change", "rank_source", "group", "note")
     shown.extend(g for g in yearly["group"].to_list() if g)
     parts.append(_table(yearly, lang, d, comma))
     if s.last_change is not None:
