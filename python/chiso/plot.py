@@ -65,6 +65,8 @@ def _apply_font(fig: Figure) -> None:
     """Set every text already in the figure in a font that has Vietnamese diacritics (with fallbacks)."""
     from matplotlib.text import Text
 
+    for ax in fig.axes:  # a long title wraps inside the figure instead of running off its edge
+        ax.title.set_wrap(True)
     family = _fonts()
     if not family:
         return
