@@ -43,7 +43,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "lost": ("Điểm bị mất", "Points lost"),
     "cost_in_total": ("Điểm bị mất quy về tổng", "Points lost in the total"),
     "owner": ("Cơ quan chủ trì", "Lead agency"),
-    "projection": ("Dự báo {year}", "Projection {year}"),
+    "projection": ("Dự báo năm sau", "Next-year projection"),
     "band": ("Khoảng dự báo", "Projection band"),
     "projection_band": ("Dự báo năm sau (khoảng)", "Next-year projection (band)"),
     "name": ("Tên", "Name"),
@@ -112,7 +112,10 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Đóng góp vào thay đổi {base}–{year} (khác phiên bản phương pháp: chỉ để tham khảo)",
         "Contributions to the change {base}–{year} (across methodology editions: for reference only)",
     ),
-    "points_lost": ("Điểm bị mất năm {year} theo lĩnh vực và cơ quan chủ trì", "Points lost in {year} by area and lead"),
+    "points_lost": (
+        "Điểm bị mất năm {year} theo lĩnh vực và cơ quan chủ trì",
+        "Points lost in {year} by area and lead",
+    ),
     "no_points_lost": (
         "Không tính được điểm bị mất năm {year}: {reason}",
         "Points lost in {year} cannot be computed: {reason}",
@@ -165,8 +168,14 @@ _TEXT: dict[str, tuple[str, str]] = {
     "chart.weights": ("{node} (trọng số)", "{node} (weights)"),
     "chart.residual": ("Phần dư", "Residual"),
     "chart.total": ("Tổng điểm", "Total"),
-    "chart.profile": ("{index} {year} — {province}: các lĩnh vực so với cả nước", "{index} {year} — {province}: areas against the nation"),
-    "chart.waterfall": ("{index} — {province}: thay đổi tổng điểm {base}–{year}", "{index} — {province}: change of the total {base}–{year}"),
+    "chart.profile": (
+        "{index} {year} — {province}: các lĩnh vực so với cả nước",
+        "{index} {year} — {province}: areas against the nation",
+    ),
+    "chart.waterfall": (
+        "{index} — {province}: thay đổi tổng điểm {base}–{year}",
+        "{index} — {province}: change of the total {base}–{year}",
+    ),
     "chart.cross_edition": (
         "Khác phiên bản phương pháp ({old} → {new}): thay đổi gồm cả thay đổi phương pháp",
         "Across methodology editions ({old} → {new}): the change includes the change of method",
@@ -176,7 +185,10 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Đường gạch: phiên bản phương pháp mới; thứ hạng hai bên không so sánh trực tiếp được.",
         "Dashed lines: a new methodology edition; ranks on either side are not strictly comparable.",
     ),
-    "chart.heatmap": ("{index} {year} — điểm các lĩnh vực của các tỉnh", "{index} {year} — area scores of every province"),
+    "chart.heatmap": (
+        "{index} {year} — điểm các lĩnh vực của các tỉnh",
+        "{index} {year} — area scores of every province",
+    ),
     "chart.ranked_bars": ("{index} {year} — {node}: điểm các tỉnh", "{index} {year} — {node}: every province's score"),
     "chart.edition": ("phương pháp {year}", "{year} method"),
     "chart.year": ("Năm", "Year"),
@@ -186,7 +198,15 @@ _TEXT: dict[str, tuple[str, str]] = {
 
 
 #: How reports name each index (the spec's short names).
-_INDEX_TITLES = {"par": "PAR INDEX", "sipas": "SIPAS", "papi": "PAPI", "pci": "PCI", "pgi": "PGI", "ict": "ICT Index", "dti": "DTI"}
+_INDEX_TITLES = {
+    "par": "PAR INDEX",
+    "sipas": "SIPAS",
+    "papi": "PAPI",
+    "pci": "PCI",
+    "pgi": "PGI",
+    "ict": "ICT Index",
+    "dti": "DTI",
+}
 
 
 def index_title(index: str) -> str:
@@ -194,8 +214,13 @@ def index_title(index: str) -> str:
     return _INDEX_TITLES.get(index, index.upper())
 
 
-def check_lang(lang: str) -> Lang:
-    """``lang`` if it is a supported language, else a typed error naming the choices."""
+def check_lang(lang: str | None) -> Lang:
+    """``lang`` if it is a supported language (None: the language set by :func:`chiso.set_language`, Vietnamese
+    unless changed), else a typed error naming the choices."""
+    if lang is None:
+        from ._display import _LANGUAGE
+
+        lang = _LANGUAGE["value"]
     if lang not in LANGS:
         raise InvalidArgumentError(f"lang={lang!r}: use 'vi' (Vietnamese, the default) or 'en' (English)")
     return lang  # type: ignore[return-value]
@@ -275,10 +300,8 @@ def node_names(methodologies: Iterable[object], lang: Lang, year: int | None = N
     labels: dict[str, str] = {}
     for m in ms:
         for path, name_vi, name_en in m.tree().select("path", "name_vi", "name_en").iter_rows():  # type: ignore[attr-defined]
-            if lang == "vi":
-                name = name_vi or (f"{name_en}{UNTRANSLATED}" if name_en else None)
-            else:
-                name = name_en or name_vi
+            marked = f"{name_en}{UNTRANSLATED}" if name_en else None
+            name = (name_vi or marked) if lang == "vi" else (name_en or name_vi)
             labels[path] = name or humanize(path.rsplit("/", 1)[-1] or "total")
     return labels
 

@@ -20,8 +20,8 @@ from .scorecard import Section, sources_frame, summary_frame
 _CSS = """
 :root{--ink:#1f2328;--muted:#57606a;--line:#d0d7de}
 *{box-sizing:border-box}
-body{font-family:'DejaVu Sans','Noto Sans',Arial,sans-serif;margin:0 auto;padding:24px;max-width:1100px;color:var(--ink);
- font-size:14px;line-height:1.4}
+body{font-family:'DejaVu Sans','Noto Sans',Arial,sans-serif;margin:0 auto;padding:24px;max-width:1100px;
+ color:var(--ink); font-size:14px;line-height:1.4}
 h1{font-size:24px;margin:0 0 4px}h2{font-size:20px;margin:0 0 4px;border-bottom:2px solid var(--ink)}
 h3{font-size:16px;margin:18px 0 6px}
 .meta,.note{color:var(--muted);font-size:12.5px}
@@ -53,8 +53,19 @@ th{hyphens:auto}
 #: Keys of columns holding signed changes (coloured by sign).
 _SIGNED = {"delta", "delta_baseline", "contribution", "rank_change"}
 #: Keys of float columns (formatted with the index's decimals).
-_FLOATS = {"score", "delta", "delta_baseline", "contribution", "value", "max", "lost", "cost_in_total",
-           "projection", "lower", "upper"}
+_FLOATS = {
+    "score",
+    "delta",
+    "delta_baseline",
+    "contribution",
+    "value",
+    "max",
+    "lost",
+    "cost_in_total",
+    "projection",
+    "lower",
+    "upper",
+}
 
 
 def _edition(code: str | None) -> str:
@@ -138,7 +149,10 @@ def _charts(s: Section, code: str, lang: Lang, comma: bool | None) -> dict[str, 
         return {}
     scores, year = s.scores, s.latest["year"]
     names = {
-        "profile": ("Hồ sơ các lĩnh vực so với cả nước, vùng và tỉnh cao nhất", "Profile against the nation, the region and the best province"),
+        "profile": (
+            "Hồ sơ các lĩnh vực so với cả nước, vùng và tỉnh cao nhất",
+            "Profile against the nation, the region and the best province",
+        ),
         "trajectory": ("Thứ hạng qua các năm", "Rank over the years"),
         "waterfall": ("Phân tách thay đổi gần nhất", "The last change split by area"),
         "bars": ("Điểm của các tỉnh", "Every province's score"),
@@ -146,9 +160,13 @@ def _charts(s: Section, code: str, lang: Lang, comma: bool | None) -> dict[str, 
     }
     label = {k: v[0] if lang == "vi" else v[1] for k, v in names.items()}
     out = {
-        "profile": _figure(label["profile"], lambda: plot.profile(scores, code, year, lang=lang, decimal_comma=comma), lang),
+        "profile": _figure(
+            label["profile"], lambda: plot.profile(scores, code, year, lang=lang, decimal_comma=comma), lang
+        ),
         "trajectory": _figure(label["trajectory"], lambda: plot.rank_trajectory(scores, code, lang=lang), lang),
-        "bars": _figure(label["bars"], lambda: plot.ranked_bars(scores, year, highlight=code, lang=lang, decimal_comma=comma), lang),
+        "bars": _figure(
+            label["bars"], lambda: plot.ranked_bars(scores, year, highlight=code, lang=lang, decimal_comma=comma), lang
+        ),
         "heatmap": _figure(
             label["heatmap"], lambda: plot.heatmap(scores, year, highlight=code, lang=lang, decimal_comma=comma), lang
         ),
@@ -182,23 +200,30 @@ def _section_html(s: Section, code: str, lang: Lang, comma: bool | None, charts:
         for key in ("delta", "delta_baseline"):
             if last[key] is not None:
                 bits.append(
-                    f"{text(key, lang, year=BASELINE).lower()}: {number(last[key], d, lang, sign=True, decimal_comma=comma)}"
+                    f"{text(key, lang, year=BASELINE).lower()}: "
+                    f"{number(last[key], d, lang, sign=True, decimal_comma=comma)}"
                 )
         parts.append(f'<p class="headline">{html.escape(" · ".join(bits))}</p>')
         if last["note"]:
             parts.append(f'<p class="note">{html.escape(last["note"])}</p>')
     parts.extend(figures.get(k, "") for k in ("profile", "trajectory"))
     parts.append(f"<h3>{text('yearly', lang)}</h3>")
-    yearly = s.yearly.with_columns(
-        pl.col("rank_source").replace_strict(
-            {"published": text("rank.published", lang), "computed": text("rank.computed", lang)}, default=None
+    yearly = (
+        s.yearly.with_columns(
+            pl.col("rank_source").replace_strict(
+                {"published": text("rank.published", lang), "computed": text("rank.computed", lang)}, default=None
+            )
         )
-    ).with_columns(  # "57/61": the rank and the field it is taken over, in one cell
-        pl.when(pl.col("rank").is_not_null() & pl.col("n_ranked").is_not_null())
-        .then(pl.format("{}/{}", "rank", "n_ranked"))
-        .otherwise(pl.col("rank").cast(pl.String))
-        .alias("rank")
-    ).select("year", "edition", "score", "delta", "delta_baseline", "rank", "rank_change", "rank_source", "group", "note")
+        .with_columns(  # "57/61": the rank and the field it is taken over, in one cell
+            pl.when(pl.col("rank").is_not_null() & pl.col("n_ranked").is_not_null())
+            .then(pl.format("{}/{}", "rank", "n_ranked"))
+            .otherwise(pl.col("rank").cast(pl.String))
+            .alias("rank")
+        )
+        .select(
+            "year", "edition", "score", "delta", "delta_baseline", "rank", "rank_change", "rank_source", "group", "note"
+        )
+    )
     shown.extend(g for g in yearly["group"].to_list() if g)
     parts.append(_table(yearly, lang, d, comma))
     if s.last_change is not None:
@@ -255,7 +280,8 @@ def _summary_html(sections: list[Section], lang: Lang, comma: bool | None) -> st
         if r["projection"] is not None:
             projection = (
                 f"{number(r['projection'], d, lang, decimal_comma=comma)} "
-                f"({number(r['lower'], d, lang, decimal_comma=comma)} – {number(r['upper'], d, lang, decimal_comma=comma)})"
+                f"({number(r['lower'], d, lang, decimal_comma=comma)} – "
+                f"{number(r['upper'], d, lang, decimal_comma=comma)})"
             )
         cells = [
             f'<td><a href="#{s.index}">{html.escape(r["index"])}</a></td>',
@@ -294,7 +320,9 @@ def render_html(province: str, sections: list[Section], lang: Lang, *, decimal_c
         body, labels = _section_html(s, code, lang, decimal_comma, charts)
         parts.append(body)
         shown.extend(labels)
-    sources = sources_frame(sections, lang).with_columns(pl.col("edition").map_elements(_edition, return_dtype=pl.String))
+    sources = sources_frame(sections, lang).with_columns(
+        pl.col("edition").map_elements(_edition, return_dtype=pl.String)
+    )
     parts.append(f'<section class="sources"><h2>{text("sources_heading", lang)}</h2>')
     parts.append(_table(sources, lang, 2, decimal_comma))
     notes = [untranslated_note(shown, lang), *conflict_notes(lang, [s.index for s in sections])]

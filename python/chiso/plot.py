@@ -1,7 +1,8 @@
 """Plots of scored indices with matplotlib (an optional dependency: ``pip install chiso[plot]``).
 
 Every function returns matplotlib's ``(fig, ax)`` so the figure can be adjusted and saved; none calls ``show``.
-Every text follows ``lang``: ``"vi"`` (the default) uses the methodology's Vietnamese node names (a name the
+Every text follows ``lang`` (default: the language of :func:`chiso.set_language`, Vietnamese unless changed):
+``"vi"`` uses the methodology's Vietnamese node names (a name the
 publisher gives in English only is shown in English marked ``*`` and explained under the chart), Vietnamese
 titles and axes and the decimal comma (``decimal_comma=False`` switches it off); ``"en"`` English throughout.
 Every title names the index, the province and the year(s), so a chart pasted into a report stands on its own.
@@ -70,11 +71,11 @@ def _apply_font(fig: Figure) -> None:
     family = _fonts()
     if not family:
         return
-    for text in fig.findobj(Text):
-        text.set_fontfamily(family)
+    for item in fig.findobj(Text):
+        item.set_fontfamily(family)
 
 
-def _check_lang(lang: str) -> Lang:
+def _check_lang(lang: str | None) -> Lang:
     return _labels.check_lang(lang)
 
 
@@ -135,7 +136,13 @@ def _as_list(names: str | Sequence[str]) -> list[str]:
 
 
 def profile(
-    scores: Scores, province: str, year: int, *, level: int = 1, lang: Lang = "vi", decimal_comma: bool | None = None
+    scores: Scores,
+    province: str,
+    year: int,
+    *,
+    level: int = 1,
+    lang: Lang | None = None,
+    decimal_comma: bool | None = None,
 ) -> tuple[Figure, Axes]:
     """A province's nodes at one level (PCI sub-indices, PAPI dimensions, …) in one year against the national
     mean, its region's mean and the best province: a horizontal dot plot, one row per node, four marker series.
@@ -219,7 +226,7 @@ def waterfall(
     base_year: int,
     year: int,
     *,
-    lang: Lang = "vi",
+    lang: Lang | None = None,
     decimal_comma: bool | None = None,
 ) -> tuple[Figure, Axes]:
     """The change of a province's total between two years split into its children's contributions
@@ -308,7 +315,7 @@ def waterfall(
 
 
 def rank_trajectory(
-    scores: Scores, provinces: str | Sequence[str], *, node: str = "", lang: Lang = "vi"
+    scores: Scores, provinces: str | Sequence[str], *, node: str = "", lang: Lang | None = None
 ) -> tuple[Figure, Axes]:
     """Rank over the scored years of one or more provinces at a node (:meth:`Scores.trajectory`), rank 1 on top,
     the rank axis from 1 to the largest rank shown. Edition breaks (years with ``break_before``) are vertical dashed
@@ -380,7 +387,7 @@ def heatmap(
     *,
     level: int = 1,
     highlight: str | Sequence[str] | None = None,
-    lang: Lang = "vi",
+    lang: Lang | None = None,
     decimal_comma: bool | None = None,
 ) -> tuple[Figure, Axes]:
     """Provinces × nodes at one level in one year (:meth:`Scores.wide`) as an image with a colorbar: province names
@@ -434,7 +441,7 @@ def ranked_bars(
     *,
     highlight: str | Sequence[str],
     node: str = "",
-    lang: Lang = "vi",
+    lang: Lang | None = None,
     decimal_comma: bool | None = None,
 ) -> tuple[Figure, Axes]:
     """Every province's value at a node in one year as a sorted horizontal bar chart, best on top, the

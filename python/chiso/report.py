@@ -135,7 +135,7 @@ def province_report(province: str, index: str) -> pl.DataFrame:
     )
 
 
-def display_frame(frame: pl.DataFrame, lang: Lang = "vi", *, baseline: int = BASELINE) -> pl.DataFrame:
+def display_frame(frame: pl.DataFrame, lang: Lang | None = None, *, baseline: int = BASELINE) -> pl.DataFrame:
     """What a reader is shown of a :func:`province_report` frame: the same years with only honest comparisons.
 
     Columns (keys of the report vocabulary, translated by the renderers): ``year``, ``edition``, ``score``,
@@ -222,9 +222,10 @@ def display_frame(frame: pl.DataFrame, lang: Lang = "vi", *, baseline: int = BAS
     return pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
 
 
-def conflict_notes(lang: Lang = "vi", only: list[str] | None = None) -> list[str]:
+def conflict_notes(lang: Lang | None = None, only: list[str] | None = None) -> list[str]:
     """The conflicts met since the notes were last cleared, one sentence per index (of ``only`` when given), in
     ``lang``."""
+    lang = check_lang(lang)
     out = []
     for index, cells in _NOTES.items():
         if only is not None and index not in only:
@@ -245,11 +246,12 @@ def render(
     indexes: list[str] | None = None,
     fmt: str = "text",
     *,
-    lang: Lang = "vi",
+    lang: Lang | None = None,
     decimal_comma: bool | None = None,
 ) -> str:
-    """The report as text (``fmt="text"``) or Markdown (``fmt="md"``), in Vietnamese (``lang="vi"``, the default,
-    with the decimal comma unless ``decimal_comma=False``) or English (``lang="en"``).
+    """The report as text (``fmt="text"``) or Markdown (``fmt="md"``), in Vietnamese (``lang="vi"``, with the
+    decimal comma unless ``decimal_comma=False``) or English (``lang="en"``); by default in the language of
+    :func:`chiso.set_language` (Vietnamese unless changed).
 
     >>> print(render("Trà Vinh", ["papi"], lang="en").splitlines()[0])
     chiso report — Trà Vinh (GSO 84), bundled published data
@@ -274,7 +276,8 @@ def render(
         decimals = methodology(key).display_decimals
         out.append("")
         title = (
-            f"{index_title(key)} — {row[f'name_{lang}']}; {text('publisher', lang).lower()}: {row[f'publisher_{lang}']}; "
+            f"{index_title(key)} — {row[f'name_{lang}']}; "
+            f"{text('publisher', lang).lower()}: {row[f'publisher_{lang}']}; "
             f"{text('lead', lang).lower()}: {row[f'lead_department_{lang}']}"
         )
         out.append(f"## {title}" if md else title)
@@ -283,11 +286,11 @@ def render(
             for k in ("year", "edition", "score", "delta", "delta_baseline", "rank", "rank_change", "group", "note")
         ]
         lines = []
+
+        def num(value: float | None, sign: bool = False, decimals: int = decimals) -> str:
+            return number(value, decimals, lang, sign=sign, decimal_comma=decimal_comma)
+
         for r in df.iter_rows(named=True):
-
-            def num(value: float | None, sign: bool = False) -> str:
-                return number(value, decimals, lang, sign=sign, decimal_comma=decimal_comma)
-
             rank = "–" if r["rank"] is None else f"{r['rank']}" + (f"/{r['n_ranked']}" if r["n_ranked"] else "")
             if r["rank_source"] == "computed":
                 rank += " (*)"

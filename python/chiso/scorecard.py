@@ -59,8 +59,14 @@ class Section:
     editions: list[str] = field(default_factory=list)
 
 
-def _contributions(sec: Section, code: str, scores: Scores, y0: int, y1: int, labels: dict[str, str], lang: Lang) -> None:
-    cross = sec.latest is not None and sec.latest["note"] is not None and text("note.cross_edition", lang) in sec.latest["note"]
+def _contributions(
+    sec: Section, code: str, scores: Scores, y0: int, y1: int, labels: dict[str, str], lang: Lang
+) -> None:
+    cross = (
+        sec.latest is not None
+        and sec.latest["note"] is not None
+        and text("note.cross_edition", lang) in sec.latest["note"]
+    )
     heading = "contributions_cross" if cross else "contributions"
     sec.contributions_heading = text(heading, lang, base=y0, year=y1)
     try:
@@ -72,7 +78,9 @@ def _contributions(sec: Section, code: str, scores: Scores, y0: int, y1: int, la
         sec.contributions_note = text("no_contributions", lang, base=y0, year=y1, reason=reason)
         return
     sec.contributions = parts.select(
-        pl.col("child").map_elements(lambda c: labels.get(c, c) if c else text("chart.residual", lang), return_dtype=pl.String).alias("node"),
+        pl.col("child")
+        .map_elements(lambda c: labels.get(c, c) if c else text("chart.residual", lang), return_dtype=pl.String)
+        .alias("node"),
         pl.col("part").map_elements(lambda p: text(f"part.{p}", lang), return_dtype=pl.String).alias("part"),
         "contribution",
     )
@@ -165,7 +173,7 @@ def _section(index: str, code: str, province: str, lang: Lang) -> Section | None
     return sec
 
 
-def scorecard_sections(province: str, *, lang: Lang = "vi") -> list[Section]:
+def scorecard_sections(province: str, *, lang: Lang | None = None) -> list[Section]:
     """Every index with bundled data for ``province``, in the steering committee's order, as :class:`Section`\\ s.
 
     >>> [s.title for s in scorecard_sections("Trà Vinh")][:3]
@@ -248,14 +256,14 @@ def scorecard_html(
     province: str,
     path: str | Path | None = None,
     *,
-    lang: Lang = "vi",
+    lang: Lang | None = None,
     decimal_comma: bool | None = None,
     charts: bool = True,
 ) -> str:
     """The scorecard as one self-contained HTML document that prints as a document (A4, a page per index), in
-    Vietnamese (``lang="vi"``, the default, decimal comma unless ``decimal_comma=False``) or English
-    (``lang="en"``). Charts are embedded as PNG when matplotlib is installed. Written to ``path`` when given; the
-    HTML is returned either way.
+    Vietnamese (``lang="vi"``, decimal comma unless ``decimal_comma=False``) or English (``lang="en"``); by
+    default in the language of :func:`chiso.set_language` (Vietnamese unless changed). Charts are embedded as
+    PNG when matplotlib is installed. Written to ``path`` when given; the HTML is returned either way.
 
     >>> page = scorecard_html("Trà Vinh", charts=False)
     >>> page.startswith("<!DOCTYPE html>") and "Trà Vinh" in page and "PAPI" in page and "Tóm tắt" in page
@@ -272,7 +280,7 @@ def scorecard_html(
     return page
 
 
-def scorecard_xlsx(province: str, path: str | Path, *, lang: Lang = "vi") -> dict[str, pl.DataFrame]:
+def scorecard_xlsx(province: str, path: str | Path, *, lang: Lang | None = None) -> dict[str, pl.DataFrame]:
     """The scorecard as an Excel workbook for analysts: a summary sheet, per index a sheet of years and (where the
     data allow) sheets of contributions and points lost, and a sources sheet. Cells hold real numbers with number
     formats (Excel shows them in the reader's own decimal convention), nulls are empty cells, headers are frozen
