@@ -93,6 +93,6 @@ def write_xlsx(province: str, sections: list[Section], path: str | Path, lang: L
             if s.points_lost is not None:
                 sheet = _sheet_name(f"{s.title} {text('lost', lang).lower()}", used)
                 written[sheet] = _write(workbook, sheet, s.points_lost, lang, s.decimals)
-        sheet = _sheet_name(text("source", lang), used)
+        sheet = _sheet_name(text("sources_heading", lang), used)
         written[sheet] = _write(workbook, sheet, sources_frame(sections, lang), lang, 2)
     return written

@@ -161,7 +161,16 @@ def workbook(tmp_path_factory: pytest.TempPathFactory) -> tuple[object, dict[str
 
 def test_excel_sheets(workbook) -> None:  # type: ignore[no-untyped-def]
     _, frames = workbook
-    assert list(frames) == ["Tóm tắt", "PAPI", "PAPI đóng góp", "PAPI điểm bị mất", "PCI", "PGI", "DTI", "Nguồn"]
+    assert list(frames) == [
+        "Tóm tắt",
+        "PAPI",
+        "PAPI đóng góp",
+        "PAPI điểm bị mất",
+        "PCI",
+        "PGI",
+        "DTI",
+        "Nguồn số liệu và phương pháp",
+    ]
     assert "Điểm" in frames["PAPI"].columns and "Cơ quan chủ trì" in frames["PAPI điểm bị mất"].columns
 
 
