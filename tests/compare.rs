@@ -130,11 +130,7 @@ fn baseline_comparison_across_breaks() {
 /// composite's change splits exactly into a score part (both years under the 2022 weights) and a weights part.
 #[test]
 fn pci_reweighting_split() {
-    let Some(shared) = common::shared_dir() else {
-        eprintln!("skipped: ../shared/data not present");
-        return;
-    };
-    let fixture = common::read_csv(&shared.join("data/raw/pci_province_histories_pcivietnam_pages.csv"));
+    let fixture = common::read_csv(&common::reference_file("pci/pci_province_histories_pcivietnam_pages.csv"));
     let subs = [
         "entry_costs",
         "land_access",

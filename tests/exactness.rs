@@ -106,17 +106,13 @@ fn pci_2020_ties_are_shared_and_derived() {
 /// follow the official rule) for every complete row; incomplete rows have no total and say why.
 #[test]
 fn papi_dimensions_and_totals_reproduced() {
-    let Some(shared) = common::shared_dir() else {
-        eprintln!("skipped: ../shared/data not present");
-        return;
-    };
     let rows = datasets::papi().unwrap();
     let scores =
         score(&EditionChoice::Index("papi".into()), &datasets::observations(&rows), &ScoreOptions::default()).unwrap();
     let registry = chiso::Registry::get();
     let mut checked = 0;
     for year in 2011..=2024 {
-        let file = shared.join(format!("data/raw/papi_{year}_dimensions.csv"));
+        let file = common::reference_file(&format!("papi/papi_{year}_dimensions.csv"));
         let edition = chiso::catalog().for_year("papi", year).unwrap();
         let dims: Vec<&str> = edition.root().children.iter().map(|&c| edition.nodes[c].path.as_str()).collect();
         for fixture in common::read_csv(&file) {
@@ -192,11 +188,7 @@ fn papi_edition_boundaries() {
 /// under pci.2022 and miss by 2.4–3.6 points (2.355 unrounded) under pci.2013 (pci.md A4.3).
 #[test]
 fn pci_2022_weights_on_province_pages() {
-    let Some(shared) = common::shared_dir() else {
-        eprintln!("skipped: ../shared/data not present");
-        return;
-    };
-    let fixture = common::read_csv(&shared.join("data/raw/pci_province_histories_pcivietnam_pages.csv"));
+    let fixture = common::read_csv(&common::reference_file("pci/pci_province_histories_pcivietnam_pages.csv"));
     let subs = [
         "entry_costs",
         "land_access",

@@ -3,11 +3,12 @@
 
 use std::path::PathBuf;
 
-/// The read-only shared folder beside the repository (CI puts it there). Tests that need raw fixtures from it
-/// skip, saying so, when it is absent.
-pub fn shared_dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..").join("shared");
-    dir.join("data").is_dir().then_some(dir)
+/// The published reference tables (`tests/reference/README.md`): part of the repository and of the crate's
+/// `include`, so a missing file is a test failure, never a skip.
+pub fn reference_file(relative: &str) -> PathBuf {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests").join("reference").join(relative);
+    assert!(path.is_file(), "reference table {} missing from the checkout", path.display());
+    path
 }
 
 /// Minimal CSV reader for the fixtures (no quoted commas in the files used).

@@ -3,8 +3,9 @@
 Scoring the bundled datasets takes a fraction of a second, but many tests look at the same results, so the datasets
 and their scores are computed once per session.
 
-The reference files under ``../shared`` (the project's specification and the raw data it was checked against) are
-test fixtures only: tests that need them are skipped with a clear reason when the folder is absent (CI has it).
+The published reference tables the exactness tests compare against live in ``tests/reference/`` (with their
+provenance and licence notices, see its README.md), so every test runs on any machine; none is skipped for want of
+them.
 """
 
 from __future__ import annotations
@@ -27,9 +28,8 @@ atexit.register(shutil.rmtree, _HYPOTHESIS_HOME, ignore_errors=True)
 
 #: Repository root (``tests/python/conftest.py`` → ``tests/python`` → ``tests`` → root).
 REPO_ROOT = Path(__file__).resolve().parents[2]
-#: The specification and raw data live beside the repository.
-SHARED = REPO_ROOT.parent / "shared"
-RAW = SHARED / "data" / "raw"
+#: The published reference tables (tests/reference/README.md).
+REFERENCE = REPO_ROOT / "tests" / "reference"
 
 
 @pytest.fixture(scope="session")
@@ -38,19 +38,10 @@ def repo_root() -> Path:
 
 
 @pytest.fixture(scope="session")
-def shared_dir() -> Path:
-    """``../shared`` (specification and raw data); skip the test when it is not there."""
-    if not SHARED.is_dir():
-        pytest.skip(f"reference folder {SHARED} not found (it sits beside the repository in CI)")
-    return SHARED
-
-
-@pytest.fixture(scope="session")
-def raw_dir(shared_dir: Path) -> Path:
-    raw = shared_dir / "data" / "raw"
-    if not raw.is_dir():
-        pytest.skip(f"raw data folder {raw} not found")
-    return raw
+def reference_dir() -> Path:
+    """``tests/reference`` (published reference tables); part of the repository, so a missing folder is a failure."""
+    assert REFERENCE.is_dir(), f"reference tables {REFERENCE} missing from the checkout"
+    return REFERENCE
 
 
 # --- bundled datasets and their scores ----------------------------------------------------------------------------
@@ -95,25 +86,25 @@ def pci_published_ranks(pci_data: pl.DataFrame) -> pl.DataFrame:
 
 
 @pytest.fixture(scope="session")
-def pci_histories(raw_dir: Path) -> pl.DataFrame:
+def pci_histories(reference_dir: Path) -> pl.DataFrame:
     """VCCI province pages (data/README.md §2.7): ASCII names, 2-decimal sub-indices, 'N/A' for absent sub-indices."""
-    return pl.read_csv(raw_dir / "pci_province_histories_pcivietnam_pages.csv", null_values=["N/A"])
+    return pl.read_csv(reference_dir / "pci" / "pci_province_histories_pcivietnam_pages.csv", null_values=["N/A"])
 
 
 @pytest.fixture(scope="session")
-def tra_vinh_fixture(raw_dir: Path) -> pl.DataFrame:
+def tra_vinh_fixture(reference_dir: Path) -> pl.DataFrame:
     """Trà Vinh's PCI/PGI/PAPI values by year, one source per row (data/README.md §2.11); values read as text."""
-    return pl.read_csv(raw_dir / "tra_vinh_pci_pgi_papi.csv", infer_schema_length=0).with_columns(
+    return pl.read_csv(reference_dir / "tra_vinh_pci_pgi_papi.csv", infer_schema_length=0).with_columns(
         pl.col("year").cast(pl.Int64)
     )
 
 
 @pytest.fixture(scope="session")
-def papi_dimension_files(raw_dir: Path) -> dict[int, pl.DataFrame]:
+def papi_dimension_files(reference_dir: Path) -> dict[int, pl.DataFrame]:
     """``papi_YYYY_dimensions.csv`` (data/README.md §2.3), with the P-codes resolved to GSO codes."""
     out = {}
     for year in range(2011, 2025):
-        df = pl.read_csv(raw_dir / f"papi_{year}_dimensions.csv")
+        df = pl.read_csv(reference_dir / "papi" / f"papi_{year}_dimensions.csv")
         codes = chiso.province_codes(df["province_code"].to_list())
         out[year] = df.with_columns(pl.Series("gso", codes))
     return out

@@ -170,9 +170,9 @@ def test_pci_sub_indices_within_scale(pci_data: pl.DataFrame) -> None:
     assert values.min() >= 1.0 and values.max() <= 10.0
 
 
-def test_pci_2020_matches_official_ranking(pci_data: pl.DataFrame, raw_dir: Path) -> None:
+def test_pci_2020_matches_official_ranking(pci_data: pl.DataFrame, reference_dir: Path) -> None:
     """data/README.md §2.6: the official 2020 composites and ranks are embedded."""
-    ref = pl.read_csv(raw_dir / "pci_2020_ranking.csv")
+    ref = pl.read_csv(reference_dir / "pci" / "pci_2020_ranking.csv")
     ref = ref.with_columns(pl.Series("code", chiso.province_codes(ref["province"].to_list())))
     bundled = pci_data.filter(year=2020, node="pci.2013")
     scores = dict(zip(*bundled.filter(measure="score").select("province_code", "value"), strict=True))
@@ -183,9 +183,9 @@ def test_pci_2020_matches_official_ranking(pci_data: pl.DataFrame, raw_dir: Path
         assert ranks[code] == rank
 
 
-def test_pci_2017_2022_match_the_composite_panel(pci_data: pl.DataFrame, raw_dir: Path) -> None:
+def test_pci_2017_2022_match_the_composite_panel(pci_data: pl.DataFrame, reference_dir: Path) -> None:
     """data/README.md §2.5: composites 2016–2022 from the verified panel (2016 comes from VCCI's workbook)."""
-    ref = pl.read_csv(raw_dir / "pci_2016_2022_composite.csv").filter(pl.col("year") >= 2017)
+    ref = pl.read_csv(reference_dir / "pci" / "pci_2016_2022_composite.csv").filter(pl.col("year") >= 2017)
     ref = ref.with_columns(pl.Series("code", chiso.province_codes(ref["province"].to_list())))
     bundled = pci_data.filter(pl.col("year") >= 2017, measure="score", node=pl.col("edition"))
     joined = ref.join(bundled, left_on=["code", "year"], right_on=["province_code", "year"], how="full", coalesce=True)
@@ -193,8 +193,8 @@ def test_pci_2017_2022_match_the_composite_panel(pci_data: pl.DataFrame, raw_dir
     assert ((joined["pci"] - joined["value"]).abs() < 1e-9).all()
 
 
-def test_pci_2016_workbook_composites_round_to_the_panel(pci_data: pl.DataFrame, raw_dir: Path) -> None:
-    ref = pl.read_csv(raw_dir / "pci_2016_2022_composite.csv").filter(year=2016)
+def test_pci_2016_workbook_composites_round_to_the_panel(pci_data: pl.DataFrame, reference_dir: Path) -> None:
+    ref = pl.read_csv(reference_dir / "pci" / "pci_2016_2022_composite.csv").filter(year=2016)
     ref = ref.with_columns(pl.Series("code", chiso.province_codes(ref["province"].to_list())))
     bundled = pci_data.filter(year=2016, measure="score", node="pci.2013")
     joined = ref.join(bundled, left_on="code", right_on="province_code")
@@ -202,9 +202,9 @@ def test_pci_2016_workbook_composites_round_to_the_panel(pci_data: pl.DataFrame,
     assert ((joined["pci"] - joined["value"]).abs() <= 0.005 + 1e-6).all()
 
 
-def test_papi_matches_the_raw_long_file(papi_data: pl.DataFrame, raw_dir: Path) -> None:
+def test_papi_matches_the_raw_long_file(papi_data: pl.DataFrame, reference_dir: Path) -> None:
     """data/README.md §2.1: the embedded PAPI dataset is the long panel mapped to slugs and GSO codes."""
-    ref = pl.read_csv(raw_dir / "papi_2011_2024_subdimensions_long.csv")
+    ref = pl.read_csv(reference_dir / "papi" / "papi_2011_2024_subdimensions_long.csv")
     assert ref.height == papi_data.height
     ref_totals = ref.group_by("year", "province_code").agg(pl.col("value").sum())
     ref_totals = ref_totals.with_columns(pl.Series("code", chiso.province_codes(ref_totals["province_code"].to_list())))

@@ -83,9 +83,9 @@ def test_papi_codes_follow_gso_order(registry: pl.DataFrame) -> None:
         assert chiso.find_province(p)[0] == code
 
 
-def test_registry_matches_the_reference_table(registry: pl.DataFrame, shared_dir: Path) -> None:
-    """shared/data/provinces.csv is the researched table the registry is built from."""
-    ref = pl.read_csv(shared_dir / "data" / "provinces.csv", schema_overrides={"gso_code": pl.String})
+def test_registry_matches_the_reference_table(registry: pl.DataFrame, reference_dir: Path) -> None:
+    """tests/reference/provinces.csv (the researched table) is what the registry holds."""
+    ref = pl.read_csv(reference_dir / "provinces.csv", schema_overrides={"gso_code": pl.String})
     joined = ref.join(registry, left_on="gso_code", right_on="code", how="full", coalesce=True)
     assert joined.height == 64
     for ref_col, col in [
