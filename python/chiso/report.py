@@ -9,7 +9,7 @@ import polars as pl
 
 from . import datasets, score
 from ._chiso import find_province, indices, methodology
-from ._labels import Lang, check_lang, group_label, index_title, number, text
+from ._labels import Lang, check_lang, group_label, index_title, number, text, untranslated_note
 from .exceptions import InvalidArgumentError, UnknownIndexError
 
 __all__ = ["BASELINE", "display_frame", "province_report", "render"]
@@ -264,6 +264,7 @@ def render(
     out: list[str] = []
     _NOTES.clear()
     md = fmt == "md"
+    shown: list[str] = []  # group labels shown (to explain untranslated ones once)
     heading = {
         "vi": f"Báo cáo chiso — {name} (mã GSO {code}), số liệu công bố đi kèm",
         "en": f"chiso report — {name} (GSO {code}), bundled published data",
@@ -293,7 +294,7 @@ def render(
         for r in df.iter_rows(named=True):
             rank = "–" if r["rank"] is None else f"{r['rank']}" + (f"/{r['n_ranked']}" if r["n_ranked"] else "")
             if r["rank_source"] == "computed":
-                rank += " (*)"
+                rank += " †"
             lines.append(
                 [
                     str(r["year"]),
@@ -302,7 +303,7 @@ def render(
                     num(r["delta"], True),
                     num(r["delta_baseline"], True),
                     rank,
-                    "–" if r["rank_change"] is None else f"{r['rank_change']:+d}",
+                    "–" if r["rank_change"] is None else f"{r['rank_change']:+d}".replace("-", "\u2212"),
                     r["group"] or "–",
                     r["note"] or "",
                 ]
@@ -317,7 +318,10 @@ def render(
             widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(header)]
             out.append("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip())
             out.extend("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() for line in lines)
+        shown.extend(line[7] for line in lines)
     out.append("")
+    if (note := untranslated_note(shown, lang)) is not None:
+        out.append(note)
     out.extend(conflict_notes(lang))
-    out.append(f"(*) {text('note.rank_derived', lang)}. {text('sources_text', lang)}")
+    out.append(f"† {text('note.rank_derived', lang)}. {text('sources_text', lang)}")
     return "\n".join(out)

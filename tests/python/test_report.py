@@ -147,7 +147,7 @@ def test_render_text_rows(text: str) -> None:
     # A change across editions is not printed, and says why (README §1.7); nor a rank change.
     assert "new methodology edition: not compared" in pci[2022]
     assert "+4.03" not in pci[2022] and "+25" not in pci[2022]
-    assert "(*)" in pci[2017] and "(*)" not in pci[2016]  # recomputed vs published rank
+    assert "†" in pci[2017] and "†" not in pci[2016]  # recomputed vs published rank
     papi = table_rows(text, "papi")
     assert "40.62" in papi[2024] and "Lowest" in papi[2024]
     assert "+0.47" in papi[2024] and "+0.80" in papi[2024]  # on 2023 and on the 2021 term baseline
@@ -164,6 +164,7 @@ def test_render_vietnamese_by_default() -> None:
     assert "40,62" in papi[2024] and "+0,80" in papi[2024]  # decimal comma
     assert "Năm" in vi and "Thứ hạng" in vi and "Year" not in vi
     assert "đổi phiên bản phương pháp" in papi[2018]
+    assert "Lowest*" in papi[2024] and "* Chưa tìm thấy tên tiếng Việt chính thức" in vi  # papi.md §5
     plain = report.render("tra vinh", ["papi"], decimal_comma=False)
     assert "40.62" in table_rows(plain, "papi")[2024]
     with pytest.raises(chiso.InvalidArgumentError, match="lang"):
