@@ -1198,6 +1198,59 @@ def build_pci(prov: Provinces) -> list[list[str]]:
         fail("2020 panel and official ranking disagree: " + "; ".join(mism20))
     log("  2020 panel composites equal the official ranking for 63/63 provinces")
 
+    # ---- Source D: scattered published composites and ranks 2022-2024 (press and VCCI pages, one URL per row) ----
+    # VCCI publishes only the top 30 from 2023 (pci.md A1): these are the latest values the shared data holds. A
+    # 2022 composite equal to the panel's is the same published number (the panel row stays); one that differs
+    # would be a conflict and stops the build. Ranks are VCCI's, among all 63 (pci.md A6).
+    path_d = RAW / "pci_2022_2024_published_scores.csv"
+    log(f"== PCI  <- {path_d.relative_to(SHARED.parent)}")
+    pub = pd.read_csv(path_d, dtype=str, keep_default_na=False)
+    n_scores = n_ranks = 0
+    for i, r in enumerate(pub.itertuples(index=False), start=2):
+        w = f"{path_d.name} line {i}"
+        y = int(r.year)
+        if y not in (2022, 2023, 2024):
+            fail(f"{w}: year {r.year}")
+        g = prov.code(r.province, w)
+        # The URL without the remark some rows carry after it ("(provincial report; ...)").
+        url = r.source_url.split(" ")[0]
+        if not url.startswith(("http://", "https://")):
+            fail(f"{w}: source {r.source_url!r} is not a URL")
+        if not is_blank(r.pci):
+            as_float(r.pci, w)
+            if y == 2022:
+                if Decimal(pan[2022][g]) != Decimal(r.pci):
+                    fail(f"{w}: published {r.pci} vs panel {pan[2022][g]} for {g}: a conflict to resolve")
+            else:
+                rows.append([str(y), g, pci_edition(y), "score", r.pci, "", "press", url])
+                n_scores += 1
+        if not is_blank(r.rank):
+            rank = as_int(r.rank, w)
+            if not 1 <= rank <= 63:
+                fail(f"{w}: rank {rank} outside 1..63")
+            rows.append([str(y), g, pci_edition(y), "rank", str(rank), "", "press", url])
+            n_ranks += 1
+    log(f"  {n_scores} composites (2023-2024) and {n_ranks} ranks (2022-2024) added; 2022 composites equal the panel")
+
+    # ---- Source E: Trà Vinh's published PCI ranks not in the files above (2017, 2021) ----
+    # From the seed province's compiled series; its DERIVED rows (2018-2019 ranks among tied 2-decimal composites,
+    # the 2023 composite obtained by subtraction) are not published values and are left out.
+    path_e = RAW / "tra_vinh_pci_pgi_papi.csv"
+    log(f"== PCI  <- {path_e.relative_to(SHARED.parent)} (published ranks only)")
+    tv = pd.read_csv(path_e, dtype=str, keep_default_na=False)
+    have = {(r[0], r[1], r[3]) for r in rows}
+    for i, r in enumerate(tv.itertuples(index=False), start=2):
+        if r.index != "PCI" or r.measure != "pci_rank" or "DERIVED" in r.note:
+            continue
+        w = f"{path_e.name} line {i}"
+        y = int(r.year)
+        if (r.year, "84", "rank") in have:
+            continue
+        if y < 2017 or not r.source.startswith(("http://", "https://")):
+            fail(f"{w}: unexpected Trà Vinh PCI rank row ({r.year}, {r.source})")
+        rows.append([r.year, "84", pci_edition(y), "rank", str(as_int(r.value, w)), "", "press", r.source])
+        log(f"  Trà Vinh {r.year} rank {r.value} ({r.source})")
+
     rows.sort(key=lambda x: (int(x[0]), x[1], x[2], x[3]))
     keys = [(r[0], r[1], r[2], r[3]) for r in rows]
     if len(keys) != len(set(keys)):
@@ -1269,6 +1322,7 @@ names, aliases). The build fails if any name does not map; no row is dropped.
 |---|---|
 | `official` | read from the publisher's own file or page (VCCI workbooks, VCCI 2020 ranking page) |
 | `official_transcribed` | published values taken from a third-party transcription (a research panel on GitHub), checked against published figures |
+| `press` | a newspaper, provincial or VCCI province page quoting VCCI's figure; `source` is that page's URL |
 
 Nothing in these files is DERIVED: no recomputed dimension, composite, rank or tier. Missing cells
 stay missing (no zero-fill).
@@ -1350,6 +1404,7 @@ Source keys:
 | `vcci_workbook_YYYY` | 2005–2016 | VCCI's published PCI workbooks `PCI_YYYY.xls(x)` (originally pcivietnam.org downloads), copied from the R package github.com/mdtrinh/vietnamdata (Minh D. Trinh), HEAD `be581b8`, `data-raw/PCI/`. Summary sheets: 2005 `Bảng tóm tắt chỉ số` + rank sheet `Xếp hạng theo chỉ số PCI`; 2006 `PCI Tóm tắt`; 2007 `Tóm tắt các chỉ số PCI`; 2008 `Tổng hợp` + `Cơ sở hạ tầng` + `Công nghệ thông tin`; 2009–2012 `Tong Hop`/`Tong hop` + `Co so ha tang` (2009–2011); 2013–2016 `Summary_VN` (never the English `Summary` sheets of 2014–2016, which hold 2013 data) | package CC0; figures © VCCI/USAID, attribution required | `official` |
 | `tnguyentranphuoc_panel` | 2017, 2018, 2019, 2021, 2022 (composite only) | column `pci` of `Dataset.dta` in github.com/tnguyentranphuoc-commits/ENTREPRENEURSHIP-INVESTMENT-AND-REGIONAL-ECONOMIC-DEVELOPMENT-IN-VIETNAM-A-PANEL-APPROACH, extracted as `raw/pci_2016_2022_composite.csv` (float32 rounded back to 2 decimals). 73/73 spot checks against published values match. The panel's ranks are not used (ties not broken) | MIT, as stated in that repository's README (no LICENSE file or copyright line was recorded); figures © VCCI/USAID | `official_transcribed` |
 | `vcci_ranking_2020` | 2020 (composite score and official rank) | VCCI ranking page https://pcivietnam.vn/bang-xep-hang?cpi_cat_id=PCI_Score&region_id=0&year=2020, as `raw/pci_2020_ranking.csv` | VCCI web content; attribute to VCCI/USAID | `official` |
+| a URL | 2022 ranks, 2023–2024 composites and ranks (scattered: VCCI publishes only the top 30 from 2023), as `raw/pci_2022_2024_published_scores.csv`; Trà Vinh's 2017 and 2021 ranks from `raw/tra_vinh_pci_pgi_papi.csv` (its DERIVED rows left out) | facts quoted from the press; figures © VCCI/USAID | `press` |
 
 Cross-checks run by the build: every column header matches the sub-index the layout assigns to it;
 each printed composite rank equals the order of the full-precision composites; the provinces
@@ -1372,7 +1427,10 @@ Known defects carried over:
 5. 2017–2022 (except 2020) carry composites only, at 2 decimals, from a third-party panel; no ranks
    or tiers (VCCI ranks on unrounded scores, so ranks cannot be recovered exactly from 2 decimals).
 6. 2022 composites are under the new `pci.2022` weights. From PCI 2023 VCCI publishes only the top
-   30 provinces; no 2023+ values are included.
+   30 provinces; the 2023–2024 values are the scattered published ones (a few provinces each year), so
+   chiso computes no rank for those years and shows the published rank. The 2022 published composites
+   of `raw/pci_2022_2024_published_scores.csv` equal the panel's (checked by the build); only their
+   ranks are added.
 
 ## Attribution
 

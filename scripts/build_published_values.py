@@ -65,7 +65,19 @@ DATA_SHARED = SHARED / "data"
 RAW = DATA_SHARED / "raw"
 OUT = ROOT / "data"
 
-COLUMNS = ["year", "province_code", "unit", "node", "measure", "value", "label", "provenance", "source_url", "note"]
+COLUMNS = [
+    "year",
+    "province_code",
+    "unit",
+    "node",
+    "measure",
+    "value",
+    "label",
+    "provenance",
+    "source_url",
+    "note",
+    "primary",
+]
 MEASURES = {"score", "points", "ratio", "pct", "rank", "group"}
 PROVENANCES = {"official", "press", "derived"}
 LABELS_NATIONAL = {"average", "national", "provincial_min", "provincial_max"}
@@ -794,11 +806,35 @@ def to_row(index: str, e: Entry, geo: Geography) -> dict[str, str]:
         "provenance": e.provenance,
         "source_url": e.source_url,
         "note": e.note,
+        "primary": "true",
     }
 
 
+#: The value scoring uses where published values conflict (issue 9 §6: the data of every index must score out of
+#: the box, by a documented default, with the alternatives kept). The default is the primary publisher's figure,
+#: or the outlet closest to it; the reason is written into SOURCES_other_indices.md. Key: (index, year, node,
+#: province_code, measure, label) as in check_duplicates.
+PRIMARY: dict[tuple[str, str, str, str, str, str], tuple[str, str]] = {
+    ("par", "2023", "par.2022", "31", "pct", ""): (
+        "91.87",
+        "VNA and the Government portal (VGP) report MOHA's figure; Hải Phòng's 2024 value 96.17 at +4.30 points "
+        "also implies 91.87 (par_index.md §12 issue 1)",
+    ),
+    ("dti", "2022", "dti.2021", "VN", "score", "average"): (
+        "0.5786",
+        "the value the specification prefers: consistent with the published +17.2% for 2023 (dti.md §10 issue 1)",
+    ),
+    ("dti", "2023", "dti.2021", "01", "rank", ""): (
+        "6",
+        "the rank among the 63 provinces reported by several outlets; the 5 may be 2023 recomputed on the 34-unit "
+        "basis (dti.md §10 issue 4)",
+    ),
+}
+
+
 def check_duplicates(index: str, rows: list[dict[str, str]]) -> list[tuple]:
-    """Same cell twice: allowed only as a declared conflict (different values, both notes say so)."""
+    """Same cell twice: allowed only as a declared conflict (different values, both notes say so), with its primary
+    value declared in PRIMARY; every row gets ``primary`` = true, except the alternatives of a conflict."""
     cells: dict[tuple, list[dict[str, str]]] = defaultdict(list)
     for r in rows:
         cells[(r["year"], r["node"], r["province_code"], r["measure"], r["label"])].append(r)
@@ -812,7 +848,15 @@ def check_duplicates(index: str, rows: list[dict[str, str]]) -> list[tuple]:
         for r in rs:
             if CONFLICT_MARK not in r["note"]:
                 fail(f"{index}: cell {key} has several values but a note lacks '{CONFLICT_MARK}': {r['note']!r}")
+        chosen = PRIMARY.get((index, *key))
+        if chosen is None or chosen[0] not in [r["value"] for r in rs]:
+            fail(f"{index}: cell {key} has conflicting values {[r['value'] for r in rs]} and no primary in PRIMARY")
+        for r in rs:
+            r["primary"] = "true" if r["value"] == chosen[0] else "false"
         conflicts.append((index, key, [r["value"] for r in rs]))
+    for key in PRIMARY:
+        if key[0] == index and key[1:] not in cells:
+            fail(f"{index}: PRIMARY names cell {key[1:]}, which has no rows")
     return conflicts
 
 
@@ -1123,6 +1167,7 @@ def sources_md(rows_by_index: dict[str, list[dict[str, str]]], checks: list[str]
     a("| `provenance` | see below |")
     a("| `source_url` | one URL per row |")
     a("| `note` | spec file and section, province and year, conflicts, and how the URL relates to the number |")
+    a("| `primary` | `true` for the value scoring uses; `false` for the alternatives of a conflicting cell (below) |")
     a("")
     a("Ranks are within the row's geography: 1–63 for `province` rows, 1–34 for `unit_2025` rows.")
     a("Rows are sorted by year, node, province_code, measure.")
@@ -1189,10 +1234,16 @@ def sources_md(rows_by_index: dict[str, list[dict[str, str]]], checks: list[str]
         a("")
     a("## Cells with conflicting published values")
     a("")
-    a("| File | Year | Node | Code | Measure | Values |")
-    a("|---|---|---|---|---|---|")
-    for index, (year, node, code, measure, _label), values in conflicts:
-        a(f"| `{index}.csv` | {year} | `{node}` | {code} | {measure} | {' vs '.join(values)} |")
+    a("Every row is kept. `chiso.score` uses the `primary` value of each cell, the documented default: the")
+    a("publisher's figure or the outlet closest to it, for the reason given. To score an alternative, filter the")
+    a("rows you want and drop the `primary` column.")
+    a("")
+    a("| File | Year | Node | Code | Measure | Values | Primary | Why |")
+    a("|---|---|---|---|---|---|---|---|")
+    for index, key, values in conflicts:
+        year, node, code, measure, _label = key
+        value, why = PRIMARY[(index, *key)]
+        a(f"| `{index}.csv` | {year} | `{node}` | {code} | {measure} | {' vs '.join(values)} | {value} | {why} |")
     a("")
     a("The ICT 2018 ranks (viettimes vs the Tiền Giang portal) conflict across provinces rather than within one")
     a("cell; their notes say so.")

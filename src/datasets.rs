@@ -48,6 +48,10 @@ pub struct DatasetRow {
     pub unit: String,
     /// Where the number stands in the spec, conflicts with other rows, caveats.
     pub note: String,
+    /// The value scoring uses for its cell. Where sources conflict (two values for one province, year, node and
+    /// measure), one row is primary — the figure of the publisher or of the outlet closest to it, chosen and
+    /// explained by the dataset builder — and the others are alternatives, kept and reachable.
+    pub primary: bool,
 }
 
 /// Split one CSV line, honouring double-quoted fields.
@@ -87,6 +91,7 @@ fn parse(text: &str, name: &str) -> Result<Vec<DatasetRow>> {
         return Err(ChisoError::Data(format!("dataset {name}: unexpected header {header:?}")));
     };
     let (im, il, iu, inote) = (col(&["measure"]), col(&["label"]), col(&["unit"]), col(&["note"]));
+    let iprimary = col(&["primary"]);
     let mut rows = Vec::new();
     for (n, line) in lines.enumerate().filter(|(_, l)| !l.trim().is_empty()) {
         let f = split_csv(line);
@@ -120,6 +125,11 @@ fn parse(text: &str, name: &str) -> Result<Vec<DatasetRow>> {
             source: get(is)?.to_string(),
             unit: opt(iu, if code == "VN" { "national" } else { "province" })?,
             note: opt(inote, "")?,
+            primary: match iprimary.map(get).transpose()? {
+                None | Some("true") => true,
+                Some("false") => false,
+                Some(_) => return Err(bad("primary must be true or false")),
+            },
         });
     }
     Ok(rows)
@@ -176,11 +186,12 @@ pub fn by_index(index: &str) -> Result<Vec<DatasetRow>> {
     }
 }
 
-/// The value rows of a dataset (measures score, points, ratio, pct; not ranks, tiers or groups, and not national
-/// figures) as observations for [`crate::score`].
+/// The rows of a dataset scoring uses (values in score, points, ratio or pct, and published ranks; not tiers or
+/// groups, not national figures, and of conflicting values only the primary one) as observations for
+/// [`crate::score`].
 pub fn observations(rows: &[DatasetRow]) -> Vec<crate::Observation> {
     rows.iter()
-        .filter(|r| r.unit != "national")
+        .filter(|r| r.unit != "national" && r.primary)
         .filter_map(|r| {
             let measure = crate::Measure::parse(&r.measure)?;
             Some(crate::Observation::new(r.province_code.clone(), r.year, r.node.clone(), r.value).in_measure(measure))

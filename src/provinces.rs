@@ -204,6 +204,12 @@ impl Registry {
         &self.all
     }
 
+    /// How many units of `geography` exist in data year `year` (63 provinces; 64 with Hà Tây up to 2008; 34 units
+    /// of 2025): the default field a publisher ranks.
+    pub fn map_size(&self, geography: Geography, year: i32) -> u32 {
+        self.all.iter().filter(|p| p.geography == geography && (p.years.0..=p.years.1).contains(&year)).count() as u32
+    }
+
     /// Position in [`Registry::all`] of a unit by its canonical code.
     pub fn index_of(&self, code: &str) -> Option<usize> {
         self.all.iter().position(|p| p.code == code)

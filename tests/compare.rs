@@ -204,8 +204,8 @@ fn peers_of_tra_vinh() {
     assert_eq!(by["region"].group_name, "Đồng bằng sông Cửu Long");
     assert_eq!(by["peers"].n, 3);
     let national_rank = s.get("84", 2023, "").unwrap().rank;
-    assert_eq!(by["national"].rank_in_group, national_rank);
-    assert!(by["region"].rank_in_group.unwrap() <= by["national"].rank_in_group.unwrap());
+    assert_eq!(by["national"].rank_within, national_rank);
+    assert!(by["region"].rank_within.unwrap() <= by["national"].rank_within.unwrap());
     let gap = by["national"].gap_to_best.unwrap();
     assert!(gap <= 0.0);
 }

@@ -71,8 +71,11 @@ fn dti_ties_at_four_decimals() {
         Observation::new("Bắc Ninh", 2022, "", 0.61100),
     ];
     let s = index("dti", &data);
-    let ranks: Vec<Option<u32>> = ["01", "31", "27"].iter().map(|c| s.get(c, 2022, "").unwrap().rank).collect();
-    assert_eq!(ranks, vec![Some(1), Some(1), Some(3)]);
+    let rows: Vec<_> = ["01", "31", "27"].iter().map(|c| s.get(c, 2022, "").unwrap()).collect();
+    let within: Vec<Option<u32>> = rows.iter().map(|r| r.rank_within).collect();
+    assert_eq!(within, vec![Some(1), Some(1), Some(3)]);
+    // Three of the 63 provinces DTI ranks: no rank over the publisher's field (issue 9 §2).
+    assert!(rows.iter().all(|r| r.rank.is_none() && r.n_field == 63 && r.n_ranked == 3));
 }
 
 /// ict_index.md synthetic example: (0.60 + 0.75 + 0.81) / 3 = 0.72; IT industry published but not scored.

@@ -95,13 +95,16 @@ def score(
         :class:`Methodology` (built-in, derived with :meth:`Methodology.with_weights`, or loaded from a file),
         used for every year.
     data
-        A polars or pandas DataFrame, long (``province``, ``year``, ``node``, ``value``; ``node`` is a full code
-        such as ``pci.2013/transparency`` or the path below the root, ``transparency``) or wide (``province``,
-        ``year`` and one column per node path). Province names are matched ignoring case, accents and
-        punctuation. Null cells are missing values; values given at any level are leaves and every ancestor is
-        computed. An optional ``measure`` column says how each value is given: ``score`` (the node's own scale),
-        ``points``, ``ratio`` or ``pct``, converted with the node's maximum; ``rank``/``tier``/``group`` rows of
-        published tables are skipped.
+        A polars or pandas DataFrame, long (``province``, ``year``, ``node``, ``value``; ``node`` is the path
+        below the edition root, ``transparency``, ``""`` for the total — the meaning of ``node`` in every chiso
+        frame — or a full code such as ``pci.2013/transparency``; a ``code`` column of full codes, as chiso's own
+        frames and datasets carry, wins over ``node``) or wide (``province``, ``year`` and one column per node
+        path). Province names are matched ignoring case, accents and punctuation. Null cells are missing values;
+        values given at any level are leaves and every ancestor is computed. An optional ``measure`` column says
+        how each value is given: ``score`` (the node's own scale), ``points``, ``ratio`` or ``pct``, converted
+        with the node's maximum; ``rank`` rows are kept as the published rank beside the computed one
+        (``published_rank``), ``tier``/``group`` rows are skipped. A boolean ``primary`` column (the bundled
+        datasets) keeps only the primary value of conflicting published ones.
     edition
         Score every year with this edition code (e.g. ``"pci.2013"``) instead of the one in force.
     missing
@@ -121,16 +124,18 @@ def score(
     ...     "time_costs": [7.5, 7.0], "informal_charges": [6.0, 6.0], "policy_bias": [5.5, 5.0],
     ...     "proactivity": [6.5, 6.0], "business_support": [6.0, 6.5], "labor_training": [6.2, 6.0],
     ...     "legal_institutions": [7.0, 7.0]})
-    >>> chiso.score("pci", wide).totals().select("province", "score", "rank")
-    shape: (2, 3)
-    ┌───────────┬───────┬──────┐
-    │ province  ┆ score ┆ rank │
-    │ ---       ┆ ---   ┆ ---  │
-    │ str       ┆ f64   ┆ i64  │
-    ╞═══════════╪═══════╪══════╡
-    │ Trà Vinh  ┆ 63.15 ┆ 1    │
-    │ Vĩnh Long ┆ 62.5  ┆ 2    │
-    └───────────┴───────┴──────┘
+    >>> chiso.score("pci", wide).totals().select("province", "score", "rank", "rank_within", "field_status")
+    shape: (2, 5)
+    ┌───────────┬───────┬──────┬─────────────┬───────────────┐
+    │ province  ┆ score ┆ rank ┆ rank_within ┆ field_status  │
+    │ ---       ┆ ---   ┆ ---  ┆ ---         ┆ ---           │
+    │ str       ┆ f64   ┆ i64  ┆ i64         ┆ str           │
+    ╞═══════════╪═══════╪══════╪═════════════╪═══════════════╡
+    │ Trà Vinh  ┆ 63.15 ┆ null ┆ 1           ┆ partial_field │
+    │ Vĩnh Long ┆ 62.5  ┆ null ┆ 2           ┆ partial_field │
+    └───────────┴───────┴──────┴─────────────┴───────────────┘
+
+    Two of the 63 provinces VCCI ranks: ``rank`` (the publisher's field) is null, ``rank_within`` ranks the two.
     """
     f = observations(data)
     return _score(

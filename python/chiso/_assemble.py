@@ -17,6 +17,10 @@ _SLOT_SCHEMA = {
     "input": pl.Float64,
     "rank": pl.UInt32,
     "n_ranked": pl.UInt32,
+    "rank_within": pl.UInt32,
+    "n_field": pl.UInt32,
+    "full_field": pl.Boolean,
+    "published_rank": pl.UInt32,
     "group": pl.UInt32,
     "origin": pl.UInt32,
     "provenance": pl.String,
@@ -38,7 +42,14 @@ def _joined(cols: dict[str, Any]) -> pl.DataFrame:
                 "score",
                 "input",
                 pl.col("rank").cast(pl.Int64),
+                pl.col("rank_within").cast(pl.Int64),
                 pl.col("n_ranked").cast(pl.Int64),
+                pl.col("n_field").cast(pl.Int64),
+                pl.when(pl.col("full_field"))
+                .then(pl.lit("full_field"))
+                .otherwise(pl.lit("partial_field"))
+                .alias("field_status"),
+                pl.col("published_rank").cast(pl.Int64),
                 pl.col("group"),
                 pl.col("origin"),
                 "provenance",
@@ -58,14 +69,18 @@ _LONG = [
     "year",
     "edition",
     "node",
-    "path",
+    "code",
     "depth",
     "kind",
     "scored",
     "score",
     "max",
     "rank",
+    "rank_within",
     "n_ranked",
+    "n_field",
+    "field_status",
+    "published_rank",
     "rank_status",
     "group",
     "origin",
@@ -80,7 +95,11 @@ _TOTALS = [
     "edition",
     "score",
     "rank",
+    "rank_within",
     "n_ranked",
+    "n_field",
+    "field_status",
+    "published_rank",
     "rank_status",
     "group",
     "origin",
@@ -99,8 +118,8 @@ def totals(cols: dict[str, Any]) -> pl.DataFrame:
 
 
 def wide(cols: dict[str, Any], value: str) -> pl.DataFrame:
-    df = _joined(cols).with_columns(pl.when(pl.col("path") == "").then(pl.lit("total")).otherwise("path").alias("path"))
+    df = _joined(cols).with_columns(pl.when(pl.col("node") == "").then(pl.lit("total")).otherwise("node").alias("node"))
     index = ["province_code", "province", "year", "edition"]
     if df.height == 0:
         return df.select(index)
-    return df.pivot(on="path", index=index, values=value, maintain_order=True)
+    return df.pivot(on="node", index=index, values=value, maintain_order=True)

@@ -12,8 +12,9 @@ import polars as pl
 
 from .exceptions import DataError
 
-#: Measures of published tables that are not values to score.
-NOT_SCORED = ("rank", "tier", "group")
+#: Measures of published tables that are neither values to score nor published ranks (ranks are kept beside the
+#: computed ones as ``published_rank``).
+NOT_SCORED = ("tier", "group")
 
 #: Columns that identify a row rather than hold a node value in a wide frame.
 ID_COLUMNS = ("province", "province_code", "province_name", "year", "edition", "region")
@@ -155,20 +156,30 @@ def observations(data: Any) -> Factored:
         df = df.filter(pl.col("unit") != "national")
         if df.height == 0:
             raise DataError("only national figures in the data: nothing to score per province")
+    if "primary" in df.columns and df["primary"].dtype == pl.Boolean:
+        # Conflicting published values (chiso.datasets): the primary source's figure is scored, the documented
+        # default; the alternatives stay in the frame (filter on ``primary`` and drop the column to score one).
+        df = df.filter(pl.col("primary"))
     if "node" in df.columns and "value" in df.columns:
         measures = None
         if "measure" in df.columns:
-            # Published tables carry ranks, tiers and groups beside values; those are not scored. Values may be
-            # given as score (the node's own scale), points, ratio or pct (README §1.2) and are converted.
+            # Published tables carry tiers and groups beside values; those are not scored, and ranks are kept as
+            # published ranks. Values may be given as score (the node's own scale), points, ratio or pct (README
+            # §1.2) and are converted.
             df = df.filter(~pl.col("measure").is_in(list(NOT_SCORED)))
             if df.height == 0:
                 raise DataError("no rows with a value measure (score, points, ratio, pct) to score")
             measures = df["measure"].cast(pl.String).fill_null("score")
         values = _numeric(df, "value", province)
-        nodes = df["node"].cast(pl.String)
+        # `node` is the path below the edition root; a `code` column (the full code, as in chiso's own frames and
+        # datasets) names the edition too, so it wins where present.
+        node_column = "code" if "code" in df.columns and df["code"].dtype == pl.String else "node"
+        nodes = df[node_column].cast(pl.String)
         if nodes.null_count() > 0:
             i = int(nodes.is_null().arg_true()[0])
-            raise DataError(f"column 'node' is empty at row {i} ({_context(df, i, province)})", column="node")
+            raise DataError(
+                f"column {node_column!r} is empty at row {i} ({_context(df, i, province)})", column=node_column
+            )
         return _factored(df[province].cast(pl.String), pl.Series(_years(df)), nodes, values, measures)
     value_columns = [c for c in df.columns if c not in ID_COLUMNS]
     if not value_columns:

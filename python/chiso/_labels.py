@@ -81,9 +81,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     ),
     "note.rank_derived": ("thứ hạng do chiso tính lại", "rank recomputed by chiso"),
     "note.rank_partial": (
-        "không hiển thị thứ hạng: số liệu chưa đủ các tỉnh",
-        "no rank shown: the data do not cover every province",
+        "không hiển thị thứ hạng: số liệu chỉ có {n} trong {field} tỉnh được xếp hạng",
+        "no rank shown: the data hold {n} of the {field} provinces ranked",
     ),
+    "note.base_year": ("thay đổi so với năm {year}", "change against {year}"),
     "note.rank_differs": (
         "thứ hạng công bố khác thứ hạng tính lại (hòa điểm khi làm tròn)",
         "published rank differs from the recomputed one (ties on rounded scores)",
@@ -180,7 +181,7 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Khác phiên bản phương pháp ({old} → {new}): thay đổi gồm cả thay đổi phương pháp",
         "Across methodology editions ({old} → {new}): the change includes the change of method",
     ),
-    "chart.trajectory": ("{index} — thứ hạng {node}, {first}–{last}", "{index} — rank, {node}, {first}–{last}"),
+    "chart.trajectory": ("{index} — thứ hạng {node}, {years}", "{index} — rank, {node}, {years}"),
     "chart.break": (
         "Đường gạch: phiên bản phương pháp mới; thứ hạng hai bên không so sánh trực tiếp được.",
         "Dashed lines: a new methodology edition; ranks on either side are not strictly comparable.",
@@ -189,7 +190,10 @@ _TEXT: dict[str, tuple[str, str]] = {
         "{index} {year} — điểm các lĩnh vực của các tỉnh",
         "{index} {year} — area scores of every province",
     ),
-    "chart.ranked_bars": ("{index} {year} — {node}: điểm các tỉnh", "{index} {year} — {node}: every province's score"),
+    "chart.ranked_bars": (
+        "{index} {year} — {node}: điểm các tỉnh có số liệu",
+        "{index} {year} — {node}: scores of the provinces with data",
+    ),
     "chart.edition": ("phương pháp {year}", "{year} method"),
     "chart.year": ("Năm", "Year"),
     "chart.rank": ("Thứ hạng", "Rank"),

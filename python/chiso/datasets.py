@@ -1,12 +1,16 @@
 """The published data chiso ships, as polars DataFrames in long format.
 
 Columns: ``province_code`` (2-digit GSO code; ``N``+code for a 2025 unit; ``VN`` for national figures),
-``province`` (Vietnamese name), ``year`` (data year), ``edition``, ``node`` (full node code), ``measure``
+``province`` (Vietnamese name), ``year`` (data year), ``edition``, ``node`` (the path below the edition root, ``""``
+for the total, as in every chiso frame), ``code`` (the full node code), ``measure``
 (``score``, ``points``, ``ratio``, ``pct``, ``rank``, ``tier`` or ``group``), ``value``, ``label`` (tier, group or
 kind of national figure), ``provenance`` (``official``: the publisher's own file or page;
 ``official_transcribed``: a verified third-party transcription; ``press``: a newspaper or provincial page quoting
 the publisher; ``derived``), ``source`` (a key explained in the sources, or the URL), ``unit`` (``province``,
-``unit_2025``, ``national``) and ``note``. Conflicting published values are kept side by side.
+``unit_2025``, ``national``), ``note`` and ``primary``. Conflicting published values are kept side by side:
+:func:`chiso.score` uses the row with ``primary`` true, the documented default (the publisher's figure or the
+outlet closest to it; the reasons are in :func:`sources`); to score an alternative, select its rows and drop the
+``primary`` column. Rank rows are kept beside the computed ranks as ``published_rank``.
 
 The PAR INDEX, SIPAS, DTI, ICT and PGI tables hold every value the specification quotes — scattered figures,
 not full 63-province tables (none was found). Sources: :func:`sources`.
@@ -39,11 +43,15 @@ def pci() -> pl.DataFrame:
 
     * 2005–2016: every province's sub-indices, composite, rank and tier from VCCI's annual workbooks
       (42 provinces in 2005, 64 with Hà Tây in 2006–2008, 63 from 2009);
-    * 2017–2022: composites (a verified third-party transcription), 2020 with VCCI's official ranks.
+    * 2017–2022: composites (a verified third-party transcription), 2020 with VCCI's official ranks;
+    * 2022–2024: the scattered published composites and ranks (press and VCCI pages, one URL per row; VCCI
+      publishes only the top 30 from 2023), e.g. Trà Vinh 2024 68.94, 18th.
 
     >>> df = pci()
-    >>> df.filter(year=2016, province="Trà Vinh", node="pci.2013", measure="score")["value"].round(2).to_list()
+    >>> df.filter(year=2016, province="Trà Vinh", node="", measure="score")["value"].round(2).to_list()
     [57.64]
+    >>> df.filter(year=2024, province="Trà Vinh").select("measure", "value").sort("measure").rows()
+    [('rank', 18.0), ('score', 68.94)]
     """
     return _dataset("pci")
 

@@ -168,7 +168,7 @@ def profile(
     if rows.is_empty():
         raise InvalidArgumentError(f"{name} has no nodes at level {level} in {year}", province=name, year=year)
     labels = _node_labels(scores, lang, year)
-    paths = rows["path"].to_list()
+    paths = rows["node"].to_list()
     own, national, regional, best = [], [], [], []
     region_name = ""
     for path in paths:
@@ -341,6 +341,12 @@ def rank_trajectory(
         raise InvalidArgumentError("rank_trajectory needs at least one province")
     codes = province_codes(names)
     series = [scores.trajectory(code, node) for code in codes]
+    if all(t["rank"].drop_nulls().is_empty() for t in series):
+        raise InvalidArgumentError(
+            f"no rank to draw for {', '.join(names)} at node {node!r}: ranks are computed only over the field the "
+            "publisher ranked, and the data hold part of it in every year (see Scores.trajectory: n_ranked, n_field)",
+            node=node,
+        )
     breaks = sorted({y for t in series for y in t.filter("break_before")["year"].to_list()})
     labels = _node_labels(scores, lang)
     fig, ax = plt.subplots(figsize=(9, 5), layout="constrained")
@@ -373,8 +379,8 @@ def rank_trajectory(
     ax.set_ylabel(text("chart.rank", lang))
     node_name = _label(labels, node, lang)
     who = ", ".join(t["province"][0] for t in series if t.height)
-    span = {"first": min(years), "last": max(years)} if years else {"first": "", "last": ""}
-    ax.set_title(f"{text('chart.trajectory', lang, index=_index_name(scores), node=node_name, **span)} — {who}")
+    span = f"{min(years)}–{max(years)}" if min(years) < max(years) else str(min(years))
+    ax.set_title(f"{text('chart.trajectory', lang, index=_index_name(scores), node=node_name, years=span)} — {who}")
     ax.legend(frameon=False)
     _footnote(fig, [text("chart.break", lang) if breaks else None, _labels.untranslated_note([node_name], lang)])
     _apply_font(fig)
@@ -452,7 +458,7 @@ def ranked_bars(
     >>> pci = chiso.score("pci", chiso.datasets.pci())
     >>> fig, ax = plot.ranked_bars(pci, 2022, highlight="Trà Vinh")
     >>> len(ax.patches), ax.get_title()
-    (63, 'PCI 2022 — Tổng điểm: điểm các tỉnh — Trà Vinh')
+    (63, 'PCI 2022 — Tổng điểm: điểm các tỉnh có số liệu — Trà Vinh')
     >>> plt.close(fig)
     """
     plt = _pyplot()
@@ -460,7 +466,7 @@ def ranked_bars(
     wanted = set(province_codes(_as_list(highlight)))
     _check_year(scores, year)
     year_rows = scores.long().filter(pl.col("year") == year)
-    rows = year_rows.filter(pl.col("path") == node)
+    rows = year_rows.filter(pl.col("node") == node)
     if rows.is_empty():
         editions = ", ".join(year_rows["edition"].unique(maintain_order=True).to_list())
         raise UnknownNodeError(f'node "{node}" is not in the edition(s) scored in {year} ({editions})', node=node)

@@ -30,7 +30,7 @@ _DATASETS = {
 }
 
 #: Conflicts met while building a report, by index: the (province, year) cells whose published values differ between
-#: sources (the first source's value is shown); rendered in the report's language by :func:`conflict_notes`.
+#: sources (the primary source's value is shown); rendered in the report's language by :func:`conflict_notes`.
 _NOTES: dict[str, list[tuple[str, int]]] = {}
 
 
@@ -44,42 +44,46 @@ def _bundled(index: str) -> pl.DataFrame:
 
 
 def province_report(province: str, index: str) -> pl.DataFrame:
-    """One row per data year for ``province`` in ``index``: the total, its rank among ranked provinces, the
-    change against the previous year and flags.
+    """One row per data year for ``province`` in ``index``: the total, its rank, the change against the previous
+    year and flags.
 
-    Columns: ``year``, ``edition``, ``score``, ``delta`` (points, against the previous year with data),
-    ``rank``, ``n_ranked``, ``rank_change`` (positive = moved up), ``published_rank`` (the publisher's own rank
-    where the bundled data has it), ``group`` (quartile group where the edition has them), ``cross_edition``
-    (the previous year was scored with another edition, so the change mixes methodology and performance),
-    ``rank_status``, ``differs_from_recomputed`` (the published total is not reproduced from its parts within
-    the spec's tolerance, e.g. PCI 2011). A value the data do not give is null (a year with a published rank and
-    no score has a null ``edition`` and ``score``).
+    Columns: ``year``, ``edition``, ``score``, ``base_year`` (the previous year with a total, which ``delta`` and
+    ``rank_change`` are measured against: not always ``year - 1``, e.g. PCI 2024 against 2022 where 2023 has
+    only a published rank), ``delta`` (points),
+    ``rank`` (over the field the publisher ranked that year; null when the bundled data do not hold that whole
+    field), ``n_ranked`` and ``n_field`` (provinces with a value / provinces the publisher ranked),
+    ``field_status`` (``full_field`` or ``partial_field``), ``rank_change`` (positive = moved up),
+    ``published_rank`` (the publisher's own rank where the bundled data has it), ``group`` (quartile group where
+    the edition has them), ``cross_edition`` (the previous year was scored with another edition, so the change
+    mixes methodology and performance), ``rank_status``, ``differs_from_recomputed`` (the published total is not
+    reproduced from its parts within the spec's tolerance, e.g. PCI 2011). A value the data do not give is null.
 
     >>> df = province_report("Tra Vinh", "papi")
-    >>> df.filter(year=2024).select("year", "edition", "n_ranked").row(0)
-    (2024, 'papi.2021', 61)
+    >>> df.filter(year=2024).select("year", "edition", "rank", "n_field").row(0)
+    (2024, 'papi.2021', 57, 61)
+    >>> df.filter(year=2022).select("rank", "n_ranked", "n_field", "field_status").row(0)
+    (None, 61, 63, 'partial_field')
     """
     code, _ = find_province(province)
     data = _bundled(index)
     index = index.strip().lower()
     if "unit" in data.columns:
         data = data.filter(pl.col("unit") != "national")
-    # Conflicting published values (kept side by side in the datasets) cannot both be scored: the report shows the
-    # first source's and says so.
-    keys = ["province_code", "year", "node", "measure"]
-    conflicts = data.filter(pl.col("value").n_unique().over(keys) > 1)
-    if conflicts.height:
-        _NOTES[index] = conflicts.select("province", "year").unique().sort("year").rows()
-        data = data.unique(subset=keys, keep="first", maintain_order=True)
+    alternatives = data.filter(~pl.col("primary")) if "primary" in data.columns else data.clear()
+    if alternatives.height:
+        _NOTES[index] = alternatives.select("province", "year").unique().sort("year").rows()
     if data.filter(pl.col("province_code") == code).height == 0:
         return pl.DataFrame(
             schema={
                 "year": pl.Int64,
                 "edition": pl.String,
                 "score": pl.Float64,
+                "base_year": pl.Int64,
                 "delta": pl.Float64,
                 "rank": pl.Int64,
                 "n_ranked": pl.Int64,
+                "n_field": pl.Int64,
+                "field_status": pl.String,
                 "rank_change": pl.Int64,
                 "published_rank": pl.Int64,
                 "group": pl.String,
@@ -89,43 +93,41 @@ def province_report(province: str, index: str) -> pl.DataFrame:
             }
         )
     # The publisher's totals stand where they exist (VCCI's 2011 composites are not reproduced by the 2009–2012
-    # weights); the recomputation is shown beside them as a check.
+    # weights); the recomputation is shown beside them as a check. A published rank without a score (e.g. DTI
+    # 2022) still gets its row, from the rank rows the data carries.
     totals = score(index, data, prefer="published").totals()
     check = (
         score(index, data)
         .compare_published()
-        .filter(pl.col("node").str.contains("/").not_())
+        .filter(pl.col("node") == "")
         .select("province_code", "year", (~pl.col("within")).alias("differs_from_recomputed"))
     )
-    published = data.filter(pl.col("measure") == "rank", pl.col("node") == pl.col("edition")).select(
-        "province_code", "year", pl.col("value").cast(pl.Int64).alias("published_rank")
-    )
-    # A published rank without a score in the data (e.g. DTI 2022) still gets its row.
-    mine = (
-        totals.filter(pl.col("province_code") == code)
-        .join(
-            published.filter(pl.col("province_code") == code), on=["province_code", "year"], how="full", coalesce=True
-        )
-        .join(check, on=["province_code", "year"], how="left")
-        .sort("year")
-    )
+    mine = totals.filter(pl.col("province_code") == code).join(check, on=["province_code", "year"], how="left")
+    mine = mine.sort("year")
     # Changes are taken against the previous year that has a total: a year without one (incomplete data) neither
     # gets a change nor breaks the next year's.
     with_total = mine.filter(pl.col("score").is_not_null()).with_columns(
+        pl.col("year").shift(1).alias("base_year"),
         (pl.col("score") - pl.col("score").shift(1)).alias("delta"),
         (pl.col("rank").shift(1) - pl.col("rank")).alias("rank_change"),
         (pl.col("edition") != pl.col("edition").shift(1)).fill_null(False).alias("cross_edition"),
     )
     mine = mine.join(
-        with_total.select("year", "delta", "rank_change", "cross_edition"), on="year", how="left", maintain_order="left"
+        with_total.select("year", "base_year", "delta", "rank_change", "cross_edition"),
+        on="year",
+        how="left",
+        maintain_order="left",
     ).with_columns(pl.col("cross_edition").fill_null(False))
     return mine.select(
         "year",
         "edition",
         "score",
+        "base_year",
         "delta",
         "rank",
         "n_ranked",
+        "n_field",
+        "field_status",
         "rank_change",
         "published_rank",
         "group",
@@ -167,16 +169,20 @@ def display_frame(frame: pl.DataFrame, lang: Lang | None = None, *, baseline: in
             rank, source = r["rank"], "computed"
         else:
             rank, source = None, None
-            if partial:
-                notes.append(text("note.rank_partial", lang))
+            if partial and r["score"] is not None:
+                notes.append(text("note.rank_partial", lang, n=r["n_ranked"], field=field))
         delta = r["delta"]
         rank_change = None
         if r["score"] is not None:
             if r["cross_edition"] and previous is not None:
                 delta = None
                 notes.append(text("note.cross_edition", lang))
-            elif previous is not None and rank is not None and previous["rank"] is not None:
-                rank_change = previous["rank"] - rank  # type: ignore[operator]
+            else:
+                if previous is not None and rank is not None and previous["rank"] is not None:
+                    rank_change = previous["rank"] - rank  # type: ignore[operator]
+                base_year = r.get("base_year")
+                if delta is not None and base_year is not None and base_year != r["year"] - 1:
+                    notes.append(text("note.base_year", lang, year=base_year))
         delta_baseline = None
         if base is not None and r["year"] > baseline and r["score"] is not None:
             if r["edition"] == base["edition"]:
@@ -233,9 +239,9 @@ def conflict_notes(lang: Lang | None = None, only: list[str] | None = None) -> l
         where = ", ".join(f"{p} {y}" for p, y in cells)
         out.append(
             f"{index_title(index)}: số liệu công bố không thống nhất giữa các nguồn ({where}); hiển thị số liệu của "
-            f"nguồn thứ nhất (mọi giá trị: chiso.datasets.{index}())."
+            f"nguồn chính (mọi giá trị: chiso.datasets.{index}())."
             if lang == "vi"
-            else f"{index_title(index)}: conflicting published values ({where}); the first source's value is shown "
+            else f"{index_title(index)}: conflicting published values ({where}); the primary source's value is shown "
             f"(all values: chiso.datasets.{index}())."
         )
     return out

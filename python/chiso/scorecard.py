@@ -159,7 +159,8 @@ def _section(index: str, code: str, province: str, lang: Lang) -> Section | None
     data = _bundled(index)
     if "unit" in data.columns:
         data = data.filter(pl.col("unit") != "national")
-    data = data.unique(subset=["province_code", "year", "node", "measure"], keep="first", maintain_order=True)
+    if "primary" in data.columns:  # conflicting published values: the primary source's, as in the report
+        data = data.filter(pl.col("primary"))
     scores = score(index, data)
     sec.scores = scores
     y1 = sec.latest["year"]

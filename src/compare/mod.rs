@@ -652,8 +652,9 @@ pub struct PeerRow {
     pub best_province: Option<String>,
     pub gap_to_mean: Option<f64>,
     pub gap_to_best: Option<f64>,
-    /// 1224 rank within the group (descending, the edition's ranking precision).
-    pub rank_in_group: Option<u32>,
+    /// 1224 rank within the group (descending, the edition's ranking precision): a rank within a chosen set, never
+    /// the publisher's rank.
+    pub rank_within: Option<u32>,
 }
 
 /// How `province` stands in `year` at `node` against the nation, its region and an optional list of peers.
@@ -703,7 +704,7 @@ pub fn peers(
         let best = vals.first().copied();
         let ranks =
             crate::engine::competition_ranks(&vals.iter().map(|v| v.0).collect::<Vec<_>>(), m.ranking.precision);
-        let rank_in_group = vals.iter().position(|v| v.1 == p).and_then(|k| ranks[k]);
+        let rank_within = vals.iter().position(|v| v.1 == p).and_then(|k| ranks[k]);
         out.push(PeerRow {
             group,
             group_name: name,
@@ -715,7 +716,7 @@ pub fn peers(
             best_province: best.map(|b| registry.all()[b.1].name_vi.clone()),
             gap_to_mean: diff(mean, my_value),
             gap_to_best: diff(best.map(|b| b.0), my_value),
-            rank_in_group,
+            rank_within,
         });
     }
     Ok(out)

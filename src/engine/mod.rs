@@ -8,6 +8,6 @@ mod score;
 pub use plan::Plan;
 pub use rank::{competition_ranks, percentile_linear, quartile_group};
 pub use score::{
-    score, score_columns, Columns, Comparison, EditionChoice, Measure, MissingPolicy, Observation, Origin, Prefer,
-    ScoreOptions, ScoreRow, Scores, Unit,
+    score, score_columns, Columns, Comparison, EditionChoice, FieldStatus, Measure, MissingPolicy, Observation, Origin,
+    Prefer, ScoreOptions, ScoreRow, Scores, Unit,
 };

@@ -45,6 +45,8 @@ pub enum Measure {
     Points,
     Ratio,
     Pct,
+    /// A published rank (1 = best): kept beside the computed rank as `published_rank`, never scored.
+    Rank,
 }
 
 impl Measure {
@@ -54,6 +56,7 @@ impl Measure {
             "points" => Some(Measure::Points),
             "ratio" => Some(Measure::Ratio),
             "pct" => Some(Measure::Pct),
+            "rank" => Some(Measure::Rank),
             _ => None,
         }
     }
@@ -64,6 +67,7 @@ impl Measure {
             Measure::Points => "points",
             Measure::Ratio => "ratio",
             Measure::Pct => "pct",
+            Measure::Rank => "rank",
         }
     }
 }
@@ -212,11 +216,40 @@ pub struct ScoreRow {
     pub provenance: Option<Status>,
     /// Scored children with no value (why a computed node is missing or renormalised).
     pub missing_children: Vec<String>,
+    /// The rank over the publisher's field: None unless the data year holds every unit of that field
+    /// ([`ScoreRow::field_status`]).
     pub rank: Option<u32>,
-    /// Number of provinces ranked at this node and year.
+    /// The rank among the provinces in this result (whatever set the data holds): never the publisher's rank
+    /// unless the field is full.
+    pub rank_within: Option<u32>,
+    /// Number of provinces with a value at this node and year (the set `rank_within` is taken over).
     pub n_ranked: u32,
+    /// Number of provinces the publisher ranks at this node and year (the index's ranked field).
+    pub n_field: u32,
+    /// Whether the data year holds the publisher's full field at this node.
+    pub field_status: FieldStatus,
     pub rank_status: Status,
+    /// The rank the publisher printed, where the input gave one (`measure = "rank"`).
+    pub published_rank: Option<u32>,
     pub group: Option<String>,
+}
+
+/// Whether a data year holds the whole field the publisher ranks (issue 9 §2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldStatus {
+    /// Every unit of the field has a value: the computed rank is the rank.
+    FullField,
+    /// Fewer units than the publisher ranked: no rank (only `rank_within`); `n_ranked` of `n_field` say how many.
+    PartialField,
+}
+
+impl FieldStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FieldStatus::FullField => "full_field",
+            FieldStatus::PartialField => "partial_field",
+        }
+    }
 }
 
 /// A computed node compared with the value published for it.
@@ -246,9 +279,16 @@ pub struct Scores {
     supplied: Vec<f64>,
     origin: Vec<Origin>,
     provenance: Vec<Option<Status>>,
-    /// 0 = no rank.
+    /// Rank over the publisher's field; 0 = no rank (no value, or a partial field).
     rank: Vec<u32>,
+    /// Rank among the units of this result with a value; 0 = no value.
+    rank_within: Vec<u32>,
     n_ranked: Vec<u32>,
+    /// The rank supplied with the input (`measure = "rank"`); 0 = none.
+    published_rank: Vec<u32>,
+    /// The publisher's field of each unit (index into `fields`).
+    unit_field: Vec<usize>,
+    fields: Vec<crate::methodology::RankedField>,
     /// Index into the edition's group labels; u8::MAX = no group.
     group: Vec<u8>,
     /// The options the scores were computed with (what-if replays them).
@@ -342,8 +382,12 @@ impl Scores {
             provenance: self.provenance[i],
             missing_children: self.missing_children(unit, node),
             rank: (self.rank[i] > 0).then_some(self.rank[i]),
+            rank_within: (self.rank_within[i] > 0).then_some(self.rank_within[i]),
             n_ranked: self.n_ranked[i],
+            n_field: self.field_size_at(unit, node),
+            field_status: self.field_status_at(unit, node),
             rank_status: m.ranking.status,
+            published_rank: (self.published_rank[i] > 0).then_some(self.published_rank[i]),
             group: m.groups.as_ref().and_then(|g| g.labels.get(self.group[i] as usize).cloned()),
         }
     }
@@ -386,10 +430,47 @@ impl Scores {
         (!v.is_nan()).then_some(v)
     }
 
-    /// Rank of node `node` of unit `unit` and the number ranked.
+    /// Rank of node `node` of unit `unit` over the publisher's field (None where the data year does not hold the
+    /// full field, see [`Scores::field_status_at`]) and the number with a value.
     pub fn rank_of(&self, unit: usize, node: usize) -> (Option<u32>, u32) {
         let i = self.units[unit].offset + node;
         ((self.rank[i] > 0).then_some(self.rank[i]), self.n_ranked[i])
+    }
+
+    /// Rank of node `node` of unit `unit` among the units of this result with a value (not the publisher's rank
+    /// unless the field is full).
+    pub fn rank_within_of(&self, unit: usize, node: usize) -> Option<u32> {
+        let r = self.rank_within[self.units[unit].offset + node];
+        (r > 0).then_some(r)
+    }
+
+    /// The rank the input supplied for node `node` of unit `unit` (`measure = "rank"`).
+    pub fn published_rank_of(&self, unit: usize, node: usize) -> Option<u32> {
+        let r = self.published_rank[self.units[unit].offset + node];
+        (r > 0).then_some(r)
+    }
+
+    /// The field the publisher ranks in unit `unit`'s data year and map.
+    pub fn field_of(&self, unit: usize) -> &crate::methodology::RankedField {
+        &self.fields[self.unit_field[unit]]
+    }
+
+    /// How many units the field of unit `unit`'s year has at node `node`: the publisher's field, or for an index
+    /// whose field is the units given (a user's own), the number with a value.
+    pub fn field_size_at(&self, unit: usize, node: usize) -> u32 {
+        match self.field_of(unit).size {
+            0 => self.n_ranked[self.units[unit].offset + node],
+            size => size,
+        }
+    }
+
+    /// Whether unit `unit`'s data year holds the publisher's full field at node `node`.
+    pub fn field_status_at(&self, unit: usize, node: usize) -> FieldStatus {
+        if self.n_ranked[self.units[unit].offset + node] >= self.field_of(unit).size {
+            FieldStatus::FullField
+        } else {
+            FieldStatus::PartialField
+        }
     }
 
     /// Origin of node `node` of unit `unit`.
@@ -598,6 +679,7 @@ pub fn score_columns(choice: &EditionChoice, data: Columns<'_>, options: &ScoreO
     let mut unit_of: Vec<u32> = vec![u32::MAX; n_provinces * span];
     let mut units: Vec<Unit> = Vec::new();
     let mut buffers: Vec<(Vec<f64>, Vec<f64>)> = Vec::new();
+    let mut ranks_given: Vec<Vec<u32>> = Vec::new();
     for r in 0..n {
         let candidates = provinces.get(data.province_idx[r] as usize).ok_or_else(|| {
             ChisoError::Data(format!(
@@ -655,6 +737,29 @@ pub fn score_columns(choice: &EditionChoice, data: Columns<'_>, options: &ScoreO
             return Err(ChisoError::NonFinite { province: pname(), year, node: node.code.clone(), value });
         }
         let measure = data.measures.and_then(|ms| ms.get(r).copied()).unwrap_or_default();
+        if measure == Measure::Rank {
+            // A published rank: a whole number from 1, kept beside the computed one, never scored.
+            if value < 1.0 || value.fract() != 0.0 || value > f64::from(u16::MAX) {
+                return Err(ChisoError::Data(format!(
+                    "{} {year}, node {}: rank {value} is not a rank (a whole number from 1)",
+                    pname(),
+                    node.code
+                )));
+            }
+            let k = unit_slot(&mut unit_of, &mut units, &mut buffers, &mut ranks_given, pi, span, ymin, year, e, m);
+            let given = &mut ranks_given[k][idx];
+            if *given != 0 && *given != value as u32 {
+                return Err(ChisoError::Duplicate {
+                    province: pname(),
+                    year,
+                    node: format!("{} (rank)", node.code),
+                    first: f64::from(*given),
+                    second: value,
+                });
+            }
+            *given = value as u32;
+            continue;
+        }
         let value = to_native(m, node, measure, value, (&pname(), year))?;
         if let Some((lo, hi)) = node.scale {
             let slack = node.scale_slack();
@@ -680,13 +785,7 @@ pub fn score_columns(choice: &EditionChoice, data: Columns<'_>, options: &ScoreO
                 });
             }
         }
-        let cell = pi * span + (year - ymin) as usize;
-        if unit_of[cell] == u32::MAX {
-            unit_of[cell] = units.len() as u32;
-            units.push(Unit { province: pi, year, edition: e, offset: 0 });
-            buffers.push((vec![f64::NAN; m.nodes.len()], vec![f64::NAN; m.nodes.len()]));
-        }
-        let k = unit_of[cell] as usize;
+        let k = unit_slot(&mut unit_of, &mut units, &mut buffers, &mut ranks_given, pi, span, ymin, year, e, m);
         let (vals, sup) = &mut buffers[k];
         if !sup[idx].is_nan() && sup[idx] != value {
             return Err(ChisoError::Duplicate {
@@ -713,7 +812,11 @@ pub fn score_columns(choice: &EditionChoice, data: Columns<'_>, options: &ScoreO
         origin: Vec::with_capacity(total),
         provenance: Vec::with_capacity(total),
         rank: vec![0; total],
+        rank_within: vec![0; total],
         n_ranked: vec![0; total],
+        published_rank: Vec::with_capacity(total),
+        unit_field: Vec::new(),
+        fields: Vec::new(),
         group: vec![u8::MAX; total],
         editions,
         options: options.clone(),
@@ -765,10 +868,35 @@ pub fn score_columns(choice: &EditionChoice, data: Columns<'_>, options: &ScoreO
         u.offset = scores.values.len();
         scores.values.extend_from_slice(&vals);
         scores.supplied.extend_from_slice(&sup);
+        scores.published_rank.extend_from_slice(&ranks_given[k]);
         scores.units.push(u);
     }
     rank_and_group(&mut scores);
     Ok(scores)
+}
+
+/// The unit of (province, data year), created with empty buffers on first use.
+#[allow(clippy::too_many_arguments)]
+fn unit_slot(
+    unit_of: &mut [u32],
+    units: &mut Vec<Unit>,
+    buffers: &mut Vec<(Vec<f64>, Vec<f64>)>,
+    ranks_given: &mut Vec<Vec<u32>>,
+    province: usize,
+    span: usize,
+    ymin: i32,
+    year: i32,
+    edition: usize,
+    m: &Methodology,
+) -> usize {
+    let cell = province * span + (year - ymin) as usize;
+    if unit_of[cell] == u32::MAX {
+        unit_of[cell] = units.len() as u32;
+        units.push(Unit { province, year, edition, offset: 0 });
+        buffers.push((vec![f64::NAN; m.nodes.len()], vec![f64::NAN; m.nodes.len()]));
+        ranks_given.push(vec![0; m.nodes.len()]);
+    }
+    unit_of[cell] as usize
 }
 
 /// Nodes root first, each followed by its subtree (reading order for tables).
@@ -821,22 +949,44 @@ fn rank_and_group(s: &mut Scores) {
     }
     let mut column = Vec::new();
     let mut sorted = Vec::new();
-    for ks in by_year.values() {
+    s.unit_field = vec![0; s.units.len()];
+    for (&(year, merged), ks) in &by_year {
         let e = s.units[ks[0]].edition;
         let m = s.editions[e].0.clone();
+        // The field the publisher ranks this year on this map (issue 9 §2): a rank or a quartile group (a rank in
+        // four bands) is shown only when the data holds all of it.
+        let geography =
+            if merged { crate::provinces::Geography::Units2025 } else { crate::provinces::Geography::Provinces63 };
+        let field = catalog().ranked_field(&m.index, year, geography);
+        let size = field.size;
+        let f = match s.fields.iter().position(|x| *x == field) {
+            Some(f) => f,
+            None => {
+                s.fields.push(field);
+                s.fields.len() - 1
+            }
+        };
+        for &k in ks {
+            s.unit_field[k] = f;
+        }
         for (node, n) in m.nodes.iter().enumerate() {
             column.clear();
             column.extend(ks.iter().map(|&k| s.values[s.units[k].offset + node]));
             let ranks = competition_ranks(&column, m.ranking.precision);
             let n_ranked = ranks.iter().filter(|r| r.is_some()).count() as u32;
+            let full = n_ranked >= size;
             for (j, &k) in ks.iter().enumerate() {
                 let slot = s.units[k].offset + node;
-                s.rank[slot] = ranks[j].unwrap_or(0);
+                s.rank_within[slot] = ranks[j].unwrap_or(0);
+                s.rank[slot] = if full { ranks[j].unwrap_or(0) } else { 0 };
                 s.n_ranked[slot] = n_ranked;
             }
             let Some(g) = m.groups.as_ref().filter(|g| n.depth <= g.max_depth) else { continue };
             match &g.method {
                 crate::methodology::GroupMethod::Quartiles => {
+                    if !full {
+                        continue;
+                    }
                     sorted.clear();
                     sorted.extend(column.iter().copied().filter(|v| !v.is_nan()));
                     if sorted.is_empty() || g.labels.len() < 4 {

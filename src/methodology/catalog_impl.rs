@@ -57,12 +57,48 @@ pub struct MergedUnitsInfo {
     pub note: String,
 }
 
+/// The field a publisher ranks in each data year (`[ranked_field]` of an `index.toml`; issue 9 §2): a rank is
+/// computed only when the data year holds every unit of this field.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RankedFieldInfo {
+    /// The field when no year says otherwise: "map" = every unit on the data year's map (63 provinces, 64 with Hà
+    /// Tây up to 2008, and separately the 34 units of 2025).
+    pub default: String,
+    pub status: String,
+    pub note: String,
+    /// Years whose field is smaller than the map (provinces not surveyed).
+    #[serde(default)]
+    pub years: Vec<RankedFieldYears>,
+}
+
+/// Data years whose ranked field has another size than the map.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RankedFieldYears {
+    pub years: Vec<i32>,
+    /// Number of provinces the publisher ranked (or surveyed) those years.
+    pub size: u32,
+    pub status: String,
+    pub note: String,
+}
+
+/// The field of one index, data year and map: how many units the publisher ranked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RankedField {
+    /// Units ranked; 0 = the units the data give (a user's own index, whose field the user defines).
+    pub size: u32,
+    pub status: crate::Status,
+    pub note: String,
+}
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct IndexFile {
     index: IndexInfo,
     significance: Option<SignificanceInfo>,
     merged_units: Option<MergedUnitsInfo>,
+    ranked_field: RankedFieldInfo,
 }
 
 /// All built-in indices and editions.
@@ -74,6 +110,8 @@ pub struct Catalog {
     pub significance: Vec<(String, SignificanceInfo)>,
     /// Published rules for the 2025 merged units by index id.
     pub merged_units: Vec<(String, MergedUnitsInfo)>,
+    /// The field each index ranks, by index id.
+    pub ranked_fields: Vec<(String, RankedFieldInfo)>,
 }
 
 /// The built-in catalog, loaded and validated once. The files are part of the crate and a test loads every one
@@ -93,6 +131,7 @@ impl Catalog {
         let mut indices = Vec::new();
         let mut significance = Vec::new();
         let mut merged_units = Vec::new();
+        let mut ranked_fields = Vec::new();
         for (path, text) in INDEX_FILES {
             let file = format!("builtin:methodologies/{path}");
             let f: IndexFile = toml::from_str(text).map_err(|e| ChisoError::Methodology {
@@ -126,6 +165,21 @@ impl Catalog {
                 }
                 merged_units.push((f.index.id.clone(), m));
             }
+            let rf = &f.ranked_field;
+            let bad_status = |s: &str| crate::Status::parse(s).is_none();
+            if rf.default != "map"
+                || bad_status(&rf.status)
+                || rf.years.iter().any(|y| y.size == 0 || y.years.is_empty() || bad_status(&y.status))
+            {
+                return Err(ChisoError::Methodology {
+                    file,
+                    node: None,
+                    message: "ranked_field: default must be \"map\", statuses official/derived/unknown, each years \
+                              entry a non-empty list of years with a size > 0"
+                        .into(),
+                });
+            }
+            ranked_fields.push((f.index.id.clone(), f.ranked_field));
             indices.push(f.index);
         }
         indices.sort_by_key(|i| (index_rank(&i.id), i.id.clone()));
@@ -144,7 +198,7 @@ impl Catalog {
                 });
             }
         }
-        Ok(Catalog { indices, editions, significance, merged_units })
+        Ok(Catalog { indices, editions, significance, merged_units, ranked_fields })
     }
 
     fn known_indices(&self) -> String {
@@ -182,6 +236,28 @@ impl Catalog {
     pub fn index_merge_rule(&self, index: &str) -> Option<(crate::compare::MergeRule, crate::Status)> {
         let (_, m) = self.merged_units.iter().find(|(id, _)| id == index)?;
         Some((crate::compare::MergeRule::MemberMean, crate::Status::parse(&m.status).unwrap_or(crate::Status::Unknown)))
+    }
+
+    /// The field `index` ranks in data year `year` on map `geography` (issue 9 §2): the index's declared size for
+    /// that year on the 63-province map, else every unit on the map that year. An index that is not built in (a
+    /// user's own file) has no publisher's field: its field is the units the user gives (size 0).
+    pub fn ranked_field(&self, index: &str, year: i32, geography: crate::provinces::Geography) -> RankedField {
+        let Some((_, info)) = self.ranked_fields.iter().find(|(id, _)| id == index) else {
+            return RankedField {
+                size: 0,
+                status: crate::Status::UserSupplied,
+                note: "an index that is not built in: its field is the provinces given".into(),
+            };
+        };
+        let map = crate::provinces::Registry::get().map_size(geography, year);
+        let status = |s: &str| crate::Status::parse(s).unwrap_or(crate::Status::Unknown);
+        let declared = (geography == crate::provinces::Geography::Provinces63)
+            .then(|| info.years.iter().find(|y| y.years.contains(&year)))
+            .flatten();
+        match declared {
+            Some(y) => RankedField { size: y.size, status: status(&y.status), note: y.note.clone() },
+            None => RankedField { size: map, status: status(&info.status), note: info.note.clone() },
+        }
     }
 
     /// The editions of one index, oldest first (default views only: a view such as `par.2022:blocks` is a second

@@ -7,7 +7,7 @@
 mod catalog_impl;
 mod file;
 
-pub use catalog_impl::{catalog, Catalog, IndexInfo, SignificanceInfo};
+pub use catalog_impl::{catalog, Catalog, IndexInfo, RankedField, SignificanceInfo};
 
 use std::collections::HashMap;
 use std::fmt;

@@ -52,10 +52,13 @@ pub struct Projected {
     pub base_value: Option<f64>,
     pub value: Option<f64>,
     pub delta: Option<f64>,
+    /// Ranks over the publisher's field: None unless the year holds all of it (issue 9 §2).
     pub base_rank: Option<u32>,
     pub rank: Option<u32>,
     /// base_rank − rank: positive = moves up.
     pub rank_change: Option<i64>,
+    /// The projected rank among the provinces of this result, whatever set that is.
+    pub rank_within: Option<u32>,
     pub n_ranked: u32,
     /// The edit asked for a value outside the node's scale and was clamped to it (README §1.8 guard-rail).
     pub clamped: bool,
@@ -290,7 +293,10 @@ pub fn what_if_with(scores: &Scores, year: i32, edits: &[Edit], peers: &Peers) -
                 let (base_rank, _) = scores.rank_of(k, i);
                 let value = (!values[i].is_nan()).then_some(values[i]);
                 let base_value = scores.value(k, i);
-                let rank = ranks[i][pos];
+                let n_ranked = ranks[i].iter().filter(|r| r.is_some()).count() as u32;
+                let rank_within = ranks[i][pos];
+                // A rank only over the publisher's full field; within a partial one only `rank_within`.
+                let rank = rank_within.filter(|_| n_ranked >= scores.field_of(k).size);
                 out.push(Projected {
                     scenario: scenario.to_string(),
                     province_code: province.code.clone(),
@@ -304,7 +310,8 @@ pub fn what_if_with(scores: &Scores, year: i32, edits: &[Edit], peers: &Peers) -
                     base_rank,
                     rank,
                     rank_change: base_rank.zip(rank).map(|(a, b)| a as i64 - b as i64),
-                    n_ranked: ranks[i].iter().filter(|r| r.is_some()).count() as u32,
+                    rank_within,
+                    n_ranked,
                     clamped: clamped[i],
                     edited: was_edited[i],
                     peers: peers_label.clone(),

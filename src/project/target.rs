@@ -40,8 +40,9 @@ pub struct Plan {
     pub current_total: f64,
     /// The projected total after the steps (if unreachable: with every input at its maximum).
     pub projected_total: f64,
-    /// The rank the steps reach (if unreachable: the best reachable rank).
-    pub projected_rank: u32,
+    /// The rank the steps reach (if unreachable: the best reachable rank); None when the year does not hold the
+    /// publisher's full field (no rank exists there, issue 9 §2).
+    pub projected_rank: Option<u32>,
     pub total_cost: f64,
     pub steps: Vec<Step>,
 }
@@ -78,9 +79,26 @@ pub fn solve(scores: &Scores, province: &str, year: i32, target: Target, costs: 
             weight[dep] += weight[i] * coef;
         }
     }
-    // The other provinces of the year, held at their values.
+    // A rank exists only over the publisher's full field (issue 9 §2): a rank target on a partial field would be a
+    // rank among whatever provinces the data holds.
+    let field = scores.field_of(k);
+    let full = scores.field_status_at(k, 0) == crate::engine::FieldStatus::FullField;
+    if let (Target::Rank(_), false) = (target, full) {
+        return Err(ChisoError::InvalidArgument(format!(
+            "no rank target in {year}: the data hold {} of the {} provinces {} ranks that year (partial field), so a \
+             rank is not defined; give the whole field's totals, or a score target",
+            scores.rank_of(k, 0).1,
+            field.size,
+            m.index
+        )));
+    }
+    // The other provinces of the year on the same map, held at their values.
+    let map = registry.all()[scores.units()[k].province].geography;
     let others: Vec<f64> = (0..scores.units().len())
-        .filter(|&j| j != k && scores.units()[j].year == year)
+        .filter(|&j| {
+            let u = &scores.units()[j];
+            j != k && u.year == year && registry.all()[u.province].geography == map
+        })
         .filter_map(|j| scores.value(j, 0))
         .collect();
     let precision = m.ranking.precision.unwrap_or(crate::engine::rank::UNROUNDED_DECIMALS);
@@ -144,7 +162,7 @@ pub fn solve(scores: &Scores, province: &str, year: i32, target: Target, costs: 
         required_total: required,
         current_total: current,
         projected_total: total,
-        projected_rank: rank_of(total),
+        projected_rank: full.then(|| rank_of(total)),
         total_cost: cost,
         steps,
     })

@@ -154,12 +154,19 @@ pub fn tree_frame<'py>(py: Python<'py>, m: &Methodology) -> PyResult<Bound<'py, 
     f.build(py)
 }
 
+/// The path below the edition root of a full node code (`pci.2013/transparency` → `transparency`; the root's code
+/// → ""): the value of the `node` column in every frame.
+fn path_of(code: &str) -> &str {
+    code.split_once('/').map_or("", |(_, path)| path)
+}
+
 pub fn comparison_frame<'py>(py: Python<'py>, rows: &[Comparison]) -> PyResult<Bound<'py, PyAny>> {
     let mut f = Frame::default();
     f.declare("province_code", Column::Str(vec![]));
     f.declare("province", Column::Str(vec![]));
     f.declare("year", Column::Int(vec![]));
     f.declare("node", Column::Str(vec![]));
+    f.declare("code", Column::Str(vec![]));
     for name in ["computed", "published", "difference", "tolerance"] {
         f.declare(name, Column::Float(vec![]));
     }
@@ -168,7 +175,8 @@ pub fn comparison_frame<'py>(py: Python<'py>, rows: &[Comparison]) -> PyResult<B
         f.str("province_code", &c.province_code);
         f.str("province", &c.province);
         f.int("year", c.year as i64);
-        f.str("node", &c.node);
+        f.str("node", path_of(&c.node));
+        f.str("code", &c.node);
         f.opt_float("computed", Some(c.computed));
         f.opt_float("published", Some(c.published));
         f.opt_float("difference", Some(c.difference));
@@ -185,7 +193,8 @@ pub fn dataset_frame<'py>(py: Python<'py>, rows: &[DatasetRow]) -> PyResult<Boun
         f.str("province", &r.province);
         f.int("year", r.year as i64);
         f.str("edition", &r.edition);
-        f.str("node", &r.node);
+        f.str("node", path_of(&r.node));
+        f.str("code", &r.node);
         f.str("measure", &r.measure);
         f.opt_float("value", Some(r.value));
         f.opt_str("label", (!r.label.is_empty()).then_some(r.label.as_str()));
@@ -193,6 +202,7 @@ pub fn dataset_frame<'py>(py: Python<'py>, rows: &[DatasetRow]) -> PyResult<Boun
         f.str("source", &r.source);
         f.str("unit", &r.unit);
         f.opt_str("note", (!r.note.is_empty()).then_some(r.note.as_str()));
+        f.bool("primary", r.primary);
     }
     f.build(py)
 }
@@ -303,8 +313,10 @@ pub fn score_columns<'py>(py: Python<'py>, s: &Scores, depth: Option<usize>) -> 
         }
         for n in &m.nodes {
             nodes.str("edition", &m.code);
-            nodes.str("node", &n.code);
-            nodes.str("path", &n.path);
+            // One vocabulary in every frame: `node` is the path below the edition root ("" = the total), `code`
+            // the full code (edition/path).
+            nodes.str("node", &n.path);
+            nodes.str("code", &n.code);
             nodes.int("depth", n.depth as i64);
             nodes.str("kind", &n.kind);
             nodes.bool("scored", n.scored);
@@ -315,6 +327,7 @@ pub fn score_columns<'py>(py: Python<'py>, s: &Scores, depth: Option<usize>) -> 
     let (mut unit, mut node, mut rank, mut n_ranked, mut group, mut origin, mut provenance) =
         (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
     let (mut score, mut input) = (vec![], vec![]);
+    let (mut rank_within, mut n_field, mut full_field, mut published_rank) = (vec![], vec![], vec![], vec![]);
     let mut missing: Vec<Option<Vec<String>>> = vec![];
     for (k, u) in s.units().iter().enumerate() {
         let m = s.edition(u.edition);
@@ -329,6 +342,10 @@ pub fn score_columns<'py>(py: Python<'py>, s: &Scores, depth: Option<usize>) -> 
             input.push((!sup.is_nan()).then_some(sup));
             rank.push((r > 0).then_some(r));
             n_ranked.push(nr);
+            rank_within.push(s.rank_within_of(k, i));
+            n_field.push(s.field_size_at(k, i));
+            full_field.push(s.field_status_at(k, i) == crate::engine::FieldStatus::FullField);
+            published_rank.push(s.published_rank_of(k, i));
             group.push((g != u8::MAX).then(|| (label_offset[u.edition] + g as usize) as u32));
             origin.push(match o {
                 Origin::Input => 0u32,
@@ -349,6 +366,10 @@ pub fn score_columns<'py>(py: Python<'py>, s: &Scores, depth: Option<usize>) -> 
     slots.set_item("input", input)?;
     slots.set_item("rank", rank)?;
     slots.set_item("n_ranked", n_ranked)?;
+    slots.set_item("rank_within", rank_within)?;
+    slots.set_item("n_field", n_field)?;
+    slots.set_item("full_field", full_field)?;
+    slots.set_item("published_rank", published_rank)?;
     slots.set_item("group", group)?;
     slots.set_item("origin", origin)?;
     slots.set_item("provenance", provenance)?;
@@ -482,7 +503,7 @@ pub fn peers_frame<'py>(py: Python<'py>, rows: &[crate::compare::PeerRow]) -> Py
         f.opt_str("best_province", r.best_province.as_deref());
         f.opt_float("gap_to_mean", r.gap_to_mean);
         f.opt_float("gap_to_best", r.gap_to_best);
-        f.opt_int("rank_in_group", r.rank_in_group.map(i64::from));
+        f.opt_int("rank_within", r.rank_within.map(i64::from));
     }
     f.build(py)
 }
@@ -584,6 +605,7 @@ pub fn projected_frame<'py>(py: Python<'py>, rows: &[crate::project::Projected])
         f.opt_int("base_rank", r.base_rank.map(i64::from));
         f.opt_int("rank", r.rank.map(i64::from));
         f.opt_int("rank_change", r.rank_change);
+        f.opt_int("rank_within", r.rank_within.map(i64::from));
         f.int("n_ranked", r.n_ranked as i64);
         f.bool("edited", r.edited);
         f.bool("clamped", r.clamped);

@@ -131,9 +131,16 @@ pub struct PyScores {
 
 #[pymethods]
 impl PyScores {
-    /// Long view: one row per province, data year and node — province_code, province, year, edition, node,
-    /// path, depth, kind, scored, score, max, rank, n_ranked, rank_status, group, origin, provenance, input,
-    /// missing_children (polars DataFrame). The view that pivots cleanly in a notebook.
+    /// Long view: one row per province, data year and node — province_code, province, year, edition, node (the
+    /// path below the edition root, "" = the total, as in every chiso frame), code (the full code), depth, kind,
+    /// scored, score, max, rank, rank_within, n_ranked, n_field, field_status, published_rank, rank_status, group,
+    /// origin, provenance, input, missing_children (polars DataFrame). The view that pivots cleanly in a notebook.
+    ///
+    /// `rank` is the rank over the field the publisher ranks that year (the index's `[ranked_field]`): it is null
+    /// unless the data year holds every province of that field (`field_status` "full_field"); otherwise
+    /// `field_status` is "partial_field" and `n_ranked` of `n_field` say how many. `rank_within` is the rank among
+    /// the provinces of this result, whatever set that is; `published_rank` the rank the input gave
+    /// (`measure = "rank"` rows).
     ///
     /// >>> import chiso
     /// >>> s = chiso.score("papi", chiso.datasets.papi().filter(year=2018))
@@ -145,8 +152,9 @@ impl PyScores {
         py.import("chiso._assemble")?.call_method1("long", (cols,))
     }
 
-    /// One row per province and year: the total, its rank among the provinces ranked that year, the quartile
-    /// group where the edition has them, provenance.
+    /// One row per province and year: the total, its rank over the publisher's field (null unless the data
+    /// year holds the full field, see :meth:`long`), the rank within this result, the published rank where the
+    /// input gave one, the quartile group where the edition has them, provenance.
     ///
     /// >>> import chiso
     /// >>> t = chiso.score("pci", chiso.datasets.pci().filter(year=2016)).totals()
@@ -158,7 +166,8 @@ impl PyScores {
     }
 
     /// Wide view of one level: one row per province and year, one column per node at depth `level`
-    /// (0 = total, 1 = sub-indices / dimensions, 2 = sub-dimensions). `value` is "score" or "rank".
+    /// (0 = total, 1 = sub-indices / dimensions, 2 = sub-dimensions). `value` is "score", "rank" (over the
+    /// publisher's field; null for a partial field), "rank_within" or "published_rank".
     ///
     /// >>> import chiso
     /// >>> w = chiso.score("papi", chiso.datasets.papi().filter(year=2024)).wide(level=1, value="rank")
@@ -166,8 +175,10 @@ impl PyScores {
     /// ['participation', 'transparency', 'vertical_accountability']
     #[pyo3(signature = (level = 1, value = "score"))]
     fn wide<'py>(&self, py: Python<'py>, level: usize, value: &str) -> PyResult<Bound<'py, PyAny>> {
-        if value != "score" && value != "rank" {
-            return Err(to_py_err(ChisoError::InvalidArgument(format!("value={value:?}: use \"score\" or \"rank\""))));
+        if !["score", "rank", "rank_within", "published_rank"].contains(&value) {
+            return Err(to_py_err(ChisoError::InvalidArgument(format!(
+                "value={value:?}: use \"score\", \"rank\", \"rank_within\" or \"published_rank\""
+            ))));
         }
         let cols = convert::score_columns(py, &self.inner, Some(level))?;
         py.import("chiso._assemble")?.call_method1("wide", (cols, value))
@@ -200,9 +211,9 @@ impl PyScores {
     ///
     /// >>> import chiso, polars as pl
     /// >>> s = chiso.score("papi", chiso.datasets.papi())
-    /// >>> c = s.compare(2022, 2023, provinces=["Trà Vinh"], nodes=[""])
+    /// >>> c = s.compare(2023, 2024, provinces=["Trà Vinh"], nodes=[""])
     /// >>> c.select("base_rank", "rank", "rank_change", "comparability").row(0)
-    /// (48, 54, -6, 'within_edition')
+    /// (54, 57, -3, 'within_edition')
     #[pyo3(signature = (base_year, year, *, nodes = None, provinces = None, comparable_only = false, threshold = None, measure = "relative", merge_rule = None))]
     #[allow(clippy::too_many_arguments)]
     fn compare<'py>(

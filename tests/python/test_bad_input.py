@@ -226,7 +226,7 @@ def test_value_outside_scale(index: str, year: int, node: str, value: float, ful
 def test_scale_slack_follows_the_scale_status(index: str, node: str, value: float, accepted: bool) -> None:
     frame = one(node=node, value=value, year=2021)
     if accepted:
-        assert chiso.score(index, frame).long().filter(path=node)["score"].to_list() == [value]
+        assert chiso.score(index, frame).long().filter(node=node)["score"].to_list() == [value]
     else:
         with pytest.raises(DataError, match="outside the scale"):
             chiso.score(index, frame)

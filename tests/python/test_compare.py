@@ -107,7 +107,7 @@ PEERS_SCHEMA = {
     "best_province": pl.String,
     "gap_to_mean": pl.Float64,
     "gap_to_best": pl.Float64,
-    "rank_in_group": pl.Int64,
+    "rank_within": pl.Int64,
 }
 MOVERS_SCHEMA = {
     "node": pl.String,
@@ -219,8 +219,8 @@ def test_compare_values_are_the_scores(papi_scores: chiso.Scores, papi_long: pl.
     """value, base_value, rank and base_rank are the scored table's own; delta and relative follow from them."""
     c = papi_scores.compare(2022, 2023)
     long = papi_long.filter(pl.col("year").is_in([2022, 2023]))
-    score = by_key(long, ["province_code", "year", "path"], "score")
-    rank = by_key(long, ["province_code", "year", "path"], "rank")
+    score = by_key(long, ["province_code", "year", "node"], "score")
+    rank = by_key(long, ["province_code", "year", "node"], "rank")
     checked = 0
     for r in c.iter_rows(named=True):
         p, node = r["province_code"], r["node"]
@@ -239,8 +239,11 @@ def test_compare_values_are_the_scores(papi_scores: chiso.Scores, papi_long: pl.
 
 
 def test_compare_tra_vinh_papi_docstring_example(papi_scores: chiso.Scores) -> None:
+    c = papi_scores.compare(2023, 2024, provinces=["Trà Vinh"], nodes=[""])
+    assert c.select("base_rank", "rank", "rank_change", "comparability").row(0) == (54, 57, -3, W)
+    # 2022 holds 61 of the 63 provinces PAPI surveyed: no rank, so no rank change (issue 9 §2).
     c = papi_scores.compare(2022, 2023, provinces=["Trà Vinh"], nodes=[""])
-    assert c.select("base_rank", "rank", "rank_change", "comparability").row(0) == (48, 54, -6, W)
+    assert c.select("base_rank", "rank", "rank_change").row(0) == (None, 54, None)
 
 
 def test_compare_pci_press_example(pci_scores: chiso.Scores) -> None:
@@ -946,9 +949,9 @@ def test_trajectory_tra_vinh_pci(pci_scores: chiso.Scores, pci_totals: pl.DataFr
     """PCI breaks before 2006, 2009, 2013 and 2022 (README §1.7, pci.md A2)."""
     t = pci_scores.trajectory("Trà Vinh")
     assert_schema(t, TRAJECTORY_SCHEMA)
-    assert t["year"].to_list() == list(range(2005, 2023))
+    assert t["year"].to_list() == list(range(2005, 2025))
     assert t.filter("break_before")["year"].to_list() == [2006, 2009, 2013, 2022]
-    assert t["edition"].to_list() == [edition_code("pci", y) for y in range(2005, 2023)]
+    assert t["edition"].to_list() == [edition_code("pci", y) for y in range(2005, 2025)]
     check_series(t)
     mine = pci_totals.filter(province_code=TRA_VINH).sort("year")
     assert t["value"].to_list() == mine["score"].to_list()
@@ -992,7 +995,7 @@ def test_trajectory_with_missing_years(papi_scores: chiso.Scores, papi_totals: p
 
 
 def values_in(scores: chiso.Scores, year: int, path: str) -> dict[str, float]:
-    long = scores.long().filter(year=year, path=path).drop_nulls("score")
+    long = scores.long().filter(year=year, node=path).drop_nulls("score")
     return dict(zip(long["province_code"], long["score"], strict=True))
 
 
@@ -1009,9 +1012,9 @@ def check_group(row: dict, members: dict[str, float], me: str, registry: pl.Data
     mine = members.get(me)
     assert row["value"] == mine
     if mine is None:
-        assert row["rank_in_group"] is None and row["gap_to_best"] is None and row["gap_to_mean"] is None
+        assert row["rank_within"] is None and row["gap_to_best"] is None and row["gap_to_mean"] is None
         return
-    assert row["rank_in_group"] == 1 + sum(v > mine for v in values)
+    assert row["rank_within"] == 1 + sum(v > mine for v in values)
     assert row["gap_to_mean"] == pytest.approx(mine - row["mean"], abs=1e-12)
     assert row["gap_to_best"] == pytest.approx(mine - row["best"], abs=1e-12)
     assert row["gap_to_best"] <= 0
@@ -1026,7 +1029,7 @@ def test_peers_tra_vinh_2023(papi_scores: chiso.Scores, papi_totals: pl.DataFram
     ranked = papi_totals.filter(year=2023).drop_nulls("rank")
     assert rows["national"]["n"] == ranked.height == ranked["n_ranked"][0]
     assert rows["national"]["group_name"] == "Việt Nam"
-    assert rows["national"]["rank_in_group"] == ranked.filter(province_code=TRA_VINH)["rank"][0]
+    assert rows["national"]["rank_within"] == ranked.filter(province_code=TRA_VINH)["rank"][0]
     assert rows["region"]["group_name"] == MEKONG
     mekong = set(registry.filter(region=MEKONG)["code"])
     assert len(mekong) == 13
@@ -1038,7 +1041,7 @@ def test_peers_tra_vinh_2023(papi_scores: chiso.Scores, papi_totals: pl.DataFram
     check_group(rows["region"], {p: v for p, v in values.items() if p in mekong}, TRA_VINH, registry)
     peers = {TRA_VINH, chiso.find_province("Vĩnh Long")[0], chiso.find_province("Bến Tre")[0]}
     check_group(rows["peers"], {p: v for p, v in values.items() if p in peers}, TRA_VINH, registry)
-    assert rows["region"]["rank_in_group"] <= rows["national"]["rank_in_group"]
+    assert rows["region"]["rank_within"] <= rows["national"]["rank_within"]
 
 
 def test_peers_region_with_a_missing_province(papi_scores: chiso.Scores, registry: pl.DataFrame) -> None:
@@ -1051,19 +1054,22 @@ def test_peers_region_with_a_missing_province(papi_scores: chiso.Scores, registr
     values = values_in(papi_scores, 2024, "transparency")
     check_group(region, {k: v for k, v in values.items() if k in mekong}, TRA_VINH, registry)
     tg = papi_scores.peers("Tiền Giang", 2024).filter(group="region").row(0, named=True)
-    assert tg["value"] is None and tg["rank_in_group"] is None and tg["gap_to_best"] is None
+    assert tg["value"] is None and tg["rank_within"] is None and tg["gap_to_best"] is None
     assert tg["n"] == 12
 
 
 @pytest.mark.parametrize("year", [2014, 2018, 2021, 2024])
 def test_peers_national_n_is_the_ranked_count(papi_scores: chiso.Scores, papi_totals: pl.DataFrame, year: int) -> None:
-    ranked = papi_totals.filter(year=year).drop_nulls("rank")
+    ranked = papi_totals.filter(year=year).drop_nulls("rank_within")
     p = papi_scores.peers("Hà Nội", year).filter(group="national").row(0, named=True)
     assert p["n"] == ranked.height == ranked["n_ranked"][0]
+    # The national group is the provinces in the data: its rank is `rank_within`, the publisher's rank only where
+    # they are the whole field (2018 and 2021 are not: issue 9 §2).
+    assert (ranked["rank"].null_count() == ranked.height) == (year in (2018, 2021))
 
 
 def test_peers_every_province(papi_scores: chiso.Scores, registry: pl.DataFrame) -> None:
-    """rank_in_group is the 1224 rank of the group's values; gap_to_best ≤ 0, zero only for the best."""
+    """rank_within is the 1224 rank of the group's values; gap_to_best ≤ 0, zero only for the best."""
     values = values_in(papi_scores, 2022, "control_of_corruption")
     region_of = dict(zip(registry["code"], registry["region"], strict=True))
     best_seen = 0
@@ -1090,13 +1096,13 @@ def test_peers_pci(pci_scores: chiso.Scores, registry: pl.DataFrame) -> None:
 
 
 def test_peers_ranks_with_ties(pci_scores: chiso.Scores, pci_totals: pl.DataFrame) -> None:
-    """PCI 2020 composites are published at 2 decimals and six of them tie: rank_in_group is the 1224 rank, the
+    """PCI 2020 composites are published at 2 decimals and six of them tie: rank_within is the 1224 rank, the
     same as the national rank of the scored table."""
     totals = pci_totals.filter(year=2020)
     assert totals["score"].is_duplicated().sum() > 0
     for code, rank in totals.select("province_code", "rank").iter_rows():
         national = pci_scores.peers(code, 2020).filter(group="national").row(0, named=True)
-        assert national["rank_in_group"] == rank, code
+        assert national["rank_within"] == rank, code
 
 
 # =================================================================================================================

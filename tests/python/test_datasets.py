@@ -18,6 +18,7 @@ SCHEMA = {
     "year": pl.Int64,
     "edition": pl.String,
     "node": pl.String,
+    "code": pl.String,
     "measure": pl.String,
     "value": pl.Float64,
     "label": pl.String,
@@ -25,6 +26,7 @@ SCHEMA = {
     "source": pl.String,
     "unit": pl.String,
     "note": pl.String,
+    "primary": pl.Boolean,
 }
 #: pci.md A6: VCCI's six tiers, best first.
 TIERS = {1: "Rất tốt", 2: "Tốt", 3: "Khá", 4: "Trung bình", 5: "Tương đối thấp", 6: "Thấp"}
@@ -45,7 +47,9 @@ def test_schema(name: str) -> None:
 def test_row_counts(pci_data: pl.DataFrame, papi_data: pl.DataFrame) -> None:
     """data/README.md §2.1: the PAPI panel has 21,891 sub-dimension rows."""
     assert papi_data.height == 21_891
-    assert pci_data.height == 14_982
+    # 14,982 from VCCI's workbooks, the composite panel and the 2020 ranking; 48 scattered published 2022–2024
+    # composites and ranks (issue 9 §2: the latest values the shared data holds).
+    assert pci_data.height == 14_982 + 48
 
 
 @pytest.mark.parametrize("name", ["pci", "papi"])
@@ -59,14 +63,21 @@ def test_keys(name: str, registry: pl.DataFrame) -> None:
         assert names[code] == province
     for year, edition in df.select("year", "edition").unique().iter_rows():
         assert chiso.methodology(name, year=year).code == edition
-    assert (df["node"].str.starts_with(df["edition"])).all()
+    # One vocabulary (issue 9 §6): `node` is the path below the edition root, `code` the full code.
+    assert (df["code"].str.starts_with(df["edition"])).all()
+    full = df.select(
+        pl.when(pl.col("node") == "").then(pl.col("edition")).otherwise(pl.col("edition") + "/" + pl.col("node"))
+    ).to_series()
+    assert (df["code"] == full).all()
 
 
 @pytest.mark.parametrize("name", ["pci", "papi"])
 def test_provenance_values(name: str) -> None:
     """data/README.md §4: a provenance field on every value (official / third-party transcription)."""
     df = getattr(chiso.datasets, name)()
-    assert set(df["provenance"].unique()) <= {"official", "official_transcribed"}
+    assert set(df["provenance"].unique()) <= {"official", "official_transcribed", "press"}
+    # Press figures carry their page's URL (PCI 2022–2024 from pci_2022_2024_published_scores.csv).
+    assert df.filter(provenance="press")["source"].str.starts_with("http").all()
     assert df["source"].null_count() == 0 and (df["source"].str.len_chars() > 0).all()
 
 
@@ -74,7 +85,7 @@ def test_papi_provenance_and_level(papi_data: pl.DataFrame) -> None:
     """data/README.md §2.1: published sub-dimension scores via a verified third-party panel."""
     assert papi_data["provenance"].unique().to_list() == ["official_transcribed"]
     assert papi_data["measure"].unique().to_list() == ["score"]
-    assert (papi_data["node"].str.count_matches("/") == 2).all(), "sub-dimension level only"
+    assert (papi_data["code"].str.count_matches("/") == 2).all(), "sub-dimension level only"
 
 
 def test_papi_no_zero_filled_provinces(papi_data: pl.DataFrame) -> None:
@@ -112,7 +123,7 @@ def test_papi_values_within_sub_dimension_scales(papi_data: pl.DataFrame) -> Non
     outside = 0
     for edition in papi_data["edition"].unique():
         tree = chiso.methodology("papi", edition=edition).tree().select("code", "scale_min", "scale_max")
-        joined = papi_data.filter(edition=edition).join(tree, left_on="node", right_on="code", how="left")
+        joined = papi_data.filter(edition=edition).join(tree, on="code", how="left")
         assert joined["scale_min"].null_count() == 0, f"{edition}: node not in the edition"
         slack = (joined["scale_max"] - joined["scale_min"]) * 0.01
         assert (joined["value"] >= joined["scale_min"] - slack).all(), edition
@@ -122,19 +133,24 @@ def test_papi_values_within_sub_dimension_scales(papi_data: pl.DataFrame) -> Non
 
 
 def test_pci_coverage(pci_data: pl.DataFrame) -> None:
-    """pci.md A1/A8: 42 provinces in 2005, 64 with Hà Tây 2006–2008, 63 from 2009; composites only 2017–2022.
-    Hà Tây is one of the 42 of 2005 and absent from 2009 (merged into Hà Nội, README §1.9)."""
+    """pci.md A1/A8: 42 provinces in 2005, 64 with Hà Tây 2006–2008, 63 from 2009; composites only 2017–2022; from
+    2023 the scattered published values (VCCI prints only the top 30). Hà Tây is one of the 42 of 2005 and absent
+    from 2009 (merged into Hà Nội, README §1.9)."""
     per_year = dict(pci_data.group_by("year").agg(pl.col("province_code").n_unique()).iter_rows())
-    assert per_year == {2005: 42, 2006: 64, 2007: 64, 2008: 64, **{y: 63 for y in range(2009, 2023)}}
+    assert per_year == {2005: 42, 2006: 64, 2007: 64, 2008: 64, **{y: 63 for y in range(2009, 2023)}, 2023: 8, 2024: 12}
     assert pci_data.filter(province_code="28")["year"].unique().sort().to_list() == [2005, 2006, 2007, 2008]
     composite_only = pci_data.filter(pl.col("year") >= 2017, measure="score")
-    assert (composite_only["node"] == composite_only["edition"]).all()
-    assert composite_only.group_by("year").len()["len"].unique().to_list() == [63]
+    assert (composite_only["node"] == "").all()
+    counts = dict(composite_only.group_by("year").len().iter_rows())
+    assert counts == {**{y: 63 for y in range(2017, 2023)}, 2023: 6, 2024: 12}
 
 
 def test_pci_ranks_are_a_permutation(pci_data: pl.DataFrame) -> None:
     """VCCI's composite ranks are unique 1..N (A6: VCCI breaks ties on unrounded scores)."""
-    ranks = pci_data.filter(pl.col("measure") == "rank", pl.col("node") == pl.col("edition"))
+    # The years VCCI's full rank table is bundled (workbooks 2005–2016, the 2020 ranking page).
+    ranks = pci_data.filter(
+        pl.col("measure") == "rank", pl.col("node") == "", pl.col("year").is_in([*range(2005, 2017), 2020])
+    )
     for year, group in ranks.group_by("year"):
         n = group.height
         assert sorted(group["value"].cast(pl.Int64).to_list()) == list(range(1, n + 1)), year
@@ -147,9 +163,7 @@ def test_pci_tiers(pci_data: pl.DataFrame) -> None:
     for value, label in tiers.select("value", "label").unique().iter_rows():
         assert TIERS[int(value)] == label
     # better tiers have higher composites within a year
-    scores = pci_data.filter(measure="score", node=pl.col("edition")).select(
-        "province_code", "year", pl.col("value").alias("score")
-    )
+    scores = pci_data.filter(measure="score", node="").select("province_code", "year", pl.col("value").alias("score"))
     joined = tiers.join(scores, on=["province_code", "year"])
     for year, group in joined.group_by("year"):
         by_tier = (
@@ -161,12 +175,12 @@ def test_pci_tiers(pci_data: pl.DataFrame) -> None:
 
 
 def test_pci_sub_indices_within_scale(pci_data: pl.DataFrame) -> None:
-    sub = pci_data.filter(measure="score").filter(pl.col("node").str.contains("/"))
+    sub = pci_data.filter(measure="score").filter(pl.col("node") != "")
     scored = []
     for edition in sub["edition"].unique():
         tree = chiso.methodology("pci", edition=edition).tree().filter(scored=True, depth=1)
         scored += tree["code"].to_list()
-    values = sub.filter(pl.col("node").is_in(scored))["value"]
+    values = sub.filter(pl.col("code").is_in(scored))["value"]
     assert values.min() >= 1.0 and values.max() <= 10.0
 
 
@@ -174,7 +188,7 @@ def test_pci_2020_matches_official_ranking(pci_data: pl.DataFrame, reference_dir
     """data/README.md §2.6: the official 2020 composites and ranks are embedded."""
     ref = pl.read_csv(reference_dir / "pci" / "pci_2020_ranking.csv")
     ref = ref.with_columns(pl.Series("code", chiso.province_codes(ref["province"].to_list())))
-    bundled = pci_data.filter(year=2020, node="pci.2013")
+    bundled = pci_data.filter(year=2020, code="pci.2013")
     scores = dict(zip(*bundled.filter(measure="score").select("province_code", "value"), strict=True))
     ranks = dict(zip(*bundled.filter(measure="rank").select("province_code", "value"), strict=True))
     assert ref.height == len(scores) == len(ranks) == 63
@@ -187,7 +201,7 @@ def test_pci_2017_2022_match_the_composite_panel(pci_data: pl.DataFrame, referen
     """data/README.md §2.5: composites 2016–2022 from the verified panel (2016 comes from VCCI's workbook)."""
     ref = pl.read_csv(reference_dir / "pci" / "pci_2016_2022_composite.csv").filter(pl.col("year") >= 2017)
     ref = ref.with_columns(pl.Series("code", chiso.province_codes(ref["province"].to_list())))
-    bundled = pci_data.filter(pl.col("year") >= 2017, measure="score", node=pl.col("edition"))
+    bundled = pci_data.filter(pl.col("year").is_between(2017, 2022), measure="score", node="")
     joined = ref.join(bundled, left_on=["code", "year"], right_on=["province_code", "year"], how="full", coalesce=True)
     assert joined.height == ref.height == 6 * 63
     assert ((joined["pci"] - joined["value"]).abs() < 1e-9).all()
@@ -196,7 +210,7 @@ def test_pci_2017_2022_match_the_composite_panel(pci_data: pl.DataFrame, referen
 def test_pci_2016_workbook_composites_round_to_the_panel(pci_data: pl.DataFrame, reference_dir: Path) -> None:
     ref = pl.read_csv(reference_dir / "pci" / "pci_2016_2022_composite.csv").filter(year=2016)
     ref = ref.with_columns(pl.Series("code", chiso.province_codes(ref["province"].to_list())))
-    bundled = pci_data.filter(year=2016, measure="score", node="pci.2013")
+    bundled = pci_data.filter(year=2016, measure="score", code="pci.2013")
     joined = ref.join(bundled, left_on="code", right_on="province_code")
     assert joined.height == 63
     assert ((joined["pci"] - joined["value"]).abs() <= 0.005 + 1e-6).all()
@@ -236,7 +250,7 @@ def test_other_indices(name: str) -> None:
     assert set(df["provenance"]) <= {"official", "press", "derived"}
     assert set(df["unit"]) <= {"province", "unit_2025", "national"}
     # A view (e.g. dti.2024:pillars) is an edition of its own in chiso's model.
-    assert (df["edition"] == df["node"].str.split("/").list.get(0)).all()
+    assert (df["edition"] == df["code"].str.split("/").list.get(0)).all()
     assert (df["edition"].str.split(".").list.get(0) == name).all()
     provinces = df.filter(pl.col("unit") == "province")["province_code"]
     assert provinces.str.contains(r"^\d{2}$").all()
@@ -252,7 +266,7 @@ def test_conflicting_values_are_kept_side_by_side() -> None:
 
 def test_dti_2024_member_mean() -> None:
     """README §1.5 MEMBER_MEAN (DTI, OFFICIAL): the 2025 unit Đà Nẵng is the mean of Đà Nẵng and Quảng Nam."""
-    d = chiso.datasets.dti().filter(year=2024, node="dti.2024", measure="score")
+    d = chiso.datasets.dti().filter(year=2024, code="dti.2024", measure="score")
     unit = d.filter(province_code="N48")["value"][0]
     members = d.filter(pl.col("province_code").is_in(["48", "49"]))["value"]
     assert members.len() == 2
@@ -262,7 +276,7 @@ def test_dti_2024_member_mean() -> None:
 def test_dti_2024_units_from_the_63_provinces() -> None:
     """README §1.5 MEMBER_MEAN (OFFICIAL for DTI): every published 2024 unit value that has all its members among
     the published provinces equals their mean, to the published 4 decimals."""
-    d = chiso.datasets.dti().filter(year=2024, node="dti.2024", measure="score")
+    d = chiso.datasets.dti().filter(year=2024, code="dti.2024", measure="score")
     provinces = d.filter(unit="province").select("province", "year", "node", "value")
     merged = chiso.to_units_2025(provinces.with_columns(node=pl.lit("")), "dti")
     published = d.filter(unit="unit_2025").select("province_code", pl.col("value").alias("published"))
@@ -288,19 +302,23 @@ def test_units_2025_refused_without_a_rule() -> None:
 
 @pytest.mark.parametrize("name", OTHER)
 def test_other_indices_score_their_published_data(name: str) -> None:
-    """Issue 3: each index scores its bundled published data. Conflicting published values are refused until the
-    user picks one (PAR 2023 Hải Phòng: 91.87 and 91.81 from two sources) — never resolved silently."""
+    """Issue 9 §6: each index scores its bundled published data out of the box. Conflicting published values
+    resolve to the primary source's figure (the documented default, data/SOURCES_other_indices.md); the
+    alternatives stay in the dataset (``primary`` false) and are refused only if given together."""
     data = getattr(chiso.datasets, name)()
+    scores = chiso.score(name, data)
     if name == "par":
         with pytest.raises(chiso.DataError, match="given twice"):
-            chiso.score(name, data)
-        # The user's choice, made explicitly: keep the first published value of each conflicting cell.
-        data = data.unique(subset=["province_code", "year", "node", "measure"], keep="first", maintain_order=True)
-    scores = chiso.score(name, data)
+            chiso.score(name, data.drop("primary"))
+        hp = scores.totals().filter(province="Hải Phòng", year=2023)
+        assert hp["score"].to_list() == [91.87]
+        alternative = data.filter(province="Hải Phòng", year=2023, measure="pct", primary=False).drop("primary")
+        assert chiso.score(name, alternative).totals()["score"].to_list() == [91.81]
+    data = data.filter("primary")
     totals = scores.totals()
     assert totals.height > 0
     published = data.filter(pl.col("measure").is_in(["score", "pct", "points", "ratio"]), pl.col("unit") != "national")
-    roots = published.filter(pl.col("node") == pl.col("edition"))
+    roots = published.filter(pl.col("node") == "")
     for row in roots.iter_rows(named=True):
         mine = totals.filter(province_code=row["province_code"], year=row["year"])
         if mine.height and mine["origin"][0] == "input":

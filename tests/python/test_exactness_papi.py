@@ -35,6 +35,10 @@ EDITION_OF_YEAR = {
 }
 #: data/README.md §2.3: ranked N per year.
 N_COMPLETE = {y: 63 for y in YEARS} | {2014: 61, 2018: 61, 2022: 61, 2023: 61, 2024: 61, 2021: 60}
+#: The provinces PAPI surveyed (methodologies/papi/index.toml [ranked_field], papi.md §9): all 63, except 2014
+#: (two blank in the official workbook), 2023 (two without records, per the report) and 2024 (two not in the panel).
+N_FIELD = {y: 63 for y in YEARS} | {2014: 61, 2023: 61, 2024: 61}
+PARTIAL_YEARS = {y for y in YEARS if N_COMPLETE[y] < N_FIELD[y]}
 TOL = 1e-5
 
 
@@ -74,17 +78,26 @@ def test_ranked_n_and_ranks_match_reference_file(
     papi_totals: pl.DataFrame, papi_dimension_files: dict[int, pl.DataFrame], year: int
 ) -> None:
     """papi.md §5: rank = 1224, descending, over provinces with a complete total; N = n_complete (data/README §2.3:
-    63, except 61 in 2014, 2018, 2022, 2023, 2024 and 60 in 2021). PAPI ranks are always DERIVED."""
+    63, except 61 in 2014, 2018, 2022, 2023, 2024 and 60 in 2021). PAPI ranks are always DERIVED. Issue 9 §2: the
+    rank is shown only where those provinces are every province surveyed (methodologies/papi/index.toml); in 2018,
+    2021 and 2022 provinces that were surveyed lack a total in the data, so only ``rank_within`` exists."""
     ref = papi_dimension_files[year]
     assert ref["n_complete"].unique().to_list() == [N_COMPLETE[year]]
     totals = papi_totals.filter(year=year)
     assert totals["n_ranked"].unique().to_list() == [N_COMPLETE[year]]
-    assert totals["rank"].drop_nulls().len() == N_COMPLETE[year]
+    assert totals["n_field"].unique().to_list() == [N_FIELD[year]]
+    assert totals["rank_within"].drop_nulls().len() == N_COMPLETE[year]
+    if year in PARTIAL_YEARS:
+        assert totals["rank"].null_count() == totals.height
+        assert totals["field_status"].unique().to_list() == ["partial_field"]
+    else:
+        assert (totals["rank"].drop_nulls() == totals["rank_within"].drop_nulls()).all()
+        assert totals["field_status"].unique().to_list() == ["full_field"]
     assert totals["rank_status"].unique().to_list() == ["derived"]
     joined = ref.filter(complete=1).join(totals, left_on="gso", right_on="province_code")
     assert joined.height == N_COMPLETE[year]
-    bad = joined.filter(pl.col("rank") != pl.col("derived_rank_among_complete"))
-    assert bad.is_empty(), bad.select("province", "total", "rank", "derived_rank_among_complete")
+    bad = joined.filter(pl.col("rank_within") != pl.col("derived_rank_among_complete"))
+    assert bad.is_empty(), bad.select("province", "total", "rank_within", "derived_rank_among_complete")
 
 
 @pytest.mark.parametrize(
@@ -124,7 +137,7 @@ def test_partial_rows_have_no_total_and_name_the_missing_dimensions(
     # The dimensions that do exist are still computed and match the file.
     dims = papi_long.filter(year=year, province_code=code, depth=1)
     for i, dim in enumerate(DIMENSIONS, start=1):
-        value = dims.filter(path=dim)["score"][0]
+        value = dims.filter(node=dim)["score"][0]
         if dim in missing_dimensions:
             assert value is None
         else:
@@ -161,7 +174,7 @@ def test_dimension_count_and_total_scale(papi_long: pl.DataFrame, year: int) -> 
     """papi.md §1/§4: 6 dimensions and total on 6–60 before 2018; 8 dimensions and 8–80 from 2018."""
     long = papi_long.filter(year=year)
     n_dims = 6 if year < 2018 else 8
-    assert long.filter(depth=1)["path"].unique().sort().to_list() == sorted(DIMENSIONS[:n_dims])
+    assert long.filter(depth=1)["node"].unique().sort().to_list() == sorted(DIMENSIONS[:n_dims])
     totals = long.filter(depth=0)
     assert totals["max"].unique().to_list() == [10.0 * n_dims]
     scores = totals["score"].drop_nulls()
@@ -172,11 +185,11 @@ def test_sub_dimension_shape_of_2018_and_2021(papi_long: pl.DataFrame) -> None:
     """papi.md §2/§3.2: 2018 e_governance has 2 sub-dimensions (0.5–5 each); 2021 administrative_procedures has 3
     (construction permits dropped)."""
     long = papi_long
-    eg = long.filter(pl.col("path").str.starts_with("e_governance/"), year=2018, province_code="84")
-    assert sorted(eg["path"].to_list()) == ["e_governance/internet_access", "e_governance/portal_access"]
+    eg = long.filter(pl.col("node").str.starts_with("e_governance/"), year=2018, province_code="84")
+    assert sorted(eg["node"].to_list()) == ["e_governance/internet_access", "e_governance/portal_access"]
     assert eg["max"].unique().to_list() == [5.0]
-    ap = long.filter(pl.col("path").str.starts_with("administrative_procedures/"), year=2021, province_code="84")
-    assert sorted(ap["path"].to_list()) == [
+    ap = long.filter(pl.col("node").str.starts_with("administrative_procedures/"), year=2021, province_code="84")
+    assert sorted(ap["node"].to_list()) == [
         "administrative_procedures/certification",
         "administrative_procedures/land_use_rights",
         "administrative_procedures/personal_procedures",
@@ -190,11 +203,20 @@ def test_2019_group_counts_match_published_counts(papi_totals: pl.DataFrame) -> 
     assert counts == {"highest": 16, "high_average": 16, "low_average": 15, "lowest": 16}
 
 
-@pytest.mark.parametrize("year", [2018, 2022, 2023, 2024])
+@pytest.mark.parametrize("year", [2023, 2024])
 def test_group_counts_with_61_provinces(papi_totals: pl.DataFrame, year: int) -> None:
     """papi.md §5: with 61 provinces the linear method gives 16/15/15/15; incomplete provinces have no group."""
     counts = dict(papi_totals.filter(year=year).drop_nulls("score").group_by("group").len().iter_rows())
     assert counts == {"highest": 16, "high_average": 15, "low_average": 15, "lowest": 15}
+
+
+@pytest.mark.parametrize("year", sorted(PARTIAL_YEARS))
+def test_no_groups_over_a_partial_field(papi_totals: pl.DataFrame, year: int) -> None:
+    """Issue 9 §2: a quartile group is a rank in four bands; where the data lack provinces PAPI surveyed (2018 and
+    2022 partial rows, 2021's three missing provinces) the year has neither ranks nor groups."""
+    totals = papi_totals.filter(year=year)
+    assert totals["group"].null_count() == totals.height
+    assert totals["rank"].null_count() == totals.height
 
 
 @pytest.mark.parametrize("year", YEARS)
@@ -202,6 +224,9 @@ def test_groups_follow_linear_percentile_rule(papi_totals: pl.DataFrame, year: i
     """papi.md §5: ≥ P75 highest, [P50, P75) high-average, [P25, P50) low-average, < P25 lowest; percentiles by
     linear interpolation (numpy "linear") over the provinces with data; lower-inclusive (README §1.6)."""
     totals = papi_totals.filter(year=year).drop_nulls("score")
+    if year in PARTIAL_YEARS:
+        assert totals["group"].null_count() == totals.height
+        return
     p25, p50, p75 = np.percentile(totals["score"].to_numpy(), [25, 50, 75], method="linear")
 
     def expected(v: float) -> str:
@@ -224,7 +249,9 @@ def test_dimension_groups_follow_the_same_rule(papi_long: pl.DataFrame) -> None:
     assert dims.filter(pl.col("score").is_null())["group"].null_count() == dims["score"].null_count()
     assert papi_long.filter(depth=2)["group"].null_count() == papi_long.filter(depth=2).height
     checked = 0
-    for _, group in dims.drop_nulls("score").group_by("year", "node"):
+    partial = dims.filter(field_status="partial_field")
+    assert partial["group"].null_count() == partial.height
+    for _, group in dims.drop_nulls("score").filter(field_status="full_field").group_by("year", "node"):
         p25, p50, p75 = np.percentile(group["score"].to_numpy(), [25, 50, 75], method="linear")
         for v, label in zip(group["score"], group["group"], strict=True):
             expected = (
@@ -232,7 +259,7 @@ def test_dimension_groups_follow_the_same_rule(papi_long: pl.DataFrame) -> None:
             )
             assert label == expected
             checked += 1
-    assert checked == dims["score"].drop_nulls().len()
+    assert checked == dims.filter(field_status="full_field")["score"].drop_nulls().len() > 0
 
 
 def test_tra_vinh_2024_total_and_group(papi_totals: pl.DataFrame) -> None:

@@ -74,7 +74,7 @@ def test_unknown_maximum_is_asked_for(edition: chiso.Methodology) -> None:
     assert isinstance(info.value, chiso.MethodologyError) and info.value.node == "x.2021/c"
     supplied = edition.with_max_points({"c": 50})
     assert supplied.tree().filter(path="c")["max_points_status"][0] == "user_supplied"
-    value = chiso.score(supplied, frame([("c", 5.0, "points")])).long().filter(path="c")["score"][0]
+    value = chiso.score(supplied, frame([("c", 5.0, "points")])).long().filter(node="c")["score"][0]
     assert value == pytest.approx(0.1)
 
 

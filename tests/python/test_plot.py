@@ -149,7 +149,9 @@ def test_rank_trajectory(pci_scores: chiso.Scores) -> None:
     assert ax.yaxis_inverted()
     assert any("phiên bản" in t.get_text() for t in fig.texts)  # the note on breaks
     ranks = pci_scores.trajectory(PROVINCE)["rank"].to_list()
-    assert list(lines[0].get_ydata()) == ranks
+    # A year without a rank (2023–2024: a dozen of the 63 provinces bundled) is a gap in the line.
+    assert [None if y != y else y for y in lines[0].get_ydata()] == ranks
+    assert ranks[-2:] == [None, None]
     plt.close(fig)
 
 
@@ -255,7 +257,8 @@ def bundled_scores(index: str) -> chiso.Scores:
     data = _bundled(index)
     if "unit" in data.columns:
         data = data.filter(pl.col("unit") != "national")
-    data = data.unique(subset=["province_code", "year", "node", "measure"], keep="first", maintain_order=True)
+    if "primary" in data.columns:
+        data = data.filter(pl.col("primary"))
     return chiso.score(index, data)
 
 
@@ -301,7 +304,7 @@ def test_every_chart_on_every_index(index: str) -> None:
             assert province in title, (index, name, title)
         drew += 1
         plt.close(fig)
-    assert drew >= 2, index  # at least the trajectory and the bars
+    assert drew >= 1, index  # at least the bars
 
 
 def boxes_overlap(a, b) -> bool:  # type: ignore[no-untyped-def]
@@ -322,7 +325,7 @@ def test_trajectory_footnote_clear_of_axis_and_edge(pci_scores: chiso.Scores) ->
     fig_box = fig.bbox
     assert note_box.x0 >= fig_box.x0 and note_box.x1 <= fig_box.x1 and note_box.y0 >= fig_box.y0
     assert min(ax.get_ylim()) >= 0.5 and 0 not in [t for t in ax.get_yticks() if min(ax.get_ylim()) <= t]
-    assert ax.get_title().startswith("PCI — thứ hạng Tổng điểm, 2005–2022")
+    assert ax.get_title().startswith("PCI — thứ hạng Tổng điểm, 2005–2024")
 
 
 def test_titles_name_index_province_and_years(papi_scores: chiso.Scores, pci_scores: chiso.Scores) -> None:

@@ -31,10 +31,10 @@ def test_projection_equals_rescoring(papi_2024: pl.DataFrame) -> None:
     node = "papi.2021/control_of_corruption/equity_in_employment"
     out = what_if(s, 2024, pl.DataFrame({"province": ["Trà Vinh"], "node": [node], "op": ["set"], "value": [2.4]}))
     changed = papi_2024.with_columns(
-        value=pl.when((pl.col("province_code") == "84") & (pl.col("node") == node)).then(2.4).otherwise("value")
+        value=pl.when((pl.col("province_code") == "84") & (pl.col("code") == node)).then(2.4).otherwise("value")
     )
     again = chiso.score("papi", changed).long().filter(province_code="84")
-    merged = out.join(again.select("path", "score", "rank"), left_on="node", right_on="path")
+    merged = out.join(again.select("node", "score", "rank"), on="node")
     assert merged.height == out.height
     assert (merged["value"] - merged["score"]).abs().max() < 1e-12
     assert (merged["rank"] == merged["rank_right"]).all()

@@ -16,15 +16,18 @@ import polars as pl
 import pytest
 from chiso import report
 
-PCI_YEARS = list(range(2005, 2023))
+PCI_YEARS = list(range(2005, 2025))
 PAPI_YEARS = list(range(2011, 2025))
 REPORT_COLUMNS = [
     "year",
     "edition",
     "score",
+    "base_year",
     "delta",
     "rank",
     "n_ranked",
+    "n_field",
+    "field_status",
     "rank_change",
     "published_rank",
     "group",
@@ -91,9 +94,16 @@ def test_delta_and_rank_change(pci_report: pl.DataFrame) -> None:
     data/README.md §2.11: Trà Vinh 2022 "+25 places and +4.03 points vs 2021"; 2017 "up five places from 2016"."""
     by_year = {r["year"]: r for r in pci_report.iter_rows(named=True)}
     assert by_year[2005]["delta"] is None and by_year[2005]["rank_change"] is None
-    for y in PCI_YEARS[1:]:
+    for y in range(2006, 2023):
+        assert by_year[y]["base_year"] == y - 1
         assert by_year[y]["delta"] == pytest.approx(by_year[y]["score"] - by_year[y - 1]["score"])
         assert by_year[y]["rank_change"] == by_year[y - 1]["rank"] - by_year[y]["rank"]
+    # 2023 has only VCCI's published rank; 2024's change is against 2022 and says so. No computed rank exists for
+    # either (a dozen of the 63 provinces bundled), so no rank change either (issue 9 §2).
+    assert by_year[2023]["delta"] is None and by_year[2023]["base_year"] is None
+    assert by_year[2024]["base_year"] == 2022
+    assert by_year[2024]["delta"] == pytest.approx(68.94 - 66.06)
+    assert by_year[2024]["rank_change"] is None
     assert by_year[2022]["delta"] == pytest.approx(4.03)
     assert by_year[2022]["rank_change"] == 25
     assert by_year[2017]["rank_change"] == 5
@@ -114,8 +124,13 @@ def test_2011_published_total_is_flagged(pci_report: pl.DataFrame) -> None:
 def test_published_ranks(pci_report: pl.DataFrame, papi_report: pl.DataFrame) -> None:
     """VCCI's ranks where the bundled data has them (2005–2016 workbooks, 2020 ranking); PAPI publishes none."""
     with_rank = pci_report.filter(pl.col("published_rank").is_not_null())
-    assert with_rank["year"].to_list() == list(range(2005, 2017)) + [2020]
-    assert (with_rank["published_rank"] == with_rank["rank"]).all()
+    assert with_rank["year"].to_list() == [*range(2005, 2018), 2020, 2021, 2022, 2023, 2024]
+    # Where chiso has the full field its rank is VCCI's; 2023–2024 have only the published rank.
+    full = with_rank.filter(field_status="full_field")
+    assert full["year"].to_list() == [*range(2005, 2018), 2020, 2021, 2022]
+    assert (full["published_rank"] == full["rank"]).all()
+    assert with_rank.filter(year=2024).select("rank", "published_rank").row(0) == (None, 18)
+    assert with_rank.filter(year=2023).select("rank", "published_rank").row(0) == (None, 24)
     assert papi_report["published_rank"].null_count() == papi_report.height
     assert papi_report["rank_status"].unique().to_list() == ["derived"]
 
@@ -124,7 +139,14 @@ def test_papi_groups_and_n(papi_report: pl.DataFrame) -> None:
     by_year = {r["year"]: r for r in papi_report.iter_rows(named=True)}
     assert (by_year[2024]["rank"], by_year[2024]["n_ranked"], by_year[2024]["group"]) == (57, 61, "lowest")
     assert by_year[2021]["n_ranked"] == 60
-    assert papi_report["group"].null_count() == 0
+    # 2018, 2021 and 2022 lack provinces PAPI surveyed: neither rank nor group (issue 9 §2).
+    assert papi_report.filter(pl.col("group").is_null())["year"].to_list() == [2018, 2021, 2022]
+    assert papi_report.filter(pl.col("rank").is_null())["year"].to_list() == [2018, 2021, 2022]
+    assert (by_year[2021]["n_ranked"], by_year[2021]["n_field"], by_year[2021]["field_status"]) == (
+        60,
+        63,
+        "partial_field",
+    )
 
 
 # --- render -------------------------------------------------------------------------------------------------------
@@ -147,7 +169,9 @@ def test_render_text_rows(text: str) -> None:
     # A change across editions is not printed, and says why (README §1.7); nor a rank change.
     assert "new methodology edition: not compared" in pci[2022]
     assert "+4.03" not in pci[2022] and "+25" not in pci[2022]
-    assert "†" in pci[2017] and "†" not in pci[2016]  # recomputed vs published rank
+    assert "†" in pci[2018] and "†" not in pci[2016]  # recomputed vs published rank
+    # 2024: VCCI's published rank over its field of 63, the change against 2022 (2023 has a rank only).
+    assert "18/63" in pci[2024] and "68.94" in pci[2024] and "change against 2022" in pci[2024]
     papi = table_rows(text, "papi")
     assert "40.62" in papi[2024] and "Lowest" in papi[2024]
     assert "+0.47" in papi[2024] and "+0.80" in papi[2024]  # on 2023 and on the 2021 term baseline

@@ -83,7 +83,7 @@ def test_page_fits_and_shows_every_chart(pages: dict[str, Path], lang: str, widt
     assert result["wide"] == [], result["wide"][:5]
     assert result["cells"] == [], result["cells"][:5]
     expected = page.read_text(encoding="utf-8").count("<img ")
-    assert result["images"] == expected >= 9 and result["broken"] == 0
+    assert result["images"] == expected >= 7 and result["broken"] == 0  # PAPI 5, PCI 2 at least
     assert not RAW.findall(result["text"]), RAW.findall(result["text"])[:10]
 
 

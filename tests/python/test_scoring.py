@@ -54,14 +54,18 @@ LONG_COLUMNS = [
     "year",
     "edition",
     "node",
-    "path",
+    "code",
     "depth",
     "kind",
     "scored",
     "score",
     "max",
     "rank",
+    "rank_within",
     "n_ranked",
+    "n_field",
+    "field_status",
+    "published_rank",
     "rank_status",
     "group",
     "origin",
@@ -191,7 +195,7 @@ def test_papi_worked_example_sub_dimensions_to_dimension() -> None:
         ]
     )
     long = chiso.score("papi", frame).long()
-    d5 = long.filter(node="papi.2021/administrative_procedures").row(0, named=True)
+    d5 = long.filter(node="administrative_procedures").row(0, named=True)
     assert d5["score"] == pytest.approx(7.0)
     assert d5["origin"] == "computed"
     # The total is missing: seven dimensions have no data (strict rule, README §1.5 rule 1).
@@ -215,7 +219,8 @@ def test_papi_dimensions_only_gives_total() -> None:
 
 
 def test_pci_composite_only_gives_ranks() -> None:
-    """pci.md A8: a composite only is enough for a rank (1224 ranking, README §1.6)."""
+    """pci.md A8: a composite only is enough for a rank (1224 ranking, README §1.6) — here among the four provinces
+    given (``rank_within``): they are not the 63 VCCI ranks, so there is no ``rank`` (issue 9 §2)."""
     frame = long_frame(
         [
             ("Trà Vinh", 2020, "pci.2013", 62.44),
@@ -225,13 +230,16 @@ def test_pci_composite_only_gives_ranks() -> None:
         ]
     )
     totals = chiso.score("pci", frame).totals().sort("province")
-    assert dict(zip(totals["province"], totals["rank"], strict=True)) == {
+    assert dict(zip(totals["province"], totals["rank_within"], strict=True)) == {
         "An Giang": 2,
         "Cà Mau": 4,
         "Trà Vinh": 2,
         "Vĩnh Long": 1,
     }
+    assert totals["rank"].null_count() == 4
+    assert totals["field_status"].unique().to_list() == ["partial_field"]
     assert totals["n_ranked"].unique().to_list() == [4]
+    assert totals["n_field"].unique().to_list() == [63]
     assert totals["origin"].unique().to_list() == ["input"]
     assert (totals["score"] == totals["input"]).all()
 
@@ -324,7 +332,7 @@ def test_strict_missing_child_gives_null_and_names_it() -> None:
     assert tv["origin"] == "missing"
     assert sorted(tv["missing_children"]) == ["pci.2013/legal_institutions", "pci.2013/transparency"]
     vl = totals.filter(province="Vĩnh Long").row(0, named=True)
-    assert (vl["rank"], vl["n_ranked"]) == (1, 1), "the incomplete province is left out of the ranked set"
+    assert (vl["rank_within"], vl["n_ranked"]) == (1, 1), "the incomplete province is left out of the ranked set"
 
 
 def test_renormalise_uses_present_children_and_is_derived() -> None:
@@ -393,7 +401,7 @@ def test_ranks_are_per_year() -> None:
         ]
     )
     totals = chiso.score("pci", frame).totals()
-    got = {(r["province"], r["year"]): (r["rank"], r["n_ranked"]) for r in totals.iter_rows(named=True)}
+    got = {(r["province"], r["year"]): (r["rank_within"], r["n_ranked"]) for r in totals.iter_rows(named=True)}
     assert got == {
         ("Trà Vinh", 2019): (2, 2),
         ("Vĩnh Long", 2019): (1, 2),
@@ -417,7 +425,7 @@ def test_competition_ranking_with_ties() -> None:
         ]
     )
     totals = chiso.score("pci", frame).totals().sort("score", descending=True)
-    assert totals["rank"].to_list() == [1, 2, 2, 4]
+    assert totals["rank_within"].to_list() == [1, 2, 2, 4]
     assert totals["rank_status"].unique().to_list() == ["derived"]
 
 
@@ -426,7 +434,7 @@ def test_pci_ranks_on_unrounded_scores() -> None:
     frame = long_frame([("Trà Vinh", 2015, "pci.2013", 60.004), ("Vĩnh Long", 2015, "pci.2013", 60.001)])
     assert chiso.methodology("pci", year=2015).rank_precision is None
     totals = chiso.score("pci", frame).totals().sort("province")
-    assert totals["rank"].to_list() == [1, 2]
+    assert totals["rank_within"].to_list() == [1, 2]
 
 
 def test_sub_index_ranks_use_the_same_rule() -> None:
@@ -438,7 +446,7 @@ def test_sub_index_ranks_use_the_same_rule() -> None:
             ("Cà Mau", 2015): {**EXAMPLE, "transparency": 8.0, "land_access": 5.0},
         }
     )
-    ranks = chiso.score("pci", wide).wide(level=1, value="rank").sort("province")
+    ranks = chiso.score("pci", wide).wide(level=1, value="rank_within").sort("province")
     assert dict(zip(ranks["province"], ranks["transparency"], strict=True)) == {
         "Cà Mau": 1,
         "Trà Vinh": 3,
@@ -477,7 +485,8 @@ def test_long_shape(two_provinces: chiso.Scores) -> None:
     assert long.filter(depth=1)["kind"].unique().to_list() == ["sub-index"]
     assert long.filter(depth=1)["max"].unique().to_list() == [10.0]
     assert long.filter(depth=0)["max"].unique().to_list() == [100.0]
-    assert (long.filter(depth=1)["node"] == "pci.2013/" + long.filter(depth=1)["path"]).all()
+    assert (long.filter(depth=1)["code"] == "pci.2013/" + long.filter(depth=1)["node"]).all()
+    assert long.filter(depth=0)["node"].unique().to_list() == [""]
 
 
 def test_totals_shape(two_provinces: chiso.Scores) -> None:
@@ -498,7 +507,7 @@ def test_totals_shape(two_provinces: chiso.Scores) -> None:
         "missing_children",
     ):
         assert column in totals.columns
-    assert "node" not in totals.columns and "path" not in totals.columns
+    assert "node" not in totals.columns and "code" not in totals.columns
     assert totals.select("province_code", "year").is_unique().all()
 
 
@@ -511,7 +520,8 @@ def test_wide_shapes(two_provinces: chiso.Scores) -> None:
     assert level1.height == 3
     default = two_provinces.wide()
     assert default.equals(level1)
-    ranks = two_provinces.wide(level=0, value="rank")
+    assert two_provinces.wide(level=0, value="rank")["total"].null_count() == 3, "2 of 63 provinces: no rank"
+    ranks = two_provinces.wide(level=0, value="rank_within")
     assert ranks.schema["total"] == pl.Int64
     by_year = dict(zip(zip(ranks["province"], ranks["year"], strict=True), ranks["total"], strict=True))
     assert by_year == {("Trà Vinh", 2015): 2, ("Vĩnh Long", 2015): 1, ("Trà Vinh", 2016): 1}

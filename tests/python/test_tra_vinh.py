@@ -35,7 +35,7 @@ def test_papi_dimensions(tra_vinh_fixture: pl.DataFrame, papi_long: pl.DataFrame
         ref = measures(tra_vinh_fixture, "PAPI", f"dimension_{n}")
         assert ref.height == (14 if n <= 6 else 7)  # D7, D8 from 2018 (papi.md §3.1)
         for year, value in ref.select("year", "value").iter_rows():
-            got = ours.filter(year=year, path=dim)["score"]
+            got = ours.filter(year=year, node=dim)["score"]
             assert got.len() == 1, (year, dim)
             assert got[0] == pytest.approx(value, abs=1e-5), (year, dim)
             checked += 1
@@ -54,26 +54,33 @@ def test_papi_totals(tra_vinh_fixture: pl.DataFrame, papi_totals: pl.DataFrame) 
 
 
 def test_papi_ranks(tra_vinh_fixture: pl.DataFrame, papi_totals: pl.DataFrame) -> None:
-    """The fixture's PAPI ranks are DERIVED among complete provinces (papi.md §5), like chiso's."""
+    """The fixture's PAPI ranks are DERIVED among complete provinces (papi.md §5), like chiso's ``rank_within``;
+    where those are not every province PAPI surveyed (2018, 2021, 2022) chiso shows no rank (issue 9 §2)."""
     ref = measures(tra_vinh_fixture, "PAPI", "papi_rank")
-    ours = dict(zip(*papi_totals.filter(province_code=TRA_VINH).select("year", "rank"), strict=True))
+    mine = papi_totals.filter(province_code=TRA_VINH)
+    within = dict(zip(*mine.select("year", "rank_within"), strict=True))
+    ranks = dict(zip(*mine.select("year", "rank"), strict=True))
     assert ref.height == 14
     for year, value in ref.select("year", "value").iter_rows():
-        assert ours[year] == value, year
+        assert within[year] == value, year
+        assert ranks[year] == (None if year in (2018, 2021, 2022) else value), year
 
 
 def test_pci_composites(tra_vinh_fixture: pl.DataFrame, pci_totals_published: pl.DataFrame) -> None:
-    """PCI composites 2005–2022 as published (prefer="published": VCCI's 2011 value stands, pci.md A4.2). The 2023
-    value is DERIVED-suspect (pci.md A10.4, data/README.md §2.11 defect 3) and 2023–2024 are not bundled."""
+    """PCI composites 2005–2024 as published (prefer="published": VCCI's 2011 value stands, pci.md A4.2). The 2023
+    value is DERIVED-suspect (pci.md A10.4, data/README.md §2.11 defect 3): not bundled, only 2023's published
+    rank is (issue 9 §2: the latest results, 2024 68.94)."""
     ref = measures(tra_vinh_fixture, "PCI", "pci_total")
     suspect = ref.filter(pl.col("note").str.contains("DERIVED"))
     assert suspect["year"].to_list() == [2023]
-    ref = ref.filter(pl.col("year").is_between(2005, 2022))
+    ref = ref.filter(pl.col("year") != 2023)
     ours = dict(zip(*pci_totals_published.filter(province_code=TRA_VINH).select("year", "score"), strict=True))
-    assert sorted(ours) == list(range(2005, 2023))
+    assert sorted(ours) == list(range(2005, 2025))
+    assert ours[2023] is None
     for year, value in ref.select("year", "value").iter_rows():
         assert ours[year] == pytest.approx(value, abs=1e-6), year
     assert ours[2011] == 57.56
+    assert ours[2024] == 68.94
 
 
 def test_pci_composites_recomputed_from_sub_indices(tra_vinh_fixture: pl.DataFrame) -> None:
@@ -108,3 +115,15 @@ def test_pci_ranks(tra_vinh_fixture: pl.DataFrame, pci_totals_published: pl.Data
     assert ours[2007] == 28
     for year, value in ref.filter(pl.col("year") >= 2008).select("year", "value").iter_rows():
         assert ours[year] == value, year
+
+
+def test_pci_latest_published_ranks(pci_totals_published: pl.DataFrame) -> None:
+    """Issue 9 §2: Trà Vinh's latest PCI results are bundled — 2024 68.94, rank 18; 2023 rank 24 — as VCCI's
+    published ranks. Only a dozen provinces' 2023–2024 values exist (VCCI prints the top 30), so chiso computes no
+    rank for those years: rank is null, field_status says partial_field and n_ranked of n_field how many."""
+    mine = pci_totals_published.filter(pl.col("year") >= 2023, province_code=TRA_VINH).sort("year")
+    rows = mine.select("year", "score", "rank", "published_rank", "field_status", "n_field").rows()
+    assert rows == [
+        (2023, None, None, 24, "partial_field", 63),
+        (2024, 68.94, None, 18, "partial_field", 63),
+    ]
