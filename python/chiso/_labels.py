@@ -27,6 +27,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "edition": ("Phiên bản phương pháp", "Methodology edition"),
     "score": ("Điểm", "Score"),
     "delta": ("Thay đổi so với năm trước", "Change on previous year"),
+    "base_year": ("So với năm", "Against year"),
     "delta_baseline": ("Thay đổi so với {year} (đầu nhiệm kỳ)", "Change on {year} (term baseline)"),
     "rank": ("Thứ hạng", "Rank"),
     "n_ranked": ("Số tỉnh được xếp hạng", "Provinces ranked"),

@@ -76,9 +76,12 @@ def _edition(code: str | None) -> str:
     return parts[1] if len(parts) > 1 else code
 
 
-def _cell(key: str, value: Any, decimals: int, lang: Lang, comma: bool | None) -> str:
+def _cell(key: str, value: Any, decimals: int, lang: Lang, comma: bool | None, *, base: int | None = None) -> str:
+    """One table cell; ``base``: the year a change is taken against, named when given."""
     if key in _FLOATS:
         shown = number(value, decimals, lang, sign=key in _SIGNED, decimal_comma=comma)
+        if base is not None and value is not None:
+            shown += f" ({text('note.base_year', lang, year=base)})"
     elif key == "rank_change":
         shown = "–" if value is None else f"{value:+d}".replace("-", "\u2212")
     elif key == "edition":
@@ -199,10 +202,10 @@ def _section_html(s: Section, code: str, lang: Lang, comma: bool | None, charts:
             shown.append(last["group"])
         for key in ("delta", "delta_baseline"):
             if last[key] is not None:
-                bits.append(
-                    f"{text(key, lang, year=BASELINE).lower()}: "
-                    f"{number(last[key], d, lang, sign=True, decimal_comma=comma)}"
-                )
+                label = text(key, lang, year=BASELINE).lower()
+                if key == "delta" and last["base_year"] is not None and last["base_year"] != last["year"] - 1:
+                    label = text("note.base_year", lang, year=last["base_year"])
+                bits.append(f"{label}: {number(last[key], d, lang, sign=True, decimal_comma=comma)}")
         parts.append(f'<p class="headline">{html.escape(" · ".join(bits))}</p>')
         if last["note"]:
             parts.append(f'<p class="note">{html.escape(last["note"])}</p>')
@@ -275,6 +278,7 @@ def _summary_html(sections: list[Section], lang: Lang, comma: bool | None) -> st
     rows = []
     for r, s in zip(frame.iter_rows(named=True), sections, strict=True):
         d = s.decimals
+        skipped = r["base_year"] is not None and r["base_year"] != r["latest_year"] - 1
         rank = "–" if r["rank"] is None else (f"{r['rank']}/{r['n_ranked']}" if r["n_ranked"] else str(r["rank"]))
         projection = "–"
         if r["projection"] is not None:
@@ -289,7 +293,7 @@ def _summary_html(sections: list[Section], lang: Lang, comma: bool | None) -> st
             _cell("score", r["score"], d, lang, comma),
             f'<td class="num">{html.escape(rank)}</td>',
             _cell("group", r["group"], d, lang, comma),
-            _cell("delta", r["delta"], d, lang, comma),
+            _cell("delta", r["delta"], d, lang, comma, base=r["base_year"] if skipped else None),
             _cell("delta_baseline", r["delta_baseline"], d, lang, comma),
             f'<td class="num">{html.escape(projection)}</td>',
             _cell("owner", r["owner"], d, lang, comma),

@@ -141,7 +141,8 @@ def display_frame(frame: pl.DataFrame, lang: Lang | None = None, *, baseline: in
     """What a reader is shown of a :func:`province_report` frame: the same years with only honest comparisons.
 
     Columns (keys of the report vocabulary, translated by the renderers): ``year``, ``edition``, ``score``,
-    ``delta`` (null when the previous year with a total was scored with another edition), ``delta_baseline``
+    ``base_year`` and ``delta`` (against the previous year with a total; null when that year was scored with
+    another edition), ``delta_baseline``
     (against ``baseline``, only for later years of the same edition), ``rank`` (the publisher's rank where
     published, else chiso's where it is taken over the publisher's full field, else null), ``n_ranked``,
     ``rank_change`` (between shown ranks of the same edition), ``rank_source`` (``"published"`` or
@@ -200,6 +201,7 @@ def display_frame(frame: pl.DataFrame, lang: Lang | None = None, *, baseline: in
                 "year": r["year"],
                 "edition": r["edition"],
                 "score": r["score"],
+                "base_year": r.get("base_year") if delta is not None else None,
                 "delta": delta,
                 "delta_baseline": delta_baseline,
                 "rank": rank,
@@ -216,6 +218,7 @@ def display_frame(frame: pl.DataFrame, lang: Lang | None = None, *, baseline: in
         "year": pl.Int64,
         "edition": pl.String,
         "score": pl.Float64,
+        "base_year": pl.Int64,
         "delta": pl.Float64,
         "delta_baseline": pl.Float64,
         "rank": pl.Int64,
