@@ -147,6 +147,22 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Dự báo {year}: {value} (khoảng {lower} – {upper}), {method}. Năm giả định, không phải số liệu công bố.",
         "Projection {year}: {value} (band {lower} – {upper}), {method}. An assumed year, not published data.",
     ),
+    "projection_method": (
+        "xu hướng tuyến tính trên {n} năm ({years}), khoảng dự báo 95%",
+        "linear trend over {n} years ({years}), 95% prediction band",
+    ),
+    "projection_assumed_edition": (
+        "giả định phương pháp {edition} tiếp tục được áp dụng",
+        "assuming the {edition} methodology continues",
+    ),
+    "projection_counterfactual": (
+        "tính cho tỉnh theo bản đồ 63 tỉnh trước sáp nhập (giả định phản thực tế)",
+        "for the province on the pre-merger 63-province map (a counterfactual)",
+    ),
+    "projection_merged": (
+        "cho đơn vị sau sáp nhập, gộp từ các tỉnh thành viên",
+        "for the merged unit, from its member provinces",
+    ),
     "no_projection": ("Không có dự báo năm {year}: {reason}", "No projection for {year}: {reason}"),
     "latest": ("Năm {year}: {score} điểm", "{year}: {score} points"),
     "latest_rank": ("thứ hạng {rank}/{n} ({source})", "rank {rank} of {n} ({source})"),

@@ -119,18 +119,28 @@ def _projection(sec: Section, code: str, scores: Scores, year: int, lang: Lang) 
         sec.projection_note = text("no_projection", lang, year=target, reason=text("reason.no_projection", lang))
         return
     row = trend.row(0, named=True)
-    value = row.get("projected", row.get("score"))
-    lower, upper = row.get("lower"), row.get("upper")
+    value, lower, upper = row.get("linear"), row.get("lower"), row.get("upper")
     if value is None:
         sec.projection_note = text("no_projection", lang, year=target, reason=text("none", lang))
         return
-    n, first, last = row.get("n_years"), row.get("first_year"), row.get("last_year")
-    method = (
-        f"xu hướng tuyến tính {n} năm {first}–{last}, khoảng dự báo 95%"
-        if lang == "vi"
-        else f"linear trend over {n} years {first}–{last}, 95% prediction band"
-    )
-    sec.projection = {"year": target, "score": value, "lower": lower, "upper": upper, "method": method}
+    years = row.get("fit_years") or list(range(row["first_year"], row["last_year"] + 1))
+    method = [text("projection_method", lang, n=len(years), years=", ".join(str(y) for y in years))]
+    # What the projection rests on, said in words (issue 9 §1): an edition assumed to continue, a province
+    # projected on the pre-merger map although it was merged in 2025.
+    if row.get("edition_status") == "assumed":
+        method.append(text("projection_assumed_edition", lang, edition=row.get("edition")))
+    if row.get("map_status") == "counterfactual":
+        method.append(text("projection_counterfactual", lang))
+    elif row.get("map_status") == "merged":
+        method.append(text("projection_merged", lang))
+    sec.projection = {
+        "year": target,
+        "score": value,
+        "lower": lower,
+        "upper": upper,
+        "method": "; ".join(method),
+        "edition_status": row.get("edition_status"),
+    }
 
 
 def _section(index: str, code: str, province: str, lang: Lang) -> Section | None:
