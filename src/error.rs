@@ -64,6 +64,11 @@ pub enum ChisoError {
     /// An argument that makes no sense (e.g. a weight for a node that has none).
     #[error("{0}")]
     InvalidArgument(String),
+
+    /// A question the data cannot answer. Rather than an empty result, chiso says which data are missing and what
+    /// to pass (issue 9 §6).
+    #[error("{what}: {why}")]
+    EmptyResult { what: String, why: String },
 }
 
 fn suggest(suggestions: &[String]) -> String {

@@ -295,3 +295,43 @@ fn comparison_across_the_2025_merger() {
     }
     assert!(decompose(&scores, 2024, 2025, &CompareOptions::default()).is_err());
 }
+
+/// Issue 9 §6: composites only (PCI 2021 and 2022 as bundled) cannot be split — an error naming the missing child,
+/// the year and what to pass, never an empty list.
+#[test]
+fn decomposition_of_composites_only_is_an_error_that_says_why() {
+    let err = decompose(&pci(), 2021, 2022, &CompareOptions::default()).unwrap_err();
+    let chiso::ChisoError::EmptyResult { what, why } = &err else { panic!("{err:?}") };
+    assert_eq!(what, "decompose(2021, 2022)");
+    assert!(why.contains("\"entry_costs\"") && why.contains("2021") && why.contains("sub-indices"), "{why}");
+}
+
+/// Issue 9 §3: the maximum comes from the node whose measure the value is in — a DTI total on 0–1 loses at most 1,
+/// not 1,000 points — and the best province is drawn from the same map (DTI 2024 was published on both).
+#[test]
+fn dti_points_lost_in_the_node_own_measure_and_map() {
+    let rows = datasets::dti().unwrap();
+    let s =
+        score(&EditionChoice::Index("dti".into()), &datasets::observations(&rows), &ScoreOptions::default()).unwrap();
+    let registry = chiso::Registry::get();
+    let mut checked = 0;
+    for u in s.units() {
+        let Some(total) = s.value(s.unit_of(u.province, u.year).unwrap(), 0) else { continue };
+        let code = &registry.all()[u.province].code;
+        let lost = chiso::compare::points_lost(&s, code, u.year).unwrap();
+        let root = lost.iter().find(|p| p.node.is_empty()).unwrap();
+        assert_eq!(root.max, Some(1.0));
+        assert!((root.lost.unwrap() - (1.0 - total)).abs() < 1e-12);
+        let map = registry.all()[u.province].geography;
+        let best = s
+            .units()
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.year == u.year && registry.all()[v.province].geography == map)
+            .filter_map(|(k, _)| s.value(k, 0))
+            .fold(f64::MIN, f64::max);
+        assert_eq!(root.best, Some(best), "{code} {}", u.year);
+        checked += 1;
+    }
+    assert!(checked >= 8);
+}

@@ -12,6 +12,7 @@ checked line by line against the publishers' tables, with the published data bun
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Literal
 
 import polars as pl
@@ -36,8 +37,10 @@ from ._frames import observations, to_polars
 from .exceptions import (
     ChisoError,
     DataError,
+    EmptyResultError,
     InvalidArgumentError,
     MethodologyError,
+    MissingDataWarning,
     MissingMaximumError,
     UnknownIndexError,
     UnknownNodeError,
@@ -47,8 +50,10 @@ from .exceptions import (
 __all__ = [
     "ChisoError",
     "DataError",
+    "EmptyResultError",
     "InvalidArgumentError",
     "Methodology",
+    "MissingDataWarning",
     "MethodologyError",
     "MissingMaximumError",
     "Scores",
@@ -95,10 +100,11 @@ def score(
         :class:`Methodology` (built-in, derived with :meth:`Methodology.with_weights`, or loaded from a file),
         used for every year.
     data
-        A polars or pandas DataFrame, long (``province``, ``year``, ``node``, ``value``; ``node`` is the path
-        below the edition root, ``transparency``, ``""`` for the total — the meaning of ``node`` in every chiso
-        frame — or a full code such as ``pci.2013/transparency``; a ``code`` column of full codes, as chiso's own
-        frames and datasets carry, wins over ``node``) or wide (``province``, ``year`` and one column per node
+        A polars or pandas DataFrame, or the path of a CSV, Parquet or Excel file holding one (identifier columns
+        are read as text, an empty ``node`` cell is the total); long (``province``, ``year``, ``node``, ``value``;
+        ``node`` is the path below the edition root, ``transparency``, ``""`` for the total — the meaning of
+        ``node`` in every chiso frame — or a full code such as ``pci.2013/transparency``; a ``code`` column of full
+        codes, as chiso's own frames and datasets carry, wins over ``node``) or wide (``province``, ``year`` and one column per node
         path). Province names are matched ignoring case, accents and punctuation. Null cells are missing values;
         values given at any level are leaves and every ancestor is computed. An optional ``measure`` column says
         how each value is given: ``score`` (the node's own scale), ``points``, ``ratio`` or ``pct``, converted
@@ -138,7 +144,7 @@ def score(
     Two of the 63 provinces VCCI ranks: ``rank`` (the publisher's field) is null, ``rank_within`` ranks the two.
     """
     f = observations(data)
-    return _score(
+    scores = _score(
         index_or_methodology,
         f.province_names,
         f.province_idx,
@@ -151,6 +157,27 @@ def score(
         edition=edition,
         missing=missing,
         prefer=prefer,
+    )
+    _warn_if_no_total(scores)
+    return scores
+
+
+def _warn_if_no_total(scores: Scores) -> None:
+    """A result whose every total is missing is not silent (issue 9 §6): name the children missing everywhere."""
+    totals = scores.totals()
+    if totals.height == 0 or totals["score"].null_count() < totals.height:
+        return
+    lists = totals["missing_children"].to_list()
+    everywhere = sorted(set(lists[0]).intersection(*lists[1:])) if lists else []
+    which = (
+        (", ".join(everywhere) + (" have" if len(everywhere) > 1 else " has")) if everywhere else "some children have"
+    )
+    warnings.warn(
+        f"no total for any of the {totals.height} province-years: {which} no value in any of them. A column "
+        "may be missing from the data, or the data may be at another level; give those values, or score with "
+        "missing='renormalise' (DERIVED). missing_children names the gaps per row.",
+        MissingDataWarning,
+        stacklevel=3,
     )
 
 

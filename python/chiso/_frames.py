@@ -6,6 +6,8 @@ in Rust.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any, NamedTuple
 
 import polars as pl
@@ -20,10 +22,59 @@ NOT_SCORED = ("tier", "group")
 ID_COLUMNS = ("province", "province_code", "province_name", "year", "edition", "region")
 
 
+#: What a data argument can be, said in every error about it.
+WHAT_TO_PASS = (
+    "pass a polars or pandas DataFrame (long: province, year, node, value; or wide: province, year, one column per "
+    "node), or the path of a .csv, .parquet or .xlsx file holding such a table"
+)
+
+#: Identifier columns read as text from files: a GSO code such as "01" must not become the number 1, and an empty
+#: node cell is the total ("").
+_TEXT_COLUMNS = ("province", "province_code", "province_name", "node", "code", "edition", "measure", "unit")
+
+
+def read_table(path: str | os.PathLike[str]) -> pl.DataFrame:
+    """Read a CSV, Parquet or Excel file into a frame for :func:`chiso.score` and friends.
+
+    Identifier columns (province, province_code, node, code, edition, measure) are read as text; an empty ``node``
+    cell is the total."""
+    p = Path(path)
+    if not p.is_file():
+        raise DataError(f"no such file: {str(p)!r}; {WHAT_TO_PASS}", path=str(p))
+    suffix = p.suffix.lower()
+    try:
+        if suffix in (".csv", ".txt", ".tsv"):
+            header = pl.read_csv(p, n_rows=0, separator="\t" if suffix == ".tsv" else ",").columns
+            overrides = {c: pl.String for c in header if c in _TEXT_COLUMNS}
+            df = pl.read_csv(
+                p, schema_overrides=overrides, infer_schema_length=10_000, separator="\t" if suffix == ".tsv" else ","
+            )
+        elif suffix in (".parquet", ".pq"):
+            df = pl.read_parquet(p)
+        elif suffix in (".xlsx", ".xlsm", ".xls"):
+            try:
+                df = pl.read_excel(p, infer_schema_length=10_000)
+            except ModuleNotFoundError as exc:  # pragma: no cover - depends on the environment
+                raise DataError(f"reading {p.name} needs fastexcel: pip install chiso[excel] ({exc})") from exc
+            df = df.with_columns(pl.col(c).cast(pl.String) for c in df.columns if c in _TEXT_COLUMNS)
+        else:
+            raise DataError(f"cannot read {p.name}: unknown file type {suffix!r}; {WHAT_TO_PASS}", path=str(p))
+    except DataError:
+        raise
+    except Exception as exc:
+        raise DataError(f"cannot read {p.name} as a table: {exc}; {WHAT_TO_PASS}", path=str(p)) from exc
+    if "node" in df.columns and df["node"].dtype == pl.String:
+        df = df.with_columns(pl.col("node").fill_null(""))
+    return df
+
+
 def to_polars(data: Any) -> pl.DataFrame:
-    """Accept a polars DataFrame or LazyFrame, a pandas DataFrame, or anything ``pl.DataFrame`` takes."""
+    """Accept a polars DataFrame or LazyFrame, a pandas DataFrame, a path to a CSV, Parquet or Excel file, or
+    anything ``pl.DataFrame`` takes as a table."""
     if isinstance(data, pl.DataFrame):
         return data
+    if isinstance(data, (str, os.PathLike)):
+        return read_table(data)
     if isinstance(data, pl.LazyFrame):
         return data.collect()
     module = type(data).__module__
@@ -32,10 +83,12 @@ def to_polars(data: Any) -> pl.DataFrame:
             return pl.from_pandas(data, include_index=False)
         except ImportError as exc:  # pragma: no cover - depends on the environment
             raise DataError(f"converting a pandas DataFrame needs pyarrow: {exc}") from exc
+    if isinstance(data, (bytes, int, float)) or data is None:
+        raise DataError(f"cannot read a {type(data).__name__} as a table; {WHAT_TO_PASS}")
     try:
         return pl.DataFrame(data)
     except Exception as exc:
-        raise DataError(f"cannot read the data as a table ({type(data).__name__}): {exc}") from exc
+        raise DataError(f"cannot read the data as a table ({type(data).__name__}): {exc}; {WHAT_TO_PASS}") from exc
 
 
 def _context(df: pl.DataFrame, row: int, province: str) -> str:
@@ -145,7 +198,7 @@ def observations(data: Any) -> Factored:
     missing = [c for c in (province, "year") if c not in df.columns]
     if missing:
         raise DataError(
-            f"missing column(s) {missing}; chiso needs 'province' and 'year' (found {df.columns})",
+            f"missing column(s) {missing}; chiso needs 'province' and 'year' (found {df.columns}): {WHAT_TO_PASS}",
             columns=df.columns,
         )
     if df[province].null_count() > 0:

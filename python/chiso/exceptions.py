@@ -18,6 +18,8 @@ __all__ = [
     "UnknownIndexError",
     "InvalidArgumentError",
     "MissingMaximumError",
+    "EmptyResultError",
+    "MissingDataWarning",
 ]
 
 
@@ -61,3 +63,15 @@ class UnknownIndexError(ChisoError, KeyError):
 
 class InvalidArgumentError(ChisoError, ValueError):
     """An argument that makes no sense for the call."""
+
+
+class EmptyResultError(DataError):
+    """A question the data cannot answer (a decomposition of composites only, a profile of a level without values):
+    instead of an empty frame or a blank chart, the message says which data are missing and what to pass
+    (attribute: ``what``, the call)."""
+
+
+class MissingDataWarning(UserWarning):
+    """Scoring succeeded but no province-year has a total: some children have no value anywhere (a dropped
+    column, data at the wrong level). The warning names them and what to pass; ``missing_children`` in the result
+    says the same per row."""

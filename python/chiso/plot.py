@@ -27,7 +27,7 @@ import polars as pl
 from . import _labels
 from ._chiso import Scores, find_province, province_codes
 from ._labels import index_title, number, text
-from .exceptions import InvalidArgumentError, UnknownNodeError
+from .exceptions import EmptyResultError, InvalidArgumentError, UnknownNodeError
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
     from matplotlib.axes import Axes
@@ -167,6 +167,16 @@ def profile(
     rows = scores.long().filter(pl.col("year") == year, pl.col("province_code") == code, pl.col("depth") == level)
     if rows.is_empty():
         raise InvalidArgumentError(f"{name} has no nodes at level {level} in {year}", province=name, year=year)
+    if rows["score"].null_count() == rows.height:
+        # Nodes without values would plot as an empty chart (issue 9 §6): say which data are missing instead.
+        raise EmptyResultError(
+            f"profile of {name} {year}: the data hold no value at level {level} ({', '.join(rows['node'].to_list())}) "
+            f"for {name} in {year} — only higher levels (e.g. PCI after 2016: composites only). Give those nodes' "
+            "values, or plot a level that has them",
+            what=f"profile({name!r}, {year}, level={level})",
+            province=name,
+            year=year,
+        )
     labels = _node_labels(scores, lang, year)
     paths = rows["node"].to_list()
     own, national, regional, best = [], [], [], []
@@ -183,12 +193,6 @@ def profile(
             region_name = reg["group_name"][0]
         else:
             regional.append(None)
-    if all(v is None for v in own):
-        raise InvalidArgumentError(
-            f"{name} has no scores at level {level} in {year} (the data of that year hold totals only)",
-            province=name,
-            year=year,
-        )
     nan = float("nan")
     ys = list(range(len(paths)))
     fig, ax = plt.subplots(figsize=(8, 1.6 + 0.45 * len(paths)), layout="constrained")
@@ -249,12 +253,15 @@ def waterfall(
     plt = _pyplot()
     lang = _check_lang(lang)
     code, name = find_province(province)
+    # decompose raises EmptyResultError naming the missing data when the total cannot be split.
     parts = scores.decompose(base_year, year, provinces=[code], nodes=[""])
     change = scores.compare(base_year, year, provinces=[code], nodes=[""])
-    if parts.is_empty() or change.is_empty() or change["base_value"][0] is None or change["value"][0] is None:
-        raise InvalidArgumentError(
-            f"the total of {name} between {base_year} and {year} has no decomposition: the editions' trees differ "
-            "or a value is missing (see Scores.compare for the change itself)",
+    if change.is_empty() or change["base_value"][0] is None or change["value"][0] is None:
+        raise EmptyResultError(
+            f"waterfall of {name} {base_year}→{year}: the total is missing in "
+            f"{base_year if change.is_empty() or change['base_value'][0] is None else year}; give its children's "
+            "values for both years",
+            what=f"waterfall({name!r}, {base_year}, {year})",
             province=name,
         )
     base, total = change["base_value"][0], change["value"][0]

@@ -415,6 +415,11 @@ pub fn decompose(scores: &Scores, base_year: i32, year: i32, options: &CompareOp
     if let Some(w) = &wanted {
         provinces.retain(|p| w.contains(p));
     }
+    // Why nothing could be split, should nothing be (issue 9 §6: an empty answer is an error saying why).
+    let mut no_rule = true;
+    let mut rebuilt: Option<String> = None;
+    let mut incomplete: Option<(String, String, i32, String)> = None;
+    let n_provinces = provinces.len();
     for p in provinces {
         let (k0, k1) = (u0[&p], u1[&p]);
         let province = &registry.all()[p];
@@ -423,8 +428,12 @@ pub fn decompose(scores: &Scores, base_year: i32, year: i32, options: &CompareOp
             if terms1.is_empty() {
                 continue;
             }
+            no_rule = false;
             let parent = &m1.nodes[i];
-            let Some(j) = m0.find(&parent.path) else { continue };
+            let Some(j) = m0.find(&parent.path) else {
+                rebuilt.get_or_insert_with(|| parent.path.clone());
+                continue;
+            };
             let terms0 = p0.terms(j);
             // Children matched by path; a different set of children means a different rule: not decomposed.
             let mut matched = Vec::new();
@@ -434,14 +443,26 @@ pub fn decompose(scores: &Scores, base_year: i32, year: i32, options: &CompareOp
                 matched.push((c1, coef1, c0, coef0));
             }
             if matched.len() != terms1.len() || terms0.len() != terms1.len() {
+                rebuilt.get_or_insert_with(|| parent.path.clone());
                 continue;
             }
-            let (Some(v0), Some(v1)) = (scores.value(k0, j), scores.value(k1, i)) else { continue };
-            let complete =
-                matched.iter().all(|&(c1, _, c0, _)| scores.value(k1, c1).is_some() && scores.value(k0, c0).is_some());
-            if !complete {
+            // The first child without a value in either year, for the message should nothing be split.
+            let gap = matched.iter().find_map(|&(c1, _, c0, _)| {
+                if scores.value(k0, c0).is_none() {
+                    Some((m0.nodes[c0].path.clone(), base_year))
+                } else if scores.value(k1, c1).is_none() {
+                    Some((m1.nodes[c1].path.clone(), year))
+                } else {
+                    None
+                }
+            });
+            let (Some(v0), Some(v1), None) = (scores.value(k0, j), scores.value(k1, i), &gap) else {
+                if incomplete.is_none() {
+                    let (child, y) = gap.unwrap_or_else(|| (parent.path.clone(), year));
+                    incomplete = Some((province.name_vi.clone(), parent.path.clone(), y, child));
+                }
                 continue;
-            }
+            };
             let rule_status = if same_edition { parent.aggregation_status } else { Status::Derived };
             // A weights part exists only where the coefficients changed (PCI 2021→2022), not across a break that
             // kept the rule (a SUM stays a SUM).
@@ -502,6 +523,36 @@ pub fn decompose(scores: &Scores, base_year: i32, year: i32, options: &CompareOp
                 });
             }
         }
+    }
+    if out.is_empty() {
+        let shown = |p: &str| if p.is_empty() { "the total".to_string() } else { format!("{p:?}") };
+        let why = if n_provinces == 0 {
+            format!("no province has scores in both {base_year} and {year} (among those asked for)")
+        } else if let Some((province, parent, y, child)) = incomplete {
+            format!(
+                "the data hold no value of {} (a child of {}) in {y} for {province}, nor a complete set of children \
+                 for any other node and province asked for: a change splits only into children with values in both \
+                 years, so totals alone cannot be decomposed. Give the children's values for both years (e.g. PCI \
+                 sub-indices, which the bundled PCI data hold for 2005–2016)",
+                shown(&child),
+                shown(&parent)
+            )
+        } else if let Some(parent) = rebuilt {
+            format!(
+                "{} has other children in {} ({base_year}) than in {} ({year}): the editions' rules differ, so the \
+                 change is not split; compare() the two years instead",
+                shown(&parent),
+                m0.code,
+                m1.code
+            )
+        } else if no_rule {
+            "the nodes asked for have no children to split into (leaves); ask for a parent, e.g. nodes=[\"\"] for \
+             the total"
+                .to_string()
+        } else {
+            "nothing to split".to_string()
+        };
+        return Err(ChisoError::EmptyResult { what: format!("decompose({base_year}, {year})"), why });
     }
     Ok(out)
 }
@@ -673,7 +724,9 @@ pub fn peers(
     let i = m.find(node).ok_or_else(|| {
         ChisoError::InvalidArgument(format!("node {node:?} is not in edition {}; its nodes: {}", m.code, paths(m)))
     })?;
-    let units = units_in(scores, year);
+    // The nation and the region of the province's own map (DTI 2024 has both maps; never compared together).
+    let mut units = units_in(scores, year);
+    units.retain(|&q, _| registry.all()[q].geography == registry.all()[p].geography);
     let value_of = |q: usize| units.get(&q).and_then(|&k| scores.value(k, i));
     let my_value = value_of(p);
     let mut groups: Vec<(String, String, Vec<usize>)> =
@@ -822,7 +875,14 @@ pub fn points_lost(scores: &Scores, province: &str, year: i32) -> Result<Vec<Poi
         }
     }
     let lead = catalog().index(&m.index).map(|i| i.lead_department_en.clone()).unwrap_or_default();
-    let peers: Vec<usize> = (0..scores.units().len()).filter(|&j| scores.units()[j].year == year).collect();
+    // The best province is drawn from the same year and the same map (63 provinces or 34 units, never both).
+    let map = registry.all()[p].geography;
+    let peers: Vec<usize> = (0..scores.units().len())
+        .filter(|&j| {
+            let u = &scores.units()[j];
+            u.year == year && registry.all()[u.province].geography == map
+        })
+        .collect();
     let mut out = Vec::new();
     for (i, n) in m.nodes.iter().enumerate() {
         let Some(value) = scores.value(k, i) else { continue };
@@ -849,8 +909,9 @@ pub fn points_lost(scores: &Scores, province: &str, year: i32) -> Result<Vec<Poi
             depth: n.depth,
             value,
             max,
-            lost: max.map(|mx| mx - value),
-            cost_in_total: max.map(|mx| (mx - value) * weight[i]),
+            // A value a hair above its top (a DERIVED scale's slack) has lost nothing.
+            lost: max.map(|mx| (mx - value).max(0.0)),
+            cost_in_total: max.map(|mx| (mx - value).max(0.0) * weight[i]),
             best,
             gap_to_best: gap,
             cost_vs_best: gap.map(|g| g * weight[i]),

@@ -203,9 +203,11 @@ pub struct Node {
 }
 
 impl Node {
-    /// The largest value the node can take: its maximum points, else the top of its scale.
+    /// The largest value the node's score can take, in the measure the score is in: the top of its scale where it
+    /// has one (a score is always on the node's own scale), else its maximum points. The measure and the maximum
+    /// come from the same node: a DTI total scored 0–1 has a maximum of 1, not its 1,000 points (issue 9 §3).
     pub fn max_value(&self) -> Option<f64> {
-        self.max_points.or(self.scale.map(|s| s.1))
+        self.scale.map(|s| s.1).or(self.max_points)
     }
 
     /// How far outside its scale an input value may lie before it is refused: nothing (beyond float noise) for

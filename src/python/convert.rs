@@ -266,6 +266,10 @@ fn build_exception(py: Python<'_>, e: &ChisoError) -> PyResult<PyErr> {
             fields.set_item("value", first)?;
             "DataError"
         }
+        ChisoError::EmptyResult { what, .. } => {
+            fields.set_item("what", what)?;
+            "EmptyResultError"
+        }
         ChisoError::MissingMaximum { edition, node, .. } => {
             fields.set_item("edition", edition)?;
             fields.set_item("node", node)?;

@@ -210,6 +210,7 @@ def test_value_outside_scale(index: str, year: int, node: str, value: float, ful
     assert "scale" in message
 
 
+@pytest.mark.filterwarnings("ignore::chiso.MissingDataWarning")  # incomplete data on purpose
 @pytest.mark.parametrize(
     ("index", "node", "value", "accepted"),
     [

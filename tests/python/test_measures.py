@@ -68,6 +68,7 @@ def test_points_without_saying_so_are_out_of_scale(edition: chiso.Methodology) -
         chiso.score(edition, frame([("a", 300.0, "score")]))
 
 
+@pytest.mark.filterwarnings("ignore::chiso.MissingDataWarning")  # incomplete data on purpose
 def test_unknown_maximum_is_asked_for(edition: chiso.Methodology) -> None:
     with pytest.raises(chiso.MissingMaximumError, match="with_max_points") as info:
         chiso.score(edition, frame([("c", 5.0, "points")]))

@@ -130,7 +130,7 @@ def test_waterfall_errors(papi_scores: chiso.Scores, pci_scores: chiso.Scores) -
         plot.waterfall(papi_scores, "Atlantis", 2022, 2024)
     with pytest.raises(chiso.ChisoError, match="2030"):
         plot.waterfall(papi_scores, PROVINCE, 2022, 2030)
-    with pytest.raises(chiso.InvalidArgumentError, match="no decomposition"):
+    with pytest.raises(chiso.EmptyResultError, match="in 2017 for Trà Vinh"):
         plot.waterfall(pci_scores, PROVINCE, 2016, 2017)  # 2017 has totals only
 
 

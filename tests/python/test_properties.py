@@ -92,6 +92,7 @@ def test_composite_is_monotone_in_each_sub_index(case, data) -> None:
     assert after - before == pytest.approx(expected, rel=1e-9, abs=1e-9)
 
 
+@pytest.mark.filterwarnings("ignore::chiso.MissingDataWarning")  # incomplete data on purpose
 @SETTINGS
 @given(sub_index_vectors(edition="pci.2013"), st.data())
 def test_renormalised_composite_is_the_weighted_mean_of_present_sub_indices(case, data) -> None:
@@ -162,6 +163,7 @@ def test_papi_dimension_and_total_are_sums(case) -> None:
     assert n - 1e-9 <= root <= 10 * n + 1e-9
 
 
+@pytest.mark.filterwarnings("ignore::chiso.MissingDataWarning")  # incomplete data on purpose
 @SETTINGS
 @given(
     st.lists(st.integers(min_value=100, max_value=1000), min_size=3, max_size=3),
