@@ -37,15 +37,19 @@ pub enum ChisoError {
     UnknownNode { edition: String, node: String, province: String, year: i32, suggestions: Vec<String>, hint: String },
 
     /// A value outside the node's published scale.
-    #[error("{province}, {year}, {node}: value {value} is outside the scale [{min}, {max}] of this node")]
+    #[error("{province}, {year}, {node}: value {} is outside the scale [{min}, {max}] of this node", crate::text::num(*value))]
     OutOfScale { province: String, year: i32, node: String, value: f64, min: f64, max: f64 },
+
+    /// A value computed by a node's rule that the node cannot hold: outside its scale or maximum, or not finite.
+    #[error("{province}, {year}, {node}: the computed value {} is {why}; it was computed from {inputs}", crate::text::num(*value))]
+    Computed { province: String, year: i32, node: String, value: f64, why: String, inputs: String },
 
     /// NaN or infinite values.
     #[error("{province}, {year}, {node}: value {value} is not a finite number (leave the cell empty/null for a missing value)")]
     NonFinite { province: String, year: i32, node: String, value: f64 },
 
     /// The same province, year and node given twice with different values.
-    #[error("{province}, {year}, {node}: given twice with different values {first} and {second}")]
+    #[error("{province}, {year}, {node}: given twice with different values {} and {}", crate::text::num(*first), crate::text::num(*second))]
     Duplicate { province: String, year: i32, node: String, first: f64, second: f64 },
 
     /// A conversion or computation that needs a node's maximum, which the edition does not know (UNKNOWN in the

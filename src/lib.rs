@@ -39,6 +39,7 @@ pub mod compare;
 pub mod datasets;
 pub mod engine;
 pub mod error;
+pub mod limits;
 pub mod methodology;
 pub mod project;
 pub mod provinces;

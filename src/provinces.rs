@@ -254,6 +254,32 @@ impl Registry {
 
     /// Every unit a name may mean (positions in [`Registry::all`], pre-2025 province first).
     pub fn candidates(&self, name: &str) -> Result<Vec<usize>> {
+        if name.len() > crate::limits::MAX_NAME_BYTES {
+            let head: String = name.chars().take(40).collect();
+            return Err(ChisoError::UnknownProvince {
+                name: format!(
+                    "{head}… ({} bytes; a province name has at most {})",
+                    name.len(),
+                    crate::limits::MAX_NAME_BYTES
+                ),
+                suggestions: Vec::new(),
+            });
+        }
+        // A code written as a float ("1.0", pandas' codes once a cell is missing) is its integer code; a fraction
+        // ("1.5") is no code. Without this, "1.0" would lose its point and read as "10".
+        let trimmed = name.trim();
+        if let Some((int, frac)) = trimmed.split_once('.') {
+            let digits = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+            if digits(int) && digits(frac) {
+                if frac.chars().all(|c| c == '0') {
+                    return self.candidates(int);
+                }
+                return Err(ChisoError::UnknownProvince {
+                    name: format!("{trimmed} (a province code is a whole number)"),
+                    suggestions: Vec::new(),
+                });
+            }
+        }
         let k = text::key(name);
         let mut keys = vec![k.clone()];
         // "1" / "8" → "01" / "08": GSO codes written as numbers lose their leading zero.
@@ -292,6 +318,43 @@ impl Registry {
 /// assert_eq!(merged[0].0, "N48"); // Đà Nẵng (2025) = Đà Nẵng + Quảng Nam
 /// assert!((merged[0].3 - 0.7069).abs() < 1e-12);
 /// ```
+/// [`member_mean`] for the nodes of an index: every row's node must be a node of the edition that scores its
+/// year, and its value inside that node's scale or maximum; nodes are keyed by their path, so a root given as ""
+/// and as the edition code is one node.
+pub fn member_mean_of(index: &str, rows: &[(String, i32, String, f64)]) -> Result<Vec<(String, i32, String, f64)>> {
+    let registry = Registry::get();
+    let mut checked = Vec::with_capacity(rows.len());
+    for (name, year, node, value) in rows {
+        let m = crate::methodology::catalog().for_year(index, *year)?;
+        let province = || registry.find(name).map(|p| p.name_vi.clone()).unwrap_or_else(|_| name.clone());
+        let i = m.find(node).ok_or_else(|| ChisoError::UnknownNode {
+            edition: m.code.clone(),
+            node: node.chars().take(crate::limits::MAX_NAME_BYTES).collect(),
+            province: province(),
+            year: *year,
+            suggestions: Vec::new(),
+            hint: String::new(),
+        })?;
+        let n = &m.nodes[i];
+        if value.is_finite() {
+            let (lo, hi) = n.scale.unwrap_or((0.0, n.max_points.unwrap_or(f64::INFINITY)));
+            let slack = n.scale_slack();
+            if *value < lo - slack || *value > hi + slack {
+                return Err(ChisoError::OutOfScale {
+                    province: province(),
+                    year: *year,
+                    node: n.code.clone(),
+                    value: *value,
+                    min: lo,
+                    max: hi,
+                });
+            }
+        }
+        checked.push((name.clone(), *year, n.path.clone(), *value));
+    }
+    member_mean(&checked)
+}
+
 pub fn member_mean(rows: &[(String, i32, String, f64)]) -> Result<Vec<(String, i32, String, f64)>> {
     let registry = Registry::get();
     let mut values: HashMap<(String, i32, String), f64> = HashMap::new();

@@ -135,6 +135,14 @@ pub fn satisfaction(data: &Answers<'_>, options: &SurveyOptions) -> Result<Vec<S
         let mut out = Vec::new();
         for path in data.node_names {
             let path = path.trim_matches('/');
+            if path.len() > crate::limits::MAX_PATH_BYTES {
+                return Err(ChisoError::Data(format!(
+                    "node path {:?}… has {} bytes; a path has at most {}",
+                    path.chars().take(40).collect::<String>(),
+                    path.len(),
+                    crate::limits::MAX_PATH_BYTES
+                )));
+            }
             let mut mine = Vec::new();
             let mut cut = Some(path.len());
             while let Some(end) = cut {
@@ -151,6 +159,8 @@ pub fn satisfaction(data: &Answers<'_>, options: &SurveyOptions) -> Result<Vec<S
         (names, out)
     };
     let mut acc: HashMap<(usize, i32, usize), Acc> = HashMap::new();
+    // One respondent answers one node once: a repeated answer would be counted as another answer.
+    let mut answered: HashMap<(u64, usize, i32, usize), usize> = HashMap::new();
     for r in 0..n {
         let p = *provinces.get(data.province_idx[r] as usize).ok_or_else(|| {
             ChisoError::Data(format!("province index {} is outside the province names", data.province_idx[r]))
@@ -171,6 +181,12 @@ pub fn satisfaction(data: &Answers<'_>, options: &SurveyOptions) -> Result<Vec<S
         if !answer.is_finite() || answer < lo || answer > hi {
             return Err(ChisoError::Data(format!(
                 "{}: answer {answer} is outside the answer scale [{lo}, {hi}]",
+                who()
+            )));
+        }
+        if let Some(first) = answered.insert((data.respondent[r], p, year, path_prefixes[0]), r) {
+            return Err(ChisoError::Data(format!(
+                "{}: answered twice (rows {first} and {r}); one respondent answers one node once",
                 who()
             )));
         }

@@ -57,7 +57,9 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 
 /// The closest candidates to `wanted` (by edit distance on their keys), at most `n`, closest first.
 pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>, n: usize) -> Vec<String> {
-    let wk = key(wanted);
+    // Bounded time whatever the input: only the first characters of the wanted name are compared.
+    let bounded: String = wanted.chars().take(crate::limits::MAX_SUGGEST_CHARS).collect();
+    let wk = key(&bounded);
     let mut scored: Vec<(usize, &str)> = candidates
         .into_iter()
         .map(|c| {
@@ -79,6 +81,16 @@ pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>, 
         }
     }
     out
+}
+
+/// A number for a message: as written when it reads well, in exponent form when huge or tiny (`1e308`, not 309
+/// digits).
+pub(crate) fn num(v: f64) -> String {
+    if v != 0.0 && v.is_finite() && (v.abs() >= 1e15 || v.abs() < 1e-6) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
 }
 
 /// Round half away from zero to `decimals`, after snapping to 12 significant digits so that a value printed as

@@ -19,7 +19,7 @@ fn pci_scores(prefer: Prefer) -> Scores {
 #[test]
 fn pci_composites_2005_2016_reproduced() {
     let scores = pci_scores(Prefer::Computed);
-    let comparisons = scores.compare_published(None, 2);
+    let comparisons = scores.compare_published(None, 2).unwrap();
     let mut per_year: HashMap<i32, (usize, usize, f64)> = HashMap::new();
     for c in &comparisons {
         assert!(!c.node.contains('/'), "only composites have published values to compare: {}", c.node);
@@ -216,7 +216,7 @@ fn pci_2022_weights_on_province_pages() {
         obs.push(chiso::Observation::new(r["province"].clone(), 2022, "", r["pci"].parse().unwrap()));
         for (edition, within) in [("pci.2022", true), ("pci.2013", false)] {
             let s = score(&EditionChoice::Edition(edition.into()), &obs, &ScoreOptions::default()).unwrap();
-            let c = &s.compare_published(Some(2), 2)[0];
+            let c = &s.compare_published(Some(2), 2).unwrap()[0];
             assert_eq!(c.within, within, "{} under {edition}: {}", r["province"], c.difference);
             if !within {
                 assert!((2.3..3.7).contains(&c.difference.abs()), "{}", c.difference);

@@ -37,7 +37,7 @@ fn dti_2021_worked_example() {
     let mut with_published = data.clone();
     with_published.push(Observation::new("Bắc Ninh", 2022, "dti.2021:pillars/digital_government", 0.6857));
     with_published.push(Observation::new("Bắc Ninh", 2022, "dti.2021:pillars/digital_economy", 0.6003));
-    let checks = index("dti", &with_published).compare_published(Some(4), 4);
+    let checks = index("dti", &with_published).compare_published(Some(4), 4).unwrap();
     assert_eq!(checks.len(), 2);
     assert!(checks[0].within, "{:?}", checks[0]);
     assert!(!checks[1].within, "0.6003 against 0.6000: beyond 4-decimal rounding: {:?}", checks[1]);
@@ -96,10 +96,10 @@ fn ict_worked_example_and_unscored_industry() {
 fn ict_published_rows() {
     let rows = datasets::ict().unwrap();
     let s = index("ict", &datasets::observations(&rows));
-    let checks = s.compare_published(Some(2), 4);
+    let checks = s.compare_published(Some(2), 4).unwrap();
     assert_eq!(checks.len(), 4, "Đà Nẵng 2016, 2019, 2023 and Quảng Ninh 2022");
     assert!(checks.iter().all(|c| c.within), "{checks:?}");
-    let dn2023 = s.compare_published(Some(4), 4).into_iter().find(|c| c.year == 2023).unwrap();
+    let dn2023 = s.compare_published(Some(4), 4).unwrap().into_iter().find(|c| c.year == 2023).unwrap();
     assert!(dn2023.within, "4-decimal components: tolerance 0.0001");
 }
 
@@ -157,7 +157,7 @@ fn par_groups_only_where_known() {
 fn sipas_overall_is_never_computed() {
     let rows = datasets::sipas().unwrap();
     let s = index("sipas", &datasets::observations(&rows));
-    assert!(s.compare_published(None, 2).is_empty());
+    assert!(s.compare_published(None, 2).unwrap().is_empty());
     for t in s.totals() {
         assert!(matches!(t.origin, Origin::Input | Origin::Missing), "{t:?}");
     }

@@ -12,13 +12,20 @@ checked line by line against the publishers' tables, with the published data bun
 
 from __future__ import annotations
 
+import sys
 import warnings
 from typing import Any, Literal
 
 import polars as pl
 
-from . import datasets, plans, plot, project, survey
-from ._chiso import (
+from . import _chiso
+from ._boundary import guard_extension, guard_module
+
+# Before anything binds a compiled name: every compiled function and method checks its arguments at the door.
+guard_extension(_chiso)
+
+from . import datasets, plans, plot, project, survey  # noqa: E402
+from ._chiso import (  # noqa: E402
     Methodology,
     Scores,
     __version__,
@@ -32,15 +39,18 @@ from ._chiso import (
     province_codes,
     provinces,
 )
-from ._display import set_language
-from ._frames import observations, to_polars
-from .exceptions import (
+from ._display import set_language  # noqa: E402
+from ._frames import observations, to_polars  # noqa: E402
+from .exceptions import (  # noqa: E402
+    ArgumentRangeError,
+    ArgumentTypeError,
     ChisoError,
     DataError,
     EmptyResultError,
     InvalidArgumentError,
     MethodologyError,
     MissingDataWarning,
+    MissingFileError,
     MissingMaximumError,
     UnknownIndexError,
     UnknownNodeError,
@@ -48,6 +58,8 @@ from .exceptions import (
 )
 
 __all__ = [
+    "ArgumentRangeError",
+    "ArgumentTypeError",
     "ChisoError",
     "DataError",
     "EmptyResultError",
@@ -55,6 +67,7 @@ __all__ = [
     "Methodology",
     "MissingDataWarning",
     "MethodologyError",
+    "MissingFileError",
     "MissingMaximumError",
     "Scores",
     "UnknownIndexError",
@@ -104,9 +117,10 @@ def score(
         are read as text, an empty ``node`` cell is the total); long (``province``, ``year``, ``node``, ``value``;
         ``node`` is the path below the edition root, ``transparency``, ``""`` for the total — the meaning of
         ``node`` in every chiso frame — or a full code such as ``pci.2013/transparency``; a ``code`` column of full
-        codes, as chiso's own frames and datasets carry, wins over ``node``) or wide (``province``, ``year`` and one column per node
-        path). Province names are matched ignoring case, accents and punctuation. Null cells are missing values;
-        values given at any level are leaves and every ancestor is computed. An optional ``measure`` column says
+        codes, as chiso's own frames and datasets carry, wins over ``node``) or wide (``province``, ``year`` and one
+        column per node path). Province names are matched ignoring case, accents and punctuation. Null cells are
+        missing values; values given at any level are leaves and every ancestor is computed. An optional ``measure``
+        column says
         how each value is given: ``score`` (the node's own scale), ``points``, ``ratio`` or ``pct``, converted
         with the node's maximum; ``rank`` rows are kept as the published rank beside the computed one
         (``published_rank``), ``tier``/``group`` rows are skipped. A boolean ``primary`` column (the bundled
@@ -288,7 +302,7 @@ def to_units_2025(data: Any, index: str, *, rule: Literal["member_mean"] | None 
             strict=True,
         )
     )
-    merged = _member_mean(rows)
+    merged = _member_mean(rows, index=key)
     units = provinces("units_2025").select(pl.col("code").alias("province_code"), pl.col("name_vi").alias("province"))
     out = pl.DataFrame(
         merged,
@@ -305,3 +319,9 @@ def to_units_2025(data: Any, index: str, *, rule: Literal["member_mean"] | None 
 
 # Modules that use chiso.score themselves are imported once it exists.
 from . import report, scorecard  # noqa: E402
+
+# Every public Python function checks its arguments against its annotations before it runs.
+guard_module(sys.modules[__name__], ["score", "compare", "compare_to_baseline", "to_units_2025"])
+for _module in (project, plans, survey, report, scorecard, plot):
+    guard_module(_module, _module.__all__)
+del _module

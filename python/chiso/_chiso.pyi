@@ -144,10 +144,10 @@ class Scores:
     def _what_if(
         self,
         year: int,
-        scenarios: list[str],
-        provinces: list[str],
-        nodes: list[str],
-        ops: list[str],
+        scenarios: list[str | None],
+        provinces: list[str | None],
+        nodes: list[str | None],
+        ops: list[str | None],
         values: list[float | None],
         peers_target_year: int | None = None,
         peer_values: list[tuple[str, str, float]] | None = None,
@@ -190,7 +190,9 @@ def _satisfaction(
     scale: tuple[float, float],
     satisfied_min: float,
 ) -> pl.DataFrame: ...
-def _member_mean(rows: list[tuple[str, int, str, float]]) -> list[tuple[str, int, str, float]]: ...
+def _member_mean(
+    rows: list[tuple[str, int, str, float]], index: str | None = None
+) -> list[tuple[str, int, str, float]]: ...
 def _calibrate_maxima(
     pct: list[list[float]], totals: list[float], total_max: float
 ) -> tuple[list[float], list[float]]: ...

@@ -79,16 +79,42 @@ def to_polars(data: Any) -> pl.DataFrame:
         return data.collect()
     module = type(data).__module__
     if module.startswith("pandas"):
-        try:
-            return pl.from_pandas(data, include_index=False)
-        except ImportError as exc:  # pragma: no cover - depends on the environment
-            raise DataError(f"converting a pandas DataFrame needs pyarrow: {exc}") from exc
+        return _from_pandas(data)
     if isinstance(data, (bytes, int, float)) or data is None:
         raise DataError(f"cannot read a {type(data).__name__} as a table; {WHAT_TO_PASS}")
     try:
         return pl.DataFrame(data)
     except Exception as exc:
         raise DataError(f"cannot read the data as a table ({type(data).__name__}): {exc}; {WHAT_TO_PASS}") from exc
+
+
+def _from_pandas(data: Any) -> pl.DataFrame:
+    """A pandas frame as polars; a column pandas/pyarrow cannot convert is named, with what is wrong in it."""
+    columns = [str(c) for c in getattr(data, "columns", [])]
+    repeated = sorted({c for c in columns if columns.count(c) > 1})
+    if repeated:
+        raise DataError(f"the pandas frame repeats column name(s) {repeated}; give each column once", columns=repeated)
+    try:
+        return pl.from_pandas(data, include_index=False)
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise DataError(f"converting a pandas DataFrame needs pyarrow: {exc}") from exc
+    except Exception as exc:
+        # Find the column at fault: convert one at a time.
+        for name in data.columns:
+            try:
+                pl.from_pandas(data[[name]], include_index=False)
+            except Exception as column_exc:
+                raise DataError(
+                    f"column {name!r} cannot be read ({type(column_exc).__name__}: {column_exc}); "
+                    "give it one type (numbers, or text) per column",
+                    column=str(name),
+                ) from column_exc
+        raise DataError(f"the pandas frame cannot be read: {type(exc).__name__}: {exc}") from exc
+
+
+#: Nested or opaque dtypes, which hold no single value per cell.
+def _nested(dtype: pl.DataType) -> bool:
+    return dtype.is_nested() or dtype == pl.Object
 
 
 def _context(df: pl.DataFrame, row: int, province: str) -> str:
@@ -102,6 +128,8 @@ def _context(df: pl.DataFrame, row: int, province: str) -> str:
 
 def _numeric(df: pl.DataFrame, column: str, province: str) -> pl.Series:
     s = df[column]
+    if _nested(s.dtype):
+        raise DataError(f"column {column!r} has dtype {s.dtype}; a value is one number per cell", column=column)
     if s.dtype.is_numeric() or s.dtype == pl.Null:
         return s.cast(pl.Float64)
     if s.dtype == pl.Boolean:
@@ -127,11 +155,14 @@ def _years(df: pl.DataFrame) -> list[int]:
         raise DataError(f"column 'year' is empty at row {i}", column="year")
     if s.dtype.is_integer():
         return s.cast(pl.Int64).to_list()
+    if _nested(s.dtype) or s.dtype == pl.Boolean:
+        raise DataError(f"column 'year' has dtype {s.dtype}; a year is one whole number per cell", column="year")
     if s.dtype.is_float():
-        if (s != s.round(0)).any():
-            i = int((s != s.round(0)).arg_true()[0])
+        bad = ~s.is_finite() | (s != s.round(0))
+        if bad.any():
+            i = int(bad.arg_true()[0])
             raise DataError(f"column 'year' holds {s[i]} at row {i}, which is not a whole year", column="year")
-        return s.cast(pl.Int64).to_list()
+        s = s.cast(pl.Int64, strict=False)
     as_int = s.cast(pl.Int64, strict=False)
     if as_int.null_count() > 0:
         i = int(as_int.is_null().arg_true()[0])
@@ -140,7 +171,30 @@ def _years(df: pl.DataFrame) -> list[int]:
             column="year",
             value=s[i],
         )
+    out_of_range = (as_int < -(2**31)) | (as_int > 2**31 - 1)
+    if out_of_range.any():
+        i = int(out_of_range.arg_true()[0])
+        raise DataError(f"column 'year' holds {as_int[i]} at row {i}, which is not a year", column="year")
     return as_int.to_list()
+
+
+def _province_names(df: pl.DataFrame, column: str) -> pl.Series:
+    """Province names or codes as text. A float code column (pandas makes one whenever a cell is missing) holds
+    integral codes: 1.0 is code 1 (Hà Nội), never the text "1.0"; a fraction is no code."""
+    s = df[column]
+    if _nested(s.dtype) or s.dtype == pl.Boolean:
+        raise DataError(f"column {column!r} has dtype {s.dtype}; give names or GSO codes", column=column)
+    if s.dtype.is_float():
+        bad = ~s.is_finite() | (s != s.round(0))
+        if bad.any():
+            i = int(bad.arg_true()[0])
+            raise DataError(
+                f"column {column!r} holds {s[i]} at row {i}, which is not a province code (a whole number)",
+                column=column,
+                value=s[i],
+            )
+        s = s.cast(pl.Int64)
+    return s.cast(pl.String)
 
 
 class Factored(NamedTuple):
@@ -205,35 +259,57 @@ def observations(data: Any) -> Factored:
         i = int(df[province].is_null().arg_true()[0])
         raise DataError(f"column {province!r} is empty at row {i}", column=province)
     if "unit" in df.columns and df["unit"].dtype == pl.String:
-        # National figures (averages, the national index) of published tables belong to no province.
+        # National figures (averages, the national index) of published tables belong to no province. An empty unit
+        # cell is neither: an error naming the row, never a silently dropped row.
+        if df["unit"].null_count() > 0:
+            i = int(df["unit"].is_null().arg_true()[0])
+            raise DataError(f"column 'unit' is empty at row {i} ({_context(df, i, province)})", column="unit")
         df = df.filter(pl.col("unit") != "national")
         if df.height == 0:
             raise DataError("only national figures in the data: nothing to score per province")
     if "primary" in df.columns and df["primary"].dtype == pl.Boolean:
         # Conflicting published values (chiso.datasets): the primary source's figure is scored, the documented
         # default; the alternatives stay in the frame (filter on ``primary`` and drop the column to score one).
+        if df["primary"].null_count() > 0:
+            i = int(df["primary"].is_null().arg_true()[0])
+            raise DataError(f"column 'primary' is empty at row {i} ({_context(df, i, province)})", column="primary")
         df = df.filter(pl.col("primary"))
     if "node" in df.columns and "value" in df.columns:
         measures = None
         if "measure" in df.columns:
             # Published tables carry tiers and groups beside values; those are not scored, and ranks are kept as
             # published ranks. Values may be given as score (the node's own scale), points, ratio or pct (README
-            # §1.2) and are converted.
-            df = df.filter(~pl.col("measure").is_in(list(NOT_SCORED)))
+            # §1.2) and are converted. An empty measure cell is an error naming the row (it would otherwise drop
+            # out of the filter without a word).
+            if _nested(df["measure"].dtype):
+                raise DataError(f"column 'measure' has dtype {df['measure'].dtype}", column="measure")
+            if df["measure"].null_count() > 0:
+                i = int(df["measure"].is_null().arg_true()[0])
+                raise DataError(
+                    f"column 'measure' is empty at row {i} ({_context(df, i, province)}); use score, points, ratio, "
+                    "pct (or rank, tier, group for published rows)",
+                    column="measure",
+                )
+            df = df.filter(~pl.col("measure").cast(pl.String).is_in(list(NOT_SCORED)))
             if df.height == 0:
                 raise DataError("no rows with a value measure (score, points, ratio, pct) to score")
-            measures = df["measure"].cast(pl.String).fill_null("score")
+            measures = df["measure"].cast(pl.String)
         values = _numeric(df, "value", province)
         # `node` is the path below the edition root; a `code` column (the full code, as in chiso's own frames and
         # datasets) names the edition too, so it wins where present.
         node_column = "code" if "code" in df.columns and df["code"].dtype == pl.String else "node"
+        if _nested(df[node_column].dtype):
+            raise DataError(
+                f"column {node_column!r} has dtype {df[node_column].dtype}; give node codes or paths",
+                column=node_column,
+            )
         nodes = df[node_column].cast(pl.String)
         if nodes.null_count() > 0:
             i = int(nodes.is_null().arg_true()[0])
             raise DataError(
                 f"column {node_column!r} is empty at row {i} ({_context(df, i, province)})", column=node_column
             )
-        return _factored(df[province].cast(pl.String), pl.Series(_years(df)), nodes, values, measures)
+        return _factored(_province_names(df, province), pl.Series(_years(df)), nodes, values, measures)
     value_columns = [c for c in df.columns if c not in ID_COLUMNS]
     if not value_columns:
         raise DataError(
@@ -241,7 +317,7 @@ def observations(data: Any) -> Factored:
             f"(province, year, one column per node); found {df.columns}"
         )
     # Wide: factor the provinces once per row of the frame, then lay the node columns end to end.
-    province_names, province_idx = _factor(df[province].cast(pl.String))
+    province_names, province_idx = _factor(_province_names(df, province))
     years = pl.Series(_years(df), dtype=pl.Int64)
     columns = [_numeric(df, c, province) for c in value_columns]
     values = pl.concat(columns)

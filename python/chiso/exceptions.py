@@ -17,6 +17,9 @@ __all__ = [
     "UnknownProvinceError",
     "UnknownIndexError",
     "InvalidArgumentError",
+    "ArgumentTypeError",
+    "ArgumentRangeError",
+    "MissingFileError",
     "MissingMaximumError",
     "EmptyResultError",
     "MissingDataWarning",
@@ -63,6 +66,20 @@ class UnknownIndexError(ChisoError, KeyError):
 
 class InvalidArgumentError(ChisoError, ValueError):
     """An argument that makes no sense for the call."""
+
+
+class ArgumentTypeError(InvalidArgumentError, TypeError):
+    """An argument of the wrong type, e.g. ``find_province(84)`` (attributes: ``argument``, ``expected``,
+    ``value``). Also a ``TypeError``, so ``except TypeError`` keeps working."""
+
+
+class ArgumentRangeError(InvalidArgumentError, OverflowError):
+    """An integer argument outside the range the call accepts, e.g. ``rank_outlook(seed=-1)`` (attributes:
+    ``argument``, ``value``, ``accepted``). Also an ``OverflowError``."""
+
+
+class MissingFileError(ChisoError, FileNotFoundError):
+    """A file named by the caller that does not exist (attribute: ``file``). Also a ``FileNotFoundError``."""
 
 
 class EmptyResultError(DataError):

@@ -23,7 +23,7 @@ import polars as pl
 
 from ._chiso import Scores, _plan_gains, _plan_project, _plan_uncovered, indices
 from ._frames import to_polars
-from .exceptions import DataError
+from .exceptions import DataError, MissingFileError
 
 __all__ = ["example_plan", "gains_by_agency", "load_plan", "overdue", "owners", "project_plan", "uncovered"]
 
@@ -41,6 +41,12 @@ def load_plan(source: Any) -> pl.DataFrame:
     """
     if isinstance(source, (str, Path)):
         path = Path(source)
+        try:
+            found = path.is_file()
+        except OSError as exc:  # e.g. a name longer than the file system allows
+            raise MissingFileError(f"plan: no such file: {str(path)[:80]}… ({exc.strerror})", file=str(path)) from exc
+        if not found:
+            raise MissingFileError(f"plan: no such file: {path}", file=str(path))
         if path.suffix.lower() in (".xlsx", ".xls"):
             try:
                 df = pl.read_excel(path)

@@ -14,7 +14,7 @@ from typing import Any
 import polars as pl
 
 from ._chiso import _satisfaction
-from ._frames import _factor, _numeric, _years, to_polars
+from ._frames import _factor, _numeric, _province_names, _years, to_polars
 from .exceptions import DataError
 
 __all__ = ["satisfaction"]
@@ -67,7 +67,17 @@ def satisfaction(
     if values.null_count() > 0:
         i = int(values.is_null().arg_true()[0])
         raise DataError(f"column {answer!r} is empty at row {i} (respondent {df[respondent][i]})")
-    province_names, province_idx = _factor(df["province"].cast(pl.String))
+    # One respondent answers one node once (a repeat would count as another answer); named with the user's ids.
+    repeated = df.select(respondent, "province", "year", node).is_duplicated()
+    if repeated.any():
+        rows = repeated.arg_true().to_list()[:2]
+        who = df.row(rows[0], named=True)
+        raise DataError(
+            f"respondent {who[respondent]!r} answers {who[node]!r} ({who['province']}, {who['year']}) more than once "
+            f"(rows {rows[0]} and {rows[1]}); one respondent answers one node once",
+            column=respondent,
+        )
+    province_names, province_idx = _factor(_province_names(df, "province"))
     node_names, node_idx = _factor(df[node].cast(pl.String))
     respondents = (df[respondent].cast(pl.String).rank("dense") - 1).cast(pl.UInt64).to_list()
     weights = _numeric(df, weight, "province").to_list() if weight else None

@@ -1,10 +1,12 @@
 //! The scoring engine: compile an edition into a flat [`Plan`], evaluate it over numeric buffers, then rank and
 //! group. Nothing here knows an index by name.
 
+mod check;
 mod plan;
 pub(crate) mod rank;
 mod score;
 
+pub(crate) use check::check_computed;
 pub use plan::Plan;
 pub use rank::{competition_ranks, percentile_linear, quartile_group};
 pub use score::{

@@ -7,7 +7,7 @@ use crate::text::round_to;
 pub const UNROUNDED_DECIMALS: u32 = 9;
 
 /// Standard competition ranks ("1224"), descending: rank(u) = 1 + #{v : value(v) > value(u)}, comparing values
-/// rounded to `precision` decimals. NaN values get no rank.
+/// rounded to `precision` decimals. NaN and infinite values get no rank.
 ///
 /// `None` ("unrounded", VCCI's rule) still compares at [`UNROUNDED_DECIMALS`]: two composites that are equal in
 /// exact arithmetic can differ in the last bits of a double depending on summation order, and such noise must not
@@ -22,7 +22,8 @@ pub const UNROUNDED_DECIMALS: u32 = 9;
 pub fn competition_ranks(values: &[f64], precision: Option<u32>) -> Vec<Option<u32>> {
     let d = precision.unwrap_or(UNROUNDED_DECIMALS);
     let keyed: Vec<f64> = values.iter().map(|&v| round_to(v, d)).collect();
-    let mut order: Vec<usize> = (0..values.len()).filter(|&i| !keyed[i].is_nan()).collect();
+    // Only finite values are ranked: an infinity is no score, never the best one.
+    let mut order: Vec<usize> = (0..values.len()).filter(|&i| keyed[i].is_finite()).collect();
     order.sort_by(|&a, &b| keyed[b].total_cmp(&keyed[a]));
     let mut ranks = vec![None; values.len()];
     for (pos, &i) in order.iter().enumerate() {
@@ -77,5 +78,6 @@ mod tests {
     #[test]
     fn nan_gets_no_rank() {
         assert_eq!(competition_ranks(&[1.0, f64::NAN, 2.0], None), vec![Some(2), None, Some(1)]);
+        assert_eq!(competition_ranks(&[1.0, f64::INFINITY, f64::NEG_INFINITY], None), vec![Some(1), None, None]);
     }
 }

@@ -521,7 +521,9 @@ impl Scores {
     /// rule 3: |computed − published| ≤ 0.5·10^(−decimals_out) + Σ |∂v/∂x| · 0.5·10^(−decimals_in), the sum over
     /// the rounded inputs x the node was computed from. `decimals_in = None` means the inputs were unrounded (only
     /// the output rounding counts). With [`Prefer::Published`] supplied values are kept, so nothing is compared.
-    pub fn compare_published(&self, decimals_in: Option<u32>, decimals_out: u32) -> Vec<Comparison> {
+    pub fn compare_published(&self, decimals_in: Option<u32>, decimals_out: u32) -> Result<Vec<Comparison>> {
+        crate::limits::check_decimals("decimals_in", decimals_in)?;
+        crate::limits::check_decimals("decimals_out", Some(decimals_out))?;
         let half = |d: u32| 0.5 * 10f64.powi(-(d as i32));
         let mut out = Vec::new();
         for (k, u) in self.units.iter().enumerate() {
@@ -550,7 +552,7 @@ impl Scores {
                 });
             }
         }
-        out
+        Ok(out)
     }
 }
 
@@ -582,7 +584,11 @@ fn unknown_node(m: &Methodology, node: &str, province: &str, year: i32) -> Chiso
     };
     ChisoError::UnknownNode {
         edition: m.code.clone(),
-        node: node.to_string(),
+        node: if node.len() > crate::limits::MAX_NAME_BYTES {
+            format!("{}… ({} bytes)", node.chars().take(40).collect::<String>(), node.len())
+        } else {
+            node.to_string()
+        },
         province: province.to_string(),
         year,
         suggestions,
@@ -844,6 +850,9 @@ pub fn score_columns(choice: &EditionChoice, data: Columns<'_>, options: &ScoreO
         let (m, plan) = &scores.editions[u.edition];
         let (topo, computable) = &shapes[u.edition];
         plan.evaluate_with(&mut vals, renormalise, keep_supplied);
+        let kept = |i: usize| keep_supplied && !sup[i].is_nan();
+        let name = || registry.all()[u.province].name_vi.clone();
+        super::check_computed(m, &vals, |i| computable[i] && !kept(i), &name(), u.year)?;
         computed_provenance(m, topo, &vals, &sup, &mut computed);
         for i in 0..m.nodes.len() {
             let complete = computable[i] && m.dependencies(i).iter().all(|&c| !vals[c].is_nan());

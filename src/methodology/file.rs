@@ -12,6 +12,7 @@ use super::{
     Aggregation, GroupMethod, Groups, Lineage, LineageKind, Methodology, MethodologyHeader, Node, Ranking, Status,
 };
 use crate::error::{ChisoError, Result};
+use crate::limits::{MAX_DECIMALS, MAX_GROUP_CUTS, MAX_MAGNITUDE, MAX_METHODOLOGY_BYTES, MAX_NODES, MAX_TREE_DEPTH};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -80,7 +81,8 @@ struct RawNode {
     kind: String,
     name_en: String,
     name_vi: Option<String>,
-    scale: Option<[f64; 2]>,
+    // A list, not `[f64; 2]`: a fixed-size array would silently drop a third number.
+    scale: Option<Vec<f64>>,
     scale_status: Option<String>,
     max_points: Option<f64>,
     max_points_status: Option<String>,
@@ -138,11 +140,113 @@ fn check_edition_code(code: &str, file: &str) -> Result<String> {
     Ok(index.to_string())
 }
 
+/// A number of the file: finite and within [`MAX_MAGNITUDE`], so no sum or product of them overflows.
+fn bounded(file: &str, node: Option<&str>, field: &str, v: f64) -> Result<f64> {
+    if !v.is_finite() || v.abs() > MAX_MAGNITUDE {
+        return Err(err(
+            file,
+            node,
+            format!("{field} = {} must be a finite number of magnitude at most {MAX_MAGNITUDE:e}", crate::text::num(v)),
+        ));
+    }
+    Ok(v)
+}
+
+/// Deepest nesting of arrays and inline tables in TOML text, skipping strings and comments: checked before the
+/// parser sees the text, so a hostile file cannot make it recurse without bound.
+fn nesting_depth(text: &str) -> usize {
+    let (mut depth, mut deepest) = (0usize, 0usize);
+    let mut chars = text.chars().peekable();
+    let mut line_start = true;
+    while let Some(c) = chars.next() {
+        match c {
+            '#' => {
+                for c in chars.by_ref() {
+                    if c == '\n' {
+                        break;
+                    }
+                }
+                line_start = true;
+                continue;
+            }
+            '"' | '\'' => {
+                // Strings: basic strings honour backslash escapes; a triple quote opens a multi-line string that
+                // ends at the next triple quote.
+                let quote = c;
+                let triple = chars.peek() == Some(&quote) && {
+                    let mut ahead = chars.clone();
+                    ahead.next();
+                    ahead.peek() == Some(&quote)
+                };
+                if triple {
+                    chars.next();
+                    chars.next();
+                }
+                let mut run = 0;
+                while let Some(d) = chars.next() {
+                    if quote == '"' && d == '\\' {
+                        chars.next();
+                        run = 0;
+                    } else if d == quote {
+                        run += 1;
+                        if !triple || run == 3 {
+                            break;
+                        }
+                    } else {
+                        run = 0;
+                    }
+                }
+            }
+            '[' if !(line_start && depth == 0) => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            '{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            ']' | '}' => depth = depth.saturating_sub(1),
+            '\n' => {
+                line_start = true;
+                continue;
+            }
+            c if c.is_whitespace() => continue,
+            _ => {}
+        }
+        line_start = false;
+    }
+    deepest
+}
+
+/// Arrays and inline tables nested deeper than this are refused (a methodology file needs two levels).
+const MAX_TOML_NESTING: usize = 32;
+
 pub(super) fn parse(text: &str, file: &str) -> Result<Methodology> {
+    if text.len() > MAX_METHODOLOGY_BYTES {
+        return Err(err(
+            file,
+            None,
+            format!("the file has {} bytes; methodology files are at most {MAX_METHODOLOGY_BYTES} bytes", text.len()),
+        ));
+    }
+    let nesting = nesting_depth(text);
+    if nesting > MAX_TOML_NESTING {
+        return Err(err(
+            file,
+            None,
+            format!("arrays or inline tables nested {nesting} deep; at most {MAX_TOML_NESTING} levels are read"),
+        ));
+    }
     let raw: RawFile =
         toml::from_str(text).map_err(|e| err(file, None, format!("not a valid methodology file: {e}")))?;
     let e = &raw.edition;
     let index = check_edition_code(&e.code, file)?;
+    if raw.nodes.len() > MAX_NODES {
+        return Err(err(file, None, format!("{} nodes; a methodology file has at most {MAX_NODES}", raw.nodes.len())));
+    }
+    if e.display_decimals > MAX_DECIMALS {
+        return Err(err(file, None, format!("display_decimals = {} is outside 0–{MAX_DECIMALS}", e.display_decimals)));
+    }
     if let Some(l) = e.last_year {
         if l < e.first_year {
             return Err(err(file, None, format!("last_year {l} is before first_year {}", e.first_year)));
@@ -191,7 +295,17 @@ pub(super) fn parse(text: &str, file: &str) -> Result<Methodology> {
                 }
                 "thresholds" => {
                     let cuts = g.cuts.clone().ok_or_else(|| err(file, None, "groups: thresholds need cuts"))?;
-                    let descending = cuts.windows(2).all(|w| w[0] > w[1]) && cuts.iter().all(|c| c.is_finite());
+                    if cuts.len() > MAX_GROUP_CUTS {
+                        return Err(err(
+                            file,
+                            None,
+                            format!("groups: {} cuts; a threshold rule has at most {MAX_GROUP_CUTS}", cuts.len()),
+                        ));
+                    }
+                    for &c in &cuts {
+                        bounded(file, None, "groups.cuts", c)?;
+                    }
+                    let descending = cuts.windows(2).all(|w| w[0] > w[1]);
                     if !descending || g.labels.len() != cuts.len() + 1 {
                         return Err(err(
                             file,
@@ -321,7 +435,7 @@ fn build_nodes(edition: &str, raw: &[RawNode], file: &str) -> Result<Vec<Node>> 
             Some("RATIO") => Aggregation::Ratio,
             Some("WMEAN") => {
                 let k = r.k.ok_or_else(|| err(file, c, "WMEAN needs k (v = k · Σ w·v / Σ w)"))?;
-                if !(k.is_finite() && k > 0.0) {
+                if bounded(file, c, "k", k)? <= 0.0 {
                     return Err(err(file, c, format!("k = {k} must be a positive number")));
                 }
                 Aggregation::WMean { k }
@@ -337,17 +451,29 @@ fn build_nodes(edition: &str, raw: &[RawNode], file: &str) -> Result<Vec<Node>> 
         if r.k.is_some() && !matches!(aggregation, Aggregation::WMean { .. }) {
             return Err(err(file, c, format!("k is only meaningful for WMEAN, not {}", aggregation.name())));
         }
-        if let Some([lo, hi]) = r.scale {
-            if !(lo.is_finite() && hi.is_finite() && lo < hi) {
-                return Err(err(file, c, format!("scale [{lo}, {hi}] must be two finite numbers, min < max")));
+        let scale = match r.scale.as_deref() {
+            None => None,
+            Some(&[lo, hi]) => {
+                bounded(file, c, "scale", lo)?;
+                bounded(file, c, "scale", hi)?;
+                if lo >= hi {
+                    return Err(err(file, c, format!("scale [{lo}, {hi}] must be two finite numbers, min < max")));
+                }
+                Some((lo, hi))
             }
-        }
+            Some(other) => {
+                return Err(err(file, c, format!("scale {other:?} must be exactly two numbers [min, max]")));
+            }
+        };
         for (field, v) in [("weight", r.weight), ("max_points", r.max_points), ("weights_sum", r.weights_sum)] {
             if let Some(v) = v {
-                if !(v.is_finite() && v >= 0.0) {
+                if bounded(file, c, field, v)? < 0.0 {
                     return Err(err(file, c, format!("{field} = {v} must be a finite number ≥ 0")));
                 }
             }
+        }
+        if r.scored && r.max_points == Some(0.0) {
+            return Err(err(file, c, "max_points = 0 on a scored node: a node scored out of nothing cannot be scored"));
         }
         nodes.push(Node {
             code: code.to_string(),
@@ -359,7 +485,7 @@ fn build_nodes(edition: &str, raw: &[RawNode], file: &str) -> Result<Vec<Node>> 
             kind: r.kind.clone(),
             name_en: r.name_en.clone(),
             name_vi: r.name_vi.clone(),
-            scale: r.scale.map(|[a, b]| (a, b)),
+            scale,
             scale_status: status(file, c, "scale_status", r.scale_status.as_deref(), Status::Official)?,
             max_points: r.max_points,
             max_points_status: status(file, c, "max_points_status", r.max_points_status.as_deref(), Status::Official)?,
@@ -435,36 +561,30 @@ fn build_nodes(edition: &str, raw: &[RawNode], file: &str) -> Result<Vec<Node>> 
     if let Some(i) = depth.iter().position(|&d| d == usize::MAX) {
         return Err(err(file, Some(&nodes[i].code), "the parent chain forms a cycle and never reaches the root"));
     }
+    if let Some(i) = depth.iter().position(|&d| d > MAX_TREE_DEPTH) {
+        return Err(err(
+            file,
+            Some(&nodes[i].code),
+            format!("the tree is deeper than {MAX_TREE_DEPTH} levels (the limit of a methodology tree)"),
+        ));
+    }
     for (n, d) in nodes.iter_mut().zip(depth) {
         n.depth = d;
     }
     Ok(nodes)
 }
 
+/// Equal within a relative 1e-6; never for a non-finite side (a comparison with infinity must not pass).
 fn close(a: f64, b: f64) -> bool {
-    (a - b).abs() <= 1e-6 * (1.0 + a.abs().max(b.abs()))
+    a.is_finite() && b.is_finite() && (a - b).abs() <= 1e-6 * (1.0 + a.abs().max(b.abs()))
 }
 
 /// The consistency checks: rules against children, weights against their declared sum, scales and maxima
 /// against the rule. Run on every load and on every variant.
 pub(super) fn validate(m: &Methodology, file: &str) -> Result<()> {
     // Inputs may not form a cycle (a node computed, through its inputs, from itself).
-    let mut state = vec![0u8; m.nodes.len()];
-    fn visit(m: &Methodology, i: usize, state: &mut [u8], file: &str) -> Result<()> {
-        match state[i] {
-            1 => return Err(err(file, Some(&m.nodes[i].code), "its inputs lead back to itself (a cycle)")),
-            2 => return Ok(()),
-            _ => {}
-        }
-        state[i] = 1;
-        for d in m.dependencies(i) {
-            visit(m, d, state, file)?;
-        }
-        state[i] = 2;
-        Ok(())
-    }
-    for i in 0..m.nodes.len() {
-        visit(m, i, &mut state, file)?;
+    if let Err(i) = m.dependency_order() {
+        return Err(err(file, Some(&m.nodes[i].code), "its inputs lead back to itself (a cycle)"));
     }
     for n in m.nodes.iter().filter(|n| !n.inputs.is_empty()) {
         let c = Some(n.code.as_str());
@@ -506,6 +626,9 @@ pub(super) fn validate(m: &Methodology, file: &str) -> Result<()> {
                         err(file, Some(&ch.code), format!("no weight, but its parent {} is a WMEAN", n.code))
                     })?;
                     total += w;
+                }
+                if !total.is_finite() {
+                    return Err(err(file, c, format!("the children's weights add up to {total}")));
                 }
                 if total <= 0.0 {
                     return Err(err(file, c, "the children's weights add up to 0"));

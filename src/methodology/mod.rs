@@ -335,6 +335,10 @@ impl Methodology {
                 return self.by_code.get(&format!("{}/{}", self.code, path)).copied();
             }
         }
+        if node.starts_with(':') {
+            // A view's node inside the edition's file: its path keeps the view marker (":pillars/…").
+            return self.by_code.get(&format!("{}{}", self.code, node)).copied();
+        }
         let path = node.trim_matches('/');
         self.by_code.get(&format!("{}/{}", self.code, path)).copied()
     }
@@ -360,23 +364,44 @@ impl Methodology {
     /// Node indices with every node after the nodes it is computed from (the order the engine evaluates in).
     /// Loading refuses files whose dependencies form a cycle, so the order always exists.
     pub fn topological_order(&self) -> Vec<usize> {
-        let mut out = Vec::with_capacity(self.nodes.len());
-        let mut state = vec![0u8; self.nodes.len()]; // 0 new, 1 on the stack, 2 done
-        fn visit(m: &Methodology, i: usize, state: &mut [u8], out: &mut Vec<usize>) {
-            if state[i] != 0 {
-                return;
+        self.dependency_order().unwrap_or_else(|_| (0..self.nodes.len()).collect())
+    }
+
+    /// Depth-first post-order over the dependencies, walked with an explicit stack (a user's tree may be tens of
+    /// thousands of levels deep before the depth check; no walk here recurses). `Err(i)`: node `i` depends on
+    /// itself through its inputs.
+    pub(crate) fn dependency_order(&self) -> std::result::Result<Vec<usize>, usize> {
+        let n = self.nodes.len();
+        let mut out = Vec::with_capacity(n);
+        let mut state = vec![0u8; n]; // 0 new, 1 on the stack, 2 done
+        let mut stack: Vec<(usize, Vec<usize>, usize)> = Vec::new();
+        for start in 0..n {
+            if state[start] != 0 {
+                continue;
             }
-            state[i] = 1;
-            for d in m.dependencies(i) {
-                visit(m, d, state, out);
+            state[start] = 1;
+            stack.push((start, self.dependencies(start), 0));
+            while let Some((i, deps, next)) = stack.last_mut() {
+                if let Some(&d) = deps.get(*next) {
+                    *next += 1;
+                    match state[d] {
+                        0 => {
+                            state[d] = 1;
+                            let deps = self.dependencies(d);
+                            stack.push((d, deps, 0));
+                        }
+                        1 => return Err(d),
+                        _ => {}
+                    }
+                } else {
+                    let i = *i;
+                    state[i] = 2;
+                    out.push(i);
+                    stack.pop();
+                }
             }
-            state[i] = 2;
-            out.push(i);
         }
-        for i in 0..self.nodes.len() {
-            visit(self, i, &mut state, &mut out);
-        }
-        out
+        Ok(out)
     }
 
     /// A variant of this edition with other weights, e.g. `[("transparency", 10.0), …]`. Nodes are named by code

@@ -113,6 +113,13 @@ pub fn calibrate(
     decimals_in: Option<u32>,
     decimals_out: u32,
 ) -> Result<Calibration> {
+    crate::limits::check_decimals("decimals_in", decimals_in)?;
+    crate::limits::check_decimals("decimals_out", Some(decimals_out))?;
+    if let Some(g) = grid {
+        if !(g.is_finite() && g > 0.0) {
+            return Err(ChisoError::InvalidArgument(format!("grid = {g} must be a finite positive step")));
+        }
+    }
     let mut rows: Vec<(String, i32, Vec<f64>, f64)> = Vec::new();
     let mut edition: Option<&Methodology> = None;
     let mut index = None;

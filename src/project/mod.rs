@@ -109,6 +109,13 @@ pub enum Peers {
 
 /// [`what_if`] with a choice of what the other provinces do.
 pub fn what_if_with(scores: &Scores, year: i32, edits: &[Edit], peers: &Peers) -> Result<Vec<Projected>> {
+    if edits.len() > crate::limits::MAX_EDITS {
+        return Err(ChisoError::InvalidArgument(format!(
+            "{} edits; a what-if call takes at most {}",
+            edits.len(),
+            crate::limits::MAX_EDITS
+        )));
+    }
     let units: Vec<usize> = (0..scores.units().len()).filter(|&k| scores.units()[k].year == year).collect();
     let Some(&first) = units.first() else {
         return Err(ChisoError::InvalidArgument(format!("no scores for data year {year} to project from")));
@@ -145,6 +152,20 @@ pub fn what_if_with(scores: &Scores, year: i32, edits: &[Edit], peers: &Peers) -
                     value: *value,
                 });
             }
+            // A peer's value is data like any other: inside the node's scale or maximum.
+            let n = &m.nodes[i];
+            let (lo, hi) = n.scale.unwrap_or((0.0, n.max_points.unwrap_or(f64::INFINITY)));
+            let slack = n.scale_slack();
+            if *value < lo - slack || *value > hi + slack {
+                return Err(ChisoError::OutOfScale {
+                    province: p.name_vi.clone(),
+                    year,
+                    node: n.code.clone(),
+                    value: *value,
+                    min: lo,
+                    max: hi,
+                });
+            }
             base[i][pos] = *value;
         }
     }
@@ -169,11 +190,20 @@ pub fn what_if_with(scores: &Scores, year: i32, edits: &[Edit], peers: &Peers) -
     for edit in edits {
         by_scenario.entry(edit.scenario.as_str()).or_default().push(edit);
     }
+    if by_scenario.len() > crate::limits::MAX_SCENARIOS {
+        return Err(ChisoError::InvalidArgument(format!(
+            "{} scenarios; a what-if call takes at most {}",
+            by_scenario.len(),
+            crate::limits::MAX_SCENARIOS
+        )));
+    }
     let mut out = Vec::new();
     for (scenario, list) in by_scenario {
         // Edited provinces: position → (values, keep mask, edited nodes, clamped nodes).
         let mut edited: BTreeMap<usize, Buffer> = BTreeMap::new();
-        for edit in &list {
+        // Each (province, node) is edited once per scenario: two edits of one node would leave only the last.
+        let mut seen: BTreeMap<(usize, usize), usize> = BTreeMap::new();
+        for (row, edit) in list.iter().enumerate() {
             let province = registry.find_for_year(&edit.province, year)?;
             let p = registry.index_of(&province.code).unwrap_or(0);
             let pos = position_of(p).ok_or_else(|| {
@@ -189,6 +219,13 @@ pub fn what_if_with(scores: &Scores, year: i32, edits: &[Edit], peers: &Peers) -
                     edit.node, m.code
                 ))
             })?;
+            if let Some(first) = seen.insert((pos, i), row) {
+                return Err(ChisoError::InvalidArgument(format!(
+                    "scenario {scenario:?}: {} at {} is edited twice (edits {first} and {row} of the scenario); \
+                     give one edit per node",
+                    province.name_vi, m.nodes[i].code
+                )));
+            }
             let entry = edited.entry(pos).or_insert_with(|| {
                 // Start from what was supplied; the replay recomputes everything else as the base did.
                 let values: Vec<f64> = (0..n).map(|j| scores.supplied_value(k, j).unwrap_or(f64::NAN)).collect();
@@ -280,6 +317,8 @@ pub fn what_if_with(scores: &Scores, year: i32, edits: &[Edit], peers: &Peers) -
             for &a in &shifted {
                 values[a] = scores.supplied_value(units[pos], a).unwrap_or(published[a]) + (values[a] - before[a]);
             }
+            let who = &registry.all()[scores.units()[units[pos]].province].name_vi;
+            crate::engine::check_computed(m, &values, |i| !was_edited[i] && !m.dependencies(i).is_empty(), who, year)?;
             for (i, column) in columns.iter_mut().enumerate() {
                 column[pos] = values[i];
             }

@@ -63,6 +63,13 @@ pub fn solve(scores: &Scores, province: &str, year: i32, target: Target, costs: 
     let current = scores.value(k, 0).ok_or_else(|| {
         ChisoError::InvalidArgument(format!("{} has no total in {year}: complete its data first", me.name_vi))
     })?;
+    match target {
+        Target::Score(s) if !s.is_finite() => {
+            return Err(ChisoError::InvalidArgument(format!("score = {s}: a target score is a finite number")))
+        }
+        Target::Rank(0) => return Err(ChisoError::InvalidArgument("rank = 0: ranks start at 1".into())),
+        _ => {}
+    }
     for (node, cost) in costs {
         if m.find(node).is_none() {
             return Err(ChisoError::InvalidArgument(format!("costs: node {node:?} is not in edition {}", m.code)));

@@ -221,6 +221,8 @@ pub fn rank_outlook(
     draws: usize,
     seed: u64,
 ) -> Result<Vec<RankOutlook>> {
+    // Checked before anything is allocated: draws × provinces ranks are held at once.
+    crate::limits::check_count("draws", draws, crate::limits::MAX_DRAWS)?;
     let registry = Registry::get();
     let last_year = scores.units().iter().map(|u| u.year).max().unwrap_or(0);
     let provinces: Vec<String> = scores
@@ -254,7 +256,7 @@ pub fn rank_outlook(
     };
     let mut ranks: Vec<Vec<u32>> = vec![Vec::with_capacity(draws); projected.len()];
     let mut column = vec![0.0; projected.len()];
-    for _ in 0..draws.max(1) {
+    for _ in 0..draws {
         for (j, (t, sigma)) in projected.iter().enumerate() {
             // Box–Muller.
             let z = (-2.0 * uniform().ln()).sqrt() * (2.0 * std::f64::consts::PI * uniform()).cos();

@@ -282,6 +282,14 @@ fn build_exception(py: Python<'_>, e: &ChisoError) -> PyResult<PyErr> {
             fields.set_item("measure", measure)?;
             "DataError"
         }
+        ChisoError::Computed { province, year, node, value, inputs, .. } => {
+            fields.set_item("province", province)?;
+            fields.set_item("year", year)?;
+            fields.set_item("node", node)?;
+            fields.set_item("value", value)?;
+            fields.set_item("inputs", inputs)?;
+            "DataError"
+        }
         ChisoError::Data(_) => "DataError",
         ChisoError::InvalidArgument(_) => "InvalidArgumentError",
     };

@@ -199,7 +199,7 @@ impl PyScores {
         decimals_in: Option<u32>,
         decimals_out: u32,
     ) -> PyResult<Bound<'py, PyAny>> {
-        convert::comparison_frame(py, &self.inner.compare_published(decimals_in, decimals_out))
+        convert::comparison_frame(py, &self.inner.compare_published(decimals_in, decimals_out).map_err(to_py_err)?)
     }
 
     /// Compare two data years: value, delta, relative and share-of-max change, ranks and rank change (positive =
@@ -347,10 +347,10 @@ impl PyScores {
         &self,
         py: Python<'py>,
         year: i32,
-        scenarios: Vec<String>,
-        provinces: Vec<String>,
-        nodes: Vec<String>,
-        ops: Vec<String>,
+        scenarios: Vec<Option<String>>,
+        provinces: Vec<Option<String>>,
+        nodes: Vec<Option<String>>,
+        ops: Vec<Option<String>>,
         values: Vec<Option<f64>>,
         peers_target_year: Option<i32>,
         peer_values: Option<Vec<(String, String, f64)>>,
@@ -360,17 +360,32 @@ impl PyScores {
         if [provinces.len(), nodes.len(), ops.len(), values.len()].iter().any(|&l| l != n) {
             return Err(to_py_err(ChisoError::Data("scenario, province, node, op and value differ in length".into())));
         }
+        if n > crate::limits::MAX_EDITS {
+            return Err(to_py_err(ChisoError::InvalidArgument(format!(
+                "{n} edits; a what-if call takes at most {}",
+                crate::limits::MAX_EDITS
+            ))));
+        }
+        // An empty cell is an error naming its row and column, never a dropped row.
+        let cell = |column: &[Option<String>], name: &str, r: usize| -> PyResult<String> {
+            column[r].clone().ok_or_else(|| {
+                to_py_err(ChisoError::Data(format!("row {r}: column {name:?} is empty; every edit needs a {name}")))
+            })
+        };
         let mut edits = Vec::with_capacity(n);
-        for r in 0..n {
+        for (r, value) in values.iter().enumerate() {
+            let (scenario, province, node, op) = (
+                cell(&scenarios, "scenario", r)?,
+                cell(&provinces, "province", r)?,
+                cell(&nodes, "node", r)?,
+                cell(&ops, "op", r)?,
+            );
             let need = |what: &str| {
-                values[r].ok_or_else(|| {
-                    to_py_err(ChisoError::Data(format!(
-                        "row {r}: op {what:?} needs a value ({} / {})",
-                        provinces[r], nodes[r]
-                    )))
+                value.ok_or_else(|| {
+                    to_py_err(ChisoError::Data(format!("row {r}: op {what:?} needs a value ({province} / {node})")))
                 })
             };
-            let change = match ops[r].as_str() {
+            let change = match op.as_str() {
                 "set" => Change::Set(need("set")?),
                 "add" => Change::Add(need("add")?),
                 "headroom" => Change::Headroom(need("headroom")?),
@@ -381,12 +396,7 @@ impl PyScores {
                     ))))
                 }
             };
-            edits.push(Edit {
-                scenario: scenarios[r].clone(),
-                province: provinces[r].clone(),
-                node: nodes[r].clone(),
-                change,
-            });
+            edits.push(Edit { scenario, province, node, change });
         }
         let peers = match (peers_target_year, peer_values) {
             (None, None) => crate::project::Peers::Held,
@@ -1029,8 +1039,16 @@ fn _plan_uncovered<'py>(
 
 /// MEMBER_MEAN: (province, year, node, value) rows of the 63 provinces → the 34 units of 2025.
 #[pyfunction]
-fn _member_mean(rows: Vec<(String, i32, String, f64)>) -> PyResult<Vec<(String, i32, String, f64)>> {
-    crate::provinces::member_mean(&rows).map_err(to_py_err)
+#[pyo3(signature = (rows, index = None))]
+fn _member_mean(
+    rows: Vec<(String, i32, String, f64)>,
+    index: Option<&str>,
+) -> PyResult<Vec<(String, i32, String, f64)>> {
+    match index {
+        Some(index) => crate::provinces::member_mean_of(index, &rows),
+        None => crate::provinces::member_mean(&rows),
+    }
+    .map_err(to_py_err)
 }
 
 #[pymodule]

@@ -17,12 +17,17 @@ def answers(n: int = 2000, seed: int = 7) -> pl.DataFrame:
     rng = np.random.default_rng(seed)
     provinces = ["Trà Vinh", "Vĩnh Long", "Bến Tre"]
     nodes = ["services/access/signage", "services/access/seating", "services/results/on_time", "policy/fairness"]
+    # Each respondent answers one to four of the nodes, each once, in one province.
+    counts = rng.integers(1, 5, n // 2)
+    respondent = np.repeat(np.arange(n // 2), counts)
+    node = np.concatenate([rng.permutation(4)[:c] for c in counts])
+    n = len(respondent)
     return pl.DataFrame(
         {
-            "respondent": rng.integers(0, n // 4, n),
-            "province": rng.choice(provinces, n),
+            "respondent": respondent,
+            "province": np.array(provinces)[respondent % 3],
             "year": np.full(n, 2024),
-            "node": rng.choice(nodes, n),
+            "node": np.array(nodes)[node],
             "answer": rng.integers(1, 6, n),
             "w": rng.uniform(0.5, 2.0, n),
         }

@@ -1,0 +1,337 @@
+"""The door of every public callable: wrong argument types and out-of-range integers become chiso errors.
+
+Two kinds of callables are guarded, each by what it declares:
+
+* the compiled functions and methods of ``chiso._chiso``, by their stub (``_chiso.pyi``, checked against the
+  module by mypy's stubtest): pyo3 raises a bare ``TypeError`` ("'int' object is not an instance of 'str'") or
+  ``OverflowError`` ("can't convert negative int to unsigned") naming no argument when a Python value does not fit
+  the Rust type. Such an error — raised by the extension itself, not by Python code it called back — is turned
+  into :class:`ArgumentTypeError` or :class:`ArgumentRangeError` naming the function, the argument, what it
+  accepts and what it got.
+* the Python functions of the package, by their own annotations, checked before they run, so that a wrong type
+  never surfaces as an ``AttributeError`` deep inside.
+
+Both error classes also derive from the built-in (``TypeError``, ``OverflowError``) and from ``ValueError`` through
+:class:`InvalidArgumentError`, so existing ``except`` clauses keep working.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import inspect
+import os
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from .exceptions import (
+    ArgumentRangeError,
+    ArgumentTypeError,
+    ChisoError,
+    DataError,
+    InvalidArgumentError,
+    MissingFileError,
+)
+
+I32 = (-(2**31), 2**31 - 1)
+U32 = (0, 2**32 - 1)
+U64 = (0, 2**64 - 1)
+
+#: Accepted ranges of integer arguments, by name (one vocabulary: an argument name means the same everywhere).
+#: The Rust core checks the semantic limits again (e.g. draws ≤ chiso's limit) for Rust callers.
+INT_RANGES: dict[str, tuple[int, int]] = {
+    "year": I32,
+    "base_year": I32,
+    "target_year": I32,
+    "from_year": I32,
+    "to_year": I32,
+    "peers_target_year": I32,
+    "baseline": I32,
+    "rank": (1, U32[1]),
+    "level": U64,
+    "window": U64,
+    "draws": (1, 100_000),
+    "seed": U64,
+    "decimals_in": (0, 12),
+    "decimals_out": (0, 12),
+}
+
+
+# --- annotations as predicates ------------------------------------------------------------------------------------
+
+
+def _is_int(v: Any) -> bool:
+    return isinstance(v, int) or type(v).__name__ in {"int8", "int16", "int32", "int64", "uint8", "uint16", "uint32"}
+
+
+def _is_float(v: Any) -> bool:
+    return (isinstance(v, (int, float)) or type(v).__name__ in {"float32", "float64"}) and not isinstance(v, str)
+
+
+def _matches(value: Any, node: ast.expr, classes: Mapping[str, type], deep: bool) -> bool:
+    """Does ``value`` fit the annotation ``node``? Unknown annotations accept anything (the callee decides)."""
+    if isinstance(node, ast.Constant):
+        if node.value is None:
+            return value is None
+        if isinstance(node.value, str):  # a forward reference written as a string
+            return _matches(value, ast.parse(node.value, mode="eval").body, classes, deep)
+        return True
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        return _matches(value, node.left, classes, deep) or _matches(value, node.right, classes, deep)
+    if isinstance(node, ast.Name):
+        name = node.id
+        if name == "str":
+            return isinstance(value, str)
+        if name == "int":
+            return _is_int(value)
+        if name == "float":
+            return _is_float(value)
+        if name == "bool":
+            return isinstance(value, bool) or type(value).__name__ == "bool_"
+        if name in classes:
+            return isinstance(value, classes[name])
+        return True
+    if isinstance(node, ast.Attribute):  # pl.DataFrame, dt.date
+        if node.attr == "date":
+            import datetime
+
+            return isinstance(value, datetime.date)
+        if node.attr in ("DataFrame", "LazyFrame"):
+            import polars as pl
+
+            return isinstance(value, getattr(pl, node.attr))
+        return True
+    if isinstance(node, ast.Subscript):
+        head = node.value.id if isinstance(node.value, ast.Name) else getattr(node.value, "attr", "")
+        args = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
+        if head == "Literal":
+            # The type of the choices; which choice is the callee's to check, with its own message.
+            kinds = {type(a.value) for a in args if isinstance(a, ast.Constant)}
+            return any(isinstance(value, k) for k in kinds)
+        if head == "PathLike":
+            return isinstance(value, os.PathLike)
+        if head in {"list", "Sequence"}:
+            if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
+                return False
+            return not deep or all(_matches(v, args[0], classes, deep) for v in value)
+        if head in {"dict", "Mapping"}:
+            if not isinstance(value, Mapping):
+                return False
+            return not deep or all(
+                _matches(k, args[0], classes, deep) and _matches(v, args[1], classes, deep) for k, v in value.items()
+            )
+        if head == "tuple":
+            if not isinstance(value, (tuple, list)):
+                return False
+            if len(args) == 2 and isinstance(args[1], ast.Constant) and args[1].value is Ellipsis:
+                return True
+            return len(value) == len(args) and (
+                not deep or all(_matches(v, a, classes, deep) for v, a in zip(value, args, strict=True))
+            )
+        return True
+    return True
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _bound(signature: inspect.Signature | None, args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any]:
+    if signature is None:
+        return {}
+    try:
+        return dict(signature.bind_partial(*args, **kwargs).arguments)
+    except TypeError:
+        return {}
+
+
+def _check_types(
+    qualname: str, arguments: dict[str, Any], annotations: dict[str, ast.expr], classes: Mapping[str, type], deep: bool
+) -> None:
+    for name, value in arguments.items():
+        annotation = annotations.get(name)
+        if annotation is None or _matches(value, annotation, classes, deep):
+            continue
+        expected = ast.unparse(annotation)
+        raise ArgumentTypeError(
+            f"{qualname}: argument {name!r} must be {expected}, got {type(value).__name__} {_show(value)}",
+            argument=name,
+            expected=expected,
+            value=value,
+        )
+
+
+def _range_error(qualname: str, arguments: dict[str, Any], exc: BaseException) -> ArgumentRangeError:
+    for name, value in arguments.items():
+        if isinstance(value, bool) or not _is_int(value):
+            continue
+        lo, hi = INT_RANGES.get(name, (-(2**63), 2**64 - 1))
+        if not lo <= int(value) <= hi:
+            return ArgumentRangeError(
+                f"{qualname}: argument {name!r} = {_show(value)} is outside the accepted range {lo}–{hi}",
+                argument=name,
+                value=value,
+                accepted=(lo, hi),
+            )
+    return ArgumentRangeError(f"{qualname}: an integer argument is out of range ({exc})")
+
+
+def _raised_by_extension(exc: BaseException) -> bool:
+    """True when the error comes from the compiled call itself (argument conversion), not from Python code that
+    the extension called back: its traceback then ends in the wrapper's own frame."""
+    tb = exc.__traceback__
+    return tb is not None and tb.tb_next is None
+
+
+# --- the guards ---------------------------------------------------------------------------------------------------
+
+
+def _guard_compiled(
+    func: Callable[..., Any], qualname: str, annotations: dict[str, ast.expr], classes: Mapping[str, type]
+) -> Callable[..., Any]:
+    try:
+        signature: inspect.Signature | None = inspect.signature(func)
+    except (TypeError, ValueError):
+        signature = None
+
+    @functools.wraps(func)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ChisoError:
+            raise
+        except (TypeError, OverflowError, ValueError) as exc:
+            if not _raised_by_extension(exc):
+                raise
+            arguments = _bound(signature, args, kwargs)
+            arguments.pop("self", None)
+            if isinstance(exc, OverflowError):
+                raise _range_error(qualname, arguments, exc) from exc
+            if isinstance(exc, TypeError):
+                _check_types(qualname, arguments, annotations, classes, deep=True)
+                raise ArgumentTypeError(f"{qualname}: {exc}") from exc
+            raise InvalidArgumentError(f"{qualname}: {exc}") from exc
+
+    return call
+
+
+def _stub_annotations(stub: Path) -> dict[str, dict[str, ast.expr]]:
+    """``{"find_province": {"name": <ast str>}, "Scores.compare": {...}}`` from the stub file."""
+    tree = ast.parse(stub.read_text(encoding="utf-8"))
+    out: dict[str, dict[str, ast.expr]] = {}
+
+    def collect(prefix: str, fn: ast.FunctionDef) -> None:
+        a = fn.args
+        params = [*a.posonlyargs, *a.args, *a.kwonlyargs]
+        out[prefix + fn.name] = {p.arg: p.annotation for p in params if p.annotation is not None}
+
+    for item in tree.body:
+        if isinstance(item, ast.FunctionDef):
+            collect("", item)
+        elif isinstance(item, ast.ClassDef):
+            for member in item.body:
+                if isinstance(member, ast.FunctionDef):
+                    collect(item.name + ".", member)
+    return out
+
+
+def guard_extension(module: Any) -> None:
+    """Wrap the public functions of the compiled module and the methods of its classes (once)."""
+    if module.__name__ in _GUARDED:
+        return
+    stub = Path(module.__file__).with_name("_chiso.pyi")
+    if not stub.is_file():
+        stub = Path(__file__).with_name("_chiso.pyi")
+    annotations = _stub_annotations(stub)
+    classes = {name: getattr(module, name) for name in ("Methodology", "Scores") if hasattr(module, name)}
+    for qualname, params in annotations.items():
+        owner_name, _, name = qualname.rpartition(".")
+        owner = classes.get(owner_name) if owner_name else module
+        if owner is None or name.startswith("__"):
+            continue
+        original = owner.__dict__.get(name) if owner_name else getattr(owner, name, None)
+        if original is None or not callable(original) or isinstance(original, property):
+            continue
+        if type(original).__name__ == "getset_descriptor":
+            continue
+        setattr(owner, name, _guard_compiled(original, qualname, params, classes))
+    _GUARDED.add(module.__name__)
+
+
+#: Compiled modules already guarded (the extension module itself is left without extra attributes).
+_GUARDED: set[str] = set()
+
+
+def checked(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Check a Python function's arguments against its annotations before it runs (shallow for containers: the
+    elements are the callee's to check, with an error naming the row)."""
+    signature = inspect.signature(func)
+    annotations: dict[str, ast.expr] = {}
+    for name, parameter in signature.parameters.items():
+        a = parameter.annotation
+        if isinstance(a, str) and a not in ("Any", "object"):
+            try:
+                annotations[name] = ast.parse(a, mode="eval").body
+            except SyntaxError:  # pragma: no cover - annotations are valid Python
+                continue
+    qualname = f"{func.__module__.replace('chiso.', 'chiso.', 1)}.{func.__qualname__}"
+
+    @functools.wraps(func)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        from . import _chiso
+
+        classes = {"Methodology": _chiso.Methodology, "Scores": _chiso.Scores}
+        try:
+            bound = signature.bind(*args, **kwargs)
+        except TypeError as exc:
+            raise ArgumentTypeError(f"{qualname}: {exc}") from exc
+        _check_types(qualname, dict(bound.arguments), annotations, classes, deep=False)
+        for name, value in bound.arguments.items():
+            if name in INT_RANGES and _is_int(value) and not isinstance(value, bool):
+                lo, hi = INT_RANGES[name]
+                if not lo <= int(value) <= hi:
+                    raise ArgumentRangeError(
+                        f"{qualname}: argument {name!r} = {_show(value)} is outside the accepted range {lo}–{hi}",
+                        argument=name,
+                        value=value,
+                        accepted=(lo, hi),
+                    )
+        try:
+            return func(*args, **kwargs)
+        except ChisoError:
+            raise
+        except FileNotFoundError as exc:
+            name = exc.filename or str(exc)
+            raise MissingFileError(f"{qualname}: no such file: {name}", file=name) from exc
+        except OSError as exc:  # a name too long, a directory, no permission: the argument names no readable file
+            raise InvalidArgumentError(f"{qualname}: cannot read {exc.filename!r}: {exc.strerror or exc}") from exc
+        except _content_errors() as exc:
+            # The frame's content did not fit an operation (a list where a number belongs, mixed types …).
+            raise DataError(f"{qualname}: the data cannot be read: {type(exc).__name__}: {exc}") from exc
+
+    return call
+
+
+@functools.cache
+def _content_errors() -> tuple[type[BaseException], ...]:
+    """The errors frame libraries raise on content they cannot convert."""
+    import polars as pl
+
+    errors: list[type[BaseException]] = [pl.exceptions.PolarsError]
+    try:
+        import pyarrow as pa
+
+        errors.append(pa.lib.ArrowException)
+    except ImportError:  # pragma: no cover - pyarrow is optional
+        pass
+    return tuple(errors)
+
+
+def guard_module(module: Any, names: Sequence[str]) -> None:
+    """Replace each public function ``names`` of a Python module by its checked form."""
+    for name in names:
+        func = getattr(module, name, None)
+        if inspect.isfunction(func) and not getattr(func, "__wrapped__", None):
+            setattr(module, name, checked(func))

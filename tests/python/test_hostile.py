@@ -1,0 +1,464 @@
+"""Hostile input, generated (issue 10): frames (long and wide, polars and pandas), mutations of every shipped
+methodology file, and hostile values for every argument of every public function. The property is one: the call
+returns a correct result or raises a :class:`chiso.ChisoError` subclass — no other exception, no crash, no hang.
+A result never ranks a non-finite value.
+
+Hangs: each example has a deadline far above any call's normal time (a few seconds for the slowest report) and
+far below the time of the unbounded searches this suite was written against (10–17 s for a 10 MB name).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+import os
+import re
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import chiso
+import pandas as pd
+import polars as pl
+import pytest
+from chiso import ChisoError
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+REPO = Path(__file__).resolve().parents[2]
+#: Examples per property: sized for CI; raise it for a deeper run (CHISO_HOSTILE_EXAMPLES=2000 pytest …).
+EXAMPLES = int(os.environ.get("CHISO_HOSTILE_EXAMPLES", "40"))
+SETTINGS = settings(
+    max_examples=EXAMPLES,
+    deadline=timedelta(seconds=10),
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+)
+
+
+class Long(str):
+    """A long string that prints short in failure reports."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} chars {str.__repr__(self[:8])}…>"
+
+
+#: Values no argument expects: wrong types, integers beyond every Rust type, non-finite floats, huge strings.
+HOSTILE = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**70), max_value=2**70),
+    st.sampled_from([-1, 0, 2**31, 2**32 - 1, 2**63, 2**64, 10**12]),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from([math.nan, math.inf, -math.inf, 1e308, -0.0]),
+    st.text(max_size=20),
+    st.sampled_from(["", Long("x" * 200_000), Long("ệ" * 50_000), "1.0", "1.5", "../../etc/passwd", "\x00"]),
+    st.lists(st.one_of(st.integers(), st.text(max_size=4), st.none()), max_size=3),
+    st.dictionaries(st.text(max_size=6), st.one_of(st.floats(), st.text(max_size=3)), max_size=3),
+    st.just(b"bytes"),
+    st.just(object()),
+    st.just(pl.DataFrame()),
+)
+
+
+def outcome(call: Callable[[], Any]) -> Any:
+    """The call's result, or the ChisoError it raised; any other exception fails the test."""
+    try:
+        return call()
+    except ChisoError as exc:
+        assert str(exc), "a chiso error says what is wrong"
+        return exc
+
+
+def assert_honest(result: Any) -> None:
+    if isinstance(result, chiso.Scores):
+        totals = result.long().filter(pl.col("rank").is_not_null())
+        assert totals["score"].is_finite().all(), "a rank on a non-finite value"
+
+
+# --- frames -------------------------------------------------------------------------------------------------------
+
+NAMES = ["Trà Vinh", "tra vinh", "84", "P54", "Hà Nội", "Vĩnh Long", "1.0", "nowhere", ""]
+PATHS = sorted(
+    {p for index in ("pci", "papi", "par", "dti") for p in chiso.methodology(index).tree()["path"].to_list()}
+)
+
+
+def column(kind: str, n: int) -> st.SearchStrategy[list[Any]]:
+    """A homogeneous column (polars needs one type per column) of one of several kinds, nulls included."""
+    cells: dict[str, st.SearchStrategy[Any]] = {
+        "name": st.sampled_from(NAMES),
+        "int": st.integers(min_value=-(2**40), max_value=2**40) | st.sampled_from([2011, 2016, 2023, 2024, 2025]),
+        "year": st.sampled_from([2011, 2015, 2016, 2021, 2023, 2024, 2025, 1900, 2**31]),
+        "float": st.floats(allow_nan=True, allow_infinity=True) | st.sampled_from([1.0, 2.0, 5.5, 84.0, 2016.0]),
+        "score": st.floats(min_value=0, max_value=100) | st.sampled_from([1e308, math.nan, math.inf]),
+        "text": st.text(max_size=8),
+        "path": st.sampled_from(PATHS),
+        "measure": st.sampled_from(["score", "points", "ratio", "pct", "rank", "junk"]),
+        "unit": st.sampled_from(["province", "national"]),
+        "list": st.lists(st.floats(allow_nan=False, allow_infinity=False), max_size=2),
+    }
+    return st.lists(st.one_of(st.none(), cells[kind]) if kind != "list" else cells[kind], min_size=n, max_size=n)
+
+
+@st.composite
+def frames(draw: st.DrawFn) -> Any:
+    n = draw(st.integers(min_value=0, max_value=12))
+    data: dict[str, list[Any]] = {
+        "province": draw(column(draw(st.sampled_from(["name", "name", "int", "float", "text"])), n)),
+        "year": draw(column(draw(st.sampled_from(["year", "year", "int", "float", "text"])), n)),
+    }
+    if draw(st.booleans()):  # long
+        data["node"] = draw(column(draw(st.sampled_from(["path", "path", "text"])), n))
+        data["value"] = draw(column(draw(st.sampled_from(["score", "score", "float", "text", "list"])), n))
+        if draw(st.booleans()):
+            data["measure"] = draw(column("measure", n))
+    else:  # wide
+        for path in draw(st.lists(st.sampled_from([p for p in PATHS if p]), min_size=1, max_size=4, unique=True)):
+            data[path] = draw(column(draw(st.sampled_from(["score", "score", "float", "text"])), n))
+    if draw(st.booleans()):
+        data["unit"] = draw(column("unit", n))
+    if draw(st.booleans()):
+        frame = pd.DataFrame(data)
+        if draw(st.booleans()) and len(frame.columns) > 2:  # duplicate column names
+            frame.columns = [*frame.columns[:-1], frame.columns[0]]
+        return frame
+    try:
+        return pl.DataFrame(data, strict=False)
+    except Exception:  # the generator's own frame, not chiso's concern
+        assume(False)
+
+
+@SETTINGS
+@given(
+    frame=frames(),
+    index=st.sampled_from(["pci", "papi", "par", "dti", "sipas", "ict", "pgi"]),
+    renormalise=st.booleans(),
+)
+def test_score_hostile_frames(frame: Any, index: str, renormalise: bool) -> None:
+    missing = "renormalise" if renormalise else "strict"
+    assert_honest(outcome(lambda: chiso.score(index, frame, missing=missing)))
+
+
+def test_float_province_codes_are_their_integer_codes() -> None:
+    """pandas makes a code column float when a cell is missing: 1.0 and 2.0 are Hà Nội and Hà Giang (class 4)."""
+    frame = pd.DataFrame({"province": [1.0, 2.0], "year": [2024, 2024], "node": ["", ""], "value": [40.0, 41.0]})
+    totals = chiso.score("papi", frame).totals().sort("province_code")
+    assert totals["province"].to_list() == ["Hà Nội", "Hà Giang"]
+    assert chiso.find_province("1.0") == ("01", "Hà Nội")
+    with pytest.raises(chiso.DataError, match="not a province code"):
+        chiso.score("papi", pd.DataFrame({"province": [1.5], "year": [2024], "node": [""], "value": [40.0]}))
+    with pytest.raises(chiso.UnknownProvinceError):
+        chiso.find_province("1.5")
+
+
+# --- methodology files --------------------------------------------------------------------------------------------
+
+SHIPPED = sorted(p for p in (REPO / "methodologies").rglob("*.toml") if p.name != "index.toml")
+NUMBER = re.compile(r"(?<![\w.])\d+(\.\d+)?(e\d+)?")
+
+
+def toml_float(v: float) -> str:
+    if math.isnan(v):
+        return "nan"
+    if math.isinf(v):
+        return "inf" if v > 0 else "-inf"
+    return repr(float(v))
+
+
+@st.composite
+def mutated(draw: st.DrawFn) -> str:
+    text = draw(st.sampled_from(SHIPPED)).read_text(encoding="utf-8")
+    for _ in range(draw(st.integers(min_value=1, max_value=3))):
+        kind = draw(st.sampled_from(["number", "number", "line", "dup", "cut", "text", "array", "chain"]))
+        lines = text.splitlines()
+        if kind == "number":
+            spans = [m.span() for m in NUMBER.finditer(text)]
+            if spans:
+                a, b = draw(st.sampled_from(spans))
+                v = draw(st.floats(allow_nan=True, allow_infinity=True) | st.sampled_from([0.0, 1e308, -1.0, 1e13]))
+                text = text[:a] + toml_float(v) + text[b:]
+        elif kind == "line" and lines:
+            del lines[draw(st.integers(min_value=0, max_value=len(lines) - 1))]
+            text = "\n".join(lines)
+        elif kind == "dup" and lines:
+            i = draw(st.integers(min_value=0, max_value=len(lines) - 1))
+            text = "\n".join([*lines[: i + 1], lines[i], *lines[i + 1 :]])
+        elif kind == "cut":
+            text = text[: draw(st.integers(min_value=0, max_value=len(text)))]
+        elif kind == "text":
+            quoted = [m.span() for m in re.finditer(r'"[^"\n]*"', text)]
+            if quoted:
+                a, b = draw(st.sampled_from(quoted))
+                new = draw(
+                    st.sampled_from(["SUM", "WMEAN", "RATIO", "bad", "", "official", "x.2020"]) | st.text(max_size=6)
+                )
+                text = text[:a] + '"' + new.replace('"', "").replace("\\", "") + '"' + text[b:]
+        elif kind == "array":
+            text = text.replace("]", ", " + toml_float(draw(st.floats())) + "]", 1)
+        elif kind == "chain":
+            code = re.search(r'code = "([^"]+)"', text)
+            parent = code.group(1) if code else "x.2020"
+            root = parent
+            for i in range(draw(st.integers(min_value=1, max_value=2000))):
+                child = f"{root}/zz{i}"
+                text += f'\n[[node]]\ncode = "{child}"\nparent = "{parent}"\n'
+                text += 'kind = "x"\nname_en = "x"\naggregation = "SUM"\n'
+                parent = child
+    return text
+
+
+@SETTINGS
+@given(text=mutated())
+def test_mutated_methodology_files(text: str) -> None:
+    result = outcome(lambda: chiso.methodology_from_toml(text, "mutated.toml"))
+    assert isinstance(result, (chiso.Methodology, chiso.MethodologyError)), type(result)
+
+
+@settings(max_examples=max(10, EXAMPLES // 4), deadline=timedelta(seconds=10), database=None)
+@given(text=mutated())
+def test_mutated_methodology_files_on_disk(tmp_path_factory: pytest.TempPathFactory, text: str) -> None:
+    path = tmp_path_factory.mktemp("m") / "mutated.toml"
+    path.write_text(text, encoding="utf-8")
+    result = outcome(lambda: chiso.load_methodology(path))
+    assert isinstance(result, (chiso.Methodology, chiso.MethodologyError)), type(result)
+
+
+# --- every public function, every argument -------------------------------------------------------------------------
+
+
+@functools.cache
+def papi() -> chiso.Scores:
+    return chiso.score("papi", chiso.datasets.papi().filter(pl.col("year").is_between(2021, 2024)))
+
+
+@functools.cache
+def papi_to_2023() -> chiso.Scores:
+    """PAPI 2021–2023: 2024 is a year to project to within the edition."""
+    return chiso.score("papi", chiso.datasets.papi().filter(pl.col("year").is_between(2021, 2023)))
+
+
+@functools.cache
+def pci() -> chiso.Scores:
+    return chiso.score("pci", chiso.datasets.pci().filter(pl.col("year").is_between(2015, 2016)))
+
+
+def changes() -> pl.DataFrame:
+    return pl.DataFrame({"province": ["Trà Vinh"], "node": ["participation"], "op": ["add"], "value": [0.5]})
+
+
+def answers() -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "respondent": [1, 1, 2],
+            "province": ["84"] * 3,
+            "year": [2024] * 3,
+            "node": ["a", "b", "a"],
+            "answer": [5, 3, 4],
+        }
+    )
+
+
+#: (name, the callable, valid keyword arguments). Each argument is kept or replaced by a hostile value.
+CASES: list[tuple[str, Callable[[], Callable[..., Any]], dict[str, Callable[[], Any]]]] = [
+    ("find_province", lambda: chiso.find_province, {"name": lambda: "Trà Vinh"}),
+    ("province_codes", lambda: chiso.province_codes, {"names": lambda: ["84", "Hà Nội"]}),
+    ("methodology", lambda: chiso.methodology, {"index": lambda: "pci", "year": lambda: 2016}),
+    (
+        "methodology_from_toml",
+        lambda: chiso.methodology_from_toml,
+        {"text": lambda: SHIPPED[0].read_text(), "name": lambda: "x"},
+    ),
+    ("load_methodology", lambda: chiso.load_methodology, {"path": lambda: SHIPPED[0]}),
+    ("provinces", lambda: chiso.provinces, {"geography": lambda: "provinces_63"}),
+    ("indices", lambda: chiso.indices, {}),
+    (
+        "score",
+        lambda: chiso.score,
+        {
+            "index_or_methodology": lambda: "papi",
+            "data": lambda: chiso.datasets.papi().filter(year=2024).head(40),
+            "edition": lambda: None,
+            "missing": lambda: "strict",
+            "prefer": lambda: "computed",
+        },
+    ),
+    (
+        "compare",
+        lambda: chiso.compare,
+        {
+            "scores": papi,
+            "base_year": lambda: 2023,
+            "year": lambda: 2024,
+            "nodes": lambda: [""],
+            "provinces": lambda: ["Trà Vinh"],
+            "threshold": lambda: 0.05,
+            "measure": lambda: "relative",
+            "view": lambda: "wide",
+        },
+    ),
+    ("compare_to_baseline", lambda: chiso.compare_to_baseline, {"scores": papi, "baseline": lambda: 2023}),
+    (
+        "to_units_2025",
+        lambda: chiso.to_units_2025,
+        {
+            "data": lambda: pl.DataFrame(
+                {"province": ["Đà Nẵng", "Quảng Nam"], "year": [2024, 2024], "node": ["", ""], "value": [0.8, 0.6]}
+            ),
+            "index": lambda: "dti",
+        },
+    ),
+    ("Scores.long", lambda: papi().long, {}),
+    ("Scores.wide", lambda: papi().wide, {"level": lambda: 1, "value": lambda: "score"}),
+    (
+        "Scores.compare_published",
+        lambda: pci().compare_published,
+        {"decimals_in": lambda: 2, "decimals_out": lambda: 2},
+    ),
+    (
+        "Scores.decompose",
+        lambda: papi().decompose,
+        {"base_year": lambda: 2023, "year": lambda: 2024, "nodes": lambda: [""], "provinces": lambda: ["84"]},
+    ),
+    (
+        "Scores.trajectory",
+        lambda: papi().trajectory,
+        {"province": lambda: "Trà Vinh", "node": lambda: "", "from_year": lambda: 2021, "to_year": lambda: 2024},
+    ),
+    (
+        "Scores.peers",
+        lambda: papi().peers,
+        {"province": lambda: "Trà Vinh", "year": lambda: 2024, "node": lambda: "", "peers": lambda: ["Vĩnh Long"]},
+    ),
+    (
+        "Scores.movers",
+        lambda: papi().movers,
+        {"base_year": lambda: 2023, "year": lambda: 2024, "threshold": lambda: 0.1},
+    ),
+    ("Scores.points_lost", lambda: pci().points_lost, {"province": lambda: "Trà Vinh", "year": lambda: 2016}),
+    ("Scores.target", lambda: pci().target, {"province": lambda: "Trà Vinh", "year": lambda: 2016, "rank": lambda: 20}),
+    (
+        "Scores.target score",
+        lambda: pci().target,
+        {"province": lambda: "84", "year": lambda: 2016, "score": lambda: 60.0},
+    ),
+    ("Scores.calibrate", lambda: pci().calibrate, {"node": lambda: "", "years": lambda: [2016], "grid": lambda: 5.0}),
+    (
+        "Scores.trend",
+        lambda: papi_to_2023().trend,
+        {"province": lambda: "Trà Vinh", "node": lambda: "", "target_year": lambda: 2024, "window": lambda: 3},
+    ),
+    (
+        "Scores.rank_outlook",
+        lambda: papi_to_2023().rank_outlook,
+        {"target_year": lambda: 2024, "window": lambda: 3, "draws": lambda: 20, "seed": lambda: 1},
+    ),
+    ("Methodology.covers", lambda: chiso.methodology("pci", 2016).covers, {"year": lambda: 2016}),
+    (
+        "Methodology.with_weights",
+        lambda: chiso.methodology("pci", 2016).with_weights,
+        {"weights": lambda: {"transparency": 10.0}, "rescale_sum": lambda: True},
+    ),
+    (
+        "Methodology.with_max_points",
+        lambda: chiso.methodology("par", 2023).with_max_points,
+        {"maxima": lambda: {"steering": 10.0}},
+    ),
+    (
+        "project.what_if",
+        lambda: chiso.project.what_if,
+        {
+            "scores": papi,
+            "year": lambda: 2024,
+            "changes": changes,
+            "peers": lambda: "held",
+            "target_year": lambda: None,
+        },
+    ),
+    (
+        "project.calibrate_maxima",
+        lambda: chiso.project.calibrate_maxima,
+        {
+            "data": lambda: pl.DataFrame({"a": [80.0, 90.0, 70.0], "b": [60.0, 50.0, 90.0], "t": [68.0, 66.0, 82.0]}),
+            "parts": lambda: ["a", "b"],
+            "total": lambda: "t",
+        },
+    ),
+    ("plans.load_plan", lambda: chiso.plans.load_plan, {"source": chiso.plans.example_plan}),
+    ("plans.owners", lambda: chiso.plans.owners, {"index": lambda: "par"}),
+    (
+        "plans.overdue",
+        lambda: chiso.plans.overdue,
+        {"plan": chiso.plans.example_plan, "at": lambda: dt.date(2025, 7, 1)},
+    ),
+    (
+        "survey.satisfaction",
+        lambda: chiso.survey.satisfaction,
+        {"answers": answers, "scale": lambda: (1, 5), "satisfied_min": lambda: 4},
+    ),
+    (
+        "report.province_report",
+        lambda: chiso.report.province_report,
+        {"province": lambda: "Trà Vinh", "index": lambda: "papi"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "function", "valid"), CASES, ids=[c[0] for c in CASES])
+def test_every_argument_of_every_public_function(
+    name: str, function: Callable[[], Callable[..., Any]], valid: dict[str, Callable[[], Any]]
+) -> None:
+    """The valid call works; then each argument, kept or replaced by a hostile value (or left out), gives a result
+    or a ChisoError."""
+    call = function()
+    assert not isinstance(outcome(lambda: call(**{k: v() for k, v in valid.items()})), ChisoError), name
+    if not valid:
+        return
+    keys = sorted(valid)
+
+    @settings(
+        max_examples=EXAMPLES, deadline=timedelta(seconds=10), database=None, suppress_health_check=list(HealthCheck)
+    )
+    @given(
+        choice=st.fixed_dictionaries(
+            {k: st.one_of(st.just("valid"), st.just("absent"), HOSTILE.map(lambda v: ("hostile", v))) for k in keys}
+        )
+    )
+    def check(choice: dict[str, Any]) -> None:
+        kwargs = {}
+        for k in keys:
+            if choice[k] == "valid":
+                kwargs[k] = valid[k]()
+            elif choice[k] != "absent":
+                kwargs[k] = choice[k][1]
+        outcome(lambda: call(**kwargs))
+
+    check()
+
+
+def test_boundary_errors_name_the_argument_and_range() -> None:
+    """Class 3 examples: the error names the function, the argument and what it accepts, and keeps its built-in."""
+    s = papi()
+    with pytest.raises(chiso.ArgumentRangeError, match=r"'year' = 2147483648 .*-2147483648–2147483647") as info:
+        s.compare(2016, 2**31)
+    assert isinstance(info.value, OverflowError) and isinstance(info.value, ValueError)
+    with pytest.raises(chiso.ArgumentRangeError, match="'seed' = -1"):
+        papi_to_2023().rank_outlook(2024, seed=-1)
+    with pytest.raises(chiso.ArgumentRangeError, match="'rank' = -1"):
+        pci().target("Trà Vinh", 2016, rank=-1)
+    with pytest.raises(chiso.ArgumentTypeError, match="'name' must be str, got int 84") as type_info:
+        chiso.find_province(84)  # type: ignore[arg-type]
+    assert isinstance(type_info.value, TypeError)
+    with pytest.raises(chiso.ArgumentTypeError, match="'nodes' must be list"):
+        s.compare(2023, 2024, nodes="x")  # type: ignore[arg-type]
+    with pytest.raises(chiso.MissingFileError) as missing:
+        chiso.plans.load_plan("/nonexistent/plan.csv")
+    assert isinstance(missing.value, FileNotFoundError)
+    with pytest.raises(chiso.InvalidArgumentError, match="draws = 0"):
+        papi_to_2023().rank_outlook(2024, draws=0)
+    with pytest.raises(chiso.InvalidArgumentError, match="decimals_out = 4294967295"):
+        pci().compare_published(decimals_out=2**32 - 1)
