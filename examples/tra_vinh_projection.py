@@ -41,7 +41,7 @@ def main() -> None:
         data = getattr(chiso.datasets, index)().filter(year=year)
         scores = chiso.score(index, data)
         base = scores.totals().filter(province=PROVINCE).row(0, named=True)
-        rank = f"{base['rank']}/{base['n_ranked']}"
+        rank = f"{base['rank']}/{base['n_field']}"  # over the publisher's whole field, held by the data these years
         print(f"\n== {index.upper()} {year}: {PROVINCE} scored {base['score']:.2f}, rank {rank}")
         projected = plans.project_plan(scores, PLAN, PROVINCE, year, index=index).filter(node="")
         p = projected.row(0, named=True)

@@ -1251,6 +1251,43 @@ def build_pci(prov: Provinces) -> list[list[str]]:
         rows.append([r.year, "84", pci_edition(y), "rank", str(as_int(r.value, w)), "", "press", r.source])
         log(f"  Trà Vinh {r.year} rank {r.value} ({r.source})")
 
+    # ---- Source F: VCCI's province pages, 2017-2022 (sub-indices, composite, rank; URL per row) ----
+    # The only sub-index values published after the 2016 workbook (four provinces). Years the workbooks cover
+    # (2005-2016) are left out: there the workbooks win (data/README.md §2.7 defect 2). A page's composite must equal
+    # the bundled one and its rank any bundled rank (else the build stops on a conflict); new ranks are added.
+    path_f = RAW / "pci_province_histories_pcivietnam_pages.csv"
+    log(f"== PCI  <- {path_f.relative_to(SHARED.parent)} (2017-2022 rows)")
+    pages = pd.read_csv(path_f, dtype=str, keep_default_na=False)
+    subs = ["entry_costs", "land_access", "transparency", "time_costs", "informal_charges", "policy_bias"]
+    subs += ["proactivity", "business_support", "labor_training", "legal_institutions"]
+    have = {(r[0], r[1], r[2], r[3]): r[4] for r in rows}
+    n_pages = 0
+    for i, r in enumerate(pages.itertuples(index=False), start=2):
+        y = int(r.year)
+        if y < 2017:
+            continue
+        w = f"{path_f.name} line {i}"
+        g = prov.code(r.province, w)
+        ed = pci_edition(y)
+        if not r.source_url.startswith("https://pcivietnam.vn/"):
+            fail(f"{w}: source {r.source_url!r} is not a VCCI page")
+        composite = have.get((str(y), g, ed, "score"))
+        if composite is None or Decimal(composite) != Decimal(r.pci):
+            fail(f"{w}: page composite {r.pci} vs bundled {composite}: a conflict to resolve")
+        rank = have.get((str(y), g, ed, "rank"))
+        if rank is not None and int(rank) != as_int(r.rank, w):
+            fail(f"{w}: page rank {r.rank} vs bundled {rank}: a conflict to resolve")
+        if rank is None:
+            rows.append([str(y), g, ed, "rank", str(as_int(r.rank, w)), "", "official", r.source_url])
+        for sub in subs:
+            v = getattr(r, sub)
+            as_float(v, w)
+            if not 1.0 <= float(v) <= 10.0:
+                fail(f"{w}: {sub} {v} outside 1-10")
+            rows.append([str(y), g, f"{ed}/{sub}", "score", v, "", "official", r.source_url])
+        n_pages += 1
+    log(f"  {n_pages} province-years of sub-indices 2017-2022 added; their composites and ranks agree")
+
     rows.sort(key=lambda x: (int(x[0]), x[1], x[2], x[3]))
     keys = [(r[0], r[1], r[2], r[3]) for r in rows]
     if len(keys) != len(set(keys)):
@@ -1404,6 +1441,7 @@ Source keys:
 | `vcci_workbook_YYYY` | 2005–2016 | VCCI's published PCI workbooks `PCI_YYYY.xls(x)` (originally pcivietnam.org downloads), copied from the R package github.com/mdtrinh/vietnamdata (Minh D. Trinh), HEAD `be581b8`, `data-raw/PCI/`. Summary sheets: 2005 `Bảng tóm tắt chỉ số` + rank sheet `Xếp hạng theo chỉ số PCI`; 2006 `PCI Tóm tắt`; 2007 `Tóm tắt các chỉ số PCI`; 2008 `Tổng hợp` + `Cơ sở hạ tầng` + `Công nghệ thông tin`; 2009–2012 `Tong Hop`/`Tong hop` + `Co so ha tang` (2009–2011); 2013–2016 `Summary_VN` (never the English `Summary` sheets of 2014–2016, which hold 2013 data) | package CC0; figures © VCCI/USAID, attribution required | `official` |
 | `tnguyentranphuoc_panel` | 2017, 2018, 2019, 2021, 2022 (composite only) | column `pci` of `Dataset.dta` in github.com/tnguyentranphuoc-commits/ENTREPRENEURSHIP-INVESTMENT-AND-REGIONAL-ECONOMIC-DEVELOPMENT-IN-VIETNAM-A-PANEL-APPROACH, extracted as `raw/pci_2016_2022_composite.csv` (float32 rounded back to 2 decimals). 73/73 spot checks against published values match. The panel's ranks are not used (ties not broken) | MIT, as stated in that repository's README (no LICENSE file or copyright line was recorded); figures © VCCI/USAID | `official_transcribed` |
 | `vcci_ranking_2020` | 2020 (composite score and official rank) | VCCI ranking page https://pcivietnam.vn/bang-xep-hang?cpi_cat_id=PCI_Score&region_id=0&year=2020, as `raw/pci_2020_ranking.csv` | VCCI web content; attribute to VCCI/USAID | `official` |
+| a VCCI province page URL | 2017–2022 sub-indices and ranks of Ninh Thuận, Quảng Trị, Sóc Trăng and Vĩnh Phúc (VCCI's province pages, as `raw/pci_province_histories_pcivietnam_pages.csv`; their composites equal the panel's, checked by the build; the pages' 2006–2016 rows are left out, the workbooks win there) | VCCI web content; attribute to VCCI/USAID | `official` |
 | a URL | 2022 ranks, 2023–2024 composites and ranks (scattered: VCCI publishes only the top 30 from 2023), as `raw/pci_2022_2024_published_scores.csv`; Trà Vinh's 2017 and 2021 ranks from `raw/tra_vinh_pci_pgi_papi.csv` (its DERIVED rows left out) | facts quoted from the press; figures © VCCI/USAID | `press` |
 
 Cross-checks run by the build: every column header matches the sub-index the layout assigns to it;
@@ -1424,8 +1462,12 @@ Known defects carried over:
    2006, 2008 and 2009 workbooks print no tier, so none is given for those years.
 4. 2006's composite rank is the sheet's unlabelled first column (1–64 down a sheet sorted by the
    weighted PCI).
-5. 2017–2022 (except 2020) carry composites only, at 2 decimals, from a third-party panel; no ranks
-   or tiers (VCCI ranks on unrounded scores, so ranks cannot be recovered exactly from 2 decimals).
+5. 2017–2022 carry composites for every province, at 2 decimals, from a third-party panel; sub-indices
+   only for the four provinces whose VCCI page lists them (Ninh Thuận and Quảng Trị 2017–2022, Sóc Trăng
+   2017–2020, Vĩnh Phúc 2017, 2018, 2020), at 2 decimals, so a composite recomputed from them differs
+   from the published one by rounding (within ±0.025); ranks only where published (2020 in full, a few
+   provinces otherwise; VCCI ranks on unrounded scores, so ranks cannot be recovered exactly from 2
+   decimals).
 6. 2022 composites are under the new `pci.2022` weights. From PCI 2023 VCCI publishes only the top
    30 provinces; the 2023–2024 values are the scattered published ones (a few provinces each year), so
    chiso computes no rank for those years and shows the published rank. The 2022 published composites

@@ -119,12 +119,11 @@ def score(
         ``node`` in every chiso frame — or a full code such as ``pci.2013/transparency``; a ``code`` column of full
         codes, as chiso's own frames and datasets carry, wins over ``node``) or wide (``province``, ``year`` and one
         column per node path). Province names are matched ignoring case, accents and punctuation. Null cells are
-        missing values; values given at any level are leaves and every ancestor is computed. An optional ``measure``
-        column says
-        how each value is given: ``score`` (the node's own scale), ``points``, ``ratio`` or ``pct``, converted
-        with the node's maximum; ``rank`` rows are kept as the published rank beside the computed one
-        (``published_rank``), ``tier``/``group`` rows are skipped. A boolean ``primary`` column (the bundled
-        datasets) keeps only the primary value of conflicting published ones.
+        missing values; values given at any level are leaves and every ancestor is computed. An optional
+        ``measure`` column says how each value is given: ``score`` (the node's own scale), ``points``, ``ratio`` or
+        ``pct``, converted with the node's maximum; ``rank`` rows are kept as the published rank beside the
+        computed one (``published_rank``), ``tier``/``group`` rows are skipped. A boolean ``primary`` column (the
+        bundled datasets) keeps only the primary value of conflicting published ones.
     edition
         Score every year with this edition code (e.g. ``"pci.2013"``) instead of the one in force.
     missing

@@ -63,7 +63,13 @@ def scores_html(s: Any, limit: int = 20) -> str:
     totals: pl.DataFrame = s.totals().sort("year", "rank", descending=[True, False])
     rows = []
     for r in totals.head(limit).iter_rows(named=True):
-        rank = "" if r["rank"] is None else f"{r['rank']}/{r['n_ranked']}"
+        # A rank over the publisher's field only; otherwise the published rank, marked so (issue 9 §2).
+        if r["rank"] is not None:
+            rank = f"{r['rank']}/{r['n_field']}"
+        elif r["published_rank"] is not None:
+            rank = f"{r['published_rank']} (published)"
+        else:
+            rank = ""
         rank_status = "" if r["rank_status"] == "official" else f" {_badge(r['rank_status'])}"
         rows.append(
             f"<tr><td>{r['year']}</td><td>{html.escape(r['province'])}</td><td>{_num(r['score'])}</td>"

@@ -212,6 +212,7 @@ _TEXT: dict[str, tuple[str, str]] = {
         "{index} {year} — {node}: scores of the provinces with data",
     ),
     "chart.edition": ("phương pháp {year}", "{year} method"),
+    "chart.partial": ("{n} trong {field} tỉnh được xếp hạng", "{n} of the {field} provinces ranked"),
     "chart.year": ("Năm", "Year"),
     "chart.rank": ("Thứ hạng", "Rank"),
     "chart.score": ("Điểm", "Score"),

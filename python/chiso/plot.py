@@ -477,7 +477,18 @@ def ranked_bars(
     if rows.is_empty():
         editions = ", ".join(year_rows["edition"].unique(maintain_order=True).to_list())
         raise UnknownNodeError(f'node "{node}" is not in the edition(s) scored in {year} ({editions})', node=node)
-    rows = rows.filter(pl.col("score").is_not_null()).sort("score", descending=True, maintain_order=True)
+    with_value = rows.filter(pl.col("score").is_not_null())
+    if with_value.is_empty():
+        raise EmptyResultError(
+            f"ranked bars of {year}: no province has a value at {node or 'the total'!r} in {year}; give that node's "
+            "values (or its children's), or chart another node",
+            what=f"ranked_bars({year}, node={node!r})",
+            year=year,
+        )
+    # Fewer provinces than the publisher ranked: the chart says so (its order is not the publisher's ranking).
+    field = with_value.row(0, named=True)
+    partial = field["n_ranked"] < field["n_field"]
+    rows = with_value.sort("score", descending=True, maintain_order=True)
     labels = _node_labels(scores, lang, year)
     n = rows.height
     ys = list(range(n))
@@ -495,6 +506,8 @@ def ranked_bars(
     node_name = _label(labels, node, lang)
     marked = rows.filter(pl.col("province_code").is_in(list(wanted)))["province"].to_list()
     title = text("chart.ranked_bars", lang, index=_index_name(scores), year=year, node=node_name)
+    if partial:
+        title += f" ({text('chart.partial', lang, n=field['n_ranked'], field=field['n_field'])})"
     ax.set_title(f"{title} — {', '.join(marked)}" if marked else title)
     _footnote(fig, [_labels.untranslated_note([node_name], lang)])
     _apply_font(fig)

@@ -470,10 +470,10 @@ def test_pci_2021_2022_reweighting_split(pci_histories: pl.DataFrame) -> None:
 
 
 def test_pci_2021_2022_not_decomposed_without_subindices(pci_scores: chiso.Scores) -> None:
-    """The bundled PCI 2017–2022 rows carry composites only: nothing to decompose — an error saying which data are
-    missing and what to pass, never an empty frame (issue 9 §6)."""
+    """The bundled PCI 2017–2022 rows carry composites only for most provinces (Trà Vinh among them): nothing to
+    decompose — an error saying which data are missing and what to pass, never an empty frame (issue 9 §6)."""
     with pytest.raises(chiso.EmptyResultError, match="sub-indices"):
-        pci_scores.decompose(2021, 2022)
+        pci_scores.decompose(2021, 2022, provinces=["Trà Vinh", "Vĩnh Long"])
 
 
 # =================================================================================================================

@@ -48,8 +48,9 @@ def test_row_counts(pci_data: pl.DataFrame, papi_data: pl.DataFrame) -> None:
     """data/README.md §2.1: the PAPI panel has 21,891 sub-dimension rows."""
     assert papi_data.height == 21_891
     # 14,982 from VCCI's workbooks, the composite panel and the 2020 ranking; 48 scattered published 2022–2024
-    # composites and ranks (issue 9 §2: the latest values the shared data holds).
-    assert pci_data.height == 14_982 + 48
+    # composites and ranks (issue 9 §2: the latest values the shared data holds); 203 from VCCI's province pages
+    # 2017–2022 (19 province-years × 10 sub-indices, 13 ranks).
+    assert pci_data.height == 14_982 + 48 + 203
 
 
 @pytest.mark.parametrize("name", ["pci", "papi"])
@@ -140,7 +141,15 @@ def test_pci_coverage(pci_data: pl.DataFrame) -> None:
     assert per_year == {2005: 42, 2006: 64, 2007: 64, 2008: 64, **{y: 63 for y in range(2009, 2023)}, 2023: 8, 2024: 12}
     assert pci_data.filter(province_code="28")["year"].unique().sort().to_list() == [2005, 2006, 2007, 2008]
     composite_only = pci_data.filter(pl.col("year") >= 2017, measure="score")
-    assert (composite_only["node"] == "").all()
+    # Sub-indices after 2016 only from VCCI's province pages (four provinces).
+    pages = composite_only.filter(pl.col("node") != "")
+    assert set(pages["source"].str.extract(r"provinces/([a-z-]+)").unique()) == {
+        "ninh-thuan",
+        "quang-tri",
+        "soc-trang",
+        "vinh-phuc",
+    }
+    composite_only = composite_only.filter(node="")
     counts = dict(composite_only.group_by("year").len().iter_rows())
     assert counts == {**{y: 63 for y in range(2017, 2023)}, 2023: 6, 2024: 12}
 

@@ -23,11 +23,24 @@ def pci() -> chiso.Scores:
 
 
 def test_decompose_of_composites_only_says_why(pci: chiso.Scores) -> None:
-    """The bundled PCI 2021 and 2022 hold composites only: the split needs sub-indices in both years."""
+    """The bundled PCI 2021 and 2022 hold only composites for Trà Vinh: the split needs sub-indices in both years."""
     with pytest.raises(chiso.EmptyResultError, match=r"no value of \"entry_costs\".*in 2021.*sub-indices") as err:
-        pci.decompose(2021, 2022)
+        pci.decompose(2021, 2022, provinces=["Trà Vinh"])
     assert err.value.what == "decompose(2021, 2022)"
     assert isinstance(err.value, chiso.DataError)
+
+
+def test_weight_split_2021_2022_on_bundled_data(pci: chiso.Scores) -> None:
+    """The README's promise, on the bundled data that support it: VCCI's province pages publish the 2021 and 2022
+    sub-indices of Ninh Thuận and Quảng Trị, so their change across the 2022 re-weighting splits into a score part
+    and a weights part (both DERIVED) that add up to the change of the published composites' recomputation."""
+    d = pci.decompose(2021, 2022, nodes=[""])
+    assert sorted(d["province"].unique().to_list()) == ["Ninh Thuận", "Quảng Trị"]
+    assert set(d["part"]) == {"score", "weights"}
+    assert set(d["provenance"]) == {"derived"}
+    change = pci.compare(2021, 2022, provinces=["Ninh Thuận", "Quảng Trị"], nodes=[""])
+    for province, delta in change.select("province", "delta").iter_rows():
+        assert d.filter(province=province)["contribution"].sum() == pytest.approx(delta, abs=1e-9)
 
 
 def test_decompose_of_a_leaf_says_why(pci: chiso.Scores) -> None:
@@ -147,3 +160,22 @@ def test_node_means_the_path_in_every_frame() -> None:
     # A frame chiso returned scores again as it is (its `code` column names the edition).
     again = chiso.score("papi", long.filter(depth=2).select("province", "year", "node", "code", value="score"))
     assert again.totals()["score"][0] == pytest.approx(long.filter(depth=0)["score"][0])
+
+
+def test_ranked_bars_never_blank_and_say_partial_fields(pci: chiso.Scores) -> None:
+    """No value at the node that year: an error, not an empty chart. A partial field (PCI 2024: 12 of 63 published
+    composites) says how many in the title."""
+    with pytest.raises(chiso.EmptyResultError, match="no province has a value at 'transparency' in 2023"):
+        chiso.plot.ranked_bars(pci, 2023, highlight="Trà Vinh", node="transparency")
+    fig, ax = chiso.plot.ranked_bars(pci, 2024, highlight="Trà Vinh")
+    assert len(ax.patches) == 12 and ax.get_title().endswith("(12/63)")
+    matplotlib.pyplot.close(fig)
+    fig, ax = chiso.plot.ranked_bars(pci, 2016, highlight="Trà Vinh")
+    assert not ax.get_title().endswith("/63)")
+    matplotlib.pyplot.close(fig)
+
+
+def test_notebook_display_shows_the_field_or_the_published_rank() -> None:
+    pgi = chiso.score("pgi", chiso.datasets.pgi())
+    page = pgi._repr_html_()
+    assert "1 (published)" in page and "1/1" not in page
