@@ -51,6 +51,7 @@ mod python;
 
 pub use engine::{
     score, EditionChoice, Measure, MissingPolicy, Observation, Origin, Prefer, ScoreOptions, ScoreRow, Scores,
+    Uncertainty,
 };
 pub use error::{ChisoError, Result};
 pub use methodology::{catalog, Aggregation, Methodology, Node, Status};

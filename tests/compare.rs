@@ -4,9 +4,7 @@ mod common;
 
 use std::collections::HashMap;
 
-use chiso::compare::{
-    compare, decompose, movers, peers, trajectory, Comparability, CompareOptions, Part, Significance,
-};
+use chiso::compare::{compare, decompose, movers, peers, trajectory, Comparability, CompareOptions, Materiality, Part};
 use chiso::{datasets, score, EditionChoice, Observation, Prefer, ScoreOptions, Scores};
 
 fn papi() -> Scores {
@@ -210,13 +208,14 @@ fn peers_of_tra_vinh() {
     assert!(gap <= 0.0);
 }
 
-/// Movers: counts add up, extremes are the extremes of the deltas; significance flags follow the threshold.
+/// Movers: counts add up, extremes are the extremes of the deltas; materiality flags follow the threshold, and
+/// without standard errors nothing is called significant.
 #[test]
-fn movers_and_significance() {
+fn movers_and_materiality() {
     let s = papi();
     let options = CompareOptions {
         nodes: Some(vec![String::new()]),
-        significance: Some(Significance::Points(1.0)),
+        materiality: Some(Materiality::Points(1.0)),
         ..Default::default()
     };
     let changes = compare(&s, 2022, 2023, &options).unwrap();
@@ -226,16 +225,20 @@ fn movers_and_significance() {
     assert_eq!(m.n_compared as usize, deltas.len());
     let max = deltas.iter().cloned().fold(f64::MIN, f64::max);
     assert_eq!(m.largest_gain.as_ref().unwrap().1, max);
-    assert_eq!(m.n_significant, Some(deltas.iter().filter(|d| d.abs() > 1.0).count() as u32));
+    assert_eq!(m.n_material, Some(deltas.iter().filter(|d| d.abs() > 1.0).count() as u32));
+    assert_eq!(m.n_significant, None, "the bundled data has no standard errors: no test");
     // Default for PAPI: the documented 5% relative threshold.
     let default =
         compare(&s, 2022, 2023, &CompareOptions { nodes: Some(vec![String::new()]), ..Default::default() }).unwrap();
     for c in default.iter().filter(|c| c.relative.is_some()) {
-        assert_eq!(c.significant, Some(c.relative.unwrap().abs() > 0.05));
+        assert_eq!(c.material, Some(c.relative.unwrap().abs() > 0.05));
+        assert_eq!(c.materiality, Some(Materiality::Relative(0.05)));
+        assert_eq!(c.significant, None);
+        assert!(c.significance_note.as_deref().unwrap().contains("standard error"));
     }
     // PCI publishes no threshold: no flag unless asked.
     let p = compare(&pci(), 2015, 2016, &CompareOptions::default()).unwrap();
-    assert!(p.iter().all(|c| c.significant.is_none()));
+    assert!(p.iter().all(|c| c.material.is_none() && c.significant.is_none()));
 }
 
 #[test]

@@ -419,7 +419,7 @@ proptest! {
                     }
                 }
             }
-            let options = TrendOptions { window, across_breaks: false };
+            let options = TrendOptions { window, across_breaks: false, ..Default::default() };
             if let Ok(t) = trend(s, &province, &node, year, &options) {
                 assert!(t.linear.is_finite());
             }
@@ -496,7 +496,7 @@ fn draws_beyond_the_limit_are_refused() {
     let rows = chiso::datasets::papi().unwrap();
     let data = chiso::datasets::observations(&rows);
     let s = score(&EditionChoice::Index("papi".into()), &data, &ScoreOptions::default()).unwrap();
-    let options = TrendOptions { window: 5, across_breaks: false };
+    let options = TrendOptions { window: 5, across_breaks: false, ..Default::default() };
     for draws in [0, chiso::limits::MAX_DRAWS + 1, 1 << 62, usize::MAX] {
         let e = rank_outlook(&s, 2026, &options, draws, 1).unwrap_err();
         assert!(e.to_string().contains(&chiso::limits::MAX_DRAWS.to_string()), "{e}");

@@ -103,6 +103,7 @@ def score(
     edition: str | None = None,
     missing: Literal["strict", "renormalise"] = "strict",
     prefer: Literal["computed", "published"] = "computed",
+    ci_level: float = 0.95,
 ) -> Scores:
     """Score an index from whatever level the data has.
 
@@ -133,6 +134,10 @@ def score(
         When a node is both given and computable from complete children: ``"computed"`` (default) keeps the
         computed value and the given one in ``input`` (see :meth:`Scores.compare_published`); ``"published"``
         keeps the given value (e.g. VCCI's 2011 composites, which its weights do not reproduce).
+    ci_level
+        A long frame may carry the sampling uncertainty of its values beside ``value``: a standard error ``se``, or
+        a confidence interval ``ci_low``/``ci_high`` at this level (PAPI and PCI publish 95% intervals). They do not
+        change the scores; :meth:`Scores.compare` tests changes with them (``significant``, ``p_value``).
 
     Examples
     --------
@@ -171,8 +176,38 @@ def score(
         missing=missing,
         prefer=prefer,
     )
+    scores = _with_uncertainty(scores, data, ci_level)
     _warn_if_no_total(scores)
     return scores
+
+
+def _with_uncertainty(scores: Scores, data: Any, ci_level: float) -> Scores:
+    """The ``se`` / ``ci_low`` / ``ci_high`` columns of a long frame, attached to the scores (none: unchanged)."""
+    if isinstance(data, (str, bytes)) or hasattr(data, "__fspath__"):
+        return scores  # a file path: read by observations(); its uncertainty columns are not read here
+    df = to_polars(data)
+    columns = [c for c in ("se", "ci_low", "ci_high") if c in df.columns]
+    if not columns or "node" not in df.columns:
+        return scores
+    province = "province_code" if "province_code" in df.columns else "province"
+    df = df.filter(pl.any_horizontal(pl.col(c).is_not_null() for c in columns))
+    if df.height == 0:
+        return scores
+
+    def column(name: str) -> list[float | None]:
+        if name not in df.columns:
+            return [None] * df.height
+        return df[name].cast(pl.Float64).to_list()
+
+    return scores._with_uncertainty(
+        df[province].cast(pl.String).to_list(),
+        df["year"].cast(pl.Int64).to_list(),
+        df["node"].cast(pl.String).fill_null("").to_list(),
+        column("se"),
+        column("ci_low"),
+        column("ci_high"),
+        ci_level,
+    )
 
 
 def _warn_if_no_total(scores: Scores) -> None:
@@ -205,6 +240,7 @@ def compare(
     threshold: float | None = None,
     measure: Literal["relative", "points"] = "relative",
     merge_rule: Literal["member_mean"] | None = None,
+    level: float = 0.05,
     view: Literal["long", "wide", "display"] = "long",
 ) -> Any:
     """What changed between two data years, for every province and node (see :meth:`Scores.compare`).
@@ -228,6 +264,7 @@ def compare(
         threshold=threshold,
         measure=measure,
         merge_rule=merge_rule,
+        level=level,
     )
     if view == "long":
         return long

@@ -92,6 +92,7 @@ class Scores:
         threshold: float | None = None,
         measure: Literal["relative", "points"] = "relative",
         merge_rule: Literal["member_mean"] | None = None,
+        level: float = 0.05,
     ) -> pl.DataFrame: ...
     def decompose(
         self, base_year: int, year: int, *, nodes: list[str] | None = None, provinces: list[str] | None = None
@@ -115,6 +116,7 @@ class Scores:
         comparable_only: bool = False,
         threshold: float | None = None,
         measure: Literal["relative", "points"] = "relative",
+        level: float = 0.05,
     ) -> pl.DataFrame: ...
     def points_lost(self, province: str, year: int) -> pl.DataFrame: ...
     def calibrate(
@@ -127,10 +129,30 @@ class Scores:
         decimals_out: int = 2,
     ) -> dict[str, Any]: ...
     def trend(
-        self, province: str, node: str = "", *, target_year: int, window: int = 5, across_breaks: bool = False
+        self,
+        province: str,
+        node: str = "",
+        *,
+        target_year: int,
+        window: int = 5,
+        across_breaks: bool = False,
+        bridge: str | None = None,
+        edition: str | None = None,
+        map: str | None = None,
+        merge_rule: str | None = None,
     ) -> pl.DataFrame: ...
     def rank_outlook(
-        self, target_year: int, *, window: int = 5, across_breaks: bool = False, draws: int = 10000, seed: int = 0
+        self,
+        target_year: int,
+        *,
+        window: int = 5,
+        across_breaks: bool = False,
+        bridge: str | None = None,
+        edition: str | None = None,
+        map: str | None = None,
+        merge_rule: str | None = None,
+        draws: int = 10000,
+        seed: int = 0,
     ) -> pl.DataFrame: ...
     def target(
         self,
@@ -140,6 +162,7 @@ class Scores:
         rank: int | None = None,
         score: float | None = None,
         costs: dict[str, float] | None = None,
+        cap: str = "max",
     ) -> dict[str, Any]: ...
     def _what_if(
         self,
@@ -151,7 +174,20 @@ class Scores:
         values: list[float | None],
         peers_target_year: int | None = None,
         peer_values: list[tuple[str, str, float]] | None = None,
+        map: str | None = None,
+        merge_rule: str | None = None,
+        across_breaks: bool = False,
     ) -> pl.DataFrame: ...
+    def _with_uncertainty(
+        self,
+        provinces: list[str],
+        years: list[int],
+        nodes: list[str],
+        se: list[float | None],
+        ci_low: list[float | None],
+        ci_high: list[float | None],
+        ci_level: float = 0.95,
+    ) -> Scores: ...
     def _repr_html_(self) -> str: ...
     def __len__(self) -> int: ...
 
@@ -203,6 +239,10 @@ def _plan_project(
     year: int,
     index: str,
     selection: list[str],
+    target_year: int | None = None,
+    map: str | None = None,
+    merge_rule: str | None = None,
+    across_breaks: bool = False,
 ) -> pl.DataFrame: ...
 def _plan_gains(scores: Scores, tasks: list[tuple[Any, ...]], province: str, year: int, index: str) -> pl.DataFrame: ...
 def _plan_uncovered(

@@ -3,10 +3,11 @@
 A plan (CSV, Excel or a frame) has one row per task: ``id``, ``index``, ``node`` (the node the task improves),
 ``title``, ``lead_agency``, ``cooperating_agencies``, ``deadline`` (date), ``expected_product``, ``status``
 (``planned``, ``in_progress``, ``done``) and the expected effect: ``effect_op`` (``set``, ``add``, ``headroom``,
-``max``) and ``effect_value``. From it: the projected score and rank if all tasks deliver, or only the done ones,
-or any subset (:func:`project_plan`); the gain each agency's tasks bring (:func:`gains_by_agency`); nodes with
-points lost but no task (:func:`uncovered`); overdue tasks (:func:`overdue`). Projections run on the compiled plan
-(:func:`chiso.project.what_if`) with the other provinces held at their values, and are labelled projected.
+``max``, ``best_gap``, ``best``, ``percentile``: see :func:`chiso.project.what_if`) and ``effect_value``. From it:
+the projected score and rank if all tasks deliver, or only the done ones, or any subset (:func:`project_plan`); the
+gain each agency's tasks bring (:func:`gains_by_agency`); nodes with points lost but no task (:func:`uncovered`);
+overdue tasks (:func:`overdue`). Projections run on the compiled plan (:func:`chiso.project.what_if`) with the other
+provinces held at their values, and are labelled projected.
 
 :func:`example_plan` is an ILLUSTRATIVE plan shaped like a province's (7 PAR INDEX areas, 5 digital-transformation
 areas) — not a real plan.
@@ -27,6 +28,8 @@ from .exceptions import DataError, MissingFileError
 
 __all__ = ["example_plan", "gains_by_agency", "load_plan", "overdue", "owners", "project_plan", "uncovered"]
 
+# The what-if ops (chiso.project.what_if documents each).
+OPS = ("set", "add", "headroom", "max", "best_gap", "best", "percentile")
 REQUIRED = ("id", "index", "node", "title", "lead_agency", "deadline", "status", "effect_op", "effect_value")
 STATUSES = ("planned", "in_progress", "done")
 
@@ -72,11 +75,9 @@ def load_plan(source: Any) -> pl.DataFrame:
     for row in df.iter_rows(named=True):
         if row["status"] not in STATUSES:
             raise DataError(f"plan: task {row['id']!r} has status {row['status']!r}; use {', '.join(STATUSES)}")
-        if row["effect_op"] not in ("set", "add", "headroom", "max"):
-            raise DataError(
-                f"plan: task {row['id']!r} has effect_op {row['effect_op']!r}; use set, add, headroom or max"
-            )
-        if row["effect_op"] != "max" and row["effect_value"] is None:
+        if row["effect_op"] not in OPS:
+            raise DataError(f"plan: task {row['id']!r} has effect_op {row['effect_op']!r}; use {', '.join(OPS)}")
+        if row["effect_op"] not in ("max", "best") and row["effect_value"] is None:
             raise DataError(f"plan: task {row['id']!r} needs an effect_value for {row['effect_op']!r}")
     if df["id"].is_duplicated().any():
         raise DataError(f"plan: task ids repeat: {df.filter(pl.col('id').is_duplicated())['id'].unique().to_list()}")
@@ -105,10 +106,26 @@ def _rows(plan: pl.DataFrame) -> list[tuple[Any, ...]]:
 
 
 def project_plan(
-    scores: Scores, plan: pl.DataFrame, province: str, year: int, *, index: str, tasks: str | list[str] = "all"
+    scores: Scores,
+    plan: pl.DataFrame,
+    province: str,
+    year: int,
+    *,
+    index: str,
+    tasks: str | list[str] = "all",
+    target_year: int | None = None,
+    map: str | None = None,
+    merge_rule: str | None = None,
+    across_breaks: bool = False,
 ) -> pl.DataFrame:
     """The projected score and rank of every node of ``province`` if the chosen tasks deliver their expected
     effect on ``year``'s values (others held). ``tasks``: ``"all"``, ``"done"`` or a list of ids.
+
+    With ``target_year`` the other provinces move by their own trend to that year, and the output is labelled as
+    :func:`chiso.project.what_if` labels it (``edition_status``, ``map``, ``map_status``); ``map="units_2025"``
+    with ``merge_rule`` projects the successor unit among the 34 units of 2025; ``across_breaks`` lets the other
+    provinces' trends use earlier editions' years. Every node above the year's best
+    observed value is flagged ``beyond_best``.
 
     >>> import chiso, polars as pl
     >>> s = chiso.score("papi", chiso.datasets.papi().filter(year=2024))
@@ -118,11 +135,17 @@ def project_plan(
     >>> out = project_plan(s, load_plan(plan), "Trà Vinh", 2024, index="papi")
     >>> out.filter(node="").select("base_rank", "rank").row(0)
     (57, 46)
+    >>> papi = chiso.score("papi", chiso.datasets.papi())
+    >>> later = project_plan(papi, load_plan(plan), "Trà Vinh", 2024, index="papi", target_year=2025)
+    >>> later.filter(node="").select("target_year", "edition_status", "map_status").row(0)
+    (2025, 'assumed', 'counterfactual')
     """
     if isinstance(tasks, str) and tasks not in ("all", "done"):
         raise DataError(f"tasks={tasks!r}: use 'all', 'done' or a list of task ids")
     selection = [tasks] if isinstance(tasks, str) else list(tasks)
-    return _plan_project(scores, _rows(plan), province, year, index, selection)
+    return _plan_project(
+        scores, _rows(plan), province, year, index, selection, target_year, map, merge_rule, across_breaks
+    )
 
 
 def gains_by_agency(scores: Scores, plan: pl.DataFrame, province: str, year: int, *, index: str) -> pl.DataFrame:

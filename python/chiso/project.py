@@ -23,22 +23,47 @@ def what_if(
     peers: str = "held",
     target_year: int | None = None,
     peer_values: Any = None,
+    map: str | None = None,
+    merge_rule: str | None = None,
+    across_breaks: bool = False,
 ) -> pl.DataFrame:
     """Change some provinces' node values in data year ``year``, re-aggregate with the edition's rules and re-rank
     against the other provinces (held at their values). Many scenarios at once: one call evaluates them all on the
     compiled plan, each against the base.
 
     ``changes`` has one row per edit: ``scenario`` (optional; default one scenario), ``province``, ``node`` (code or
-    path; a computed node is pinned to its new value), ``op`` — ``set`` (value), ``add`` (delta), ``headroom``
-    (close this share, 0–1, of max − value) or ``max`` (reach the maximum) — and ``value``. Values are clamped to
-    the node's scale (flagged ``clamped``). Output: every node of every edited province per scenario, with base and
-    projected value and rank.
+    path; a computed node is pinned to its new value), ``op`` and ``value``. The ops, each with one example on
+    Trà Vinh's PAPI 2024 e-governance (2.74, rank 61; the best province 4.06; the scale's top 10):
+
+    - ``set`` — the value given (``value=3.0`` → 3.0).
+    - ``add`` — the value plus a delta in the node's unit (``value=0.5`` → 3.24).
+    - ``headroom`` — close a share (0–1) of the gap to the scale's theoretical top, max − value (``value=0.5`` →
+      6.37, far beyond any province: flagged ``beyond_best``).
+    - ``max`` — the scale's top (→ 10).
+    - ``best_gap`` — close a share (0–1) of the gap to that year's best province on the same map, best − value
+      (``value=0.5`` → 3.40; no change for a province already at the best).
+    - ``best`` — reach that year's best observed value (→ 4.06).
+    - ``percentile`` — reach a percentile (0–100) of that year's field (the provinces of the same map with a
+      value; linear interpolation between order statistics, numpy's default): ``value=75`` → 3.55, the upper
+      quartile (rank 16). A province already above it keeps its value.
+
+    Values are clamped to the node's scale (flagged ``clamped``). Output: every node of every edited province per
+    scenario, with base and projected value and rank, the year's ``best`` observed value at the node and
+    ``beyond_best`` (the projected value is above it: a value no province reached that year).
 
     ``peers`` says what the other provinces do, recorded in the output's ``peers`` column: ``"held"`` (their
     values of ``year``) or ``"trend"`` (each node moved to its own linear trend at ``target_year``, held where no
     trend can be fitted; see :meth:`chiso.Scores.trend`) or ``"given"`` (``peer_values``: a frame of ``province``,
     ``node``, ``value`` — the user's rule; unnamed cells held). The edited provinces start from their ``year``
-    values.
+    values. ``across_breaks=True`` lets the peers' trends use years of earlier editions (see
+    :meth:`chiso.Scores.trend`); the ``peers`` label counts the provinces held for want of a trend.
+
+    A projection to a later year says what it rests on: ``target_year``, ``edition`` and ``edition_status``
+    (``assumed`` after the last published edition: the latest continues), ``map`` and ``map_status``. After the
+    2025 merger the default is the 63-province map, labelled ``counterfactual``; ``map="units_2025"`` makes every
+    node of the 34 units from its members' (edited or moved) values by ``merge_rule`` (the index's published rule —
+    DTI's only — else ``"member_mean"``, labelled user_supplied) and ranks the edited provinces' successor units
+    among the units.
 
     >>> import polars as pl, chiso
     >>> s = chiso.score("papi", chiso.datasets.papi().filter(year=2024))
@@ -48,6 +73,16 @@ def what_if(
     >>> out = chiso.project.what_if(s, 2024, plan).filter(node="")
     >>> out.select("base_rank", "rank", "status").row(0)
     (57, 42, 'projected')
+    >>> papi = chiso.score("papi", chiso.datasets.papi())
+    >>> f = chiso.project.what_if(papi, 2024, plan, peers="trend", target_year=2026, map="units_2025",
+    ...                           merge_rule="member_mean").filter(node="")
+    >>> f.select("province", "target_year", "edition_status", "map_status").row(0)
+    ('Vĩnh Long', 2026, 'assumed', 'merged')
+    >>> half = pl.DataFrame({"scenario": ["headroom", "best_gap"], "province": ["Trà Vinh"] * 2,
+    ...                      "node": ["e_governance"] * 2, "op": ["headroom", "best_gap"], "value": [0.5, 0.5]})
+    >>> e = chiso.project.what_if(s, 2024, half).filter(node="e_governance").sort("scenario")
+    >>> e.select("scenario", "beyond_best").rows()
+    [('best_gap', False), ('headroom', True)]
     """
     df = to_polars(changes)
     if df.height == 0:
@@ -87,6 +122,9 @@ def what_if(
         values,
         target_year,
         cells,
+        map,
+        merge_rule,
+        across_breaks,
     )
 
 

@@ -3,8 +3,10 @@
 //! province stands against its peers. Everything works on a scored [`Scores`] table of any index.
 
 mod lineage;
+pub mod significance;
 
 pub use lineage::{links, Comparability, Link};
+pub use significance::{Materiality, DEFAULT_LEVEL};
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -12,15 +14,6 @@ use crate::engine::{Origin, Scores};
 use crate::error::{ChisoError, Result};
 use crate::methodology::{catalog, Methodology, Status};
 use crate::provinces::Registry;
-
-/// What a "significant" change is: a threshold on the relative change or on the delta in points.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Significance {
-    /// |delta / base value| > threshold (0.05 = 5%).
-    Relative(f64),
-    /// |delta| > threshold, in the node's own unit.
-    Points(f64),
-}
 
 /// Options of [`compare`].
 #[derive(Debug, Clone, Default)]
@@ -31,8 +24,10 @@ pub struct CompareOptions {
     pub provinces: Option<Vec<String>>,
     /// Keep only within-edition and comparable-across-break rows (PAPI's own rule).
     pub comparable_only: bool,
-    /// Threshold for the `significant` flag; None = the index's documented default, if it has one.
-    pub significance: Option<Significance>,
+    /// Threshold for the `material` flag; None = the index's documented default, if it has one.
+    pub materiality: Option<Materiality>,
+    /// Level of the two-sided test behind `significant` (None = [`DEFAULT_LEVEL`], 0.05).
+    pub level: Option<f64>,
     /// How to compare a year of the 63 provinces with a year of the 34 units of 2025: None = the index's published
     /// rule (only DTI has one, README §1.9); without one such a comparison is refused.
     pub merge_rule: Option<MergeRule>,
@@ -43,6 +38,14 @@ pub struct CompareOptions {
 pub enum MergeRule {
     /// A unit's value at a node = the arithmetic mean of its member provinces' values (README §1.5 MEMBER_MEAN).
     MemberMean,
+}
+
+impl MergeRule {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MergeRule::MemberMean => "member_mean",
+        }
+    }
 }
 
 /// One unit's (value, rank) per node of its year's edition.
@@ -135,7 +138,15 @@ pub struct Change {
     pub points_lost: Option<f64>,
     pub comparability: Comparability,
     pub comparability_status: Status,
+    /// The change passes the materiality threshold (`materiality`): a size, not a test.
+    pub material: Option<bool>,
+    pub materiality: Option<Materiality>,
+    /// A two-sided z test of the change at `significance_level`, where both values' standard errors are known
+    /// ([`significance::two_sided`]); None with `significance_note` saying why otherwise.
     pub significant: Option<bool>,
+    pub p_value: Option<f64>,
+    pub significance_level: f64,
+    pub significance_note: Option<String>,
 }
 
 fn diff(a: Option<f64>, b: Option<f64>) -> Option<f64> {
@@ -212,9 +223,10 @@ fn preorder(m: &Methodology) -> Vec<usize> {
     out
 }
 
-/// The documented default significance threshold of an index, if it has one (`index.toml`).
-pub fn default_significance(index: &str) -> Option<Significance> {
-    catalog().index_significance(index)
+/// The documented default materiality threshold of an index, if it has one (`index.toml` `[significance]`: the
+/// publisher's wording for a large change, not a test).
+pub fn default_materiality(index: &str) -> Option<Materiality> {
+    catalog().index_materiality(index)
 }
 
 /// Compare two data years for every province and node (see [`Change`]).
@@ -268,7 +280,13 @@ pub fn compare(scores: &Scores, base_year: i32, year: i32, options: &CompareOpti
             .filter_map(|(p, l)| Some((l.earlier_path.clone()?, (Some(p.clone()), l.comparability, l.status))))
             .collect()
     };
-    let significance = options.significance.or_else(|| default_significance(&m1.index));
+    let materiality = options.materiality.or_else(|| default_materiality(&m1.index));
+    let level = options.level.unwrap_or(DEFAULT_LEVEL);
+    if !(level > 0.0 && level < 1.0) {
+        return Err(ChisoError::InvalidArgument(format!("level={level}: a test level is between 0 and 1, e.g. 0.05")));
+    }
+    // Standard errors are per province-year of the data; merged units of the 2025 map have none.
+    let (units0, units1) = (units_in(scores, base_year), units_in(scores, year));
     let nodes = node_filter(m1, &options.nodes)?;
     let wanted = province_filter(&options.provinces)?;
     let mut provinces: Vec<usize> =
@@ -309,6 +327,22 @@ pub fn compare(scores: &Scores, base_year: i32, year: i32, options: &CompareOpti
             let (base_value, base_rank) = at(&s0, j);
             let (value, rank) = at(&s1, Some(i));
             let delta = diff(base_value, value);
+            let test = if merged_status.is_some() {
+                significance::Test {
+                    note: Some("across the 2025 merger: a merged unit's value has no standard error".into()),
+                    ..Default::default()
+                }
+            } else if !comparability.is_comparable() {
+                significance::Test {
+                    note: Some(format!("{}: the two values do not measure the same thing", comparability.as_str())),
+                    ..Default::default()
+                }
+            } else {
+                let se = |units: &HashMap<usize, usize>, node: Option<usize>| {
+                    node.and_then(|i| units.get(&p).and_then(|&k| scores.standard_error(k, i)))
+                };
+                significance::two_sided(delta, se(&units0, j), se(&units1, Some(i)), level)
+            };
             let relative = match (delta, base_value) {
                 (Some(d), Some(b)) if b != 0.0 => Some(d / b),
                 _ => None,
@@ -341,10 +375,12 @@ pub fn compare(scores: &Scores, base_year: i32, year: i32, options: &CompareOpti
                 points_lost: lost(value, max1),
                 comparability,
                 comparability_status: status,
-                significant: significance.and_then(|s| match s {
-                    Significance::Relative(t) => relative.map(|r| r.abs() > t),
-                    Significance::Points(t) => delta.map(|d| d.abs() > t),
-                }),
+                material: materiality.and_then(|m| m.flags(delta, relative)),
+                materiality,
+                significant: test.significant,
+                p_value: test.p_value,
+                significance_level: level,
+                significance_note: test.note,
             });
         }
     }
@@ -717,7 +753,8 @@ pub fn peers(
     peer_list: Option<&[String]>,
 ) -> Result<Vec<PeerRow>> {
     let registry = Registry::get();
-    let me = registry.find(province)?;
+    // A name means the unit of `year`'s map ("Vĩnh Long" in 2025 is the merged unit).
+    let me = registry.find_for_year(province, year)?;
     let p = registry.index_of(&me.code).unwrap_or(0);
     let e = edition_in(scores, year)?;
     let m = scores.edition(e);
@@ -736,7 +773,7 @@ pub fn peers(
     if let Some(list) = peer_list {
         let mut members = vec![p];
         for name in list {
-            let code = &registry.find(name)?.code;
+            let code = &registry.find_for_year(name, year)?.code;
             members.push(registry.index_of(code).unwrap_or(0));
         }
         members.sort_unstable();
@@ -784,6 +821,9 @@ pub struct Movers {
     pub n_up: u32,
     pub n_down: u32,
     pub n_unchanged: u32,
+    /// How many changes pass the materiality threshold (None without one).
+    pub n_material: Option<u32>,
+    /// How many changes the test finds significant (None where no change could be tested).
     pub n_significant: Option<u32>,
     pub mean_delta: Option<f64>,
     pub largest_gain: Option<(String, f64)>,
@@ -810,7 +850,8 @@ pub fn movers(changes: &[Change]) -> Vec<Movers> {
             let n = with_delta.len() as u32;
             let gain = with_delta.iter().max_by(|a, b| a.1.total_cmp(&b.1)).map(|(c, d)| (c.province.clone(), *d));
             let loss = with_delta.iter().min_by(|a, b| a.1.total_cmp(&b.1)).map(|(c, d)| (c.province.clone(), *d));
-            let any_flag = rows.iter().any(|c| c.significant.is_some());
+            let any_flag = rows.iter().any(|c| c.material.is_some());
+            let any_test = rows.iter().any(|c| c.significant.is_some());
             Movers {
                 node: node.to_string(),
                 comparability: rows[0].comparability,
@@ -818,7 +859,8 @@ pub fn movers(changes: &[Change]) -> Vec<Movers> {
                 n_up: with_delta.iter().filter(|(_, d)| *d > 0.0).count() as u32,
                 n_down: with_delta.iter().filter(|(_, d)| *d < 0.0).count() as u32,
                 n_unchanged: with_delta.iter().filter(|(_, d)| *d == 0.0).count() as u32,
-                n_significant: any_flag.then(|| rows.iter().filter(|c| c.significant == Some(true)).count() as u32),
+                n_material: any_flag.then(|| rows.iter().filter(|c| c.material == Some(true)).count() as u32),
+                n_significant: any_test.then(|| rows.iter().filter(|c| c.significant == Some(true)).count() as u32),
                 mean_delta: (n > 0).then(|| with_delta.iter().map(|(_, d)| d).sum::<f64>() / f64::from(n)),
                 largest_gain: gain,
                 largest_loss: loss,

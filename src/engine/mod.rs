@@ -11,5 +11,5 @@ pub use plan::Plan;
 pub use rank::{competition_ranks, percentile_linear, quartile_group};
 pub use score::{
     score, score_columns, Columns, Comparison, EditionChoice, FieldStatus, Measure, MissingPolicy, Observation, Origin,
-    Prefer, ScoreOptions, ScoreRow, Scores, Unit,
+    Prefer, ScoreOptions, ScoreRow, Scores, Uncertainty, Unit,
 };

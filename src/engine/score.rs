@@ -293,6 +293,21 @@ pub struct Scores {
     group: Vec<u8>,
     /// The options the scores were computed with (what-if replays them).
     options: ScoreOptions,
+    /// Standard errors of the values, per slot (NaN = unknown); empty until given
+    /// ([`Scores::with_standard_errors`]).
+    se: Vec<f64>,
+}
+
+/// The sampling uncertainty of one value: its standard error, or the confidence interval it was published with.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Uncertainty {
+    StandardError(f64),
+    /// A symmetric normal interval at `level` (0.95 for a 95% interval).
+    Interval {
+        low: f64,
+        high: f64,
+        level: f64,
+    },
 }
 
 /// One province-year: where its slots start in the buffers.
@@ -422,6 +437,71 @@ impl Scores {
     /// The unit of a province (index in [`Registry::provinces`]) and data year.
     pub fn unit_of(&self, province: usize, year: i32) -> Option<usize> {
         self.units.binary_search_by(|u| (u.province, u.year).cmp(&(province, year))).ok()
+    }
+
+    /// The standard error of node `node` of unit `unit`, where one was given.
+    pub fn standard_error(&self, unit: usize, node: usize) -> Option<f64> {
+        let v = *self.se.get(self.units[unit].offset + node)?;
+        (!v.is_nan()).then_some(v)
+    }
+
+    /// These scores with the sampling uncertainty of some values: (province, year, node, uncertainty) — any
+    /// name of the province, the node by code or path. A value not scored, a negative or non-finite standard
+    /// error, or an interval that is not one is an error naming the cell. The values themselves do not change;
+    /// [`crate::compare::compare`] tests changes with them.
+    pub fn with_standard_errors(mut self, rows: &[(String, i32, String, Uncertainty)]) -> Result<Scores> {
+        let registry = Registry::get();
+        if self.se.is_empty() {
+            self.se = vec![f64::NAN; self.values.len()];
+        }
+        for (province, year, node, u) in rows {
+            let p = registry.find_for_year(province, *year)?;
+            let at = registry.index_of(&p.code).and_then(|q| self.unit_of(q, *year)).ok_or_else(|| {
+                ChisoError::Data(format!("standard error for {} in {year}, which has no scores", p.name_vi))
+            })?;
+            let m = self.edition(self.units[at].edition);
+            let i = m.find(node).ok_or_else(|| {
+                ChisoError::Data(format!(
+                    "standard error for {} in {year}: node {node:?} is not in {}",
+                    p.name_vi, m.code
+                ))
+            })?;
+            let bad = |value: f64| ChisoError::NonFinite {
+                province: p.name_vi.clone(),
+                year: *year,
+                node: node.clone(),
+                value,
+            };
+            let se = match *u {
+                Uncertainty::StandardError(se) => se,
+                Uncertainty::Interval { low, high, level } => {
+                    for v in [low, high] {
+                        if !v.is_finite() {
+                            return Err(bad(v));
+                        }
+                    }
+                    if !(level > 0.0 && level < 1.0) || high < low {
+                        return Err(ChisoError::Data(format!(
+                            "interval [{low}, {high}] at level {level} for {} in {year} at {node:?}: need low ≤ high \
+                             and 0 < level < 1",
+                            p.name_vi
+                        )));
+                    }
+                    crate::compare::significance::se_from_interval(low, high, level)
+                }
+            };
+            if !se.is_finite() {
+                return Err(bad(se));
+            }
+            if se < 0.0 {
+                return Err(ChisoError::Data(format!(
+                    "standard error {se} for {} in {year} at {node:?} is negative",
+                    p.name_vi
+                )));
+            }
+            self.se[self.units[at].offset + i] = se;
+        }
+        Ok(self)
     }
 
     /// Value of node `node` of unit `unit` (None where missing).
@@ -826,6 +906,7 @@ pub fn score_columns(choice: &EditionChoice, data: Columns<'_>, options: &ScoreO
         group: vec![u8::MAX; total],
         editions,
         options: options.clone(),
+        se: Vec::new(),
     };
     let renormalise = options.missing == MissingPolicy::Renormalise;
     let keep_supplied = options.prefer == Prefer::Published;

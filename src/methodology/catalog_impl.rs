@@ -223,12 +223,12 @@ impl Catalog {
             .ok_or_else(|| ChisoError::UnknownIndex { index: id.to_string(), known: self.known_indices() })
     }
 
-    /// The documented significance threshold of an index, if any.
-    pub fn index_significance(&self, index: &str) -> Option<crate::compare::Significance> {
+    /// The documented materiality threshold of an index (its `[significance]` wording), if any.
+    pub fn index_materiality(&self, index: &str) -> Option<crate::compare::Materiality> {
         let (_, s) = self.significance.iter().find(|(id, _)| id == index)?;
         Some(match s.measure.as_str() {
-            "points" => crate::compare::Significance::Points(s.threshold),
-            _ => crate::compare::Significance::Relative(s.threshold),
+            "points" => crate::compare::Materiality::Points(s.threshold),
+            _ => crate::compare::Materiality::Relative(s.threshold),
         })
     }
 

@@ -12,9 +12,10 @@ pub mod trend;
 
 use std::collections::BTreeMap;
 
+use crate::compare::MergeRule;
 use crate::engine::{competition_ranks, MissingPolicy, Prefer, Scores};
 use crate::error::{ChisoError, Result};
-use crate::provinces::Registry;
+use crate::provinces::{Geography, Registry};
 
 /// How a what-if edit changes a node's value.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -27,6 +28,48 @@ pub enum Change {
     Headroom(f64),
     /// Reach the node's maximum.
     ToMax,
+    /// Close this share (0–1) of the gap to the year's best province at the node, best − value (no change for a
+    /// province already at or above the best).
+    BestGap(f64),
+    /// Reach the year's best observed value at the node (no change for the best province itself).
+    ToBest,
+    /// Reach this percentile (0–100) of the year's field at the node: the provinces of the edited province's map
+    /// with a value, linear interpolation between order statistics (numpy's default). A province already above
+    /// it keeps its value.
+    Percentile(f64),
+}
+
+impl Change {
+    /// The op names of the Python API and plan files, in documentation order.
+    pub const OPS: [&'static str; 7] = ["set", "add", "headroom", "max", "best_gap", "best", "percentile"];
+
+    /// A change from its op name and value (`max` and `best` take none). The error text names the op.
+    pub fn parse(op: &str, value: Option<f64>) -> std::result::Result<Change, String> {
+        let need = || value.ok_or_else(|| format!("op {op:?} needs a value"));
+        Ok(match op {
+            "set" => Change::Set(need()?),
+            "add" => Change::Add(need()?),
+            "headroom" => Change::Headroom(need()?),
+            "max" => Change::ToMax,
+            "best_gap" => Change::BestGap(need()?),
+            "best" => Change::ToBest,
+            "percentile" => Change::Percentile(need()?),
+            other => return Err(format!("op {other:?} is unknown; use {}", Change::OPS.join(", "))),
+        })
+    }
+}
+
+/// The `p`-th percentile (0–100) of `values` by linear interpolation between order statistics (numpy's default,
+/// Hyndman–Fan type 7). None for no values.
+pub fn percentile(values: &[f64], p: f64) -> Option<f64> {
+    let mut v: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let h = (v.len() - 1) as f64 * (p / 100.0);
+    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+    Some(v[lo] + (h - lo as f64) * (v[hi] - v[lo]))
 }
 
 /// One edit of one scenario.
@@ -62,10 +105,21 @@ pub struct Projected {
     pub n_ranked: u32,
     /// The edit asked for a value outside the node's scale and was clamped to it (README §1.8 guard-rail).
     pub clamped: bool,
+    /// The year's best observed value at the node among the provinces of the same map (None without values).
+    pub best: Option<f64>,
+    /// The projected value is above `best`: a value no province reached that year (issue 9 §5).
+    pub beyond_best: bool,
     /// This node was edited directly (not just recomputed).
     pub edited: bool,
     /// What the other provinces did: "held" or "trend to YYYY".
     pub peers: String,
+    /// The year projected: `year` for held or given peers, the trend's target year for moved peers.
+    pub target_year: i32,
+    /// The edition that scores `target_year` and how chiso knows it (in force / assumed to continue).
+    pub edition: String,
+    pub edition_status: trend::EditionStatus,
+    /// The map: the 63 provinces (a counterfactual after the merger) or the 34 units through a merge rule.
+    pub map: trend::MapUsed,
 }
 
 /// One edited province under a scenario: its value buffer, the nodes kept at their value, the nodes edited and
@@ -109,6 +163,22 @@ pub enum Peers {
 
 /// [`what_if`] with a choice of what the other provinces do.
 pub fn what_if_with(scores: &Scores, year: i32, edits: &[Edit], peers: &Peers) -> Result<Vec<Projected>> {
+    what_if_on(scores, year, edits, peers, None, None)
+}
+
+/// [`what_if_with`] on a chosen map. The edits apply to the provinces of data year `year`; with `map` =
+/// [`Geography::Units2025`] every node of the 34 units is then made from its member provinces by the merge rule
+/// (`merge_rule`, else the index's published one — DTI's only) and ranked among the units, and the output holds the
+/// successor units of the edited provinces. Otherwise (the default) the output is on the 63-province map, labelled
+/// a counterfactual when the projected year is after the 2025 merger.
+pub fn what_if_on(
+    scores: &Scores,
+    year: i32,
+    edits: &[Edit],
+    peers: &Peers,
+    map: Option<Geography>,
+    merge_rule: Option<MergeRule>,
+) -> Result<Vec<Projected>> {
     if edits.len() > crate::limits::MAX_EDITS {
         return Err(ChisoError::InvalidArgument(format!(
             "{} edits; a what-if call takes at most {}",
@@ -169,20 +239,102 @@ pub fn what_if_with(scores: &Scores, year: i32, edits: &[Edit], peers: &Peers) -
             base[i][pos] = *value;
         }
     }
+    // The year projected, its edition and the map. An edition that cannot score the target year is an error
+    // here, not a silent fall-back to held peers.
+    let target_year = match peers {
+        Peers::Trend { target_year, .. } => *target_year,
+        _ => year,
+    };
+    let (edition, edition_status) = match peers {
+        Peers::Trend { target_year, options } => {
+            options.check()?;
+            trend::target_edition(&m.index, &m.code, *target_year, options)?
+        }
+        _ => (m.code.clone(), trend::EditionStatus::InForce),
+    };
+    let map = map.unwrap_or(Geography::Provinces63);
+    let map_used = trend::MapUsed {
+        map,
+        counterfactual: map == Geography::Provinces63 && target_year >= trend::MERGER_YEAR,
+        merge_rule: match map {
+            Geography::Units2025 => Some(trend::merge_rule_for(&m.index, merge_rule)?),
+            Geography::Provinces63 => None,
+        },
+    };
+    let mut peers_held = 0;
     if let Peers::Trend { target_year, options } = peers {
+        // Each province moves by its own series on the 63-province map; the units, if asked, are merged after.
+        let options = trend::TrendOptions { map: Some(Geography::Provinces63), ..options.clone() };
         for (pos, &k) in units.iter().enumerate() {
             let code = &registry.all()[scores.units()[k].province].code;
+            // The total first: a province whose total has no trend is counted as held in the label.
             for (i, node) in m.nodes.iter().enumerate() {
-                if let Ok(t) = trend::trend(scores, code, &node.code, *target_year, options) {
-                    base[i][pos] = t.linear;
+                // By path, as a user asks for a trend: the series follows the node's lineage across editions.
+                match trend::trend(scores, code, &node.path, *target_year, &options) {
+                    Ok(t) => base[i][pos] = t.linear,
+                    Err(_) if i == 0 && scores.value(k, 0).is_some() => peers_held += 1,
+                    Err(_) => {}
                 }
             }
         }
     }
+    // On the 34-unit map: each unit's node value from its members' by the rule (None if a member has none).
+    let unit_rows: Vec<(usize, Vec<usize>)> = if map == Geography::Units2025 {
+        registry
+            .all()
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.geography == Geography::Units2025)
+            .map(|(u, p)| {
+                let members = p
+                    .members
+                    .iter()
+                    .filter_map(|c| registry.index_of(c))
+                    .filter_map(|q| units.iter().position(|&k| scores.units()[k].province == q))
+                    .collect::<Vec<usize>>();
+                (u, if members.len() == p.members.len() { members } else { Vec::new() })
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let merge = |columns: &[Vec<f64>]| -> Vec<Vec<f64>> {
+        columns
+            .iter()
+            .map(|c| {
+                unit_rows
+                    .iter()
+                    .map(|(_, members)| {
+                        if members.is_empty() {
+                            f64::NAN
+                        } else {
+                            members.iter().map(|&q| c[q]).sum::<f64>() / members.len() as f64
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    let observed: Vec<Vec<f64>> =
+        (0..n).map(|i| units.iter().map(|&k| scores.value(k, i).unwrap_or(f64::NAN)).collect()).collect();
+    let unit_base = merge(&observed);
+    let unit_base_ranks: Vec<Vec<Option<u32>>> =
+        unit_base.iter().map(|c| competition_ranks(c, m.ranking.precision)).collect();
     let position_of = |province: usize| units.iter().position(|&k| scores.units()[k].province == province);
+    // The field of a node: the observed values of the year's provinces on one map (DTI 2024 holds both maps;
+    // a province is measured against its own map's field only).
+    let geography_of = |k: usize| registry.all()[scores.units()[k].province].geography;
+    let field = |i: usize, geography: crate::provinces::Geography| -> Vec<f64> {
+        units.iter().filter(|&&k| geography_of(k) == geography).filter_map(|&k| scores.value(k, i)).collect()
+    };
+    let best_of = |i: usize, geography| field(i, geography).into_iter().reduce(f64::max);
 
     let peers_label = match peers {
         Peers::Held => "held".to_string(),
+        // Provinces whose total has no trend (too few comparable years) are held, and the label says how many.
+        Peers::Trend { target_year, .. } if peers_held > 0 => {
+            format!("trend to {target_year} ({peers_held} of {} held: no trend)", units.len())
+        }
         Peers::Trend { target_year, .. } => format!("trend to {target_year}"),
         Peers::Given(cells) => format!("user values ({} cells)", cells.len()),
     };
@@ -265,6 +417,36 @@ pub fn what_if_with(scores: &Scores, year: i32, edits: &[Edit], peers: &Peers) -
                     c + s * (need_max()? - c)
                 }
                 Change::ToMax => need_max()?,
+                Change::BestGap(_) | Change::ToBest | Change::Percentile(_) => {
+                    let c = need_current()?;
+                    let geography = geography_of(k);
+                    let no_field = || {
+                        ChisoError::InvalidArgument(format!(
+                            "scenario {scenario:?}: no province has a value at {} in {year} to measure against",
+                            node.code
+                        ))
+                    };
+                    match edit.change {
+                        Change::BestGap(s) => {
+                            if !(0.0..=1.0).contains(&s) {
+                                return Err(ChisoError::InvalidArgument(format!(
+                                    "scenario {scenario:?}: best_gap share {s} must be between 0 and 1"
+                                )));
+                            }
+                            let best = best_of(i, geography).ok_or_else(no_field)?;
+                            c + s * (best - c).max(0.0)
+                        }
+                        Change::Percentile(q) => {
+                            if !(0.0..=100.0).contains(&q) {
+                                return Err(ChisoError::InvalidArgument(format!(
+                                    "scenario {scenario:?}: percentile {q} must be between 0 and 100"
+                                )));
+                            }
+                            c.max(percentile(&field(i, geography), q).ok_or_else(no_field)?)
+                        }
+                        _ => c.max(best_of(i, geography).ok_or_else(no_field)?),
+                    }
+                }
             };
             if !value.is_finite() {
                 return Err(ChisoError::NonFinite {
@@ -324,6 +506,61 @@ pub fn what_if_with(scores: &Scores, year: i32, edits: &[Edit], peers: &Peers) -
             }
             results.push((pos, Buffer { values, keep, edited: was_edited, clamped }));
         }
+        if map == Geography::Units2025 {
+            let merged = merge(&columns);
+            let ranks: Vec<Vec<Option<u32>>> =
+                merged.iter().map(|c| competition_ranks(c, m.ranking.precision)).collect();
+            // The successor units of the edited provinces, once each.
+            let mut touched: BTreeMap<usize, Vec<&Buffer>> = BTreeMap::new();
+            for (pos, buffer) in &results {
+                let q = scores.units()[units[*pos]].province;
+                let code = &registry.all()[q].code;
+                let Some(j) = unit_rows.iter().position(|(u, _)| registry.all()[*u].members.contains(code)) else {
+                    continue;
+                };
+                touched.entry(j).or_default().push(buffer);
+            }
+            for (j, buffers) in touched {
+                let unit = &registry.all()[unit_rows[j].0];
+                for (i, node) in m.nodes.iter().enumerate() {
+                    let value = (!merged[i][j].is_nan()).then_some(merged[i][j]);
+                    let base_value = (!unit_base[i][j].is_nan()).then_some(unit_base[i][j]);
+                    let best = unit_base[i].iter().copied().filter(|v| !v.is_nan()).reduce(f64::max);
+                    // A rank only when every unit of the map is ranked (the field of the 34); else `rank_within`.
+                    let n_ranked = ranks[i].iter().filter(|r| r.is_some()).count() as u32;
+                    let full = n_ranked as usize == unit_rows.len();
+                    let base_full = unit_base_ranks[i].iter().all(Option::is_some);
+                    let rank_within = ranks[i][j];
+                    let (base_rank, rank) = (unit_base_ranks[i][j].filter(|_| base_full), rank_within.filter(|_| full));
+                    out.push(Projected {
+                        scenario: scenario.to_string(),
+                        province_code: unit.code.clone(),
+                        province: unit.name_vi.clone(),
+                        year,
+                        node: node.path.clone(),
+                        depth: node.depth,
+                        base_value,
+                        value,
+                        delta: base_value.zip(value).map(|(a, b)| b - a),
+                        base_rank,
+                        rank,
+                        rank_change: base_rank.zip(rank).map(|(a, b)| a as i64 - b as i64),
+                        rank_within,
+                        n_ranked,
+                        clamped: buffers.iter().any(|b| b.clamped[i]),
+                        best,
+                        beyond_best: best.zip(value).is_some_and(|(b, v)| v > b + 1e-9 * b.abs().max(1.0)),
+                        edited: buffers.iter().any(|b| b.edited[i]),
+                        peers: peers_label.clone(),
+                        target_year,
+                        edition: edition.clone(),
+                        edition_status,
+                        map: map_used.clone(),
+                    });
+                }
+            }
+            continue;
+        }
         let ranks: Vec<Vec<Option<u32>>> = columns.iter().map(|c| competition_ranks(c, m.ranking.precision)).collect();
         for (pos, Buffer { values, edited: was_edited, clamped, .. }) in results {
             let k = units[pos];
@@ -336,6 +573,7 @@ pub fn what_if_with(scores: &Scores, year: i32, edits: &[Edit], peers: &Peers) -
                 let rank_within = ranks[i][pos];
                 // A rank only over the publisher's full field; within a partial one only `rank_within`.
                 let rank = rank_within.filter(|_| n_ranked >= scores.field_of(k).size);
+                let best = best_of(i, province.geography);
                 out.push(Projected {
                     scenario: scenario.to_string(),
                     province_code: province.code.clone(),
@@ -352,8 +590,15 @@ pub fn what_if_with(scores: &Scores, year: i32, edits: &[Edit], peers: &Peers) -
                     rank_within,
                     n_ranked,
                     clamped: clamped[i],
+                    best,
+                    // A tolerance of the node's rounding noise: reaching the best exactly is not beyond it.
+                    beyond_best: best.zip(value).is_some_and(|(b, v)| v > b + 1e-9 * b.abs().max(1.0)),
                     edited: was_edited[i],
                     peers: peers_label.clone(),
+                    target_year,
+                    edition: edition.clone(),
+                    edition_status,
+                    map: map_used.clone(),
                 });
             }
         }

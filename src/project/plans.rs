@@ -59,21 +59,10 @@ pub fn parse_date(s: &str) -> Option<(i32, u32, u32)> {
     ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some((y, m, d))
 }
 
-/// An effect from its op and value (`set`, `add`, `headroom` with a value; `max` without).
+/// An effect from its op and value (the ops of [`Change::parse`]: `set`, `add`, `headroom`, `best_gap`,
+/// `percentile` with a value; `max`, `best` without).
 pub fn parse_effect(op: &str, value: Option<f64>, task: &str) -> Result<Change> {
-    let need =
-        || value.ok_or_else(|| ChisoError::Data(format!("plan: task {task:?} needs an effect value for {op:?}")));
-    Ok(match op {
-        "set" => Change::Set(need()?),
-        "add" => Change::Add(need()?),
-        "headroom" => Change::Headroom(need()?),
-        "max" => Change::ToMax,
-        other => {
-            return Err(ChisoError::Data(format!(
-                "plan: task {task:?} has effect {other:?}; use set, add, headroom or max"
-            )))
-        }
-    })
+    Change::parse(op, value).map_err(|e| ChisoError::Data(format!("plan: task {task:?}: {e}")))
 }
 
 fn chosen<'a>(tasks: &'a [Task], index: &str, selection: &Selection) -> Result<Vec<&'a Task>> {
@@ -114,6 +103,28 @@ pub fn project_plan(
         return Err(ChisoError::Data(format!("plan: no {index} tasks selected")));
     }
     what_if(scores, year, &edits(&list, "plan", province))
+}
+
+/// [`project_plan`] with the other provinces moved as `peers` says (e.g. by their trend to the plan's target
+/// year) and on a chosen map (see [`super::what_if_on`]): the plan's projection for a year after the last edition
+/// or after the 2025 merger, labelled with the edition assumed and the map.
+#[allow(clippy::too_many_arguments)]
+pub fn project_plan_on(
+    scores: &Scores,
+    tasks: &[Task],
+    province: &str,
+    year: i32,
+    index: &str,
+    selection: &Selection,
+    peers: &super::Peers,
+    map: Option<crate::provinces::Geography>,
+    merge_rule: Option<crate::compare::MergeRule>,
+) -> Result<Vec<Projected>> {
+    let list = chosen(tasks, index, selection)?;
+    if list.is_empty() {
+        return Err(ChisoError::Data(format!("plan: no {index} tasks selected")));
+    }
+    super::what_if_on(scores, year, &edits(&list, "plan", province), peers, map, merge_rule)
 }
 
 /// What one agency's tasks alone add to the total.

@@ -19,6 +19,27 @@ pub enum Target {
     Score(f64),
 }
 
+/// How far one input may be raised.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Cap {
+    /// Up to the node's maximum (the scale's theoretical top).
+    #[default]
+    Max,
+    /// Up to the year's best observed value at the node among the provinces of the same map (never beyond the
+    /// maximum): the cheapest path then uses no unprecedented value (issue 9 §5).
+    Best,
+}
+
+impl Cap {
+    pub fn parse(s: &str) -> Result<Cap> {
+        match s {
+            "max" => Ok(Cap::Max),
+            "best" => Ok(Cap::Best),
+            other => Err(ChisoError::InvalidArgument(format!("cap={other:?}: use \"max\" or \"best\""))),
+        }
+    }
+}
+
 /// One input to improve.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Step {
@@ -29,6 +50,10 @@ pub struct Step {
     /// What the increase adds to the total.
     pub total_gain: f64,
     pub cost: f64,
+    /// The year's best observed value at the node (same map).
+    pub best: Option<f64>,
+    /// `to` is above `best`: a value no province reached that year.
+    pub beyond_best: bool,
 }
 
 /// The solver's answer.
@@ -45,12 +70,27 @@ pub struct Plan {
     pub projected_rank: Option<u32>,
     pub total_cost: f64,
     pub steps: Vec<Step>,
+    /// How far each input could be raised.
+    pub cap: Cap,
 }
 
 /// The cheapest way for `province` to reach `target` in data year `year`. `costs` gives a cost per point for
 /// inputs by path (default 1 for every input). Inputs without a known maximum cannot be raised (their headroom is
-/// unknown). Only inputs (supplied leaves) are moved; computed nodes follow.
+/// unknown). Only inputs (supplied leaves) are moved; computed nodes follow. Each input may reach its maximum;
+/// see [`solve_capped`] to stop at the year's best observed value.
 pub fn solve(scores: &Scores, province: &str, year: i32, target: Target, costs: &[(&str, f64)]) -> Result<Plan> {
+    solve_capped(scores, province, year, target, costs, Cap::Max)
+}
+
+/// [`solve`] with each input raised at most to `cap`.
+pub fn solve_capped(
+    scores: &Scores,
+    province: &str,
+    year: i32,
+    target: Target,
+    costs: &[(&str, f64)],
+    cap: Cap,
+) -> Result<Plan> {
     let registry = Registry::get();
     let me = registry.find_for_year(province, year)?;
     let p = registry.index_of(&me.code).unwrap_or(0);
@@ -126,6 +166,17 @@ pub fn solve(scores: &Scores, province: &str, year: i32, target: Target, costs: 
             }
         }
     };
+    // The year's best observed value per node on the province's map.
+    let geography = me.geography;
+    let best: Vec<Option<f64>> = (0..m.nodes.len())
+        .map(|i| {
+            (0..scores.units().len())
+                .filter(|&j| scores.units()[j].year == year)
+                .filter(|&j| registry.all()[scores.units()[j].province].geography == geography)
+                .filter_map(|j| scores.value(j, i))
+                .reduce(f64::max)
+        })
+        .collect();
     // Candidate inputs: supplied nodes that feed the total, with a known maximum.
     let mut candidates: Vec<(usize, f64, f64, f64)> = Vec::new(); // (node, gain per point, headroom, cost)
     for (i, n) in m.nodes.iter().enumerate() {
@@ -135,9 +186,13 @@ pub fn solve(scores: &Scores, province: &str, year: i32, target: Target, costs: 
             continue;
         }
         let (Some(v), Some(max)) = (scores.value(k, i), n.max_value()) else { continue };
+        let top = match cap {
+            Cap::Max => max,
+            Cap::Best => best[i].map_or(max, |b| b.min(max)),
+        };
         let cost = costs.iter().find(|(c, _)| m.find(c) == Some(i)).map_or(1.0, |(_, c)| *c);
-        if max > v {
-            candidates.push((i, weight[i], max - v, cost));
+        if top > v {
+            candidates.push((i, weight[i], top - v, cost));
         }
     }
     candidates.sort_by(|a, b| (b.1 / b.3).total_cmp(&(a.1 / a.3)).then(a.0.cmp(&b.0)));
@@ -158,6 +213,8 @@ pub fn solve(scores: &Scores, province: &str, year: i32, target: Target, costs: 
             increase,
             total_gain: increase * gain,
             cost: increase * c,
+            best: best[i],
+            beyond_best: best[i].is_some_and(|b| from + increase > b + 1e-9 * b.abs().max(1.0)),
         });
         needed -= increase * gain;
         total += increase * gain;
@@ -172,5 +229,6 @@ pub fn solve(scores: &Scores, province: &str, year: i32, target: Target, costs: 
         projected_rank: full.then(|| rank_of(total)),
         total_cost: cost,
         steps,
+        cap,
     })
 }

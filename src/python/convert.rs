@@ -16,6 +16,7 @@ enum Column {
     Bool(Vec<bool>),
     OptBool(Vec<Option<bool>>),
     StrList(Vec<Vec<String>>),
+    IntList(Vec<Vec<i64>>),
 }
 
 impl Column {
@@ -26,6 +27,7 @@ impl Column {
             Column::Float(_) => pl.getattr("Float64"),
             Column::Bool(_) | Column::OptBool(_) => pl.getattr("Boolean"),
             Column::StrList(_) => pl.getattr("List")?.call1((pl.getattr("String")?,)),
+            Column::IntList(_) => pl.getattr("List")?.call1((pl.getattr("Int64")?,)),
         }
     }
 
@@ -37,6 +39,7 @@ impl Column {
             Column::Bool(v) => PyList::new(py, v),
             Column::OptBool(v) => PyList::new(py, v),
             Column::StrList(v) => PyList::new(py, v),
+            Column::IntList(v) => PyList::new(py, v),
         }
     }
 }
@@ -93,6 +96,28 @@ impl Frame {
         if let Column::StrList(c) = self.column(name, || Column::StrList(Vec::new())) {
             c.push(v.to_vec());
         }
+    }
+    pub fn int_list(&mut self, name: &str, v: &[i64]) {
+        if let Column::IntList(c) = self.column(name, || Column::IntList(Vec::new())) {
+            c.push(v.to_vec());
+        }
+    }
+    /// The labels every projection carries (issue 9 §1): the year projected, the edition that scores it and how
+    /// chiso knows it, the map and, on the 34-unit map, the merge rule and its status.
+    pub fn projection_labels(
+        &mut self,
+        target_year: i32,
+        edition: &str,
+        edition_status: crate::project::trend::EditionStatus,
+        map: &crate::project::trend::MapUsed,
+    ) {
+        self.int("target_year", target_year as i64);
+        self.str("edition", edition);
+        self.str("edition_status", edition_status.as_str());
+        self.str("map", map.map.as_str());
+        self.str("map_status", map.status());
+        self.opt_str("merge_rule", map.merge_rule.map(|(r, _)| r.as_str()));
+        self.opt_str("merge_rule_status", map.merge_rule.map(|(_, s)| s.as_str()));
     }
     /// Declare a column up front (so an empty table still has its schema).
     fn declare(&mut self, name: &str, col: Column) {
@@ -418,7 +443,13 @@ pub fn changes_frame<'py>(py: Python<'py>, rows: &[crate::compare::Change]) -> P
         ("points_lost", Column::Float(vec![])),
         ("comparability", Column::Str(vec![])),
         ("comparability_status", Column::Str(vec![])),
+        ("material", Column::OptBool(vec![])),
+        ("materiality_measure", Column::Str(vec![])),
+        ("materiality_threshold", Column::Float(vec![])),
         ("significant", Column::OptBool(vec![])),
+        ("p_value", Column::Float(vec![])),
+        ("significance_level", Column::Float(vec![])),
+        ("significance_note", Column::Str(vec![])),
     ] {
         f.declare(name, col);
     }
@@ -443,7 +474,13 @@ pub fn changes_frame<'py>(py: Python<'py>, rows: &[crate::compare::Change]) -> P
         f.opt_float("points_lost", c.points_lost);
         f.str("comparability", c.comparability.as_str());
         f.str("comparability_status", c.comparability_status.as_str());
+        f.opt_bool("material", c.material);
+        f.opt_str("materiality_measure", c.materiality.map(|m| m.measure()));
+        f.opt_float("materiality_threshold", c.materiality.map(|m| m.threshold()));
         f.opt_bool("significant", c.significant);
+        f.opt_float("p_value", c.p_value);
+        f.opt_float("significance_level", Some(c.significance_level));
+        f.opt_str("significance_note", c.significance_note.as_deref());
     }
     f.build(py)
 }
@@ -529,6 +566,7 @@ pub fn movers_frame<'py>(py: Python<'py>, rows: &[crate::compare::Movers]) -> Py
         ("n_up", Column::Int(vec![])),
         ("n_down", Column::Int(vec![])),
         ("n_unchanged", Column::Int(vec![])),
+        ("n_material", Column::Int(vec![])),
         ("n_significant", Column::Int(vec![])),
         ("mean_delta", Column::Float(vec![])),
         ("largest_gain_province", Column::Str(vec![])),
@@ -547,6 +585,7 @@ pub fn movers_frame<'py>(py: Python<'py>, rows: &[crate::compare::Movers]) -> Py
         f.int("n_up", m.n_up as i64);
         f.int("n_down", m.n_down as i64);
         f.int("n_unchanged", m.n_unchanged as i64);
+        f.opt_int("n_material", m.n_material.map(i64::from));
         f.opt_int("n_significant", m.n_significant.map(i64::from));
         f.opt_float("mean_delta", m.mean_delta);
         f.opt_str("largest_gain_province", m.largest_gain.as_ref().map(|g| g.0.as_str()));
@@ -621,7 +660,10 @@ pub fn projected_frame<'py>(py: Python<'py>, rows: &[crate::project::Projected])
         f.int("n_ranked", r.n_ranked as i64);
         f.bool("edited", r.edited);
         f.bool("clamped", r.clamped);
+        f.opt_float("best", r.best);
+        f.bool("beyond_best", r.beyond_best);
         f.str("peers", &r.peers);
+        f.projection_labels(r.target_year, &r.edition, r.edition_status, &r.map);
         f.str("status", "projected");
     }
     f.build(py)
@@ -630,9 +672,10 @@ pub fn projected_frame<'py>(py: Python<'py>, rows: &[crate::project::Projected])
 pub fn steps_frame<'py>(py: Python<'py>, rows: &[crate::project::target::Step]) -> PyResult<Bound<'py, PyAny>> {
     let mut f = Frame::default();
     f.declare("node", Column::Str(vec![]));
-    for name in ["from", "to", "increase", "total_gain", "cost"] {
+    for name in ["from", "to", "increase", "total_gain", "cost", "best"] {
         f.declare(name, Column::Float(vec![]));
     }
+    f.declare("beyond_best", Column::Bool(vec![]));
     for r in rows {
         f.str("node", &r.node);
         f.opt_float("from", Some(r.from));
@@ -640,6 +683,8 @@ pub fn steps_frame<'py>(py: Python<'py>, rows: &[crate::project::target::Step]) 
         f.opt_float("increase", Some(r.increase));
         f.opt_float("total_gain", Some(r.total_gain));
         f.opt_float("cost", Some(r.cost));
+        f.opt_float("best", r.best);
+        f.bool("beyond_best", r.beyond_best);
     }
     f.build(py)
 }

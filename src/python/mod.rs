@@ -204,8 +204,12 @@ impl PyScores {
 
     /// Compare two data years: value, delta, relative and share-of-max change, ranks and rank change (positive =
     /// moved up), points lost, comparability (within_edition / comparable_across_break / cross_edition, from the
-    /// editions' lineage) and a significance flag. `threshold` with `measure` ("relative" or "points") overrides
-    /// the index's documented default (PAPI: 5% relative, status unknown). A year of the 63 provinces compares with
+    /// editions' lineage), a materiality flag and a significance test. `material` says the change passes a
+    /// size threshold (`materiality_measure`, `materiality_threshold`): `threshold` with `measure` ("relative" or
+    /// "points") overrides the index's documented default (PAPI: 5% relative, status unknown). `significant` is a
+    /// two-sided z test at `level` (default 0.05) of the change against the two values' standard errors
+    /// (independent samples), given as `se` or `ci_low`/`ci_high` beside `value` when scoring; where either is
+    /// unknown it is null and `significance_note` says why, with `p_value` beside it. A year of the 63 provinces compares with
     /// a year of the 34 units of 2025 only through a merge rule: the index's published one (DTI) or
     /// `merge_rule="member_mean"` (labelled user-supplied).
     ///
@@ -214,7 +218,7 @@ impl PyScores {
     /// >>> c = s.compare(2023, 2024, provinces=["Trà Vinh"], nodes=[""])
     /// >>> c.select("base_rank", "rank", "rank_change", "comparability").row(0)
     /// (54, 57, -3, 'within_edition')
-    #[pyo3(signature = (base_year, year, *, nodes = None, provinces = None, comparable_only = false, threshold = None, measure = "relative", merge_rule = None))]
+    #[pyo3(signature = (base_year, year, *, nodes = None, provinces = None, comparable_only = false, threshold = None, measure = "relative", merge_rule = None, level = 0.05))]
     #[allow(clippy::too_many_arguments)]
     fn compare<'py>(
         &self,
@@ -227,8 +231,10 @@ impl PyScores {
         threshold: Option<f64>,
         measure: &str,
         merge_rule: Option<&str>,
+        level: f64,
     ) -> PyResult<Bound<'py, PyAny>> {
         let mut options = compare_options(nodes, provinces, comparable_only, threshold, measure)?;
+        options.level = Some(level);
         options.merge_rule = match merge_rule {
             None => None,
             Some("member_mean") => Some(crate::compare::MergeRule::MemberMean),
@@ -309,7 +315,7 @@ impl PyScores {
     }
 
     /// How many provinces rose, fell or stayed at each node between two years, with the largest gain and loss.
-    #[pyo3(signature = (base_year, year, *, nodes = None, comparable_only = false, threshold = None, measure = "relative"))]
+    #[pyo3(signature = (base_year, year, *, nodes = None, comparable_only = false, threshold = None, measure = "relative", level = 0.05))]
     #[allow(clippy::too_many_arguments)]
     fn movers<'py>(
         &self,
@@ -320,8 +326,10 @@ impl PyScores {
         comparable_only: bool,
         threshold: Option<f64>,
         measure: &str,
+        level: f64,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let options = compare_options(nodes, None, comparable_only, threshold, measure)?;
+        let mut options = compare_options(nodes, None, comparable_only, threshold, measure)?;
+        options.level = Some(level);
         let rows = crate::compare::compare(&self.inner, base_year, year, &options).map_err(to_py_err)?;
         convert::movers_frame(py, &crate::compare::movers(&rows))
     }
@@ -340,8 +348,8 @@ impl PyScores {
     }
 
     /// What-if (low level; see `chiso.project.what_if`): parallel lists of scenario, province, node, op
-    /// ("set", "add", "headroom", "max") and value.
-    #[pyo3(signature = (year, scenarios, provinces, nodes, ops, values, peers_target_year = None, peer_values = None))]
+    /// (`Change::OPS`) and value.
+    #[pyo3(signature = (year, scenarios, provinces, nodes, ops, values, peers_target_year = None, peer_values = None, map = None, merge_rule = None, across_breaks = false))]
     #[allow(clippy::too_many_arguments)]
     fn _what_if<'py>(
         &self,
@@ -354,8 +362,13 @@ impl PyScores {
         values: Vec<Option<f64>>,
         peers_target_year: Option<i32>,
         peer_values: Option<Vec<(String, String, f64)>>,
+        map: Option<&str>,
+        merge_rule: Option<&str>,
+        across_breaks: bool,
     ) -> PyResult<Bound<'py, PyAny>> {
         use crate::project::{Change, Edit};
+        let map = map.map(parse_map).transpose().map_err(to_py_err)?;
+        let merge_rule = merge_rule.map(parse_merge_rule).transpose().map_err(to_py_err)?;
         let n = scenarios.len();
         if [provinces.len(), nodes.len(), ops.len(), values.len()].iter().any(|&l| l != n) {
             return Err(to_py_err(ChisoError::Data("scenario, province, node, op and value differ in length".into())));
@@ -380,29 +393,16 @@ impl PyScores {
                 cell(&nodes, "node", r)?,
                 cell(&ops, "op", r)?,
             );
-            let need = |what: &str| {
-                value.ok_or_else(|| {
-                    to_py_err(ChisoError::Data(format!("row {r}: op {what:?} needs a value ({province} / {node})")))
-                })
-            };
-            let change = match op.as_str() {
-                "set" => Change::Set(need("set")?),
-                "add" => Change::Add(need("add")?),
-                "headroom" => Change::Headroom(need("headroom")?),
-                "max" => Change::ToMax,
-                other => {
-                    return Err(to_py_err(ChisoError::Data(format!(
-                        "row {r}: op {other:?} is unknown; use set, add, headroom or max"
-                    ))))
-                }
-            };
+            let change = Change::parse(&op, *value)
+                .map_err(|e| to_py_err(ChisoError::Data(format!("row {r} ({province} / {node}): {e}"))))?;
             edits.push(Edit { scenario, province, node, change });
         }
         let peers = match (peers_target_year, peer_values) {
             (None, None) => crate::project::Peers::Held,
-            (Some(target_year), None) => {
-                crate::project::Peers::Trend { target_year, options: crate::project::trend::TrendOptions::default() }
-            }
+            (Some(target_year), None) => crate::project::Peers::Trend {
+                target_year,
+                options: crate::project::trend::TrendOptions { across_breaks, ..Default::default() },
+            },
             (None, Some(cells)) => crate::project::Peers::Given(cells),
             (Some(_), Some(_)) => {
                 return Err(to_py_err(ChisoError::InvalidArgument(
@@ -410,7 +410,9 @@ impl PyScores {
                 )))
             }
         };
-        let rows = py.detach(|| crate::project::what_if_with(&self.inner, year, &edits, &peers)).map_err(to_py_err)?;
+        let rows = py
+            .detach(|| crate::project::what_if_on(&self.inner, year, &edits, &peers, map, merge_rule))
+            .map_err(to_py_err)?;
         convert::projected_frame(py, &rows)
     }
 
@@ -418,14 +420,20 @@ impl PyScores {
     /// `year`, other provinces held at their values. Exact for the linear rules (a fractional knapsack: inputs
     /// filled in order of total gained per unit cost). `costs` maps input nodes to a cost per point (default 1).
     /// Returns a dict: reachable, required_total, current_total, projected_total, projected_rank, total_cost and
-    /// the steps (a DataFrame: node, from, to, increase, total_gain, cost).
+    /// the steps (a DataFrame: node, from, to, increase, total_gain, cost, best, beyond_best). `cap="max"` lets
+    /// each input reach its maximum; `cap="best"` stops it at the year's best observed value (no step then relies
+    /// on a value no province reached; `beyond_best` flags such steps under `cap="max"`).
     ///
     /// >>> import chiso
     /// >>> s = chiso.score("pci", chiso.datasets.pci().filter(year=2016))
     /// >>> answer = s.target("Trà Vinh", 2016, rank=20)
     /// >>> answer["reachable"], answer["projected_rank"] <= 20
     /// (True, True)
-    #[pyo3(signature = (province, year, *, rank = None, score = None, costs = None))]
+    /// >>> capped = s.target("Trà Vinh", 2016, rank=20, cap="best")
+    /// >>> capped["cap"], capped["steps"]["beyond_best"].any()
+    /// ('best', False)
+    #[pyo3(signature = (province, year, *, rank = None, score = None, costs = None, cap = "max"))]
+    #[allow(clippy::too_many_arguments)]
     fn target<'py>(
         &self,
         py: Python<'py>,
@@ -434,8 +442,10 @@ impl PyScores {
         rank: Option<u32>,
         score: Option<f64>,
         costs: Option<std::collections::BTreeMap<String, f64>>,
+        cap: &str,
     ) -> PyResult<Bound<'py, PyDict>> {
-        use crate::project::target::{solve, Target};
+        use crate::project::target::{solve_capped, Cap, Target};
+        let cap_choice = Cap::parse(cap).map_err(to_py_err)?;
         let target = match (rank, score) {
             (Some(r), None) => Target::Rank(r),
             (None, Some(s)) => Target::Score(s),
@@ -445,7 +455,7 @@ impl PyScores {
         };
         let costs = costs.unwrap_or_default();
         let pairs: Vec<(&str, f64)> = costs.iter().map(|(k, v)| (k.as_str(), *v)).collect();
-        let plan = solve(&self.inner, province, year, target, &pairs).map_err(to_py_err)?;
+        let plan = solve_capped(&self.inner, province, year, target, &pairs, cap_choice).map_err(to_py_err)?;
         let out = PyDict::new(py);
         out.set_item("reachable", plan.reachable)?;
         out.set_item("required_total", plan.required_total)?;
@@ -454,6 +464,7 @@ impl PyScores {
         out.set_item("projected_rank", plan.projected_rank)?;
         out.set_item("total_cost", plan.total_cost)?;
         out.set_item("steps", convert::steps_frame(py, &plan.steps)?)?;
+        out.set_item("cap", cap)?;
         out.set_item("status", "projected")?;
         Ok(out)
     }
@@ -525,14 +536,25 @@ impl PyScores {
 
     /// Project `node` of `province` to `target_year`: linear least-squares trend over the last `window` comparable
     /// years (never across an edition break unless `across_breaks=True`), its 95% prediction interval, and
-    /// compound growth; clamped to the node's scale. One-row DataFrame, labelled projected.
+    /// compound growth; clamped to the node's scale. One-row DataFrame, labelled projected, that says what it rests
+    /// on: `fit_years` / `fit_editions` (the years fitted), `bridge` (how a window mixing scales was made one series:
+    /// such a window is refused unless `bridge="rescale"` or `"as_published"`), `edition` / `edition_status`
+    /// (`in_force`; `assumed` after the last published edition — the latest continues; `chosen` with `edition=`),
+    /// and `map` / `map_status`: a year after the 2025 merger is projected either for the pre-merger province on the
+    /// 63-province map (`counterfactual`) or for a 2025 unit (`map="units_2025"`, or a name that means a unit in the
+    /// target year, e.g. "Vĩnh Long") from its members' series through `merge_rule` (`merged`; the index's published
+    /// rule by default — DTI's only — else `merge_rule="member_mean"`, labelled user_supplied).
     ///
     /// >>> import chiso, polars as pl
     /// >>> s = chiso.score("pci", chiso.datasets.pci().filter(pl.col("year").is_between(2016, 2020)))
     /// >>> t = s.trend("Trà Vinh", target_year=2021)
     /// >>> t.select("n_years", "first_year", "last_year", "status").row(0)
     /// (5, 2016, 2020, 'projected')
-    #[pyo3(signature = (province, node = "", *, target_year, window = 5, across_breaks = false))]
+    /// >>> papi = chiso.score("papi", chiso.datasets.papi())
+    /// >>> papi.trend("Trà Vinh", target_year=2026).select("edition", "edition_status", "map_status").row(0)
+    /// ('papi.2021', 'assumed', 'counterfactual')
+    #[pyo3(signature = (province, node = "", *, target_year, window = 5, across_breaks = false, bridge = None, edition = None, map = None, merge_rule = None))]
+    #[allow(clippy::too_many_arguments)]
     fn trend<'py>(
         &self,
         py: Python<'py>,
@@ -541,17 +563,24 @@ impl PyScores {
         target_year: i32,
         window: usize,
         across_breaks: bool,
+        bridge: Option<&str>,
+        edition: Option<String>,
+        map: Option<&str>,
+        merge_rule: Option<&str>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let options = crate::project::trend::TrendOptions { window, across_breaks };
+        let options = trend_options(window, across_breaks, bridge, edition, map, merge_rule)?;
         let t = crate::project::trend::trend(&self.inner, province, node, target_year, &options).map_err(to_py_err)?;
         let mut f = Frame::default();
         f.str("province_code", &t.province_code);
         f.str("province", &t.province);
         f.str("node", &t.node);
-        f.int("target_year", t.target_year as i64);
+        f.projection_labels(t.target_year, &t.edition, t.edition_status, &t.map);
         f.int("n_years", t.n_years as i64);
         f.int("first_year", t.first_year as i64);
         f.int("last_year", t.last_year as i64);
+        f.int_list("fit_years", &t.years.iter().map(|&y| i64::from(y)).collect::<Vec<_>>());
+        f.str_list("fit_editions", &t.editions);
+        f.opt_str("bridge", t.bridge.map(|b| b.as_str()));
         f.opt_float("last_value", Some(t.last_value));
         f.opt_float("slope", Some(t.slope));
         f.opt_float("linear", Some(t.linear));
@@ -566,19 +595,33 @@ impl PyScores {
         f.build(py)
     }
 
-    /// Every province's total projected to `target_year` by its trend, and the distribution of ranks from
-    /// `draws` simulations within the prediction intervals (reproducible for a `seed`).
-    #[pyo3(signature = (target_year, *, window = 5, across_breaks = false, draws = 10000, seed = 0))]
+    /// Every unit's total projected to `target_year` by its trend, and the distribution of ranks from `draws`
+    /// simulations within the prediction intervals (reproducible for a `seed`), on one map: `map="provinces_63"`
+    /// (after 2024 a counterfactual, ranked among the 63) or `"units_2025"` (each of the 34 units from its members
+    /// through `merge_rule`, ranked among the 34); default the latest data year's map. Labelled like
+    /// :meth:`trend`; `n_ranked` of `n_field` units could be projected.
+    ///
+    /// >>> import chiso
+    /// >>> papi = chiso.score("papi", chiso.datasets.papi())
+    /// >>> o = papi.rank_outlook(2025, map="units_2025", merge_rule="member_mean", draws=200)
+    /// >>> o.filter(province="Vĩnh Long").select("n_field", "map_status", "merge_rule_status").row(0)
+    /// (34, 'merged', 'user_supplied')
+    #[pyo3(signature = (target_year, *, window = 5, across_breaks = false, bridge = None, edition = None, map = None, merge_rule = None, draws = 10000, seed = 0))]
+    #[allow(clippy::too_many_arguments)]
     fn rank_outlook<'py>(
         &self,
         py: Python<'py>,
         target_year: i32,
         window: usize,
         across_breaks: bool,
+        bridge: Option<&str>,
+        edition: Option<String>,
+        map: Option<&str>,
+        merge_rule: Option<&str>,
         draws: usize,
         seed: u64,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let options = crate::project::trend::TrendOptions { window, across_breaks };
+        let options = trend_options(window, across_breaks, bridge, edition, map, merge_rule)?;
         let rows = py
             .detach(|| crate::project::trend::rank_outlook(&self.inner, target_year, &options, draws, seed))
             .map_err(to_py_err)?;
@@ -586,15 +629,57 @@ impl PyScores {
         for r in &rows {
             f.str("province_code", &r.province_code);
             f.str("province", &r.province);
+            f.projection_labels(r.target_year, &r.edition, r.edition_status, &r.map);
             f.opt_float("projected", Some(r.projected));
             f.opt_float("mean_rank", Some(r.mean_rank));
             f.int("rank_p05", r.rank_p05 as i64);
             f.int("rank_median", r.rank_median as i64);
             f.int("rank_p95", r.rank_p95 as i64);
             f.int("n_ranked", r.n_ranked as i64);
+            f.int("n_field", r.n_field as i64);
+            f.int_list("fit_years", &r.years.iter().map(|&y| i64::from(y)).collect::<Vec<_>>());
+            f.str_list("fit_editions", &r.editions);
             f.str("status", "projected");
         }
         f.build(py)
+    }
+
+    /// These scores with standard errors for some values (low level; `chiso.score` calls it for `se` or
+    /// `ci_low`/`ci_high` columns): parallel lists; each row gives `se` or both interval ends at `ci_level`.
+    #[pyo3(signature = (provinces, years, nodes, se, ci_low, ci_high, ci_level = 0.95))]
+    #[allow(clippy::too_many_arguments)]
+    fn _with_uncertainty(
+        &self,
+        provinces: Vec<String>,
+        years: Vec<i32>,
+        nodes: Vec<String>,
+        se: Vec<Option<f64>>,
+        ci_low: Vec<Option<f64>>,
+        ci_high: Vec<Option<f64>>,
+        ci_level: f64,
+    ) -> PyResult<PyScores> {
+        use crate::engine::Uncertainty;
+        let n = provinces.len();
+        if [years.len(), nodes.len(), se.len(), ci_low.len(), ci_high.len()].iter().any(|&l| l != n) {
+            return Err(to_py_err(ChisoError::Data("uncertainty columns differ in length".into())));
+        }
+        let mut rows = Vec::with_capacity(n);
+        for r in 0..n {
+            let u = match (se[r], ci_low[r], ci_high[r]) {
+                (Some(s), _, _) => Uncertainty::StandardError(s),
+                (None, Some(low), Some(high)) => Uncertainty::Interval { low, high, level: ci_level },
+                (None, None, None) => continue,
+                _ => {
+                    return Err(to_py_err(ChisoError::Data(format!(
+                        "row {r} ({} {} {:?}): give se, or both ci_low and ci_high",
+                        provinces[r], years[r], nodes[r]
+                    ))))
+                }
+            };
+            rows.push((provinces[r].clone(), years[r], nodes[r].clone(), u));
+        }
+        let inner = self.inner.clone().with_standard_errors(&rows).map_err(to_py_err)?;
+        Ok(PyScores { inner })
     }
 
     /// Codes of the editions used.
@@ -634,6 +719,49 @@ impl PyScores {
     }
 }
 
+/// A map by name ("provinces_63", "units_2025").
+fn parse_map(map: &str) -> Result<crate::provinces::Geography, ChisoError> {
+    use crate::provinces::Geography;
+    match map {
+        "provinces_63" => Ok(Geography::Provinces63),
+        "units_2025" => Ok(Geography::Units2025),
+        other => Err(ChisoError::InvalidArgument(format!(
+            "map={other:?}: use \"provinces_63\" (the 63 provinces; after 2024 a counterfactual) or \"units_2025\" \
+             (the 34 units of 2025)"
+        ))),
+    }
+}
+
+fn parse_merge_rule(rule: &str) -> Result<crate::compare::MergeRule, ChisoError> {
+    match rule {
+        "member_mean" => Ok(crate::compare::MergeRule::MemberMean),
+        other => Err(ChisoError::InvalidArgument(format!(
+            "merge_rule={other:?}: the known rule is \"member_mean\" (the mean of the member provinces)"
+        ))),
+    }
+}
+
+fn trend_options(
+    window: usize,
+    across_breaks: bool,
+    bridge: Option<&str>,
+    edition: Option<String>,
+    map: Option<&str>,
+    merge_rule: Option<&str>,
+) -> PyResult<crate::project::trend::TrendOptions> {
+    use crate::project::trend::{Bridge, TrendOptions};
+    let options = TrendOptions {
+        window,
+        across_breaks,
+        bridge: bridge.map(Bridge::parse).transpose().map_err(to_py_err)?,
+        edition,
+        map: map.map(parse_map).transpose().map_err(to_py_err)?,
+        merge_rule: merge_rule.map(parse_merge_rule).transpose().map_err(to_py_err)?,
+    };
+    options.check().map_err(to_py_err)?;
+    Ok(options)
+}
+
 fn compare_options(
     nodes: Option<Vec<String>>,
     provinces: Option<Vec<String>>,
@@ -646,15 +774,15 @@ fn compare_options(
             "measure={measure:?}: use \"relative\" (|Δ/base| > threshold) or \"points\" (|Δ| > threshold)"
         ))));
     }
-    let significance = match threshold {
+    let materiality = match threshold {
         None => None,
         Some(t) if !(t.is_finite() && t > 0.0) => {
             return Err(to_py_err(ChisoError::InvalidArgument(format!("threshold={t}: must be a positive number"))))
         }
-        Some(t) if measure == "points" => Some(crate::compare::Significance::Points(t)),
-        Some(t) => Some(crate::compare::Significance::Relative(t)),
+        Some(t) if measure == "points" => Some(crate::compare::Materiality::Points(t)),
+        Some(t) => Some(crate::compare::Materiality::Relative(t)),
     };
-    Ok(crate::compare::CompareOptions { nodes, provinces, comparable_only, significance, merge_rule: None })
+    Ok(crate::compare::CompareOptions { nodes, provinces, comparable_only, materiality, level: None, merge_rule: None })
 }
 
 /// Score factored columns (the Python layer has shaped the frame; see `chiso._frames`).
@@ -968,7 +1096,8 @@ fn tasks_from(rows: Vec<TaskRow>) -> PyResult<Vec<crate::project::plans::Task>> 
 
 /// Plan projection (see `chiso.plans.project_plan`).
 #[pyfunction]
-#[pyo3(signature = (scores, tasks, province, year, index, selection))]
+#[pyo3(signature = (scores, tasks, province, year, index, selection, target_year = None, map = None, merge_rule = None, across_breaks = false))]
+#[allow(clippy::too_many_arguments)]
 fn _plan_project<'py>(
     py: Python<'py>,
     scores: &PyScores,
@@ -977,15 +1106,29 @@ fn _plan_project<'py>(
     year: i32,
     index: &str,
     selection: Vec<String>,
+    target_year: Option<i32>,
+    map: Option<&str>,
+    merge_rule: Option<&str>,
+    across_breaks: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
-    use crate::project::plans::{project_plan, Selection};
+    use crate::project::plans::{project_plan_on, Selection};
+    use crate::project::{trend::TrendOptions, Peers};
+    let map = map.map(parse_map).transpose().map_err(to_py_err)?;
+    let merge_rule = merge_rule.map(parse_merge_rule).transpose().map_err(to_py_err)?;
+    let peers = match target_year {
+        Some(target_year) => {
+            Peers::Trend { target_year, options: TrendOptions { across_breaks, ..Default::default() } }
+        }
+        None => Peers::Held,
+    };
     let selection = match selection.as_slice() {
         [one] if one == "all" => Selection::All,
         [one] if one == "done" => Selection::Done,
         ids => Selection::Ids(ids.to_vec()),
     };
     let tasks = tasks_from(tasks)?;
-    let rows = project_plan(&scores.inner, &tasks, province, year, index, &selection).map_err(to_py_err)?;
+    let rows = project_plan_on(&scores.inner, &tasks, province, year, index, &selection, &peers, map, merge_rule)
+        .map_err(to_py_err)?;
     convert::projected_frame(py, &rows)
 }
 

@@ -65,7 +65,13 @@ COMPARE_SCHEMA = {
     "points_lost": pl.Float64,
     "comparability": pl.String,
     "comparability_status": pl.String,
+    "material": pl.Boolean,
+    "materiality_measure": pl.String,
+    "materiality_threshold": pl.Float64,
     "significant": pl.Boolean,
+    "p_value": pl.Float64,
+    "significance_level": pl.Float64,
+    "significance_note": pl.String,
 }
 DECOMPOSE_SCHEMA = {
     "province_code": pl.String,
@@ -116,6 +122,7 @@ MOVERS_SCHEMA = {
     "n_up": pl.Int64,
     "n_down": pl.Int64,
     "n_unchanged": pl.Int64,
+    "n_material": pl.Int64,
     "n_significant": pl.Int64,
     "mean_delta": pl.Float64,
     "largest_gain_province": pl.String,
@@ -686,7 +693,7 @@ def test_baseline_options_and_years(papi_scores: chiso.Scores) -> None:
     assert sorted(set(b["year"])) == [2017]  # 2016 → 2020 transparency crosses the 2018 change of D2
     assert set(b["comparability"]) == {W}
     for r in b.drop_nulls("delta").iter_rows(named=True):
-        assert r["significant"] == (abs(r["delta"]) > 1.0)
+        assert r["material"] == (abs(r["delta"]) > 1.0)
 
 
 def test_baseline_without_later_years(papi_scores: chiso.Scores) -> None:
@@ -783,45 +790,50 @@ def test_points_lost_pci(pci_scores: chiso.Scores) -> None:
 
 
 # =================================================================================================================
-# significance
+# materiality (a size threshold, not a test) and significance (a test)
 # =================================================================================================================
 
 
-def test_papi_default_significance_is_relative_five_percent(papi_scores: chiso.Scores) -> None:
+def test_papi_default_materiality_is_relative_five_percent(papi_scores: chiso.Scores) -> None:
     """papi.md §6: "above 5%" (2020 report); chiso documents it as the default, with status unknown."""
     doc = chiso.Scores.compare.__doc__ or ""
     assert "5%" in doc and "unknown" in doc
     c = papi_scores.compare(2022, 2023)
     with_relative = c.filter(pl.col("relative").is_not_null())
     assert with_relative.height > 2000
-    assert with_relative["significant"].null_count() == 0
-    assert (with_relative["significant"] == (with_relative["relative"].abs() > 0.05)).all()
-    assert 0 < with_relative["significant"].sum() < with_relative.height
+    assert with_relative["material"].null_count() == 0
+    assert (with_relative["material"] == (with_relative["relative"].abs() > 0.05)).all()
+    assert 0 < with_relative["material"].sum() < with_relative.height
+    assert set(with_relative["materiality_threshold"]) == {0.05}
+    assert set(with_relative["materiality_measure"]) == {"relative"}
+    # Without standard errors nothing is called significant, and the note says why.
+    assert c["significant"].null_count() == c.height
+    assert c["significance_note"].null_count() == 0
     no_relative = c.filter(pl.col("relative").is_null())
-    assert no_relative["significant"].null_count() == no_relative.height
+    assert no_relative["material"].null_count() == no_relative.height
     # The same as asking for it explicitly.
     assert c.equals(papi_scores.compare(2022, 2023, threshold=0.05, measure="relative"))
 
 
-def test_custom_significance_thresholds(papi_scores: chiso.Scores) -> None:
+def test_custom_materiality_thresholds(papi_scores: chiso.Scores) -> None:
     points = papi_scores.compare(2022, 2023, threshold=1.0, measure="points").drop_nulls("delta")
-    assert (points["significant"] == (points["delta"].abs() > 1.0)).all()
-    assert 0 < points["significant"].sum() < points.height
+    assert (points["material"] == (points["delta"].abs() > 1.0)).all()
+    assert 0 < points["material"].sum() < points.height
     relative = papi_scores.compare(2022, 2023, threshold=0.1).drop_nulls("relative")
-    assert (relative["significant"] == (relative["relative"].abs() > 0.1)).all()
-    assert relative["significant"].sum() < (relative["relative"].abs() > 0.05).sum()
+    assert (relative["material"] == (relative["relative"].abs() > 0.1)).all()
+    assert relative["material"].sum() < (relative["relative"].abs() > 0.05).sum()
 
 
-def test_pci_has_no_default_significance(pci_scores: chiso.Scores) -> None:
+def test_pci_has_no_default_materiality(pci_scores: chiso.Scores) -> None:
     """pci.md A7: no significance threshold is published: no flag unless one is given."""
     c = pci_scores.compare(2015, 2016)
-    assert c["significant"].null_count() == c.height
-    assert set(pci_scores.movers(2015, 2016)["n_significant"].to_list()) == {None}
+    assert c["material"].null_count() == c.height
+    assert set(pci_scores.movers(2015, 2016)["n_material"].to_list()) == {None}
     flagged = pci_scores.compare(2015, 2016, threshold=1.0, measure="points")
     with_delta = flagged.drop_nulls("delta")
-    assert with_delta["significant"].null_count() == 0
-    assert (with_delta["significant"] == (with_delta["delta"].abs() > 1.0)).all()
-    assert with_delta["significant"].sum() > 0
+    assert with_delta["material"].null_count() == 0
+    assert (with_delta["material"] == (with_delta["delta"].abs() > 1.0)).all()
+    assert with_delta["material"].sum() > 0
 
 
 @pytest.mark.parametrize("threshold", [0.0, -1.0, float("nan"), float("inf"), -float("inf")])
@@ -1148,25 +1160,27 @@ def test_movers_match_compare(
         assert r["largest_loss"] == deltas["delta"].min()
         assert r["largest_gain_province"] in set(deltas.filter(pl.col("delta") == r["largest_gain"])["province"])
         assert r["largest_loss_province"] in set(deltas.filter(pl.col("delta") == r["largest_loss"])["province"])
-        if rows["significant"].null_count() == rows.height:
-            assert r["n_significant"] is None
+        if rows["material"].null_count() == rows.height:
+            assert r["n_material"] is None
         else:
-            assert r["n_significant"] == rows["significant"].sum()
+            assert r["n_material"] == rows["material"].sum()
+        assert r["n_significant"] is None  # no standard errors in the bundled data
     if options.get("comparable_only"):
         assert X not in set(m["comparability"])
 
 
-def test_movers_significance_counts(papi_scores: chiso.Scores, pci_scores: chiso.Scores) -> None:
+def test_movers_material_counts(papi_scores: chiso.Scores, pci_scores: chiso.Scores) -> None:
     m = papi_scores.movers(2022, 2023, nodes=[""], threshold=1.0, measure="points").row(0, named=True)
     deltas = papi_scores.compare(2022, 2023, nodes=[""])["delta"].drop_nulls()
-    assert m["n_significant"] == (deltas.abs() > 1.0).sum()
+    assert m["n_material"] == (deltas.abs() > 1.0).sum()
     default = papi_scores.movers(2022, 2023, nodes=[""]).row(0, named=True)
     relative = papi_scores.compare(2022, 2023, nodes=[""])["relative"].drop_nulls()
-    assert default["n_significant"] == (relative.abs() > 0.05).sum()
-    assert pci_scores.movers(2014, 2015, nodes=[""])["n_significant"].to_list() == [None]
+    assert default["n_material"] == (relative.abs() > 0.05).sum()
+    assert pci_scores.movers(2014, 2015, nodes=[""])["n_material"].to_list() == [None]
     pci = pci_scores.movers(2014, 2015, nodes=[""], threshold=2.0, measure="points").row(0, named=True)
     pci_deltas = pci_scores.compare(2014, 2015, nodes=[""])["delta"].drop_nulls()
-    assert pci["n_significant"] == (pci_deltas.abs() > 2.0).sum() > 0
+    assert pci["n_material"] == (pci_deltas.abs() > 2.0).sum() > 0
+    assert pci["n_significant"] is None  # no standard errors: no test
 
 
 def test_movers_when_nothing_is_comparable_keep_their_schema(papi_scores: chiso.Scores) -> None:
@@ -1273,3 +1287,34 @@ def test_trajectory_of_a_province_without_scores(papi_data: pl.DataFrame) -> Non
     message = str(err.value)
     assert "none of the editions" not in message, message
     assert "84" in message or "Trà Vinh" in message, message
+
+
+def test_significant_is_a_two_sided_test_with_standard_errors() -> None:
+    """Issue 9 §4: a −0.05 move on a small sub-dimension was "significant" and the total's +0.47 was not; now
+    `significant` is a z test at a stated level where standard errors or intervals are given, else null."""
+    data = chiso.datasets.papi().filter(pl.col("year").is_in([2023, 2024]))
+    scores = chiso.score("papi", data)
+    plain = scores.compare(2023, 2024, provinces=["Trà Vinh"], nodes=[""])
+    assert plain["significant"][0] is None and "standard error" in plain["significance_note"][0]
+    delta = plain["delta"][0]
+    # The published totals with 95% intervals whose half-width puts the change at z = 3 (se = |Δ| / (3·√2)).
+    se = abs(delta) / (3 * 2**0.5)
+    totals = scores.totals().filter(province_code="84").select("province_code", "year", pl.col("score").alias("value"))
+    rows = totals.with_columns(node=pl.lit(""))
+
+    def with_columns(**cols: pl.Expr) -> pl.DataFrame:
+        extra = rows.with_columns(**cols)
+        return pl.concat([data.select("province_code", "year", "node", "value"), extra], how="diagonal_relaxed")
+
+    half_width = 1.959963984540054 * se
+    with_ci = with_columns(ci_low=pl.col("value") - half_width, ci_high=pl.col("value") + half_width)
+    c = chiso.score("papi", with_ci).compare(2023, 2024, provinces=["Trà Vinh"], nodes=["", "transparency"])
+    total = c.filter(node="")
+    assert total["significant"][0] is True
+    assert total["p_value"][0] == pytest.approx(0.0026998, abs=1e-6)  # two-sided p at z = 3
+    assert total["significance_level"][0] == 0.05
+    assert c.filter(node="transparency")["significant"][0] is None  # no interval given there
+    with_se = with_columns(se=pl.lit(se * 2.0))  # z = 1.5: not significant
+    assert chiso.score("papi", with_se).compare(2023, 2024, provinces=["84"], nodes=[""])["significant"][0] is False
+    with pytest.raises(chiso.DataError, match="negative"):
+        chiso.score("papi", with_columns(se=pl.lit(-1.0)))
