@@ -151,9 +151,17 @@ _TEXT: dict[str, tuple[str, str]] = {
         "xu hướng tuyến tính trên {n} năm ({years}), khoảng dự báo 95%",
         "linear trend over {n} years ({years}), 95% prediction band",
     ),
+    "projection_method_no_band": (
+        "xu hướng tuyến tính trên {n} năm ({years}); quá ít năm để có khoảng dự báo",
+        "linear trend over {n} years ({years}); too few years for a prediction band",
+    ),
+    "projection_text_no_band": (
+        "Dự báo {year}: {value}, {method}. Năm giả định, không phải số liệu công bố.",
+        "Projection {year}: {value}, {method}. An assumed year, not published data.",
+    ),
     "projection_assumed_edition": (
         "giả định phương pháp {edition} tiếp tục được áp dụng",
-        "assuming the {edition} methodology continues",
+        "assuming the {edition} method continues",
     ),
     "projection_counterfactual": (
         "tính cho tỉnh theo bản đồ 63 tỉnh trước sáp nhập (giả định phản thực tế)",

@@ -253,7 +253,9 @@ def _section_html(s: Section, code: str, lang: Lang, comma: bool | None, charts:
                 "<p>"
                 + html.escape(
                     text(
-                        "projection_text",
+                        "projection_text"
+                        if p["lower"] is not None and p["upper"] is not None
+                        else "projection_text_no_band",
                         lang,
                         year=p["year"],
                         value=number(p["score"], d, lang, decimal_comma=comma),
@@ -281,7 +283,9 @@ def _summary_html(sections: list[Section], lang: Lang, comma: bool | None) -> st
         skipped = r["base_year"] is not None and r["base_year"] != r["latest_year"] - 1
         rank = "–" if r["rank"] is None else (f"{r['rank']}/{r['n_ranked']}" if r["n_ranked"] else str(r["rank"]))
         projection = "–"
-        if r["projection"] is not None:
+        if r["projection"] is not None and (r["lower"] is None or r["upper"] is None):
+            projection = number(r["projection"], d, lang, decimal_comma=comma)
+        elif r["projection"] is not None:
             projection = (
                 f"{number(r['projection'], d, lang, decimal_comma=comma)} "
                 f"({number(r['lower'], d, lang, decimal_comma=comma)} – "

@@ -124,11 +124,21 @@ def _projection(sec: Section, code: str, scores: Scores, year: int, lang: Lang) 
         sec.projection_note = text("no_projection", lang, year=target, reason=text("none", lang))
         return
     years = row.get("fit_years") or list(range(row["first_year"], row["last_year"] + 1))
-    method = [text("projection_method", lang, n=len(years), years=", ".join(str(y) for y in years))]
+    banded = lower is not None and upper is not None
+    method = [
+        text(
+            "projection_method" if banded else "projection_method_no_band",
+            lang,
+            n=len(years),
+            years=", ".join(str(y) for y in years),
+        )
+    ]
     # What the projection rests on, said in words (issue 9 §1): an edition assumed to continue, a province
     # projected on the pre-merger map although it was merged in 2025.
     if row.get("edition_status") == "assumed":
-        method.append(text("projection_assumed_edition", lang, edition=row.get("edition")))
+        edition = str(row.get("edition") or "")
+        shown = f"{index_title(sec.index)} {edition.split('.')[1]}" if "." in edition else edition
+        method.append(text("projection_assumed_edition", lang, edition=shown))
     if row.get("map_status") == "counterfactual":
         method.append(text("projection_counterfactual", lang))
     elif row.get("map_status") == "merged":

@@ -223,3 +223,32 @@ def test_cli_formats(tmp_path) -> None:  # type: ignore[no-untyped-def]
         text=True,
     )
     assert run.returncode == 2 and "--output" in run.stderr
+
+
+# --- the projection (issue 9 §1 through Scores.trend) --------------------------------------------------------------
+
+
+def test_projection_for_the_next_year_with_its_band(page_vi: str) -> None:
+    """PAPI's last data year is 2024: the scorecard projects 2025 with its 95% band, labelled as an assumed year on
+    the assumed continuing edition and, Trà Vinh having merged in 2025, on the pre-merger map."""
+    papi = {s.index: s for s in scorecard.scorecard_sections("Trà Vinh")}["papi"]
+    trend = papi.scores.trend("Trà Vinh", target_year=2025).row(0, named=True)  # type: ignore[union-attr]
+    p = papi.projection
+    assert p is not None and p["year"] == 2025 and p["edition_status"] == "assumed"
+    assert (p["score"], p["lower"], p["upper"]) == (trend["linear"], trend["lower"], trend["upper"])
+    assert p["lower"] < p["score"] < p["upper"]
+    section = sections_of(page_vi)["papi"]
+    band = f"(khoảng {chiso._labels.number(p['lower'], 2, 'vi')} – {chiso._labels.number(p['upper'], 2, 'vi')})"
+    assert f"Dự báo 2025: {chiso._labels.number(p['score'], 2, 'vi')} {band}" in section
+    assert "Năm giả định, không phải số liệu công bố" in section
+    assert "giả định phương pháp PAPI 2021 tiếp tục được áp dụng" in section
+    assert "bản đồ 63 tỉnh trước sáp nhập" in section
+
+
+def test_projection_in_the_summary_and_excel(workbook) -> None:  # type: ignore[no-untyped-def]
+    path, frames = workbook
+    summary = pl.read_excel(path, sheet_name="Tóm tắt")
+    papi = summary.filter(pl.col("Chỉ số") == "PAPI").row(0, named=True)
+    assert papi["Cận dưới"] < papi["Dự báo năm sau"] < papi["Cận trên"]
+    pci = summary.filter(pl.col("Chỉ số") == "PCI").row(0, named=True)
+    assert pci["Dự báo năm sau"] is not None and pci["Cận dưới"] is None  # two years: no band, and none invented
