@@ -260,6 +260,20 @@ impl Methodology {
     /// Read, parse and validate a methodology file.
     pub fn from_toml_path(path: &std::path::Path) -> Result<Methodology> {
         let file = path.display().to_string();
+        // The size is checked before the file is read: a methodology file is text of a few kilobytes.
+        if let Ok(meta) = std::fs::metadata(path) {
+            if meta.is_file() && meta.len() > crate::limits::MAX_METHODOLOGY_BYTES as u64 {
+                return Err(ChisoError::Methodology {
+                    file,
+                    node: None,
+                    message: format!(
+                        "the file has {} bytes; methodology files are at most {} bytes",
+                        meta.len(),
+                        crate::limits::MAX_METHODOLOGY_BYTES
+                    ),
+                });
+            }
+        }
         let text = std::fs::read_to_string(path).map_err(|e| ChisoError::Methodology {
             file: file.clone(),
             node: None,
@@ -424,9 +438,9 @@ impl Methodology {
                     m.nodes[i].code, m.nodes[parent].code, m.nodes[parent].aggregation
                 )));
             }
-            if !w.is_finite() || *w < 0.0 {
+            if !w.is_finite() || *w < 0.0 || *w > crate::limits::MAX_MAGNITUDE {
                 return Err(ChisoError::InvalidArgument(format!(
-                    "with_weights: weight {w} for {} must be a finite number ≥ 0",
+                    "with_weights: weight {w} for {} must be a finite number from 0 to 1e12",
                     m.nodes[i].code
                 )));
             }
@@ -475,10 +489,12 @@ impl Methodology {
             let i = m.find(node).ok_or_else(|| {
                 ChisoError::InvalidArgument(format!("with_max_points: node {node:?} is not in edition {}", self.code))
             })?;
-            if !(max.is_finite() && *max > 0.0) {
+            if !(max.is_finite() && *max > 0.0 && *max <= crate::limits::MAX_MAGNITUDE) {
                 return Err(ChisoError::InvalidArgument(format!(
-                    "with_max_points: maximum {max} for {} must be a positive number",
-                    m.nodes[i].code
+                    "with_max_points: maximum {} for {} must be a positive number of at most {:e}",
+                    crate::text::num(*max),
+                    m.nodes[i].code,
+                    crate::limits::MAX_MAGNITUDE
                 )));
             }
             m.nodes[i].max_points = Some(*max);

@@ -209,6 +209,12 @@ pub fn calibrate_maxima(pct: &[Vec<f64>], totals: &[f64], total_max: f64) -> Res
     if pct.is_empty() || pct.len() != totals.len() {
         return Err(ChisoError::InvalidArgument("calibrate_maxima: one total per row of percentages".into()));
     }
+    if !(total_max.is_finite() && total_max > 0.0 && total_max <= crate::limits::MAX_MAGNITUDE) {
+        return Err(ChisoError::InvalidArgument(format!(
+            "calibrate_maxima: total_max = {} must be a positive number of at most 1e12",
+            crate::text::num(total_max)
+        )));
+    }
     let k = pct[0].len();
     if pct.iter().any(|r| r.len() != k || r.iter().any(|v| !v.is_finite())) || totals.iter().any(|t| !t.is_finite()) {
         return Err(ChisoError::InvalidArgument("calibrate_maxima: rows of equal length with finite values".into()));

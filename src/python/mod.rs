@@ -180,6 +180,14 @@ impl PyScores {
                 "value={value:?}: use \"score\", \"rank\", \"rank_within\" or \"published_rank\""
             ))));
         }
+        // A level below every tree is an error saying how deep the trees are, not a frame without node columns.
+        let deepest = self.inner.editions().flat_map(|m| m.nodes.iter().map(|n| n.depth)).max().unwrap_or(0);
+        if level > deepest {
+            return Err(to_py_err(ChisoError::InvalidArgument(format!(
+                "level={level}: the trees of {} have levels 0–{deepest}",
+                self.editions().join(", ")
+            ))));
+        }
         let cols = convert::score_columns(py, &self.inner, Some(level))?;
         py.import("chiso._assemble")?.call_method1("wide", (cols, value))
     }
@@ -1008,10 +1016,21 @@ fn provinces<'py>(py: Python<'py>, geography: &str) -> PyResult<Bound<'py, PyAny
     f.build(py)
 }
 
-/// Resolve a province name, alias or code: (code, name_vi).
+/// Resolve a province name, alias or code: (code, name_vi). With `year`, a name both maps share means the unit
+/// of that year's map: "Vĩnh Long" is the pre-merger province up to 2024 and the merged unit from 2025.
+///
+/// >>> import chiso
+/// >>> chiso.find_province("Vĩnh Long"), chiso.find_province("Vĩnh Long", year=2025)
+/// (('86', 'Vĩnh Long'), ('N86', 'Vĩnh Long'))
 #[pyfunction]
-fn find_province(name: &str) -> PyResult<(String, String)> {
-    let p = Registry::get().find(name).map_err(to_py_err)?;
+#[pyo3(signature = (name, year = None))]
+fn find_province(name: &str, year: Option<i32>) -> PyResult<(String, String)> {
+    let registry = Registry::get();
+    let p = match year {
+        Some(y) => registry.find_for_year(name, y),
+        None => registry.find(name),
+    }
+    .map_err(to_py_err)?;
     Ok((p.code.clone(), p.name_vi.clone()))
 }
 

@@ -462,3 +462,145 @@ def test_boundary_errors_name_the_argument_and_range() -> None:
         papi_to_2023().rank_outlook(2024, draws=0)
     with pytest.raises(chiso.InvalidArgumentError, match="decimals_out = 4294967295"):
         pci().compare_published(decimals_out=2**32 - 1)
+
+
+# --- the issue's examples, one per class, as regressions ------------------------------------------------------------
+
+HEAD = '[edition]\ncode = "x.2020"\nfirst_year = 2020\nname_en = "X"\nname_vi = "X"\nstatus = "official"\n'
+ROOT = '[[node]]\ncode = "x.2020"\nkind = "index"\nname_en = "r"\naggregation = "SUM"\n'
+
+
+def test_deep_trees_are_refused_with_the_limit() -> None:
+    """Class 1: a chain 40,000 levels deep is a MethodologyError stating the limit, also on a 1 MiB thread stack."""
+    import threading
+
+    parents = ["x.2020", *(f"x.2020/n{i}" for i in range(39_999))]
+    node = '[[node]]\ncode = "x.2020/n{}"\nparent = "{}"\nkind = "k"\nname_en = "n"\n'
+    chain = [node.format(i, p) for i, p in enumerate(parents)]
+    text = HEAD + ROOT + "".join(chain)
+    errors: list[BaseException] = []
+    old = threading.stack_size(1 << 20)
+    try:
+        worker = threading.Thread(target=lambda: errors.append(outcome(lambda: chiso.methodology_from_toml(text))))
+        worker.start()
+        worker.join()
+    finally:
+        threading.stack_size(old)
+    assert isinstance(errors[0], chiso.MethodologyError) and "deeper than 64 levels" in str(errors[0])
+    with pytest.raises(chiso.MethodologyError, match="nested 5000 deep; at most 32"):
+        chiso.methodology_from_toml("a = " + "[" * 5000 + "]" * 5000)
+
+
+def test_sizes_are_checked_before_allocating() -> None:
+    """Class 2: draws, names, levels."""
+    s = papi_to_2023()
+    for draws in (0, 10**9, 10**12, 2**62):
+        with pytest.raises(chiso.InvalidArgumentError, match="outside the accepted range 1–100000"):
+            s.rank_outlook(2024, draws=draws)
+    with pytest.raises(chiso.UnknownProvinceError, match="a province name has at most 256") as info:
+        chiso.find_province("x" * 10_000_000)
+    assert info.value.suggestions == []
+    with pytest.raises(chiso.InvalidArgumentError, match="levels 0–2"):
+        papi().wide(level=10**6)
+
+
+def par_areas(value: float, n: int | None = None) -> pl.DataFrame:
+    areas = chiso.methodology("par", 2023).tree().filter(depth=1)["path"].to_list()[:n]
+    return pl.DataFrame({"province": "Trà Vinh", "year": 2023, "node": areas, "value": value})
+
+
+def test_computed_values_are_checked_against_their_scales() -> None:
+    """Class 5: eight PAR areas of 50 (400 on 0–100), 1e308 (inf), one area of 252 renormalised (2016)."""
+    with pytest.raises(chiso.DataError, match=r"computed value 400 is outside the node's scale \[0, 100\]") as info:
+        chiso.score("par", par_areas(50.0))
+    assert info.value.node == "par.2022" and "steering = 50" in info.value.inputs
+    with pytest.raises(chiso.DataError, match="computed value inf is not a finite number"):
+        chiso.score("par", par_areas(1e308))
+    with pytest.raises(chiso.DataError, match="computed value 2016 is outside"):
+        chiso.score("par", par_areas(252.0, 1), missing="renormalise")
+    within = chiso.score("par", par_areas(12.0)).totals()
+    assert within["score"].to_list() == [pytest.approx(96.0)]
+
+
+def pci_file(old: str, new: str) -> str:
+    text = (REPO / "methodologies" / "pci" / "pci.2013.toml").read_text(encoding="utf-8")
+    assert old in text
+    return text.replace(old, new, 1)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("weight = 20.0", "weight = 1e308", "magnitude at most 1e12"),
+        ("weight = 20.0", "weight = inf", "magnitude at most 1e12"),
+        ("scale = [1.0, 10.0]", "scale = [1.0, 10.0, 100.0]", "exactly two numbers"),
+        ("k = 10.0", "k = 1e308", "magnitude at most 1e12"),
+    ],
+)
+def test_numeric_checks_reject_non_finite_first(old: str, new: str, message: str) -> None:
+    """Class 6: no check is passed by a comparison with an infinite side; shapes are exact."""
+    with pytest.raises(chiso.MethodologyError, match=message):
+        chiso.methodology_from_toml(pci_file(old, new))
+
+
+def test_max_points_zero_and_cut_counts_are_refused() -> None:
+    node = '[[node]]\ncode = "x.2020/a"\nkind = "k"\nname_en = "a"\nmax_points = 0.0\n'
+    with pytest.raises(chiso.MethodologyError, match="max_points = 0 on a scored node"):
+        chiso.methodology_from_toml(HEAD + ROOT + node)
+    cuts = ", ".join(str(300 - i) for i in range(300))
+    labels = ", ".join(f'"g{i}"' for i in range(301))
+    groups = f'[groups]\nmethod = "thresholds"\ncuts = [{cuts}]\nlabels = [{labels}]\n'
+    groups += 'status = "official"\nmethod_status = "official"\n'
+    with pytest.raises(chiso.MethodologyError, match="300 cuts; a threshold rule has at most 254"):
+        chiso.methodology_from_toml(HEAD + groups + ROOT)
+    with pytest.raises(chiso.InvalidArgumentError, match="at most 1e"):
+        chiso.methodology("par", 2023).with_max_points({"steering": 1e308})
+
+
+def test_silent_drops_and_last_one_wins_are_errors() -> None:
+    """Class 7."""
+    s = papi()
+    twice = pl.DataFrame(
+        {"province": ["Trà Vinh"] * 2, "node": ["participation"] * 2, "op": ["set"] * 2, "value": [5.0, 6.0]}
+    )
+    with pytest.raises(chiso.InvalidArgumentError, match="edited twice"):
+        chiso.project.what_if(s, 2024, twice)
+    p16 = pci()
+    one = pl.DataFrame({"province": ["Trà Vinh"], "node": ["transparency"], "op": ["set"], "value": [7.0]})
+    peers = pl.DataFrame({"province": ["Hà Nội"], "node": [""], "value": [1e9]})
+    with pytest.raises(chiso.DataError, match="outside the scale"):
+        chiso.project.what_if(p16, 2016, one, peers="given", peer_values=peers)
+    with pytest.raises(chiso.InvalidArgumentError, match="finite"):
+        p16.target("Trà Vinh", 2016, score=math.nan)
+    with pytest.raises(chiso.InvalidArgumentError, match="grid = inf"):
+        p16.calibrate(years=[2016], grid=math.inf)
+    rows = pl.DataFrame(
+        {"province": ["Đà Nẵng", "Quảng Nam"], "year": [2024] * 2, "node": ["zzz"] * 2, "value": [0.8, 0.5]}
+    )
+    with pytest.raises(chiso.UnknownNodeError):
+        chiso.to_units_2025(rows, "dti")
+    with pytest.raises(chiso.DataError, match="outside the scale"):
+        chiso.to_units_2025(rows.with_columns(node=pl.lit(""), value=pl.lit(80.0)), "dti")
+    with pytest.raises(chiso.InvalidArgumentError, match="decimals_out = 4294967295"):
+        p16.compare_published(decimals_out=2**32 - 1)
+    five = pl.DataFrame(
+        {"respondent": [7] * 5, "province": ["84"] * 5, "year": [2024] * 5, "node": ["a"] * 5, "answer": [5] * 5}
+    )
+    with pytest.raises(chiso.DataError, match="respondent 7 answers 'a'"):
+        chiso.survey.satisfaction(five, scale=(1, 5), satisfied_min=4)
+    for column in ("measure", "unit"):
+        frame = pl.DataFrame(
+            {"province": ["Trà Vinh"], "year": [2024], "node": [""], "value": [40.0], column: [None]},
+            schema_overrides={column: pl.String},
+        )
+        with pytest.raises(chiso.DataError, match=f"column '{column}' is empty at row 0"):
+            chiso.score("papi", frame)
+    with pytest.raises(chiso.DataError, match='row 0: column "province" is empty'):
+        chiso.project.what_if(
+            s,
+            2024,
+            pl.DataFrame(
+                {"province": [None], "node": [""], "op": ["set"], "value": [40.0]},
+                schema_overrides={"province": pl.String},
+            ),
+        )

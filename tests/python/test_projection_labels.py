@@ -140,3 +140,10 @@ def test_field_relative_ops_and_cap(papi: chiso.Scores) -> None:
     assert not capped["steps"]["beyond_best"].any()
     with pytest.raises(chiso.InvalidArgumentError, match="cap="):
         papi.target("Trà Vinh", 2024, rank=1, cap="sky")
+
+
+def test_names_resolve_by_year() -> None:
+    """'Vĩnh Long' in a 2025+ context is the merged unit (Vĩnh Long, Bến Tre, Trà Vinh), before it the province."""
+    assert chiso.find_province("Vĩnh Long", year=2024) == ("86", "Vĩnh Long")
+    assert chiso.find_province("Vĩnh Long", year=2025) == ("N86", "Vĩnh Long")
+    assert chiso.find_province("Trà Vinh", year=2026) == ("84", "Trà Vinh")  # only the old map has the name
