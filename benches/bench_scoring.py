@@ -71,7 +71,9 @@ def main() -> None:
     ours = chiso.score(m, df).totals().sort("year", "province_code")
     ref = reference(pdf, weights).sort_values(["year", "province"])
     assert np.allclose(ours["score"].to_numpy(), ref["score"].to_numpy(), rtol=0, atol=1e-9), "scores differ"
-    assert (ours["rank"].to_numpy() == ref["rank"].to_numpy()).all(), "ranks differ"
+    # The reference ranks the provinces given: chiso's rank_within. (chiso's `rank` is the publisher's field's and is
+    # null in 2004–2008, whose field has 64 provinces with Hà Tây; the synthetic table has 63.)
+    assert (ours["rank_within"].to_numpy() == ref["rank"].to_numpy()).all(), "ranks differ"
 
     units = df.height
     t_ref = best_of(lambda: reference(pdf, weights))

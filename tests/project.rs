@@ -285,7 +285,9 @@ mod trends {
         let b = rank_outlook(&s, 2021, &TrendOptions::default(), 2000, 7).unwrap();
         assert_eq!(a, b);
         assert_eq!(a.len(), 63);
-        assert!(a.iter().all(|o| o.rank_p05 <= o.rank_median && o.rank_median <= o.rank_p95));
+        assert!(a
+            .iter()
+            .all(|o| o.rank_within_p05 <= o.rank_within_median && o.rank_within_median <= o.rank_within_p95));
         let published = pci_composites(2021..=2021);
         let inside = a
             .iter()

@@ -140,13 +140,13 @@ fn rank_outlook_on_both_maps() {
     // The field: the provinces PAPI surveyed in its latest year (61 in 2024).
     let surveyed = s.units().iter().filter(|u| u.year == 2024).count() as u32;
     assert_eq!(tv.n_field, surveyed);
-    assert!(tv.rank_p95 <= surveyed);
+    assert!(tv.rank_p95.is_some_and(|r| r <= surveyed));
     let err = rank_outlook(&s, 2025, &TrendOptions { map: Some(Geography::Units2025), ..options() }, 200, 7);
     assert!(err.unwrap_err().to_string().contains("merge_rule"));
     let opts = TrendOptions { map: Some(Geography::Units2025), merge_rule: Some(MergeRule::MemberMean), ..options() };
     let units = rank_outlook(&s, 2026, &opts, 200, 7).unwrap();
     assert_eq!(units.len(), 34);
-    assert!(units.iter().all(|r| r.n_field == 34 && r.n_ranked == 34 && r.rank_p95 <= 34));
+    assert!(units.iter().all(|r| r.n_field == 34 && r.n_ranked == 34 && r.rank_p95.is_some_and(|x| x <= 34)));
     assert!(units.iter().any(|r| r.province == "Vĩnh Long" && r.province_code == "N86"));
 }
 
@@ -240,4 +240,19 @@ fn dti_successors_use_the_published_rule() {
     assert_eq!((later.edition.as_str(), later.edition_status), ("dti.2025", EditionStatus::Assumed));
     // Without across_breaks the change of edition is refused, not papered over.
     assert!(trend(&s, "Vĩnh Long", "", 2025, &options()).unwrap_err().to_string().contains("across_breaks"));
+}
+
+#[test]
+fn an_outlook_over_part_of_the_field_gives_no_rank() {
+    // PCI's latest bundled year holds a few provinces of the 63 VCCI ranks: their ranks among themselves are not
+    // ranks (issue 9 §2 applied to projections); only rank_within is given.
+    let s = scored("pci");
+    let out = rank_outlook(&s, 2026, &TrendOptions { across_breaks: true, ..options() }, 200, 3).unwrap();
+    let tv = out.iter().find(|r| r.province_code == "84").unwrap();
+    assert_eq!(tv.n_field, 63);
+    if tv.n_ranked < 63 {
+        assert_eq!(tv.field_status, chiso::engine::FieldStatus::PartialField);
+        assert_eq!((tv.rank_p05, tv.rank_median, tv.mean_rank), (None, None, None));
+        assert!(tv.rank_within_p95 <= tv.n_ranked);
+    }
 }

@@ -212,16 +212,15 @@ def _with_uncertainty(scores: Scores, data: Any, ci_level: float) -> Scores:
 
 def _warn_if_no_total(scores: Scores) -> None:
     """A result whose every total is missing is not silent (issue 9 §6): name the children missing everywhere."""
-    totals = scores.totals()
-    if totals.height == 0 or totals["score"].null_count() < totals.height:
+    missing = scores._children_missing_everywhere()
+    if missing is None:
         return
-    lists = totals["missing_children"].to_list()
-    everywhere = sorted(set(lists[0]).intersection(*lists[1:])) if lists else []
+    everywhere = sorted(missing)
     which = (
         (", ".join(everywhere) + (" have" if len(everywhere) > 1 else " has")) if everywhere else "some children have"
     )
     warnings.warn(
-        f"no total for any of the {totals.height} province-years: {which} no value in any of them. A column "
+        f"no total for any of the {len(scores.totals())} province-years: {which} no value in any of them. A column "
         "may be missing from the data, or the data may be at another level; give those values, or score with "
         "missing='renormalise' (DERIVED). missing_children names the gaps per row.",
         MissingDataWarning,

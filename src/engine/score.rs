@@ -372,6 +372,24 @@ impl Scores {
             .collect()
     }
 
+    /// When no unit has a total: the codes of the root's children that no unit has (a dropped column, data at
+    /// another level), possibly none; None as soon as one unit has a total. Lets a binding say why a result is
+    /// empty rather than hand over a table of nulls (issue 9 §6).
+    pub fn children_missing_everywhere(&self) -> Option<Vec<String>> {
+        if self.units.is_empty() || self.units.iter().any(|u| !self.values[u.offset].is_nan()) {
+            return None;
+        }
+        let mut common: Option<Vec<String>> = None;
+        for k in 0..self.units.len() {
+            let mine = self.missing_children(k, 0);
+            common = Some(match common {
+                None => mine,
+                Some(c) => c.into_iter().filter(|x| mine.contains(x)).collect(),
+            });
+        }
+        common
+    }
+
     /// The row of one unit and node.
     pub fn row(&self, unit: usize, node: usize) -> ScoreRow {
         let u = &self.units[unit];

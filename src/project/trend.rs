@@ -560,13 +560,21 @@ pub struct RankOutlook {
     pub province_code: String,
     pub province: String,
     pub projected: f64,
-    pub mean_rank: f64,
-    pub rank_p05: u32,
-    pub rank_median: u32,
-    pub rank_p95: u32,
-    /// How many units were projected and ranked, of the `n_field` units of the map's field.
+    /// The rank distribution over the publisher's field (mean, 5th percentile, median, 95th percentile): None
+    /// unless every unit of the field was projected (`field_status` full_field).
+    pub mean_rank: Option<f64>,
+    pub rank_p05: Option<u32>,
+    pub rank_median: Option<u32>,
+    pub rank_p95: Option<u32>,
+    /// The same distribution among the `n_ranked` units projected, whatever set that is.
+    pub rank_within_p05: u32,
+    pub rank_within_median: u32,
+    pub rank_within_p95: u32,
+    /// How many units were projected and ranked, of the `n_field` units the publisher ranks on that map (the 34
+    /// units for the 2025 map).
     pub n_ranked: u32,
     pub n_field: u32,
+    pub field_status: crate::engine::FieldStatus,
     /// The province's own fit: its years and editions.
     pub years: Vec<i32>,
     pub editions: Vec<String>,
@@ -597,7 +605,9 @@ fn default_map(scores: &Scores) -> Geography {
 /// latest data year's), and the distribution of ranks when each total is drawn from a normal distribution matching
 /// its 95% prediction interval (`draws` simulations, deterministic for a `seed`). The field is the map's units in
 /// the latest data year on that map (for the 34 units: all of them, each from its members through the merge
-/// rule); a unit whose series cannot be projected is left out and counted in `n_ranked` < `n_field`.
+/// rule); a unit whose series cannot be projected is left out and counted in `n_ranked` < `n_field`. The rank
+/// distribution is given only over the publisher's full field (`rank_*`); `rank_within_*` is among the units
+/// projected.
 pub fn rank_outlook(
     scores: &Scores,
     target_year: i32,
@@ -610,20 +620,22 @@ pub fn rank_outlook(
     crate::limits::check_count("draws", draws, crate::limits::MAX_DRAWS)?;
     let registry = Registry::get();
     let map = options.map.unwrap_or_else(|| default_map(scores));
-    let field: Vec<String> = match map {
+    // The units projected and the size of the field the publisher ranks: all 34 units; on the 63-province map the
+    // provinces of the latest year on that map and the publisher's field of that year (PAPI: those surveyed).
+    let (field, n_field): (Vec<String>, usize) = match map {
         Geography::Units2025 => {
-            registry.all().iter().filter(|p| p.geography == Geography::Units2025).map(|p| p.code.clone()).collect()
+            let units: Vec<String> =
+                registry.all().iter().filter(|p| p.geography == Geography::Units2025).map(|p| p.code.clone()).collect();
+            let n = units.len();
+            (units, n)
         }
         Geography::Provinces63 => {
-            let on_map = |u: &&crate::engine::Unit| registry.all()[u.province].geography == Geography::Provinces63;
-            let last_year = scores.units().iter().filter(on_map).map(|u| u.year).max().unwrap_or(0);
-            scores
-                .units()
-                .iter()
-                .filter(on_map)
-                .filter(|u| u.year == last_year)
-                .map(|u| registry.all()[u.province].code.clone())
-                .collect()
+            let on_map = |k: &usize| registry.all()[scores.units()[*k].province].geography == Geography::Provinces63;
+            let last_year = (0..scores.units().len()).filter(on_map).map(|k| scores.units()[k].year).max().unwrap_or(0);
+            let latest: Vec<usize> =
+                (0..scores.units().len()).filter(on_map).filter(|&k| scores.units()[k].year == last_year).collect();
+            let n = latest.first().map_or(0, |&k| scores.field_size_at(k, 0) as usize).max(latest.len());
+            (latest.iter().map(|&k| registry.all()[scores.units()[k].province].code.clone()).collect(), n)
         }
     };
     let options = TrendOptions { map: Some(map), ..options.clone() };
@@ -678,16 +690,25 @@ pub fn rank_outlook(
         .map(|((t, _), mut r)| {
             r.sort_unstable();
             let q = |p: f64| r[((r.len() - 1) as f64 * p).round() as usize];
+            let full = projected.len() >= n_field;
             RankOutlook {
                 province_code: t.province_code.clone(),
                 province: t.province.clone(),
                 projected: t.linear,
-                mean_rank: r.iter().map(|&x| f64::from(x)).sum::<f64>() / r.len() as f64,
-                rank_p05: q(0.05),
-                rank_median: q(0.5),
-                rank_p95: q(0.95),
+                mean_rank: full.then(|| r.iter().map(|&x| f64::from(x)).sum::<f64>() / r.len() as f64),
+                rank_p05: full.then(|| q(0.05)),
+                rank_median: full.then(|| q(0.5)),
+                rank_p95: full.then(|| q(0.95)),
+                rank_within_p05: q(0.05),
+                rank_within_median: q(0.5),
+                rank_within_p95: q(0.95),
                 n_ranked: projected.len() as u32,
-                n_field: field.len() as u32,
+                n_field: n_field as u32,
+                field_status: if full {
+                    crate::engine::FieldStatus::FullField
+                } else {
+                    crate::engine::FieldStatus::PartialField
+                },
                 years: t.years.clone(),
                 editions: t.editions.clone(),
                 target_year,

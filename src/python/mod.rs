@@ -607,7 +607,8 @@ impl PyScores {
     /// simulations within the prediction intervals (reproducible for a `seed`), on one map: `map="provinces_63"`
     /// (after 2024 a counterfactual, ranked among the 63) or `"units_2025"` (each of the 34 units from its members
     /// through `merge_rule`, ranked among the 34); default the latest data year's map. Labelled like
-    /// :meth:`trend`; `n_ranked` of `n_field` units could be projected.
+    /// :meth:`trend`; `n_ranked` of `n_field` units (the publisher's field) could be projected: the `rank_*`
+    /// columns are null unless all were (`field_status`), `rank_within_*` rank among those projected.
     ///
     /// >>> import chiso
     /// >>> papi = chiso.score("papi", chiso.datasets.papi())
@@ -639,12 +640,16 @@ impl PyScores {
             f.str("province", &r.province);
             f.projection_labels(r.target_year, &r.edition, r.edition_status, &r.map);
             f.opt_float("projected", Some(r.projected));
-            f.opt_float("mean_rank", Some(r.mean_rank));
-            f.int("rank_p05", r.rank_p05 as i64);
-            f.int("rank_median", r.rank_median as i64);
-            f.int("rank_p95", r.rank_p95 as i64);
+            f.opt_float("mean_rank", r.mean_rank);
+            f.opt_int("rank_p05", r.rank_p05.map(i64::from));
+            f.opt_int("rank_median", r.rank_median.map(i64::from));
+            f.opt_int("rank_p95", r.rank_p95.map(i64::from));
+            f.int("rank_within_p05", r.rank_within_p05 as i64);
+            f.int("rank_within_median", r.rank_within_median as i64);
+            f.int("rank_within_p95", r.rank_within_p95 as i64);
             f.int("n_ranked", r.n_ranked as i64);
             f.int("n_field", r.n_field as i64);
+            f.str("field_status", r.field_status.as_str());
             f.int_list("fit_years", &r.years.iter().map(|&y| i64::from(y)).collect::<Vec<_>>());
             f.str_list("fit_editions", &r.editions);
             f.str("status", "projected");
@@ -704,6 +709,11 @@ impl PyScores {
     /// HTML summary for notebooks: the totals with ranks, groups and provenance.
     fn _repr_html_<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
         slf.py().import("chiso._display")?.call_method1("scores_html", (slf,))
+    }
+
+    /// When no province-year has a total: the root's children missing in all of them (else None).
+    fn _children_missing_everywhere(&self) -> Option<Vec<String>> {
+        self.inner.children_missing_everywhere()
     }
 
     fn __len__(&self) -> usize {

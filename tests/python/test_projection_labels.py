@@ -47,7 +47,8 @@ def test_trend_outlook_what_if_and_plan_for_tra_vinh(
     row = o.filter(province=unit)
     assert row.height == 1 and row["edition_status"][0] == "assumed" and row["map_status"][0] == status
     assert row["n_field"][0] == (34 if map_ == "units_2025" else o["n_field"][0])
-    assert row["rank_p95"][0] <= row["n_ranked"][0] <= row["n_field"][0]
+    assert row["rank_within_p95"][0] <= row["n_ranked"][0] <= row["n_field"][0]
+    assert (row["rank_p95"][0] is None) == (row["field_status"][0] == "partial_field")
 
     last = s.totals()["year"].max()
     change = pl.DataFrame({"province": ["Trà Vinh"], "node": [""], "op": ["best_gap"], "value": [0.25]})

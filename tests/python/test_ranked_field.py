@@ -82,6 +82,9 @@ def test_wide(scored: tuple[str, chiso.Scores]) -> None:
         .filter(pl.col("rank").ne_missing(pl.col("rank_right")))
         .is_empty()
     )
+    published = s.wide(level=0, value="published_rank").select("province_code", "year", pl.col("total").alias("p"))
+    joined = published.join(s.totals().select("province_code", "year", "published_rank"), on=["province_code", "year"])
+    assert joined.filter(pl.col("p").ne_missing(pl.col("published_rank"))).is_empty()
 
 
 def test_compare(scored: tuple[str, chiso.Scores]) -> None:
@@ -151,3 +154,17 @@ def test_scorecard_html_and_excel(tmp_path: Path) -> None:
     page = scorecard.scorecard_html("Trà Vinh", charts=False, lang="en")
     assert "2024: 68.94 points · rank 18 of 63 (published)" in page
     assert "no rank shown: the data hold 61 of the 63 provinces ranked" in page  # PAPI 2022
+
+
+def test_projections_rank_only_over_the_field() -> None:
+    """What-if and the target solver on a partial field (PCI 2024: a dozen of the 63 composites): no projected
+    rank, only rank_within; a rank target is refused with the reason; a score target answers without a rank."""
+    pci = chiso.score("pci", chiso.datasets.pci().filter(year=2024))
+    edit = pl.DataFrame({"province": ["Trà Vinh"], "node": [""], "op": ["add"], "value": [1.0]})
+    total = chiso.project.what_if(pci, 2024, edit).filter(node="").row(0, named=True)
+    assert (total["rank"], total["base_rank"], total["rank_within"]) == (None, None, 11)
+    with pytest.raises(chiso.InvalidArgumentError, match="12 of the 63 provinces pci ranks.*partial field"):
+        pci.target("Trà Vinh", 2024, rank=5)
+    assert pci.target("Trà Vinh", 2024, score=70.0)["projected_rank"] is None
+    full = chiso.score("pci", chiso.datasets.pci().filter(year=2016))
+    assert full.target("Trà Vinh", 2016, rank=20)["projected_rank"] <= 20
