@@ -1,7 +1,7 @@
 # chiso — the only commands a newcomer needs.
 #   make demo   set up and print the Trà Vinh report on the bundled data
 #   make test   set up and run every test (Rust unit, integration and doc tests; pytest incl. doctests)
-#   make bench  scoring throughput against a numpy/pandas reference
+#   make bench  scoring and uncertainty-analysis throughput against numpy/pandas references
 #   make lint   rustfmt, clippy, ruff, stubtest
 
 SHELL := /bin/bash
@@ -42,6 +42,9 @@ test: test-rust test-python
 bench: build-dev
 	cargo bench --bench engine
 	$(PY) benches/bench_scoring.py
+	cargo bench --bench uncertainty
+	$(PY) benches/bench_uncertainty.py
+	$(PY) benches/bench_what_if.py
 
 # Rust style and lints; Python lints; the .pyi stubs checked against the compiled module (mypy's stubtest).
 lint: build-dev

@@ -69,10 +69,22 @@ pub enum ChisoError {
     #[error("{0}")]
     InvalidArgument(String),
 
+    /// A named argument with a value outside what it may take (an inverted range, a probability outside [0, 1],
+    /// a run count beyond the limit): the message says what would be valid.
+    #[error("argument {argument} = {value}: {message}")]
+    Argument { argument: String, value: String, message: String },
+
     /// A question the data cannot answer. Rather than an empty result, chiso says which data are missing and what
     /// to pass (issue 9 §6).
     #[error("{what}: {why}")]
     EmptyResult { what: String, why: String },
+}
+
+impl ChisoError {
+    /// A [`ChisoError::Argument`].
+    pub fn argument(argument: impl Into<String>, value: impl std::fmt::Display, message: impl Into<String>) -> Self {
+        ChisoError::Argument { argument: argument.into(), value: value.to_string(), message: message.into() }
+    }
 }
 
 fn suggest(suggestions: &[String]) -> String {

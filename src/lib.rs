@@ -12,6 +12,7 @@
 //!   peers and movers.
 //! * [`project`] — what-if scoring: change node values, re-aggregate, re-rank (labelled projected).
 //! * [`provinces`] — the registry of provinces with accent-insensitive name matching.
+//! * [`uncertainty`] — Monte Carlo over a methodology's assumptions: rank distributions, rank shift, Sobol indices.
 //! * [`survey`] — shares satisfied from respondent-level survey answers (SIPAS-style), with confidence intervals.
 //! * [`datasets`] — the published tables chiso ships (PCI 2005–2022, PAPI 2011–2024).
 //! * [`error`] — the one error type, [`ChisoError`].
@@ -45,6 +46,7 @@ pub mod project;
 pub mod provinces;
 pub mod survey;
 mod text;
+pub mod uncertainty;
 
 #[cfg(feature = "python")]
 mod python;

@@ -16,6 +16,11 @@ use chiso::project::{what_if_with, Change, Edit, Peers};
 use chiso::{catalog, score, ChisoError, EditionChoice, Methodology, MissingPolicy, Observation, ScoreOptions};
 use proptest::prelude::*;
 
+/// Cases per property: sized for CI; `PROPTEST_CASES` asks for a deeper run.
+fn cases(default: u32) -> u32 {
+    std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
 /// Run `f` on a thread with a 1 MiB stack; a panic there is a test failure with its message.
 fn small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
     std::thread::Builder::new().stack_size(1 << 20).spawn(f).expect("spawn").join().unwrap_or_else(|e| {
@@ -243,7 +248,7 @@ fn assert_honest(scores: &chiso::Scores) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 96, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(96), failure_persistence: None, ..ProptestConfig::default() })]
 
     /// Mutations of every shipped methodology file load or are refused with a MethodologyError.
     #[test]
@@ -369,7 +374,7 @@ fn any_edition() -> impl Strategy<Value = &'static Methodology> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 128, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(128), failure_persistence: None, ..ProptestConfig::default() })]
 
     /// Arbitrary observations against every edition, strict or renormalised: scores or a typed error.
     #[test]
@@ -435,7 +440,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: cases(256), failure_persistence: None, ..ProptestConfig::default() })]
 
     /// Complete inputs for every leaf of an edition: in-scale values where the edition knows a scale or maximum,
     /// anything where it does not (PAR areas without a known maximum). Every total is one its node can hold, or

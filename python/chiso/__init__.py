@@ -24,7 +24,7 @@ from ._boundary import guard_extension, guard_module
 # Before anything binds a compiled name: every compiled function and method checks its arguments at the door.
 guard_extension(_chiso)
 
-from . import datasets, plans, plot, project, survey  # noqa: E402
+from . import datasets, plans, plot, project, survey, uncertainty  # noqa: E402
 from ._chiso import (  # noqa: E402
     Methodology,
     Scores,
@@ -93,6 +93,7 @@ __all__ = [
     "scorecard",
     "set_language",
     "survey",
+    "uncertainty",
 ]
 
 
@@ -357,6 +358,6 @@ from . import report, scorecard  # noqa: E402
 
 # Every public Python function checks its arguments against its annotations before it runs.
 guard_module(sys.modules[__name__], ["score", "compare", "compare_to_baseline", "to_units_2025"])
-for _module in (project, plans, survey, report, scorecard, plot):
+for _module in (project, plans, survey, report, scorecard, plot, uncertainty):
     guard_module(_module, _module.__all__)
 del _module

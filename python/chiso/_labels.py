@@ -221,6 +221,12 @@ _TEXT: dict[str, tuple[str, str]] = {
     ),
     "chart.edition": ("phương pháp {year}", "{year} method"),
     "chart.partial": ("{n} trong {field} tỉnh được xếp hạng", "{n} of the {field} provinces ranked"),
+    "chart.bands": (
+        "thứ hạng: trung vị và khoảng 5–95% qua {runs} lần mô phỏng (thay đổi: {varied})",
+        "rank: median and 5–95% band over {runs} runs (varied: {varied})",
+    ),
+    "chart.official": ("Thứ hạng chính thức", "Official rank"),
+    "chart.by_official": ("Tỉnh, theo thứ hạng chính thức", "Provinces by official rank"),
     "chart.year": ("Năm", "Year"),
     "chart.rank": ("Thứ hạng", "Rank"),
     "chart.score": ("Điểm", "Score"),

@@ -65,7 +65,8 @@ class UnknownIndexError(ChisoError, KeyError):
 
 
 class InvalidArgumentError(ChisoError, ValueError):
-    """An argument that makes no sense for the call."""
+    """An argument that makes no sense for the call (attributes, where one argument is at fault: ``argument``, the
+    argument's name, and ``value``, its value as given)."""
 
 
 class ArgumentTypeError(InvalidArgumentError, TypeError):

@@ -33,7 +33,7 @@ if TYPE_CHECKING:  # pragma: no cover - typing only
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-__all__ = ["heatmap", "profile", "rank_trajectory", "ranked_bars", "waterfall"]
+__all__ = ["heatmap", "profile", "rank_bands", "rank_trajectory", "ranked_bars", "waterfall"]
 
 Lang = Literal["vi", "en"]
 
@@ -510,5 +510,66 @@ def ranked_bars(
         title += f" ({text('chart.partial', lang, n=field['n_ranked'], field=field['n_field'])})"
     ax.set_title(f"{title} — {', '.join(marked)}" if marked else title)
     _footnote(fig, [_labels.untranslated_note([node_name], lang)])
+    _apply_font(fig)
+    return fig, ax
+
+
+def rank_bands(
+    result: Any, *, highlight: str | Sequence[str] = (), lang: Lang | None = None, max_labels: int = 63
+) -> tuple[Figure, Axes]:
+    """The rank bands of an uncertainty analysis (:func:`chiso.uncertainty.analyse`): provinces ordered by official
+    rank along the x axis, each with its 5–95% rank interval as a bar, its median as a dot and its official rank as
+    a cross; rank 1 at the top. ``highlight`` province(s) drawn in ``"tab:orange"``.
+
+    >>> import matplotlib.pyplot as plt, chiso
+    >>> from chiso import plot
+    >>> s = chiso.score("pci", chiso.datasets.pci().filter(year=2016))
+    >>> ua = chiso.uncertainty.analyse(s, 2016, weights=(0.75, 1.25), geometric="", runs=1000, seed=1)
+    >>> fig, ax = plot.rank_bands(ua, highlight="Trà Vinh")
+    >>> len(ax.collections[0].get_segments())   # one band per ranked province
+    63
+    >>> plt.close(fig)
+    """
+    plt = _pyplot()
+    lang = _check_lang(lang)
+    ranks = getattr(result, "ranks", None)
+    if not isinstance(ranks, pl.DataFrame) or "rank_p05" not in ranks.columns:
+        raise InvalidArgumentError(
+            "rank_bands needs the result of chiso.uncertainty.analyse", argument="result", value=type(result).__name__
+        )
+    wanted = set(province_codes(_as_list(highlight))) if highlight else set()
+    rows = ranks.filter(pl.col("official_rank").is_not_null() & pl.col("rank_p05").is_not_null()).sort(
+        "official_rank", "province_code"
+    )
+    n = rows.height
+    xs = list(range(n))
+    colours = ["tab:orange" if c in wanted else "tab:blue" for c in rows["province_code"].to_list()]
+    fig, ax = plt.subplots(figsize=(max(7.0, 0.16 * n + 2.0), 4.5), layout="constrained")
+    ax.vlines(xs, rows["rank_p05"].to_list(), rows["rank_p95"].to_list(), colors=colours, linewidth=3, alpha=0.6)
+    ax.scatter(xs, rows["rank_median"].to_list(), color=colours, s=12, zorder=3)
+    ax.scatter(
+        xs,
+        rows["official_rank"].to_list(),
+        color="black",
+        marker="x",
+        s=10,
+        zorder=4,
+        label=text("chart.official", lang),
+    )
+    ax.set_xticks(xs[:max_labels], rows["province"].to_list()[:max_labels], rotation=90, fontsize=6)
+    for tick, colour in zip(ax.get_xticklabels(), colours, strict=False):
+        if colour == "tab:orange":
+            tick.set_fontweight("bold")
+    ax.invert_yaxis()
+    ax.set_ylabel(text("chart.rank", lang))
+    ax.set_xlabel(text("chart.by_official", lang))
+    ax.margins(x=0.01)
+    varied = ", ".join(result.varied[:4]) + (" …" if len(result.varied) > 4 else "")
+    ax.set_title(
+        f"{index_title(str(result.edition).split('.')[0])} {result.year} — "
+        + text("chart.bands", lang, runs=f"{result.runs:,}", varied=varied),
+        fontsize=8,
+    )
+    ax.legend(loc="lower left", fontsize=7)
     _apply_font(fig)
     return fig, ax

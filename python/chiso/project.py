@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import polars as pl
 
-from ._chiso import Scores, _calibrate_maxima
+from ._chiso import Scores, _calibrate_maxima, _what_if_many
 from ._frames import to_polars
 from .exceptions import DataError, InvalidArgumentError
 
-__all__ = ["calibrate_maxima", "what_if"]
+__all__ = ["calibrate_maxima", "what_if", "what_if_many"]
 
 
 def what_if(
@@ -125,6 +126,118 @@ def what_if(
         map,
         merge_rule,
         across_breaks,
+    )
+
+
+def what_if_many(
+    scores: Scores,
+    year: int,
+    province: str,
+    *,
+    nodes: str | list[str],
+    op: str | list[str],
+    values: Any,
+    output: str | list[str] = "",
+    peers: str = "held",
+    target_year: int | None = None,
+    peer_values: Any = None,
+) -> pl.DataFrame:
+    """Many what-if scenarios of one province at once, in time linear in their number: row s of ``values`` (an
+    array of shape (scenarios,) or (scenarios, len(nodes)); numpy, a list, or a frame's columns) changes each of
+    ``nodes`` by ``op`` (``set``, ``add``, ``headroom``, ``max``, ``best_gap``, ``best``, ``percentile``; one op,
+    or one per node) — the rules of :func:`what_if` (clamped to the scale, computed nodes pinned, peers
+    ``held``/``trend``/``given``). Only the ``output`` node(s) are returned (default the total), one row per
+    scenario and node: ``scenario`` (the row of ``values``), ``node``, ``value``, ``delta``, ``rank`` (over the
+    publisher's field, else null), ``rank_within``, ``base_value``, ``base_rank``, ``rank_change``, ``clamped``,
+    ``best``, ``beyond_best``, ``peers``, ``status = "projected"``. Arrays cross the boundary as buffers, so
+    millions of scenarios take about a second. Data years with scores only (projections past the last edition and
+    the 2025 maps: :func:`what_if`).
+
+    >>> import numpy as np, chiso
+    >>> s = chiso.score("papi", chiso.datasets.papi().filter(year=2024))
+    >>> shares = np.linspace(0, 1, 5)
+    >>> out = chiso.project.what_if_many(s, 2024, "Trà Vinh", nodes="e_governance/portal_access",
+    ...                                  op="headroom", values=shares)
+    >>> out["scenario"].to_list(), out["rank_change"].min() >= 0
+    ([0, 1, 2, 3, 4], True)
+    """
+    node_list = [nodes] if isinstance(nodes, str) else list(nodes)
+    ops = [op] * len(node_list) if isinstance(op, str) else list(op)
+    outputs = [output] if isinstance(output, str) else list(output)
+    if isinstance(values, pl.DataFrame):
+        values = values.to_numpy()
+    array = np.asarray(values, dtype="<f8")
+    if array.ndim == 1 and len(node_list) == 1:
+        array = array[:, None]
+    if array.ndim != 2 or array.shape[1] != len(node_list):
+        raise InvalidArgumentError(
+            f"values of shape {array.shape}: one row per scenario, one column per node ({len(node_list)})",
+            argument="values",
+            value=str(array.shape),
+        )
+    if peers not in ("held", "trend", "given"):
+        raise InvalidArgumentError(f"peers={peers!r}: use 'held', 'trend' or 'given'", argument="peers", value=peers)
+    if (peers == "trend") != (target_year is not None):
+        raise InvalidArgumentError("peers='trend' needs target_year (and only it does)", argument="target_year")
+    if (peers == "given") != (peer_values is not None):
+        raise InvalidArgumentError("peers='given' needs peer_values (and only it does)", argument="peer_values")
+    cells = None
+    if peer_values is not None:
+        pv = to_polars(peer_values)
+        cells = list(
+            zip(
+                pv["province"].cast(pl.String).to_list(),
+                pv["node"].cast(pl.String).fill_null("").to_list(),
+                pv["value"].cast(pl.Float64).to_list(),
+                strict=True,
+            )
+        )
+    raw = _what_if_many(
+        scores, year, province, node_list, ops, np.ascontiguousarray(array).tobytes(), outputs, target_year, cells
+    )
+    n, k = raw["scenarios"], len(raw["nodes"])
+    value = np.frombuffer(raw["values"], dtype="<f8")
+    rank = np.frombuffer(raw["ranks"], dtype="<u4").astype(np.int64)
+    within = np.frombuffer(raw["ranks_within"], dtype="<u4").astype(np.int64)
+    base_value = np.tile(np.asarray(raw["base_values"], dtype=np.float64), n)
+    base_rank = np.tile(np.asarray(raw["base_ranks"], dtype=np.int64), n)
+    frame = pl.DataFrame(
+        {
+            "scenario": np.repeat(np.arange(n, dtype=np.int64), k) if k > 1 else np.arange(n, dtype=np.int64),
+            "node_index": np.tile(np.arange(k, dtype=np.int64), n),
+            "value": value,
+            "rank": rank,
+            "rank_within": within,
+            "base_value": base_value,
+            "base_rank": base_rank,
+            "clamped": np.repeat(np.frombuffer(raw["clamped"], dtype=np.uint8).astype(bool), k),
+            "best": np.tile(np.asarray(raw["best"], dtype=np.float64), n),
+            "beyond_best": np.frombuffer(raw["beyond_best"], dtype=np.uint8).astype(bool),
+        }
+    )
+    node_names = pl.Series(raw["nodes"], dtype=pl.String)
+    return frame.select(
+        "scenario",
+        pl.lit(raw["province_code"]).alias("province_code"),
+        pl.lit(raw["province"]).alias("province"),
+        pl.lit(year).cast(pl.Int64).alias("year"),
+        (pl.lit(raw["nodes"][0]) if k == 1 else pl.col("node_index").map_batches(lambda c: node_names.gather(c)))
+        .cast(pl.String)
+        .alias("node"),
+        pl.col("value").fill_nan(None),
+        (pl.col("value") - pl.col("base_value")).fill_nan(None).alias("delta"),
+        pl.when(pl.col("rank") > 0).then(pl.col("rank")).alias("rank"),
+        pl.when(pl.col("rank_within") > 0).then(pl.col("rank_within")).alias("rank_within"),
+        pl.col("base_value").fill_nan(None),
+        pl.when(pl.col("base_rank") > 0).then(pl.col("base_rank")).alias("base_rank"),
+        pl.when((pl.col("rank") > 0) & (pl.col("base_rank") > 0))
+        .then(pl.col("base_rank") - pl.col("rank"))
+        .alias("rank_change"),
+        "clamped",
+        pl.col("best").fill_nan(None),
+        "beyond_best",
+        pl.lit(raw["peers"]).alias("peers"),
+        pl.lit("projected").alias("status"),
     )
 
 

@@ -151,6 +151,23 @@ impl Plan {
         }
     }
 
+    /// The computed nodes in evaluation order, each with the range of its (child, coefficient) pairs in
+    /// [`Plan::children`] and [`Plan::coefficients`]: what an evaluator with its own coefficients walks (the
+    /// uncertainty analysis varies weights and aggregation per run without recompiling).
+    pub fn steps(&self) -> impl ExactSizeIterator<Item = (usize, std::ops::Range<usize>)> + '_ {
+        self.steps.iter().map(|s| (s.node as usize, s.start as usize..s.end as usize))
+    }
+
+    /// The child node of every (child, coefficient) pair, steps back to back.
+    pub fn children(&self) -> &[u32] {
+        &self.child
+    }
+
+    /// The coefficient of every (child, coefficient) pair: v = Σ coefficient · v_child.
+    pub fn coefficients(&self) -> &[f64] {
+        &self.coef
+    }
+
     /// Σ |∂v/∂v_c| over the scored children of `node` (0 for inputs): the factor by which the children's rounding
     /// propagates into the node (README §1.5 rule 3).
     pub fn sensitivity(&self, node: usize) -> f64 {

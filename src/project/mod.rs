@@ -7,6 +7,7 @@
 
 pub mod calibrate;
 pub mod plans;
+pub mod scenarios;
 pub mod target;
 pub mod trend;
 

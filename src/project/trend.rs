@@ -8,6 +8,11 @@
 //! used and refuses a window that mixes scales unless told how to bridge them; a year after the 2025 merger is
 //! projected on a named map — the 63 provinces as a counterfactual, or the 34 units through a merge rule.
 
+use rand::rngs::StdRng;
+use rand::SeedableRng;
+use rand_distr::{Distribution, StandardNormal};
+use statrs::distribution::{ContinuousCDF, StudentsT};
+
 use crate::compare::{trajectory, Comparability, MergeRule};
 use crate::engine::{competition_ranks, Scores};
 use crate::error::{ChisoError, Result};
@@ -159,17 +164,10 @@ pub struct TrendPoint {
     pub clamped: bool,
 }
 
-/// Two-sided 97.5% quantiles of Student's t for 1–30 degrees of freedom; 1.96 beyond.
-fn t_quantile(df: usize) -> f64 {
-    const T: [f64; 30] = [
-        12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145, 2.131,
-        2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
-    ];
-    if df == 0 {
-        f64::NAN
-    } else {
-        T.get(df - 1).copied().unwrap_or(1.96)
-    }
+/// The 97.5% quantile of Student's t with `df` degrees of freedom (the half-width factor of a two-sided 95%
+/// interval); NaN for df = 0.
+pub(crate) fn t_quantile(df: usize) -> f64 {
+    StudentsT::new(0.0, 1.0, df as f64).map_or(f64::NAN, |t| t.inverse_cdf(0.975))
 }
 
 /// The index a result scores (its first edition's).
@@ -664,20 +662,12 @@ pub fn rank_outlook(
         });
     }
     let m = scores.edition(scores.units().iter().max_by_key(|u| u.year).map_or(0, |u| u.edition));
-    let mut state = seed | 1;
-    let mut uniform = || {
-        // xorshift64*: small, fast and reproducible; enough for a rank simulation.
-        state ^= state >> 12;
-        state ^= state << 25;
-        state ^= state >> 27;
-        ((state.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 + 0.5) / (1u64 << 53) as f64
-    };
+    let mut rng = StdRng::seed_from_u64(seed);
     let mut ranks: Vec<Vec<u32>> = vec![Vec::with_capacity(draws); projected.len()];
     let mut column = vec![0.0; projected.len()];
     for _ in 0..draws {
         for (j, (t, sigma)) in projected.iter().enumerate() {
-            // Box–Muller.
-            let z = (-2.0 * uniform().ln()).sqrt() * (2.0 * std::f64::consts::PI * uniform()).cos();
+            let z: f64 = StandardNormal.sample(&mut rng);
             column[j] = t.linear + sigma * z;
         }
         for (j, r) in competition_ranks(&column, m.ranking.precision).into_iter().enumerate() {
@@ -718,4 +708,19 @@ pub fn rank_outlook(
             }
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::t_quantile;
+
+    #[test]
+    fn t_quantiles_match_the_printed_table_and_go_beyond_30_df() {
+        // Printed two-sided 95% values (3 decimals) for 1, 2, 10 and 30 df; the normal 1.960 only in the limit.
+        for (df, printed) in [(1, 12.706), (2, 4.303), (10, 2.228), (30, 2.042), (120, 1.980)] {
+            assert!((t_quantile(df) - printed).abs() < 5e-4, "df {df}: {}", t_quantile(df));
+        }
+        assert!(t_quantile(1000) > 1.96 && t_quantile(1000) < 1.963);
+        assert!(t_quantile(0).is_nan());
+    }
 }

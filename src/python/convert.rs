@@ -317,6 +317,11 @@ fn build_exception(py: Python<'_>, e: &ChisoError) -> PyResult<PyErr> {
         }
         ChisoError::Data(_) => "DataError",
         ChisoError::InvalidArgument(_) => "InvalidArgumentError",
+        ChisoError::Argument { argument, value, .. } => {
+            fields.set_item("argument", argument)?;
+            fields.set_item("value", value)?;
+            "InvalidArgumentError"
+        }
     };
     let cls = module.getattr(class)?;
     let instance = cls.call((e.to_string(),), Some(&fields))?;

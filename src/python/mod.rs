@@ -2,6 +2,7 @@
 //! crate, so Rust users have everything Python users have.
 
 mod convert;
+mod uncertainty;
 
 use std::sync::Arc;
 
@@ -1242,6 +1243,7 @@ fn _chiso(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_plan_project, m)?)?;
     m.add_function(wrap_pyfunction!(_plan_gains, m)?)?;
     m.add_function(wrap_pyfunction!(_plan_uncovered, m)?)?;
+    uncertainty::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("DATA_SOURCES", crate::datasets::SOURCES)?;
     m.add("DATA_SOURCES_OTHER_INDICES", crate::datasets::SOURCES_OTHER_INDICES)?;

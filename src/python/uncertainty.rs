@@ -1,0 +1,280 @@
+//! Binding of `chiso::uncertainty`: arguments in, a dict of frames and raw buffers out (per-run arrays cross as
+//! bytes that numpy reads without a Python object per value).
+
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict};
+
+use super::convert::{to_py_err, Frame};
+use super::PyScores;
+use crate::error::ChisoError;
+use crate::uncertainty::{
+    analyse, sensitivity, Assumptions, FirstOrder, InputNoise, Output, Runs, SobolDesign, Spread, WeightNoise,
+};
+
+/// (province, node, se, lower, upper) of one noisy input value.
+type NoiseRow = (String, String, Option<f64>, Option<f64>, Option<f64>);
+
+/// Little-endian f64 values from a bytes buffer written by numpy (`tobytes()` of a float64 array).
+fn floats(argument: &str, bytes: &[u8]) -> PyResult<Vec<f64>> {
+    if bytes.len() % 8 != 0 {
+        return Err(to_py_err(ChisoError::argument(argument, format!("{} bytes", bytes.len()), "not float64 data")));
+    }
+    Ok(bytes.chunks_exact(8).map(|c| f64::from_le_bytes(c.try_into().unwrap_or([0; 8]))).collect())
+}
+
+#[allow(clippy::too_many_arguments)]
+fn assumptions(
+    node: &str,
+    weights: Option<(f64, f64)>,
+    dirichlet: Option<f64>,
+    weight_nodes: Option<Vec<String>>,
+    geometric: Vec<String>,
+    missing: bool,
+    noise: Vec<NoiseRow>,
+    level: f64,
+) -> PyResult<Assumptions> {
+    let weights = match (weights, dirichlet) {
+        (Some(_), Some(_)) => {
+            return Err(to_py_err(ChisoError::argument(
+                "dirichlet",
+                "given with weights",
+                "choose one way the weights vary: weights=(low, high) or dirichlet=concentration",
+            )))
+        }
+        (Some((low, high)), None) => WeightNoise::Uniform { low, high },
+        (None, Some(concentration)) => WeightNoise::Dirichlet { concentration },
+        (None, None) => WeightNoise::Fixed,
+    };
+    let mut input_noise = Vec::with_capacity(noise.len());
+    for (province, node, se, lower, upper) in noise {
+        let spread = match (se, lower, upper) {
+            (Some(se), None, None) => Spread::StandardError(se),
+            (None, Some(lower), Some(upper)) => Spread::Interval { lower, upper, level },
+            _ => {
+                return Err(to_py_err(ChisoError::argument(
+                    "input_noise",
+                    format!("{province}, {node}"),
+                    "give a scale for every noisy value: a standard error `se`, or an interval `lower`, `upper`",
+                )))
+            }
+        };
+        input_noise.push(InputNoise { province, node, spread });
+    }
+    Ok(Assumptions { node: node.to_string(), weights, weight_nodes, geometric, missing, input_noise })
+}
+
+/// Monte Carlo over the assumptions (see `chiso.uncertainty.analyse`).
+#[pyfunction]
+#[pyo3(signature = (scores, year, *, node, weights, dirichlet, weight_nodes, geometric, missing, noise, level, runs, seed, design))]
+#[allow(clippy::too_many_arguments)]
+fn _uncertainty<'py>(
+    py: Python<'py>,
+    scores: &PyScores,
+    year: i32,
+    node: &str,
+    weights: Option<(f64, f64)>,
+    dirichlet: Option<f64>,
+    weight_nodes: Option<Vec<String>>,
+    geometric: Vec<String>,
+    missing: bool,
+    noise: Vec<NoiseRow>,
+    level: f64,
+    runs: usize,
+    seed: u64,
+    design: Option<&[u8]>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let a = assumptions(node, weights, dirichlet, weight_nodes, geometric, missing, noise, level)?;
+    let runs = match design {
+        Some(bytes) => Runs::Design(floats("design", bytes)?),
+        None => Runs::Seeded { runs, seed },
+    };
+    let u = py.detach(|| analyse(&scores.inner, year, &a, &runs)).map_err(to_py_err)?;
+    let mut f = Frame::default();
+    for p in &u.provinces {
+        f.str("province_code", &p.province_code);
+        f.str("province", &p.province);
+        f.int("year", i64::from(u.year));
+        f.str("edition", &u.edition);
+        f.str("node", &u.node);
+        f.opt_float("official_score", p.official_score);
+        f.opt_int("official_rank", p.official_rank.map(i64::from));
+        f.opt_int("rank_p05", p.rank_p05.map(i64::from));
+        f.opt_int("rank_median", p.rank_median.map(i64::from));
+        f.opt_int("rank_p95", p.rank_p95.map(i64::from));
+        f.opt_float("mean_rank", p.mean_rank);
+        f.opt_float("score_mean", p.score_mean);
+        f.opt_float("score_sd", p.score_sd);
+        f.int("runs_ranked", p.runs_ranked as i64);
+        f.int("n_ranked", i64::from(u.n_ranked));
+        f.int("n_field", i64::from(u.n_field));
+        f.str("field_status", u.field_status.as_str());
+    }
+    let out = PyDict::new(py);
+    out.set_item("ranks", f.build(py)?)?;
+    let shift: Vec<u8> = u.rank_shift.iter().flat_map(|v| v.to_le_bytes()).collect();
+    out.set_item("rank_shift", PyBytes::new(py, &shift))?;
+    let width = u.provinces.len() + 1;
+    let counts: Vec<u8> = (0..u.provinces.len())
+        .flat_map(|p| (0..width).map(move |r| (p, r)))
+        .flat_map(|(p, r)| u.rank_count(p, r as u32).to_le_bytes())
+        .collect();
+    out.set_item("counts", PyBytes::new(py, &counts))?;
+    out.set_item("runs", u.runs)?;
+    out.set_item("seed", u.seed)?;
+    out.set_item("varied", u.varied.clone())?;
+    out.set_item("edition", u.edition.clone())?;
+    out.set_item("node", u.node.clone())?;
+    out.set_item("n_ranked", u.n_ranked)?;
+    Ok(out)
+}
+
+/// Sobol indices (see `chiso.uncertainty.sensitivity`).
+#[pyfunction]
+#[pyo3(signature = (scores, year, *, node, weights, dirichlet, weight_nodes, geometric, missing, noise, level, output, province, n, seed, a, b, bootstrap, first_order))]
+#[allow(clippy::too_many_arguments)]
+fn _sensitivity<'py>(
+    py: Python<'py>,
+    scores: &PyScores,
+    year: i32,
+    node: &str,
+    weights: Option<(f64, f64)>,
+    dirichlet: Option<f64>,
+    weight_nodes: Option<Vec<String>>,
+    geometric: Vec<String>,
+    missing: bool,
+    noise: Vec<NoiseRow>,
+    level: f64,
+    output: &str,
+    province: Option<String>,
+    n: usize,
+    seed: u64,
+    a: Option<&[u8]>,
+    b: Option<&[u8]>,
+    bootstrap: usize,
+    first_order: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    let asm = assumptions(node, weights, dirichlet, weight_nodes, geometric, missing, noise, level)?;
+    let output = match (output, province) {
+        ("rank_shift", None) => Output::RankShift,
+        ("rank", Some(p)) => Output::Rank(p),
+        ("score", Some(p)) => Output::Score(p),
+        ("rank_shift", Some(p)) => {
+            return Err(to_py_err(ChisoError::argument(
+                "province",
+                p,
+                "the rank shift is over every province: give output='rank' or 'score' for one province",
+            )))
+        }
+        ("rank" | "score", None) => {
+            return Err(to_py_err(ChisoError::argument(
+                "province",
+                "None",
+                "output='rank' or 'score' needs a province",
+            )))
+        }
+        (other, _) => {
+            return Err(to_py_err(ChisoError::argument("output", other, "one of 'rank_shift', 'rank', 'score'")))
+        }
+    };
+    let first_order = match first_order {
+        "saltelli2010" => FirstOrder::Saltelli2010,
+        "jansen" => FirstOrder::Jansen,
+        other => return Err(to_py_err(ChisoError::argument("first_order", other, "one of 'saltelli2010', 'jansen'"))),
+    };
+    let design = match (a, b) {
+        (Some(a), Some(b)) => SobolDesign::Given { a: floats("a", a)?, b: floats("b", b)? },
+        (None, None) => SobolDesign::Seeded { n, seed },
+        _ => {
+            return Err(to_py_err(ChisoError::argument(
+                "design",
+                "one matrix",
+                "give both matrices A and B, or neither",
+            )))
+        }
+    };
+    let s = py
+        .detach(|| sensitivity(&scores.inner, year, &asm, &output, &design, bootstrap, first_order))
+        .map_err(to_py_err)?;
+    let mut f = Frame::default();
+    for i in &s.indices {
+        f.str("input", &i.input);
+        f.opt_float("first", Some(i.first));
+        f.opt_float("first_lower", Some(i.first_lower));
+        f.opt_float("first_upper", Some(i.first_upper));
+        f.opt_float("total", Some(i.total));
+        f.opt_float("total_lower", Some(i.total_lower));
+        f.opt_float("total_upper", Some(i.total_upper));
+        f.int("n", s.n as i64);
+        f.int("evaluations", s.evaluations as i64);
+        f.int("bootstrap", s.bootstrap as i64);
+        f.str("first_order_estimator", s.first_order.as_str());
+        f.str("total_estimator", "jansen");
+    }
+    f.build(py)
+}
+
+/// Many what-if scenarios of one province (see `chiso.project.what_if_many`): values in as float64 bytes, values
+/// and ranks out as bytes.
+#[pyfunction]
+#[pyo3(signature = (scores, year, province, nodes, ops, values, outputs, peers_target_year = None, peer_values = None))]
+#[allow(clippy::too_many_arguments)]
+fn _what_if_many<'py>(
+    py: Python<'py>,
+    scores: &PyScores,
+    year: i32,
+    province: &str,
+    nodes: Vec<String>,
+    ops: Vec<String>,
+    values: &[u8],
+    outputs: Vec<String>,
+    peers_target_year: Option<i32>,
+    peer_values: Option<Vec<(String, String, f64)>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    use crate::project::scenarios::{what_if_many, Op};
+    use crate::project::Peers;
+    let ops: Vec<Op> = ops
+        .iter()
+        .map(|o| {
+            Op::parse(o)
+                .ok_or_else(|| to_py_err(ChisoError::argument("op", o, "one of 'set', 'add', 'headroom', 'max'")))
+        })
+        .collect::<PyResult<_>>()?;
+    let values = floats("values", values)?;
+    let peers = match (peers_target_year, peer_values) {
+        (Some(target_year), None) => {
+            Peers::Trend { target_year, options: crate::project::trend::TrendOptions::default() }
+        }
+        (None, Some(cells)) => Peers::Given(cells),
+        _ => Peers::Held,
+    };
+    let out = py
+        .detach(|| what_if_many(&scores.inner, year, province, &nodes, &ops, &values, &outputs, &peers))
+        .map_err(to_py_err)?;
+    let d = PyDict::new(py);
+    let bytes_f = |v: &[f64]| v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>();
+    let bytes_u = |v: &[u32]| v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>();
+    d.set_item("values", PyBytes::new(py, &bytes_f(&out.values)))?;
+    d.set_item("ranks", PyBytes::new(py, &bytes_u(&out.ranks)))?;
+    d.set_item("ranks_within", PyBytes::new(py, &bytes_u(&out.ranks_within)))?;
+    let clamped: Vec<u8> = out.clamped.iter().map(|&c| u8::from(c)).collect();
+    d.set_item("clamped", PyBytes::new(py, &clamped))?;
+    let beyond: Vec<u8> = out.beyond_best.iter().map(|&c| u8::from(c)).collect();
+    d.set_item("beyond_best", PyBytes::new(py, &beyond))?;
+    d.set_item("best", out.best.clone())?;
+    d.set_item("nodes", out.nodes.clone())?;
+    d.set_item("scenarios", out.scenarios)?;
+    d.set_item("base_values", out.base_values.clone())?;
+    d.set_item("base_ranks", out.base_ranks.clone())?;
+    d.set_item("n_ranked", out.n_ranked.clone())?;
+    d.set_item("province_code", out.province_code.clone())?;
+    d.set_item("province", out.province.clone())?;
+    d.set_item("peers", out.peers.clone())?;
+    Ok(d)
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(_what_if_many, m)?)?;
+    m.add_function(wrap_pyfunction!(_uncertainty, m)?)?;
+    m.add_function(wrap_pyfunction!(_sensitivity, m)?)?;
+    Ok(())
+}

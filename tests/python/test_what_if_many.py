@@ -1,0 +1,66 @@
+"""Many what-if scenarios at once (issue 11 §1): the same values and ranks as ``what_if``, bad input as typed errors."""
+
+from __future__ import annotations
+
+import chiso
+import numpy as np
+import polars as pl
+import pytest
+
+NODES = ["e_governance/portal_access", "e_governance/internet_access", "transparency/land_use_plans"]
+
+
+@pytest.fixture(scope="module")
+def papi() -> chiso.Scores:
+    return chiso.score("papi", chiso.datasets.papi().filter(year=2024))
+
+
+def test_equals_what_if(papi: chiso.Scores) -> None:
+    shares = np.random.default_rng(1).random((25, 3))
+    many = chiso.project.what_if_many(
+        papi, 2024, "Trà Vinh", nodes=NODES, op="headroom", values=shares, output=["", "e_governance"]
+    )
+    assert many.height == 50
+    changes = pl.DataFrame(
+        {
+            "scenario": [f"{s:03}" for s in range(25) for _ in NODES],
+            "province": ["Trà Vinh"] * 75,
+            "node": NODES * 25,
+            "op": ["headroom"] * 75,
+            "value": shares.ravel().tolist(),
+        }
+    )
+    one = chiso.project.what_if(papi, 2024, changes).filter(pl.col("node").is_in(["", "e_governance"]))
+    one = one.with_columns(pl.col("scenario").cast(pl.Int64)).sort("scenario", "node")
+    many = many.sort("scenario", "node")
+    np.testing.assert_allclose(many["value"].to_numpy(), one["value"].to_numpy(), atol=1e-12)
+    for column in ("rank", "rank_within", "base_rank", "rank_change"):
+        assert many[column].to_list() == one[column].to_list(), column
+    assert set(many["status"]) == {"projected"} and set(many["peers"]) == {"held"}
+
+
+def test_peers_trend_and_given(papi: chiso.Scores) -> None:
+    given = pl.DataFrame({"province": ["Vĩnh Long"], "node": [""], "value": [60.0]})
+    out = chiso.project.what_if_many(
+        papi, 2024, "Trà Vinh", nodes=NODES[0], op="set", values=[1.0, 2.0], peers="given", peer_values=given
+    )
+    assert out["peers"][0] == "user values (1 cells)"
+    with pytest.raises(chiso.InvalidArgumentError):
+        chiso.project.what_if_many(papi, 2024, "Trà Vinh", nodes=NODES[0], op="set", values=[1.0], peers="trend")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "argument"),
+    [
+        ({"op": "headroom", "values": [1.5]}, "values"),
+        ({"op": "add", "values": [float("nan")]}, "values"),
+        ({"op": "grow", "values": [1.0]}, "op"),
+        ({"op": "add", "values": np.ones((2, 2))}, "values"),
+        ({"op": "add", "values": [1.0], "output": "nowhere"}, "output"),
+        ({"op": "add", "values": []}, "scenarios"),
+    ],
+)
+def test_bad_input(papi: chiso.Scores, kwargs: dict, argument: str) -> None:
+    with pytest.raises(chiso.InvalidArgumentError) as e:
+        chiso.project.what_if_many(papi, 2024, "Trà Vinh", nodes=NODES[0], **kwargs)
+    assert e.value.argument == argument
