@@ -30,6 +30,10 @@ pub struct IndexInfo {
     pub name_vi: String,
     /// The publishing institution.
     pub publisher: String,
+    /// The publisher as an English report names it (display only; `publisher` is the full record).
+    pub publisher_en: String,
+    /// The publisher as a Vietnamese report names it (display only).
+    pub publisher_vi: String,
     /// Where the index is published.
     pub source: String,
     /// The department that leads the index in a province's own plan (data, replaceable).
