@@ -357,11 +357,16 @@ mod trends {
     /// t₀.₉₇₅ with 3 degrees of freedom (scipy.stats.t.ppf(0.975, 3)).
     const T3: f64 = 3.182_446_305_284_263;
 
+    /// Enough draws that the Monte Carlo error of a mean rank (a rank's standard deviation is at most about 18
+    /// here, so ≤ 0.13) stays well inside the tolerance below even for the worst of 63 provinces (about 2.6
+    /// standard errors): the check is on the simulation's distribution, not on one generator's luck.
+    const DRAWS: usize = 20_000;
+
     #[test]
     fn rank_outlook_for_2021() {
         let s = pci_composites(2016..=2020);
-        let a = rank_outlook(&s, 2021, &TrendOptions::default(), 2000, 7).unwrap();
-        let b = rank_outlook(&s, 2021, &TrendOptions::default(), 2000, 7).unwrap();
+        let a = rank_outlook(&s, 2021, &TrendOptions::default(), DRAWS, 7).unwrap();
+        let b = rank_outlook(&s, 2021, &TrendOptions::default(), DRAWS, 7).unwrap();
         assert_eq!(a, b, "reproducible for a seed");
         assert_eq!(a.len(), 63);
         assert!(a
@@ -403,8 +408,8 @@ mod trends {
         assert!((width_sum / 63.0 - 14.56).abs() < 0.01, "mean width {}", width_sum / 63.0);
         // Each simulated rank band holds the rank of the point projection, and the mean simulated rank equals
         // the expected rank computed in closed form: totals drawn as independent normals N(μᵢ, σᵢ²) with σᵢ the
-        // interval's half-width / t, E[rankᵢ] = 1 + Σⱼ≠ᵢ Φ((μⱼ − μᵢ) / √(σᵢ² + σⱼ²)). With 2000 draws the
-        // Monte Carlo error of a mean rank is about 0.3; the bands are wide (rank_p95 − rank_p05 is 3 to 55).
+        // interval's half-width / t, E[rankᵢ] = 1 + Σⱼ≠ᵢ Φ((μⱼ − μᵢ) / √(σᵢ² + σⱼ²)). With 20,000 draws the
+        // Monte Carlo error of a mean rank is at most about 0.13; the bands are wide (rank_p95 − rank_p05 is 3 to about 55).
         let point_ranks = chiso::engine::competition_ranks(&point, None);
         for (i, (o, r)) in a.iter().zip(&point_ranks).enumerate() {
             let r = r.unwrap();
@@ -417,10 +422,12 @@ mod trends {
                     .filter(|&j| j != i)
                     .map(|j| normal_cdf((point[j] - point[i]) / (sigma[i].powi(2) + sigma[j].powi(2)).sqrt()))
                     .sum::<f64>();
-            assert!((mean - expected).abs() < 0.75, "{}: mean rank {mean} vs expected {expected}", o.province);
+            assert!((mean - expected).abs() < 0.45, "{}: mean rank {mean} vs expected {expected}", o.province);
         }
         let widest = a.iter().map(|o| o.rank_within_p95 - o.rank_within_p05).max().unwrap();
-        assert_eq!(widest, 55);
+        // Nearly uninformative for some provinces on five years of data (the widest band spans 54–55 ranks,
+        // depending on the draws): the outlook must say so by its width rather than look precise.
+        assert!((50..=58).contains(&widest), "widest band {widest}");
     }
 
     /// Φ by Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7), written here so the check does not share code with
