@@ -343,11 +343,17 @@ NOTICE = Path(__file__).parents[2] / "NOTICE.md"
 def test_notice_counts_every_bundled_row_by_provenance() -> None:
     """NOTICE.md's provenance counts, read from the bundled CSV files themselves (not through chiso)."""
     counts: Counter[str] = Counter()
+    indicator_rows = -1
     for path in sorted((Path(__file__).parents[2] / "data").glob("*.csv")):
         if path.stem.startswith("provinces"):
             continue
         with path.open(encoding="utf-8", newline="") as f:
-            counts.update(row["provenance"] for row in csv.DictReader(f))
+            rows = list(csv.DictReader(f))
+        if path.stem == "pci_indicators":
+            # Raw indicators: every row is a workbook cell; the file's provenance is stated once, in its SOURCES.
+            indicator_rows = len(rows)
+            continue
+        counts.update(row["provenance"] for row in rows)
     text = " ".join(NOTICE.read_text(encoding="utf-8").split())
     stated = {
         label: int(number.replace(",", ""))
@@ -356,6 +362,10 @@ def test_notice_counts_every_bundled_row_by_provenance() -> None:
     assert stated == dict(counts), f"NOTICE.md says {stated}, the data hold {dict(counts)}"
     total = re.search(r"Of the ([\d,]+) bundled rows", text)
     assert total and int(total.group(1).replace(",", "")) == sum(counts.values())
+    raw = re.search(r"the ([\d,]+) raw PCI indicator rows", text)
+    assert raw and int(raw.group(1).replace(",", "")) == indicator_rows
+    sources = (Path(__file__).parents[2] / "data" / "pci_indicators_SOURCES.md").read_text(encoding="utf-8")
+    assert "Provenance:\n  official." in sources or "Provenance: official." in " ".join(sources.split())
 
 
 def test_every_row_of_the_bundled_files_is_loaded(pci_data: pl.DataFrame, papi_data: pl.DataFrame) -> None:
