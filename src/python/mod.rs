@@ -2,6 +2,7 @@
 //! crate, so Rust users have everything Python users have.
 
 mod convert;
+mod plan_outcomes;
 mod uncertainty;
 
 use std::sync::Arc;
@@ -1101,10 +1102,10 @@ fn _calibrate_maxima(pct: Vec<Vec<f64>>, totals: Vec<f64>, total_max: f64) -> Py
     crate::project::calibrate::calibrate_maxima(&pct, &totals, total_max).map_err(to_py_err)
 }
 
-type TaskRow = (String, String, String, String, String, String, String, String, Option<f64>);
+pub(crate) type TaskRow = (String, String, String, String, String, String, String, String, Option<f64>);
 
 /// Tasks from Python rows (id, index, node, title, lead_agency, deadline, status, effect_op, effect_value).
-fn tasks_from(rows: Vec<TaskRow>) -> PyResult<Vec<crate::project::plans::Task>> {
+pub(crate) fn tasks_from(rows: Vec<TaskRow>) -> PyResult<Vec<crate::project::plans::Task>> {
     use crate::project::plans::{parse_date, parse_effect, Task, TaskStatus};
     rows.into_iter()
         .map(|(id, index, node, title, lead_agency, deadline, status, op, value)| {
@@ -1242,6 +1243,7 @@ fn _chiso(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_plan_gains, m)?)?;
     m.add_function(wrap_pyfunction!(_plan_uncovered, m)?)?;
     uncertainty::register(m)?;
+    plan_outcomes::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("DATA_SOURCES", crate::datasets::SOURCES)?;
     m.add("DATA_SOURCES_OTHER_INDICES", crate::datasets::SOURCES_OTHER_INDICES)?;
