@@ -2,6 +2,7 @@
 //! crate, so Rust users have everything Python users have.
 
 mod convert;
+mod indicators;
 mod plan_outcomes;
 mod uncertainty;
 
@@ -1227,6 +1228,7 @@ fn _member_mean(
 fn _chiso(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyMethodology>()?;
     m.add_class::<PyScores>()?;
+    indicators::register(m)?;
     m.add_function(wrap_pyfunction!(_score, m)?)?;
     m.add_function(wrap_pyfunction!(methodology, m)?)?;
     m.add_function(wrap_pyfunction!(load_methodology, m)?)?;
