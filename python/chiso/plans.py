@@ -8,8 +8,8 @@ the projected score and rank if all tasks deliver, or only the done ones, or any
 gain each agency's tasks bring (:func:`gains_by_agency`); nodes with points lost but no task (:func:`uncovered`);
 overdue tasks (:func:`overdue`); and, where tasks carry a ``probability`` of delivering and a range for their
 effect (``effect_min``, ``effect_mode``, ``effect_max``: the op's value at minimum, most likely, maximum),
-the distribution of the outcome by Monte Carlo (:func:`simulate`). Projections run on the compiled plan (:func:`chiso.project.what_if`) with the other
-provinces held at their values, and are labelled projected.
+the distribution of the outcome by Monte Carlo (:func:`simulate`). Projections run on the compiled plan
+(:func:`chiso.project.what_if`) with the other provinces held at their values, and are labelled projected.
 
 :func:`example_plan` is an ILLUSTRATIVE plan shaped like a province's (7 PAR INDEX areas, 5 digital-transformation
 areas) — not a real plan.
@@ -343,7 +343,9 @@ def simulate(
 
 def _outcomes(plan: pl.DataFrame) -> list[tuple[float | None, float | None, float | None, float | None]]:
     """Per task: (probability, effect_min, effect_mode, effect_max); a range is all three columns or none."""
-    cols = [pl.col(c).cast(pl.Float64) if c in plan.columns else pl.lit(None, pl.Float64).alias(c) for c in OUTCOME_COLUMNS]
+    cols = [
+        pl.col(c).cast(pl.Float64) if c in plan.columns else pl.lit(None, pl.Float64).alias(c) for c in OUTCOME_COLUMNS
+    ]
     rows = plan.select(pl.col("id").cast(pl.String), *cols).rows()
     for tid, _, lo, mode, hi in rows:
         given = [x is not None for x in (lo, mode, hi)]

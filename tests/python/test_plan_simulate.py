@@ -7,10 +7,9 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import chiso
 import polars as pl
 import pytest
-
-import chiso
 from chiso.plans import load_plan, simulate
 
 
@@ -104,7 +103,9 @@ def test_partial_field_ranks_within_only() -> None:
 
 def test_peers_by_trend_are_recorded() -> None:
     pci = chiso.score("pci", chiso.datasets.pci())
-    sim = simulate(pci, plan(probability=[0.5]), "Trà Vinh", 2016, index="pci", runs=100, peers="trend", target_year=2017)
+    sim = simulate(
+        pci, plan(probability=[0.5]), "Trà Vinh", 2016, index="pci", runs=100, peers="trend", target_year=2017
+    )
     assert "trend" in sim.summary["peers"].item()
 
 
