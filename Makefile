@@ -42,6 +42,7 @@ test: test-rust test-python
 bench: build-dev
 	cargo bench --bench engine
 	$(PY) benches/bench_scoring.py
+	$(PY) benches/bench_indicators.py
 	cargo bench --bench uncertainty
 	$(PY) benches/bench_uncertainty.py
 	$(PY) benches/bench_what_if.py

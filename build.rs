@@ -1,5 +1,6 @@
 //! Embeds every methodology file under `methodologies/` in the binary: a new edition file is picked up without
-//! touching code. Generates `$OUT_DIR/builtin_methodologies.rs` with two lists of (relative path, contents).
+//! touching code. Generates `$OUT_DIR/builtin_methodologies.rs` with two lists of (relative path, contents), and
+//! `$OUT_DIR/builtin_indicator_layers.rs` with the indicator layers (`<index>/indicators/*.toml`).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -23,13 +24,15 @@ fn main() {
     let mut files = Vec::new();
     collect(&dir, &mut files);
     files.sort();
-    let (mut index, mut editions) = (String::new(), String::new());
+    let (mut index, mut editions, mut layers) = (String::new(), String::new(), String::new());
     for f in &files {
         println!("cargo:rerun-if-changed={}", f.display());
         let rel = f.strip_prefix(&dir).expect("under methodologies/").to_string_lossy().replace('\\', "/");
         let line = format!("    ({rel:?}, include_str!({:?})),\n", f.display().to_string());
         if rel.ends_with("/index.toml") {
             index.push_str(&line);
+        } else if rel.contains("/indicators/") {
+            layers.push_str(&line);
         } else {
             editions.push_str(&line);
         }
@@ -40,4 +43,10 @@ fn main() {
     );
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("builtin_methodologies.rs");
     fs::write(out, code).expect("write the generated list");
+    let layer_code = format!(
+        "/// Indicator layers (`<index>/indicators/*.toml`), sorted by path.\n\
+         const INDICATOR_FILES: &[(&str, &str)] = &[\n{layers}];\n"
+    );
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR")).join("builtin_indicator_layers.rs");
+    fs::write(out, layer_code).expect("write the generated list");
 }

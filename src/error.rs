@@ -61,6 +61,21 @@ pub enum ChisoError {
     #[error("{province}, {year}, {node}: a value given as {measure} cannot be read on this node's scale ({why})")]
     Measure { province: String, year: i32, node: String, measure: String, why: String },
 
+    /// An indicator code that the indicator layer of that edition and year does not have.
+    #[error(
+        "unknown indicator {indicator:?} in the {layer} indicator layer (province {province}, year {year}){}",
+        suggest(suggestions)
+    )]
+    UnknownIndicator { layer: String, indicator: String, province: String, year: i32, suggestions: Vec<String> },
+
+    /// A raw indicator value its unit cannot take (a share above 1, negative days).
+    #[error("{province}, {year}, {indicator}: value {value} is impossible for a {unit} indicator (possible range [{min}, {max}])")]
+    IndicatorValue { province: String, year: i32, indicator: String, value: f64, unit: String, min: f64, max: f64 },
+
+    /// A field-relative normalisation over a field where every province has the same value (min = max).
+    #[error("{year}, {indicator}: every province has the value {value} (min = max), so the field-relative rule {method} has no scale{}", if province.is_empty() { String::new() } else { format!(" (after the change for {province})") })]
+    DegenerateIndicator { year: i32, indicator: String, value: f64, method: String, province: String },
+
     /// Structural problems of an input table: missing columns, wrong types, nothing to score.
     #[error("{0}")]
     Data(String),

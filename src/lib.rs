@@ -40,6 +40,7 @@ pub mod compare;
 pub mod datasets;
 pub mod engine;
 pub mod error;
+pub mod indicators;
 pub mod limits;
 pub mod methodology;
 pub mod project;

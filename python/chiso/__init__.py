@@ -24,7 +24,7 @@ from ._boundary import guard_extension, guard_module
 # Before anything binds a compiled name: every compiled function and method checks its arguments at the door.
 guard_extension(_chiso)
 
-from . import datasets, plans, plot, project, survey, uncertainty  # noqa: E402
+from . import datasets, indicators, plans, plot, project, survey, uncertainty  # noqa: E402
 from ._chiso import (  # noqa: E402
     Methodology,
     Scores,
@@ -46,7 +46,9 @@ from .exceptions import (  # noqa: E402
     ArgumentTypeError,
     ChisoError,
     DataError,
+    DegenerateIndicatorError,
     EmptyResultError,
+    IndicatorValueError,
     InvalidArgumentError,
     MethodologyError,
     MissingDataWarning,
@@ -62,6 +64,8 @@ __all__ = [
     "ArgumentTypeError",
     "ChisoError",
     "DataError",
+    "DegenerateIndicatorError",
+    "IndicatorValueError",
     "EmptyResultError",
     "InvalidArgumentError",
     "Methodology",
@@ -78,6 +82,7 @@ __all__ = [
     "compare_to_baseline",
     "to_units_2025",
     "datasets",
+    "indicators",
     "find_province",
     "indices",
     "load_methodology",
@@ -358,6 +363,6 @@ from . import report, scorecard  # noqa: E402
 
 # Every public Python function checks its arguments against its annotations before it runs.
 guard_module(sys.modules[__name__], ["score", "compare", "compare_to_baseline", "to_units_2025"])
-for _module in (project, plans, survey, report, scorecard, plot, uncertainty):
+for _module in (project, plans, survey, report, scorecard, plot, indicators, uncertainty):
     guard_module(_module, _module.__all__)
 del _module

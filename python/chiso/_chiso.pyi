@@ -12,6 +12,13 @@ __all__ = [
     "Scores",
     "__version__",
     "_calibrate_maxima",
+    "_indicator_explain",
+    "_indicator_layer",
+    "_indicator_layers",
+    "_indicator_score",
+    "_indicator_target",
+    "_indicator_values",
+    "_indicator_what_if",
     "_member_mean",
     "_plan_gains",
     "_plan_project",
@@ -257,6 +264,43 @@ def _plan_uncovered(
     index: str,
     owners: list[tuple[str, str]],
 ) -> pl.DataFrame: ...
+def _indicator_layers() -> pl.DataFrame: ...
+def _indicator_layer(index: str, year: int, toml: str | None = None, minmax: bool = False) -> dict[str, Any]: ...
+def _indicator_values() -> pl.DataFrame: ...
+def _indicator_score(
+    index: str,
+    year: int,
+    data: tuple[list[str], list[str], list[float]] | None = None,
+    toml: str | None = None,
+    minmax: bool = False,
+) -> dict[str, pl.DataFrame]: ...
+def _indicator_explain(
+    index: str,
+    year: int,
+    province: str,
+    data: tuple[list[str], list[str], list[float]] | None = None,
+    toml: str | None = None,
+    minmax: bool = False,
+) -> pl.DataFrame: ...
+def _indicator_what_if(
+    index: str,
+    year: int,
+    province: str,
+    codes: list[str],
+    values: list[float],
+    data: tuple[list[str], list[str], list[float]] | None = None,
+    toml: str | None = None,
+    minmax: bool = False,
+) -> dict[str, Any]: ...
+def _indicator_target(
+    index: str,
+    year: int,
+    province: str,
+    rank: int,
+    beyond_observed: bool = False,
+    data: tuple[list[str], list[str], list[float]] | None = None,
+    toml: str | None = None,
+    minmax: bool = False,
 def _uncertainty(
     scores: Scores,
     year: int,

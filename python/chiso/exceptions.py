@@ -21,6 +21,8 @@ __all__ = [
     "ArgumentRangeError",
     "MissingFileError",
     "MissingMaximumError",
+    "IndicatorValueError",
+    "DegenerateIndicatorError",
     "EmptyResultError",
     "MissingDataWarning",
 ]
@@ -67,6 +69,16 @@ class UnknownIndexError(ChisoError, KeyError):
 class InvalidArgumentError(ChisoError, ValueError):
     """An argument that makes no sense for the call (attributes, where one argument is at fault: ``argument``, the
     argument's name, and ``value``, its value as given)."""
+
+
+class IndicatorValueError(DataError):
+    """A raw indicator value its unit cannot take — a share above 1, negative days (attributes: ``province``,
+    ``year``, ``node`` = the indicator, ``value``, ``unit``)."""
+
+
+class DegenerateIndicatorError(DataError):
+    """A field-relative normalisation (min–max, rank, z-score, frontier) over a field where every province has the
+    same value, so min = max (attributes: ``year``, ``node`` = the indicator, ``value``, ``province``)."""
 
 
 class ArgumentTypeError(InvalidArgumentError, TypeError):

@@ -308,6 +308,29 @@ fn build_exception(py: Python<'_>, e: &ChisoError) -> PyResult<PyErr> {
             fields.set_item("measure", measure)?;
             "DataError"
         }
+        ChisoError::UnknownIndicator { layer, indicator, province, year, suggestions } => {
+            fields.set_item("edition", layer)?;
+            fields.set_item("node", indicator)?;
+            fields.set_item("province", province)?;
+            fields.set_item("year", year)?;
+            fields.set_item("suggestions", suggestions)?;
+            "UnknownNodeError"
+        }
+        ChisoError::IndicatorValue { province, year, indicator, value, unit, .. } => {
+            fields.set_item("province", province)?;
+            fields.set_item("year", year)?;
+            fields.set_item("node", indicator)?;
+            fields.set_item("value", value)?;
+            fields.set_item("unit", unit)?;
+            "IndicatorValueError"
+        }
+        ChisoError::DegenerateIndicator { year, indicator, value, province, .. } => {
+            fields.set_item("province", province)?;
+            fields.set_item("year", year)?;
+            fields.set_item("node", indicator)?;
+            fields.set_item("value", value)?;
+            "DegenerateIndicatorError"
+        }
         ChisoError::Computed { province, year, node, value, inputs, .. } => {
             fields.set_item("province", province)?;
             fields.set_item("year", year)?;

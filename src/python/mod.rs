@@ -3,6 +3,7 @@
 
 mod buffers;
 mod convert;
+mod indicators;
 mod uncertainty;
 
 use std::sync::Arc;
@@ -1234,6 +1235,7 @@ fn _member_mean(
 fn _chiso(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyMethodology>()?;
     m.add_class::<PyScores>()?;
+    indicators::register(m)?;
     m.add_function(wrap_pyfunction!(_score, m)?)?;
     m.add_function(wrap_pyfunction!(methodology, m)?)?;
     m.add_function(wrap_pyfunction!(load_methodology, m)?)?;

@@ -1,0 +1,314 @@
+"""The indicator layer: sub-indices built from their raw indicators, and what moving an indicator buys.
+
+A province's plan acts on indicators — the days to register a business, the share of firms paying informal
+charges — not on a sub-index. An *indicator layer* (a TOML file per edition and year, see
+``docs/methodology-files.md``) gives every raw indicator its unit, direction, weight and normalisation rule, and
+every sub-index the rule that combines them. The bundled PCI layers 2009–2016 were established from VCCI's own
+workbooks, year by year: 58 of the 76 sub-index-years are exact affine functions of their indicators (to the
+workbooks' float32 precision) — every sub-index but Labour Training in 2013–2016 (Business Support except where
+the trade-fair count is top-coded), fewer in 2009–2012. The others are marked ``unknown`` and carry their fit and
+largest residual; see ``chiso.indicators.layer(year)["nodes"]``.
+
+>>> import chiso
+>>> ex = chiso.indicators.explain("Trà Vinh", 2016)
+>>> ex.filter(indicator="time_costs/d1").select("raw", "unit", "direction").row(0)
+(2.0, 'count', 'lower_is_better')
+>>> w = chiso.indicators.what_if("Trà Vinh", 2016, {"informal_charges/g4_new": 0.0})
+>>> w["indicators"].select("indicator", "beyond_bounds", "bound_moved").row(0)
+('informal_charges/g4_new', True, False)
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import polars as pl
+
+from ._chiso import (
+    _indicator_explain,
+    _indicator_layer,
+    _indicator_layers,
+    _indicator_score,
+    _indicator_target,
+    _indicator_values,
+    _indicator_what_if,
+)
+from ._frames import to_polars
+from .exceptions import DataError
+
+__all__ = ["data", "explain", "layer", "layers", "project_plan", "score", "target", "what_if"]
+
+Normalise = Literal["file", "minmax"]
+
+
+def _minmax(normalise: Normalise) -> bool:
+    if normalise not in ("file", "minmax"):
+        raise DataError(f"normalise={normalise!r}: use 'file' (the layer's own rules) or 'minmax' (counterfactual)")
+    return normalise == "minmax"
+
+
+def _columns(data: Any, year: int) -> tuple[list[str], list[str], list[float]] | None:
+    """(province, indicator, value) columns of the year from a long frame, or None for the bundled data."""
+    if data is None:
+        return None
+    df = to_polars(data)
+    missing = [c for c in ("province", "indicator", "value") if c not in df.columns]
+    if missing:
+        raise DataError(f"indicator data need columns province, indicator, value (and year); missing {missing}")
+    if "year" in df.columns:
+        df = df.filter(pl.col("year") == year)
+    if df.height == 0:
+        raise DataError(f"no indicator values for {year}")
+    nulls = df.filter(pl.col("value").is_null())
+    if nulls.height:
+        df = df.filter(pl.col("value").is_not_null())
+    return (
+        [str(p) for p in df["province"]],
+        [str(i) for i in df["indicator"]],
+        [float(v) for v in df["value"]],
+    )
+
+
+def layers() -> pl.DataFrame:
+    """The built-in indicator layers: edition, data year, status, counts of indicators and of nodes whose rule is
+    established.
+
+    >>> import chiso, polars as pl
+    >>> chiso.indicators.layers().select("edition", "year", "established", "nodes").row(-1)
+    ('pci.2013', 2016, 9, 10)
+    """
+    return _indicator_layers()
+
+
+def layer(year: int, index: str = "pci", *, toml: str | None = None, normalise: Normalise = "file") -> dict[str, Any]:
+    """One layer: ``nodes`` (rule, status, largest residual, provinces not reproducible, note) and ``indicators``
+    (unit, direction, weight, normalisation method and bounds) as DataFrames, with the layer's note.
+
+    >>> import chiso, polars as pl
+    >>> l = chiso.indicators.layer(2016)
+    >>> l["nodes"].filter(node="labor_training")["rule_status"][0]
+    'unknown'
+    """
+    return _indicator_layer(index, year, toml, _minmax(normalise))
+
+
+def data(year: int | None = None) -> pl.DataFrame:
+    """The bundled raw PCI indicators (VCCI's workbooks 2009–2016), long: province_code, province, year, node,
+    indicator (``node/code``), value in the indicator's own unit.
+
+    >>> import chiso, polars as pl
+    >>> chiso.indicators.data(2016).height
+    6993
+    """
+    df = _indicator_values()
+    return df if year is None else df.filter(pl.col("year") == year)
+
+
+def score(
+    year: int, index: str = "pci", data: Any = None, *, toml: str | None = None, normalise: Normalise = "file"
+) -> dict[str, pl.DataFrame]:
+    """Score a year's field from raw indicators alone: ``nodes`` (value by the rules, published value where
+    bundled, rule status, whether the province is reproducible), ``indicators`` (raw and score) and ``totals``
+    (composite and rank from the rebuilt sub-indices). ``data``: long frame with province, indicator, value.
+
+    >>> import chiso, polars as pl
+    >>> s = chiso.indicators.score(2016)
+    >>> s["nodes"].filter(node="time_costs").select(
+    ...     (pl.col("value") - pl.col("published")).abs().max()).item() < 1e-5
+    True
+    """
+    return _indicator_score(index, year, _columns(data, year), toml, _minmax(normalise))
+
+
+def _owner_column(df: pl.DataFrame, index: str, owners: pl.DataFrame | None, column: str = "indicator") -> pl.DataFrame:
+    from .plans import owners as owner_table
+
+    table = owner_table(index, owners)
+    prefixes = sorted(zip(table["node"], table["agency"], strict=True), key=lambda r: -len(r[0]))
+
+    def owner_of(path: str) -> str:
+        for prefix, agency in prefixes:
+            if prefix == "" or path == prefix or path.startswith(prefix + "/"):
+                return agency
+        return ""
+
+    return df.with_columns(pl.col(column).map_elements(owner_of, return_dtype=pl.String).alias("owner"))
+
+
+def explain(
+    province: str,
+    year: int,
+    index: str = "pci",
+    data: Any = None,
+    *,
+    owners: pl.DataFrame | None = None,
+    toml: str | None = None,
+    normalise: Normalise = "file",
+) -> pl.DataFrame:
+    """Each indicator of ``province`` in ``year``: raw value, normalised score, weight in its sub-index, the points
+    it costs (sub-index and composite points gained by matching the best province on it, others held), the best
+    province and its value, the median value, and the owner (:func:`chiso.plans.owners`, replaceable by
+    ``owners``), most costly first.
+
+    >>> import chiso, polars as pl
+    >>> ex = chiso.indicators.explain("tra vinh", 2016)
+    >>> ex.columns[:4]
+    ['province', 'year', 'node', 'indicator']
+    >>> bool((ex["composite_points_lost"] >= 0).all())
+    True
+    """
+    df = _indicator_explain(index, year, province, _columns(data, year), toml, _minmax(normalise))
+    return _owner_column(df, index, owners).sort("composite_points_lost", descending=True, nulls_last=True)
+
+
+def what_if(
+    province: str,
+    year: int,
+    changes: dict[str, float],
+    index: str = "pci",
+    data: Any = None,
+    *,
+    toml: str | None = None,
+    normalise: Normalise = "file",
+) -> dict[str, Any]:
+    """Set raw indicator values of ``province`` (``{"informal_charges/g4_new": 0.05}``) and re-score the whole
+    field. Field-relative rules (min–max, rank, z-score, frontier) are recomputed over every province, so a
+    province that becomes the best moves the bound for everyone: ``bound_moved``. Fixed goalposts (the PCI layers'
+    rules) stay; a value beyond them is extrapolated and flagged ``beyond_bounds``. ``normalise="minmax"`` scores
+    the counterfactual in which the goalposts are the field's min and max.
+
+    Returns ``indicators`` (edited or bound-moved), ``nodes`` (the province's sub-indices: published base + the
+    rule's change), ``field`` (every province's composite and rank, base and projected) and the province's
+    ``composite``, ``rank`` and their bases. Projected values, not published ones.
+
+    >>> import chiso, polars as pl
+    >>> w = chiso.indicators.what_if("Trà Vinh", 2016, {"time_costs/d4": 2.0})
+    >>> w["rank"] <= w["rank_base"]
+    True
+    """
+    if not changes:
+        raise DataError("what_if: no changes given (a dict of indicator → new raw value)")
+    codes = list(changes)
+    values = [float(v) for v in changes.values()]
+    return _indicator_what_if(index, year, province, codes, values, _columns(data, year), toml, _minmax(normalise))
+
+
+def target(
+    province: str,
+    year: int,
+    rank: int,
+    index: str = "pci",
+    data: Any = None,
+    *,
+    beyond_observed: bool = False,
+    owners: pl.DataFrame | None = None,
+    toml: str | None = None,
+    normalise: Normalise = "file",
+) -> dict[str, Any]:
+    """Which indicators to move, and by how much, to reach ``rank`` (others held): the cheapest moves, cost = the
+    share of the indicator's observed range moved, each at most to the field's best value (or to the end of its
+    possible range with ``beyond_observed``). The answer is re-scored as a what-if (bounds recomputed); ``moves``
+    lists each indicator with from, to, cost, composite gain and owner.
+
+    >>> import chiso, polars as pl
+    >>> t = chiso.indicators.target("Trà Vinh", 2016, rank=10)
+    >>> t["rank"] <= 10
+    True
+    """
+    out = _indicator_target(
+        index, year, province, rank, beyond_observed, _columns(data, year), toml, _minmax(normalise)
+    )
+    out["moves"] = _owner_column(out["moves"], index, owners)
+    return out
+
+
+def project_plan(
+    plan: Any,
+    province: str,
+    year: int,
+    index: str = "pci",
+    data: Any = None,
+    *,
+    owners: pl.DataFrame | None = None,
+    normalise: Normalise = "file",
+) -> pl.DataFrame:
+    """Project a plan whose tasks name an indicator and its expected raw value (columns ``id``, ``indicator`` and
+    ``to`` — the new value — or ``change`` — the raw change, e.g. ``-0.10`` for "50% → 40% of firms"; optional
+    ``title``, ``lead_agency``): one row per task with the indicator's from → to, the sub-index
+    and composite change that task alone buys, the rank it alone reaches, and the owner; then a row ``id="all"``
+    with every task together (indicator → sub-index → composite → rank, bounds recomputed).
+
+    >>> import chiso, polars as pl
+    >>> plan = pl.DataFrame({"id": ["T1", "T2"], "indicator": ["informal_charges/g4_new", "time_costs/d4"],
+    ...                      "to": [0.05, 4.0]})
+    >>> out = chiso.indicators.project_plan(plan, "Trà Vinh", 2016)
+    >>> out.filter(id="all")["rank"][0] <= out.filter(id="all")["base_rank"][0]
+    True
+    """
+    df = to_polars(plan)
+    missing = [c for c in ("id", "indicator") if c not in df.columns]
+    if missing or ("to" in df.columns) == ("change" in df.columns):
+        raise DataError(
+            f"plan: indicator tasks need columns id, indicator and exactly one of to, change; missing {missing}"
+            if missing
+            else "plan: give exactly one of the columns to (new raw value) and change (raw change)"
+        )
+    if df.height == 0:
+        raise DataError("plan: no tasks")
+    if "change" in df.columns:
+        base = explain(province, year, index, data).select("indicator", pl.col("raw").alias("_base"))
+        df = df.join(base, on="indicator", how="left")
+        unknown = df.filter(pl.col("_base").is_null())["indicator"].to_list()
+        if unknown:
+            # Left to what_if, which names the unknown code with suggestions.
+            what_if(province, year, {unknown[0]: 0.0}, index, data, normalise=normalise)
+        df = df.with_columns((pl.col("_base") + pl.col("change")).alias("to")).drop("_base")
+    rows = []
+    for r in df.iter_rows(named=True):
+        w = what_if(province, year, {r["indicator"]: r["to"]}, index, data, normalise=normalise)
+        ind = w["indicators"].filter(pl.col("indicator") == r["indicator"])
+        node = r["indicator"].split("/")[0]
+        sub = w["nodes"].filter(pl.col("node") == node)
+        rows.append(
+            {
+                "id": str(r["id"]),
+                "title": r.get("title"),
+                "indicator": r["indicator"],
+                "from": ind["base_raw"][0],
+                "to": float(r["to"]),
+                "node": node,
+                "node_delta": sub["delta"][0],
+                "base": w["composite_base"],
+                "value": w["composite"],
+                "base_rank": w["rank_base"],
+                "rank": w["rank"],
+                "bound_moved": bool(w["indicators"]["bound_moved"].any()),
+                "lead_agency": r.get("lead_agency"),
+            }
+        )
+    together = what_if(
+        province, year, dict(zip(df["indicator"], df["to"], strict=True)), index, data, normalise=normalise
+    )
+    rows.append(
+        {
+            "id": "all",
+            "title": None,
+            "indicator": None,
+            "from": None,
+            "to": None,
+            "node": None,
+            "node_delta": None,
+            "base": together["composite_base"],
+            "value": together["composite"],
+            "base_rank": together["rank_base"],
+            "rank": together["rank"],
+            "bound_moved": bool(together["indicators"]["bound_moved"].any()),
+            "lead_agency": None,
+        }
+    )
+    out = pl.DataFrame(rows, infer_schema_length=None)
+    out = _owner_column(out.with_columns(pl.col("indicator").fill_null("")), index, owners)
+    return out.with_columns(
+        pl.when(pl.col("id") == "all").then(None).otherwise(pl.col("owner")).alias("owner"),
+        pl.when(pl.col("indicator") == "").then(None).otherwise(pl.col("indicator")).alias("indicator"),
+    ).with_columns(pl.lit("projected").alias("status"))

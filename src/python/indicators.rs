@@ -1,0 +1,409 @@
+//! Binding of the indicator layer (`chiso.indicators` wraps these): layers, bundled raw values, scoring,
+//! explanations, what-ifs and targets at indicator level. Conversion only; the work is in `crate::indicators`.
+
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+use super::convert::{to_py_err, Frame};
+use crate::error::ChisoError;
+use crate::indicators::{self as ind, Field, Layer, Method};
+use crate::provinces::Registry;
+
+fn opt(v: f64) -> Option<f64> {
+    if v.is_nan() {
+        None
+    } else {
+        Some(v)
+    }
+}
+
+fn code_of(name: &str) -> PyResult<String> {
+    Registry::get().find(name).map(|p| p.code.clone()).map_err(to_py_err)
+}
+
+fn name_of(code: &str) -> String {
+    Registry::get().by_code(code).map_or(code.to_string(), |p| p.name_vi.clone())
+}
+
+/// The layer: built-in for (index, year), or the user's file text; `minmax` swaps every fixed-goalposts rule for
+/// min–max over the field (a labelled counterfactual: on the published field the scores are the same, but an edit
+/// beyond the field's best or worst moves the bounds for every province).
+fn layer_for(index: &str, year: i32, toml: Option<&str>, minmax: bool) -> PyResult<Layer> {
+    let mut layer = match toml {
+        Some(text) => Layer::from_toml_str(text, "<user layer>").map_err(to_py_err)?,
+        None => ind::builtin_layer(index, year).map_err(to_py_err)?.clone(),
+    };
+    if minmax {
+        layer = layer.field_relative_variant();
+    }
+    Ok(layer)
+}
+
+/// The field: the bundled raw values of the year, or the user's (province, indicator, value) columns.
+fn field_for(layer: &Layer, year: i32, data: Option<(Vec<String>, Vec<String>, Vec<f64>)>) -> PyResult<Field> {
+    let Some((provinces, indicators, values)) = data else {
+        return ind::bundled_field(layer, year).map_err(to_py_err);
+    };
+    if provinces.len() != indicators.len() || provinces.len() != values.len() {
+        return Err(to_py_err(ChisoError::Data("province, indicator and value differ in length".into())));
+    }
+    let k = layer.indicators.len();
+    let mut codes: Vec<String> = Vec::new();
+    let mut raw: Vec<f64> = Vec::new();
+    // Names repeat once per indicator: resolve each distinct spelling once.
+    let mut resolved: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
+    for ((p, i), v) in provinces.iter().zip(&indicators).zip(&values) {
+        let code = match resolved.get(p.as_str()) {
+            Some(c) => c.clone(),
+            None => {
+                let c = code_of(p)?;
+                resolved.insert(p.as_str(), c.clone());
+                c
+            }
+        };
+        let j = layer.find(i).ok_or_else(|| {
+            to_py_err(ChisoError::UnknownIndicator {
+                layer: format!("{} {year}", layer.edition),
+                indicator: i.clone(),
+                province: name_of(&code),
+                year,
+                suggestions: layer.suggestions(i),
+            })
+        })?;
+        let row = match codes.iter().position(|c| *c == code) {
+            Some(r) => r,
+            None => {
+                codes.push(code);
+                raw.extend(std::iter::repeat_n(f64::NAN, k));
+                codes.len() - 1
+            }
+        };
+        raw[row * k + j] = *v;
+    }
+    let published = vec![f64::NAN; codes.len() * layer.nodes.len()];
+    Ok(Field { year, provinces: codes, raw, published })
+}
+
+type Data = Option<(Vec<String>, Vec<String>, Vec<f64>)>;
+
+/// Every built-in layer: edition, year, status, number of indicators, origin.
+#[pyfunction]
+fn _indicator_layers<'py>(py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+    let mut f = Frame::default();
+    for l in ind::builtin_layers().map_err(to_py_err)? {
+        f.str("edition", &l.edition);
+        f.opt_int("year", l.year.map(i64::from));
+        f.str("status", l.status.as_str());
+        f.int("indicators", l.indicators.len() as i64);
+        f.int("established", l.nodes.iter().filter(|n| n.status != crate::Status::Unknown).count() as i64);
+        f.int("nodes", l.nodes.len() as i64);
+        f.str("origin", &l.origin);
+    }
+    f.build(py)
+}
+
+/// One layer as two frames: its nodes (rule, status, residual, provinces not reproducible) and its indicators.
+#[pyfunction]
+#[pyo3(signature = (index, year, toml=None, minmax=false))]
+fn _indicator_layer<'py>(
+    py: Python<'py>,
+    index: &str,
+    year: i32,
+    toml: Option<&str>,
+    minmax: bool,
+) -> PyResult<Bound<'py, PyDict>> {
+    let l = layer_for(index, year, toml, minmax)?;
+    let mut nodes = Frame::default();
+    for n in &l.nodes {
+        nodes.str("node", &n.node);
+        nodes.str(
+            "aggregation",
+            match n.combine {
+                ind::Combine::WSum { .. } => "WSUM",
+                ind::Combine::WMean => "WMEAN",
+            },
+        );
+        nodes.opt_float(
+            "intercept",
+            match n.combine {
+                ind::Combine::WSum { intercept } => Some(intercept),
+                ind::Combine::WMean => None,
+            },
+        );
+        nodes.str("rule_status", n.status.as_str());
+        nodes.opt_float("max_residual", n.max_residual);
+        nodes.int("indicators", n.indicators.len() as i64);
+        let names: Vec<String> = n.not_reproducible.iter().map(|c| name_of(c)).collect();
+        nodes.str_list("not_reproducible", &names);
+        nodes.opt_str("note", n.note.as_deref());
+    }
+    let mut inds = Frame::default();
+    for i in &l.indicators {
+        inds.str("node", &l.nodes[i.node].node);
+        inds.str("indicator", &i.path);
+        inds.opt_str("name_vi", i.name_vi.as_deref());
+        inds.opt_str("name_en", i.name_en.as_deref());
+        inds.str("unit", i.unit.as_str());
+        inds.str("direction", i.direction.as_str());
+        inds.opt_float("weight", Some(i.weight));
+        inds.str("weight_status", i.weight_status.as_str());
+        inds.str("method", i.rule.method.name());
+        let (lo, hi) = match i.rule.method {
+            Method::Goalposts { lower, upper } => (Some(lower), Some(upper)),
+            _ => (None, None),
+        };
+        inds.opt_float("lower", lo);
+        inds.opt_float("upper", hi);
+        inds.opt_float("range_min", Some(i.rule.range.0));
+        inds.opt_float("range_max", Some(i.rule.range.1));
+        inds.str("rule_status", l.nodes[i.node].status.as_str());
+    }
+    let d = PyDict::new(py);
+    d.set_item("edition", &l.edition)?;
+    d.set_item("year", l.year)?;
+    d.set_item("status", l.status.as_str())?;
+    d.set_item("note", l.note.as_deref())?;
+    d.set_item("nodes", nodes.build(py)?)?;
+    d.set_item("indicators", inds.build(py)?)?;
+    Ok(d)
+}
+
+/// The bundled raw indicator values (every year, long).
+#[pyfunction]
+fn _indicator_values<'py>(py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+    let mut f = Frame::default();
+    for line in ind::BUNDLED_INDICATORS.lines().skip(1) {
+        let c: Vec<&str> = line.split(',').collect();
+        if c.len() != 5 {
+            return Err(to_py_err(ChisoError::Data(format!("bad bundled indicator row {line:?}"))));
+        }
+        f.str("province_code", c[1]);
+        f.str("province", &name_of(c[1]));
+        f.int("year", c[0].parse::<i64>().unwrap_or_default());
+        f.str("node", c[2]);
+        f.str("indicator", &format!("{}/{}", c[2], c[3]));
+        f.opt_float("value", c[4].parse::<f64>().ok());
+    }
+    f.build(py)
+}
+
+/// Score a field: per province × node the value by the layer's rules (and the published one where bundled), and
+/// per province the composite and rank.
+#[pyfunction]
+#[pyo3(signature = (index, year, data=None, toml=None, minmax=false))]
+fn _indicator_score<'py>(
+    py: Python<'py>,
+    index: &str,
+    year: i32,
+    data: Data,
+    toml: Option<&str>,
+    minmax: bool,
+) -> PyResult<Bound<'py, PyDict>> {
+    let l = layer_for(index, year, toml, minmax)?;
+    let field = field_for(&l, year, data)?;
+    let s = py.detach(|| ind::score_field(&l, &field)).map_err(to_py_err)?;
+    let (k, m) = (l.indicators.len(), l.nodes.len());
+    let mut nodes = Frame::default();
+    let mut inds = Frame::default();
+    let mut totals = Frame::default();
+    for (p, code) in field.provinces.iter().enumerate() {
+        let name = name_of(code);
+        for (q, n) in l.nodes.iter().enumerate() {
+            nodes.str("province", &name);
+            nodes.int("year", i64::from(year));
+            nodes.str("node", &n.node);
+            nodes.opt_float("value", opt(s.nodes[p * m + q]));
+            nodes.opt_float("published", opt(field.published[p * m + q]));
+            nodes.str("rule_status", n.status.as_str());
+            nodes.bool("reproducible", !n.not_reproducible.contains(code));
+        }
+        for (j, i) in l.indicators.iter().enumerate() {
+            inds.str("province", &name);
+            inds.int("year", i64::from(year));
+            inds.str("indicator", &i.path);
+            inds.opt_float("raw", opt(field.raw[p * k + j]));
+            inds.opt_float("score", opt(s.scores[p * k + j]));
+        }
+        totals.str("province", &name);
+        totals.int("year", i64::from(year));
+        totals.opt_float("composite", opt(s.composite[p]));
+        totals.opt_int("rank", s.ranks[p].map(i64::from));
+    }
+    let d = PyDict::new(py);
+    d.set_item("nodes", nodes.build(py)?)?;
+    d.set_item("indicators", inds.build(py)?)?;
+    d.set_item("totals", totals.build(py)?)?;
+    Ok(d)
+}
+
+/// Each indicator of a province: raw, score, weight, points lost, best and median values.
+#[pyfunction]
+#[pyo3(signature = (index, year, province, data=None, toml=None, minmax=false))]
+fn _indicator_explain<'py>(
+    py: Python<'py>,
+    index: &str,
+    year: i32,
+    province: &str,
+    data: Data,
+    toml: Option<&str>,
+    minmax: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let l = layer_for(index, year, toml, minmax)?;
+    let field = field_for(&l, year, data)?;
+    let code = code_of(province)?;
+    let rows = ind::explain(&l, &field, &code).map_err(to_py_err)?;
+    let mut f = Frame::default();
+    for (j, r) in rows.iter().enumerate() {
+        f.str("province", &name_of(&code));
+        f.int("year", i64::from(year));
+        f.str("node", &r.node);
+        f.str("indicator", &r.indicator);
+        f.opt_str("name_vi", l.indicators[j].name_vi.as_deref());
+        f.str("unit", r.unit);
+        f.str("direction", r.direction);
+        f.opt_float("raw", opt(r.raw));
+        f.opt_float("score", opt(r.score));
+        f.opt_float("weight", Some(r.weight));
+        f.opt_float("points_lost", opt(r.points_lost));
+        f.opt_float("composite_points_lost", opt(r.composite_points_lost));
+        f.opt_float("best_value", opt(r.best_value));
+        f.str("best_province", &r.best_province);
+        f.opt_float("median_value", opt(r.median_value));
+        f.str("method", r.rule);
+        f.str("rule_status", r.rule_status.as_str());
+    }
+    f.build(py)
+}
+
+fn what_if_frames<'py>(
+    py: Python<'py>,
+    l: &Layer,
+    field: &Field,
+    code: &str,
+    w: &ind::WhatIf,
+) -> PyResult<Bound<'py, PyDict>> {
+    let p = field.province_index(code).map_err(to_py_err)?;
+    let (k, m) = (l.indicators.len(), l.nodes.len());
+    let mut inds = Frame::default();
+    for (j, i) in l.indicators.iter().enumerate() {
+        let edited = !w.edited[j].is_nan();
+        if !(edited || w.bound_moved[j]) {
+            continue;
+        }
+        inds.str("indicator", &i.path);
+        inds.bool("edited", edited);
+        inds.opt_float("base_raw", opt(field.raw[p * k + j]));
+        inds.opt_float("raw", opt(if edited { w.edited[j] } else { field.raw[p * k + j] }));
+        inds.opt_float("base_score", opt(w.base.scores[p * k + j]));
+        inds.opt_float("score", opt(w.projected.scores[p * k + j]));
+        inds.opt_float("base_best", Some(w.base.bounds[j].best));
+        inds.opt_float("best", Some(w.projected.bounds[j].best));
+        inds.opt_float("base_worst", Some(w.base.bounds[j].worst));
+        inds.opt_float("worst", Some(w.projected.bounds[j].worst));
+        inds.bool("bound_moved", w.bound_moved[j]);
+        inds.bool("beyond_bounds", w.beyond_bounds[j]);
+        inds.str("method", i.rule.method.name());
+    }
+    let mut nodes = Frame::default();
+    for (q, n) in l.nodes.iter().enumerate() {
+        let base = opt(field.published[p * m + q]).unwrap_or(w.base.nodes[p * m + q]);
+        nodes.str("node", &n.node);
+        nodes.opt_float("base", opt(base));
+        nodes.opt_float("value", opt(w.nodes[p * m + q]));
+        nodes.opt_float("delta", opt(w.nodes[p * m + q] - base));
+        nodes.str("rule_status", n.status.as_str());
+    }
+    let mut field_rows = Frame::default();
+    for (q, c) in field.provinces.iter().enumerate() {
+        field_rows.str("province", &name_of(c));
+        field_rows.opt_float("base", opt(w.base_composite[q]));
+        field_rows.opt_float("value", opt(w.composite[q]));
+        field_rows.opt_int("base_rank", w.base_ranks[q].map(i64::from));
+        field_rows.opt_int("rank", w.ranks[q].map(i64::from));
+    }
+    let d = PyDict::new(py);
+    d.set_item("indicators", inds.build(py)?)?;
+    d.set_item("nodes", nodes.build(py)?)?;
+    d.set_item("field", field_rows.build(py)?)?;
+    d.set_item("province", name_of(code))?;
+    d.set_item("composite_base", opt(w.base_composite[p]))?;
+    d.set_item("composite", opt(w.composite[p]))?;
+    d.set_item("rank_base", w.base_ranks[p])?;
+    d.set_item("rank", w.ranks[p])?;
+    d.set_item("layer_status", l.status.as_str())?;
+    Ok(d)
+}
+
+/// Indicator-level what-if for one province: frames of the edited / bound-moved indicators, the province's nodes,
+/// and every province's composite and rank.
+#[pyfunction]
+#[pyo3(signature = (index, year, province, codes, values, data=None, toml=None, minmax=false))]
+#[allow(clippy::too_many_arguments)]
+fn _indicator_what_if<'py>(
+    py: Python<'py>,
+    index: &str,
+    year: i32,
+    province: &str,
+    codes: Vec<String>,
+    values: Vec<f64>,
+    data: Data,
+    toml: Option<&str>,
+    minmax: bool,
+) -> PyResult<Bound<'py, PyDict>> {
+    if codes.len() != values.len() {
+        return Err(to_py_err(ChisoError::Data("indicator codes and values differ in length".into())));
+    }
+    let l = layer_for(index, year, toml, minmax)?;
+    let field = field_for(&l, year, data)?;
+    let code = code_of(province)?;
+    let edits: Vec<(String, f64)> = codes.into_iter().zip(values).collect();
+    let w = py.detach(|| ind::what_if(&l, &field, &code, &edits)).map_err(to_py_err)?;
+    what_if_frames(py, &l, &field, &code, &w)
+}
+
+/// The cheapest indicator moves to reach a rank, and the re-scored what-if.
+#[pyfunction]
+#[pyo3(signature = (index, year, province, rank, beyond_observed=false, data=None, toml=None, minmax=false))]
+#[allow(clippy::too_many_arguments)]
+fn _indicator_target<'py>(
+    py: Python<'py>,
+    index: &str,
+    year: i32,
+    province: &str,
+    rank: u32,
+    beyond_observed: bool,
+    data: Data,
+    toml: Option<&str>,
+    minmax: bool,
+) -> PyResult<Bound<'py, PyDict>> {
+    let l = layer_for(index, year, toml, minmax)?;
+    let field = field_for(&l, year, data)?;
+    let code = code_of(province)?;
+    let (moves, w) = py.detach(|| ind::target(&l, &field, &code, rank, beyond_observed)).map_err(to_py_err)?;
+    let mut f = Frame::default();
+    for mv in &moves {
+        let j = l.find(&mv.indicator).unwrap_or(0);
+        f.str("node", &l.nodes[l.indicators[j].node].node);
+        f.str("indicator", &mv.indicator);
+        f.opt_str("name_vi", l.indicators[j].name_vi.as_deref());
+        f.str("unit", l.indicators[j].unit.as_str());
+        f.opt_float("from", Some(mv.from));
+        f.opt_float("to", Some(mv.to));
+        f.opt_float("cost", Some(mv.cost));
+        f.opt_float("composite_gain", Some(mv.composite_gain));
+    }
+    let d = what_if_frames(py, &l, &field, &code, &w)?;
+    d.set_item("moves", f.build(py)?)?;
+    Ok(d)
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(_indicator_layers, m)?)?;
+    m.add_function(wrap_pyfunction!(_indicator_layer, m)?)?;
+    m.add_function(wrap_pyfunction!(_indicator_values, m)?)?;
+    m.add_function(wrap_pyfunction!(_indicator_score, m)?)?;
+    m.add_function(wrap_pyfunction!(_indicator_explain, m)?)?;
+    m.add_function(wrap_pyfunction!(_indicator_what_if, m)?)?;
+    m.add_function(wrap_pyfunction!(_indicator_target, m)?)?;
+    Ok(())
+}

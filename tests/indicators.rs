@@ -1,0 +1,302 @@
+//! The indicator layer on real data: every PCI sub-index of 2013–2016 rebuilt from VCCI's raw indicators alone,
+//! composites from those sub-indices, and the typed errors of bad layers and bad values.
+
+use chiso::engine::Plan;
+use chiso::indicators::{builtin_layer, bundled_field, explain, score_field, target, what_if, Layer};
+use chiso::{catalog, ChisoError, Status};
+
+/// Every workbook year whose sheets give the raw indicators province by province.
+const YEARS: std::ops::RangeInclusive<i32> = 2009..=2016;
+
+/// The sub-indices NOT established per year (no affine function of the printed indicators reproduces them).
+fn not_established(year: i32) -> &'static [&'static str] {
+    match year {
+        2009 => &["entry_costs", "transparency", "time_costs", "business_support", "labor_training"],
+        2010..=2012 => &["transparency", "business_support", "labor_training"],
+        _ => &["labor_training"],
+    }
+}
+
+/// The workbooks store float32 values (about 7 significant digits): a sub-index of 1–10 is reproduced when it
+/// matches to 1e-5.
+const SUB_INDEX_TOL: f64 = 1e-5;
+/// pci.md A4.4.
+const COMPOSITE_TOL: f64 = 0.055;
+
+#[test]
+fn every_established_sub_index_is_reproduced_from_raw_indicators() {
+    for year in YEARS {
+        let layer = builtin_layer("pci", year).unwrap();
+        let field = bundled_field(layer, year).unwrap();
+        assert_eq!(field.provinces.len(), 63);
+        let s = score_field(layer, &field).unwrap();
+        let m = layer.nodes.len();
+        assert_eq!(m, if year < 2013 { 9 } else { 10 });
+        for (q, rule) in layer.nodes.iter().enumerate() {
+            let mut worst: f64 = 0.0;
+            for (p, code) in field.provinces.iter().enumerate() {
+                let (mine, publ) = (s.nodes[p * m + q], field.published[p * m + q]);
+                assert!(publ.is_finite(), "{year} {code} {} not published", rule.node);
+                if rule.not_reproducible.contains(code) {
+                    // A blank raw value leaves the node unscored; a top-coded one scores, but not as published.
+                    continue;
+                }
+                worst = worst.max((mine - publ).abs());
+            }
+            match rule.status {
+                Status::Derived => assert!(worst <= SUB_INDEX_TOL, "{year} {}: off by {worst}", rule.node),
+                // Not established: the file states the largest residual of its fit, and the data agree with it.
+                _ => {
+                    let stated = rule.max_residual.unwrap();
+                    assert!(
+                        stated > SUB_INDEX_TOL && (worst - stated).abs() <= 0.01 * stated,
+                        "{year} {}: {worst} vs {stated}",
+                        rule.node
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn rules_established_per_year_are_the_ones_reported() {
+    // Labour training is an affine function of its indicators in no year; business support is in 2013, and in
+    // 2014–2016 for every province below the trade-fair count's printed maximum; provinces with a blank raw
+    // value are listed as not reproducible.
+    let mut established = 0;
+    for year in YEARS {
+        let layer = builtin_layer("pci", year).unwrap();
+        for rule in &layer.nodes {
+            let expected =
+                if not_established(year).contains(&rule.node.as_str()) { Status::Unknown } else { Status::Derived };
+            assert_eq!(rule.status, expected, "{year} {}", rule.node);
+            established += usize::from(expected == Status::Derived);
+            let excluded = rule.not_reproducible.len();
+            match (rule.node.as_str(), year) {
+                ("business_support", 2014) => assert_eq!(excluded, 9),
+                ("business_support", 2015 | 2016) => assert_eq!(excluded, 10),
+                ("business_support", 2011) => assert_eq!(excluded, 6),
+                ("legal_institutions", 2011) => assert_eq!(excluded, 10),
+                ("legal_institutions", 2012) => assert_eq!(excluded, 6),
+                _ => assert_eq!(excluded, 0, "{year} {}", rule.node),
+            }
+        }
+    }
+    assert_eq!(established, 58);
+}
+
+#[test]
+fn composites_from_rebuilt_sub_indices_match_the_published_ones() {
+    // 2011 is left out: VCCI's published 2011 composites do not follow their own weights (pci.md A4.2).
+    for year in YEARS.filter(|y| *y != 2011) {
+        let layer = builtin_layer("pci", year).unwrap();
+        let field = bundled_field(layer, year).unwrap();
+        // The what-if with no edits anchors on the published sub-indices: its composite is the published one.
+        let w = what_if(layer, &field, "84", &[]).unwrap();
+        let s = score_field(layer, &field).unwrap();
+        let m = layer.nodes.len();
+        let edition = catalog().edition(&layer.edition).unwrap();
+        let plan = Plan::compile(edition);
+        let composite_rows: Vec<(String, f64)> = chiso::datasets::pci()
+            .unwrap()
+            .into_iter()
+            .filter(|r| r.year == year && r.measure == "score" && r.node == layer.edition)
+            .map(|r| (r.province_code, r.value))
+            .collect();
+        assert_eq!(composite_rows.len(), 63);
+        let mut from_rules_worst: f64 = 0.0;
+        for (code, published) in composite_rows {
+            let p = field.provinces.iter().position(|c| *c == code).unwrap();
+            assert!((w.base_composite[p] - published).abs() <= 1e-4, "{year} {code}");
+            // Sub-indices from established rules where the province is reproducible, published otherwise.
+            let mut nodes = s.nodes[p * m..(p + 1) * m].to_vec();
+            for (q, rule) in layer.nodes.iter().enumerate() {
+                if rule.status != Status::Derived || rule.not_reproducible.contains(&code) {
+                    nodes[q] = field.published[p * m + q];
+                }
+            }
+            let mut buf = vec![f64::NAN; plan.n_nodes()];
+            for (q, rule) in layer.nodes.iter().enumerate() {
+                buf[edition.find(&rule.node).unwrap()] = nodes[q];
+            }
+            plan.evaluate(&mut buf, false);
+            let c = buf[0];
+            assert!((c - published).abs() <= COMPOSITE_TOL, "{year} {code}: {c} vs {published}");
+            from_rules_worst = from_rules_worst.max((s.composite[p] - published).abs());
+        }
+        // From raw indicators alone (labour training by its unestablished fit) the composite is not within the
+        // tolerance in every year: reported here, not hidden.
+        eprintln!("{year}: composite from raw indicators alone, largest gap {from_rules_worst:.4}");
+        assert!(from_rules_worst < 2.0, "{year}: {from_rules_worst}");
+    }
+}
+
+#[test]
+fn explain_what_if_and_target_for_tra_vinh_2016() {
+    let layer = builtin_layer("pci", 2016).unwrap();
+    let field = bundled_field(layer, 2016).unwrap();
+    let rows = explain(layer, &field, "84").unwrap();
+    assert_eq!(rows.len(), layer.indicators.len());
+    let d1 = rows.iter().find(|r| r.indicator == "time_costs/d1").unwrap();
+    assert_eq!(d1.unit, "count");
+    assert_eq!(d1.direction, "lower_is_better");
+    assert!(rows.iter().all(|r| r.points_lost >= -1e-12));
+    // Becoming the best on an indicator beyond the field: goalposts stay, the edit is flagged beyond bounds.
+    let j = layer.find("informal_charges/g4_new").unwrap();
+    let w = what_if(layer, &field, "84", &[("informal_charges/g4_new".into(), 0.0)]).unwrap();
+    assert!(w.beyond_bounds[j]);
+    assert!(!w.bound_moved[j]);
+    let p = field.province_index("84").unwrap();
+    assert!(w.composite[p] > w.base_composite[p]);
+    let (moves, res) = target(layer, &field, "84", 20, false).unwrap();
+    assert!(!moves.is_empty());
+    assert!(res.ranks[p].unwrap() <= 20);
+    assert!(moves.iter().all(|m| m.cost > 0.0 && m.cost <= 1.0 + 1e-9));
+}
+
+#[test]
+fn field_relative_rule_moves_bounds_and_other_provinces() {
+    let text = r#"
+[layer]
+edition = "pci.2013"
+status = "user_supplied"
+[[sub_index]]
+node = "time_costs"
+aggregation = "WMEAN"
+rule_status = "user_supplied"
+[[indicator]]
+node = "time_costs/days"
+unit = "days"
+direction = "lower_is_better"
+weight = 1.0
+normalise = { method = "minmax", range = [1.0, 10.0] }
+"#;
+    let layer = Layer::from_toml_str(text, "mine.toml").unwrap();
+    let field = chiso::indicators::Field {
+        year: 2016,
+        provinces: vec!["84".into(), "01".into(), "79".into()],
+        raw: vec![10.0, 5.0, 20.0],
+        published: vec![f64::NAN; 3],
+    };
+    let w = what_if(&layer, &field, "84", &[("time_costs/days".into(), 2.0)]).unwrap();
+    assert!(w.bound_moved[0]);
+    assert_eq!(w.projected.nodes[0], 10.0);
+    // Hà Nội was the best (10) and is no longer.
+    assert!(w.projected.nodes[1] < 10.0 && w.base.nodes[1] == 10.0);
+    // Bad values and codes are typed errors naming indicator, province and year.
+    let e = what_if(&layer, &field, "84", &[("time_costs/days".into(), -1.0)]).unwrap_err();
+    assert!(
+        matches!(&e, ChisoError::IndicatorValue { province, year: 2016, indicator, .. } if province == "Trà Vinh" && indicator == "pci.2013/time_costs/days"),
+        "{e}"
+    );
+    let e = what_if(&layer, &field, "84", &[("time_costs/dayz".into(), 1.0)]).unwrap_err();
+    assert!(matches!(&e, ChisoError::UnknownIndicator { indicator, .. } if indicator == "time_costs/dayz"), "{e}");
+    let flat = chiso::indicators::Field { raw: vec![3.0, 3.0, 3.0], ..field };
+    let e = score_field(&layer, &flat).unwrap_err();
+    assert!(matches!(&e, ChisoError::DegenerateIndicator { year: 2016, value, .. } if *value == 3.0), "{e}");
+}
+
+#[test]
+fn bad_layers_are_refused_naming_the_indicator() {
+    let base = |ind: &str| {
+        format!(
+            "[layer]\nedition = \"pci.2013\"\nstatus = \"derived\"\n[[sub_index]]\nnode = \"time_costs\"\nrule_status = \"derived\"\n[[indicator]]\nnode = \"time_costs/x\"\n{ind}\n"
+        )
+    };
+    let rule = "normalise = { method = \"minmax\", range = [1.0, 10.0] }";
+    for (ind, needle) in [
+        (format!("direction = \"lower_is_better\"\nweight = 1.0\n{rule}"), "without a unit"),
+        (format!("unit = \"days\"\nweight = 1.0\n{rule}"), "without a direction"),
+        (format!("unit = \"parsecs\"\ndirection = \"lower_is_better\"\nweight = 1.0\n{rule}"), "unknown unit"),
+        ("unit = \"days\"\ndirection = \"lower_is_better\"\nweight = 1.0\nnormalise = { method = \"goalposts\", lower = 5.0, upper = 5.0 }".to_string(), "must be below"),
+        ("unit = \"days\"\ndirection = \"lower_is_better\"\nweight = 1.0\nnormalise = { method = \"magic\" }".to_string(), "normalise.method"),
+    ] {
+        let e = Layer::from_toml_str(&base(&ind), "bad.toml").unwrap_err();
+        assert!(matches!(&e, ChisoError::Methodology { node: Some(n), .. } if n == "time_costs/x"), "{e}");
+        assert!(e.to_string().contains(needle), "{e}");
+    }
+    let share = Layer::from_toml_str(
+        &base(&format!("unit = \"share\"\ndirection = \"higher_is_better\"\nweight = 1.0\n{rule}")),
+        "s.toml",
+    )
+    .unwrap();
+    let field = chiso::indicators::Field {
+        year: 2015,
+        provinces: vec!["84".into(), "01".into()],
+        raw: vec![1.2, 0.5],
+        published: vec![f64::NAN; 2],
+    };
+    let e = score_field(&share, &field).unwrap_err();
+    assert!(matches!(&e, ChisoError::IndicatorValue { value, unit, .. } if *value == 1.2 && unit == "share"), "{e}");
+}
+
+mod properties {
+    use chiso::indicators::{score_field, Cap, Direction, Field, Layer, Method, Rule};
+    use proptest::prelude::*;
+
+    fn layer(method: &str, direction: &str, extra: &str) -> Layer {
+        let text = format!(
+            "[layer]\nedition = \"pci.2013\"\nstatus = \"user_supplied\"\n[[sub_index]]\nnode = \"time_costs\"\n\
+             aggregation = \"WMEAN\"\nrule_status = \"user_supplied\"\n[[indicator]]\nnode = \"time_costs/x\"\n\
+             unit = \"score\"\ndirection = \"{direction}\"\nweight = 1.0\n\
+             normalise = {{ method = \"{method}\", range = [1.0, 10.0]{extra} }}\n"
+        );
+        Layer::from_toml_str(&text, "prop.toml").unwrap()
+    }
+
+    fn field(raw: Vec<f64>) -> Field {
+        let n = raw.len();
+        Field {
+            year: 2016,
+            provinces: (0..n).map(|i| format!("{:02}", [1, 2, 4, 6, 8, 10, 11, 12, 14, 15][i % 10])).collect(),
+            raw,
+            published: vec![f64::NAN; n],
+        }
+    }
+
+    proptest! {
+        /// Min–max: every score within the range, the best raw value scores the top, the worst the bottom, and
+        /// the order of scores follows the raw values in the stated direction.
+        #[test]
+        fn minmax_is_bounded_and_monotone(raw in prop::collection::vec(-1e6f64..1e6, 2..10), lower in any::<bool>()) {
+            let dir = if lower { Direction::LowerIsBetter } else { Direction::HigherIsBetter };
+            let rule = Rule { method: Method::MinMax, range: (1.0, 10.0), cap: Cap::None };
+            match rule.apply(&raw, dir) {
+                Err(d) => prop_assert!(raw.iter().all(|&v| v == d.value)),
+                Ok((s, b)) => {
+                    for (i, &si) in s.iter().enumerate() {
+                        prop_assert!((1.0 - 1e-9..=10.0 + 1e-9).contains(&si));
+                        for (j, &sj) in s.iter().enumerate() {
+                            if (raw[i] - raw[j]) * dir.sign() > 0.0 {
+                                prop_assert!(si >= sj - 1e-9);
+                            }
+                        }
+                    }
+                    let ib = raw.iter().position(|&v| v == b.best).unwrap();
+                    prop_assert!((s[ib] - 10.0).abs() < 1e-9);
+                }
+            }
+        }
+
+        /// Any raw values, including NaN and ±inf, through any rule: a number, a missing value or a typed error,
+        /// never a panic and never a non-finite score for a finite input.
+        #[test]
+        fn hostile_values_give_typed_errors(
+            raw in prop::collection::vec(prop_oneof![any::<f64>(), Just(f64::NAN), Just(f64::INFINITY), -1e3f64..1e3], 1..8),
+            m in 0usize..5,
+        ) {
+            let (method, extra) = [
+                ("minmax", ""), ("zscore", ""), ("rank", ""), ("frontier", ""),
+                ("goalposts", ", lower = 0.0, upper = 5.0, cap = \"range\""),
+            ][m];
+            let l = layer(method, "higher_is_better", extra);
+            if let Ok(s) = score_field(&l, &field(raw.clone())) {
+                for (v, sc) in raw.iter().zip(&s.scores) {
+                    prop_assert!(v.is_nan() == sc.is_nan());
+                    prop_assert!(v.is_nan() || sc.is_finite());
+                }
+            }
+        }
+    }
+}

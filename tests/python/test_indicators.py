@@ -1,0 +1,148 @@
+"""The indicator layer from Python: PCI 2013–2016 sub-indices rebuilt from raw indicators, explanations, what-ifs
+with moving bounds, targets, indicator-level plans, and the typed errors of bad input."""
+
+from __future__ import annotations
+
+import chiso
+import polars as pl
+import pytest
+from chiso import DegenerateIndicatorError, IndicatorValueError, MethodologyError, UnknownNodeError
+
+# The workbooks store float32 values: a 1–10 sub-index is reproduced when it matches to 1e-5.
+SUB_INDEX_TOL = 1e-5
+
+
+@pytest.mark.parametrize("year", [2013, 2014, 2015, 2016])
+def test_established_sub_indices_reproduce_from_raw_indicators(year: int) -> None:
+    nodes = chiso.indicators.score(year)["nodes"]
+    assert nodes["province"].n_unique() == 63
+    established = nodes.filter((pl.col("rule_status") == "derived") & pl.col("reproducible"))
+    gap = established.select((pl.col("value") - pl.col("published")).abs().max()).item()
+    assert gap <= SUB_INDEX_TOL
+    # Nine of ten sub-indices are established each year; labour training is not, and says so.
+    status = nodes.unique("node").select("node", "rule_status")
+    assert status.filter(rule_status="unknown")["node"].to_list() == ["labor_training"]
+    unknown_gap = nodes.filter(node="labor_training").select((pl.col("value") - pl.col("published")).abs().max())
+    assert unknown_gap.item() > SUB_INDEX_TOL
+
+
+def test_layer_documents_units_directions_and_unknown_rules() -> None:
+    layer = chiso.indicators.layer(2016)
+    inds = layer["indicators"]
+    assert inds.height == 111
+    assert set(inds["unit"]) <= {"days", "hours", "count", "count_per_100_firms", "share", "pct", "score"}
+    assert inds.filter(indicator="time_costs/d4")["direction"][0] == "lower_is_better"
+    lt = layer["nodes"].filter(node="labor_training")
+    assert lt["rule_status"][0] == "unknown" and lt["max_residual"][0] > 0.1
+    bs = layer["nodes"].filter(node="business_support")
+    assert len(bs["not_reproducible"][0]) == 10
+    assert chiso.indicators.layers().height == 8  # 2009–2016
+
+
+def test_explain_tra_vinh() -> None:
+    ex = chiso.indicators.explain("Trà Vinh", 2016)
+    assert ex.height == 111
+    row = ex.filter(indicator="informal_charges/g4_new").row(0, named=True)
+    assert row["best_value"] == pytest.approx(0.0348837, abs=1e-6)
+    # Points lost = weight × (score of the best − own score), the composite points by the 10% weight of the node.
+    assert row["points_lost"] == pytest.approx(row["weight"] * (10 - row["score"]), abs=1e-9)
+    assert row["composite_points_lost"] == pytest.approx(row["points_lost"] * 1.0, abs=1e-9)
+    assert ex["owner"].null_count() == 0
+
+
+def test_what_if_fixed_goalposts_versus_field_relative_minmax() -> None:
+    change = {"informal_charges/g4_new": 0.0}  # Trà Vinh becomes the best on this indicator
+    fixed = chiso.indicators.what_if("Trà Vinh", 2016, change)
+    row = fixed["indicators"].row(0, named=True)
+    assert row["beyond_bounds"] and not row["bound_moved"]
+    moved = chiso.indicators.what_if("Trà Vinh", 2016, change, normalise="minmax")
+    row = moved["indicators"].row(0, named=True)
+    assert row["bound_moved"] and row["best"] == 0.0 and row["score"] == 10.0
+    # Under min–max the former best province loses points: its composite falls.
+    field = moved["field"]
+    others = field.filter(pl.col("province") != "Trà Vinh")
+    assert (others["value"] <= others["base"] + 1e-12).all()
+    assert (others["value"] < others["base"] - 1e-9).any()
+    # Under fixed goalposts the others do not move.
+    others = fixed["field"].filter(pl.col("province") != "Trà Vinh")
+    assert (others["value"] - others["base"]).abs().max() < 1e-12
+    assert fixed["composite"] > moved["composite"] > fixed["composite_base"]
+
+
+def test_target_reaches_the_rank_with_established_rules_only() -> None:
+    t = chiso.indicators.target("Trà Vinh", 2016, rank=15)
+    assert t["rank"] <= 15 < t["rank_base"]
+    moves = t["moves"]
+    assert moves.height >= 1
+    assert not moves["node"].is_in(["labor_training"]).any()
+    assert ((moves["cost"] > 0) & (moves["cost"] <= 1 + 1e-9)).all()
+    with pytest.raises(chiso.InvalidArgumentError, match="between 1 and 63"):
+        chiso.indicators.target("Trà Vinh", 2016, rank=64)
+    with pytest.raises(chiso.InvalidArgumentError, match="rank"):
+        chiso.indicators.target("Trà Vinh", 2016, rank=0)
+
+
+def test_indicator_level_plan() -> None:
+    plan = pl.DataFrame(
+        {
+            "id": ["T1", "T2"],
+            "indicator": ["informal_charges/g4_new", "time_costs/d4"],
+            "to": [0.04, 4.0],
+            "lead_agency": ["Sở Nội vụ", "Cục Thuế"],
+        }
+    )
+    out = chiso.indicators.project_plan(plan, "Trà Vinh", 2016)
+    assert out["id"].to_list() == ["T1", "T2", "all"]
+    t1 = out.row(0, named=True)
+    assert t1["from"] == pytest.approx(0.0493827, abs=1e-6) and t1["node_delta"] > 0
+    everything = out.row(2, named=True)
+    assert everything["value"] == pytest.approx(t1["value"] + out.row(1, named=True)["value"] - t1["base"], abs=1e-9)
+    assert everything["status"] == "projected"
+
+
+def test_plan_by_raw_change_and_minmax_target() -> None:
+    by_change = pl.DataFrame({"id": ["T1"], "indicator": ["informal_charges/g4_new"], "change": [-0.01]})
+    out = chiso.indicators.project_plan(by_change, "Trà Vinh", 2016)
+    assert out.row(0, named=True)["to"] == pytest.approx(0.0493827 - 0.01, abs=1e-6)
+    with pytest.raises(chiso.DataError, match="exactly one"):
+        chiso.indicators.project_plan(by_change.with_columns(pl.lit(0.1).alias("to")), "Trà Vinh", 2016)
+    # Under the min-max counterfactual the answer is re-scored with the bounds recomputed, and still holds.
+    t = chiso.indicators.target("Trà Vinh", 2016, rank=20, normalise="minmax")
+    assert t["rank"] <= 20
+
+
+def test_bad_input_is_typed() -> None:
+    with pytest.raises(IndicatorValueError) as e:
+        chiso.indicators.what_if("Trà Vinh", 2016, {"informal_charges/g4_new": 1.4})
+    assert e.value.province == "Trà Vinh" and e.value.year == 2016 and e.value.value == 1.4
+    with pytest.raises(IndicatorValueError, match="days"):
+        chiso.indicators.what_if("Trà Vinh", 2016, {"entry_costs/c1_2005": -3})
+    with pytest.raises(UnknownNodeError, match="g4_neww"):
+        chiso.indicators.what_if("Trà Vinh", 2016, {"informal_charges/g4_neww": 0.1})
+    data = pl.DataFrame(
+        {"province": ["Trà Vinh", "Hà Nội"], "indicator": ["time_costs/d1", "time_costs/d1"], "value": [2.0, 2.0]}
+    )
+    mine = """
+[layer]
+edition = "pci.2013"
+status = "user_supplied"
+[[sub_index]]
+node = "time_costs"
+aggregation = "WMEAN"
+rule_status = "user_supplied"
+[[indicator]]
+node = "time_costs/d1"
+unit = "count"
+direction = "lower_is_better"
+weight = 1.0
+normalise = { method = "minmax", range = [1.0, 10.0] }
+"""
+    with pytest.raises(DegenerateIndicatorError) as e2:
+        chiso.indicators.score(2016, data=data, toml=mine)
+    assert e2.value.year == 2016 and e2.value.value == 2.0
+    with pytest.raises(MethodologyError, match="without a unit"):
+        chiso.indicators.score(2016, data=data, toml=mine.replace('unit = "count"\n', ""))
+    with pytest.raises(MethodologyError, match="without a direction"):
+        chiso.indicators.score(2016, data=data, toml=mine.replace('direction = "lower_is_better"\n', ""))
+    with pytest.raises(chiso.InvalidArgumentError, match="established for"):
+        chiso.indicators.explain("Trà Vinh", 2008)
