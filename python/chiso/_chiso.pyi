@@ -301,6 +301,7 @@ def _indicator_target(
     data: tuple[list[str], list[str], list[float]] | None = None,
     toml: str | None = None,
     minmax: bool = False,
+) -> dict[str, Any]: ...
 def _uncertainty(
     scores: Scores,
     year: int,
