@@ -52,6 +52,8 @@ INT_RANGES: dict[str, tuple[int, int]] = {
     "level": U64,
     "window": U64,
     "draws": (1, 100_000),
+    "runs": (1, 10_000_000),
+    "bootstrap": (0, 10_000),
     "seed": U64,
     "decimals_in": (0, 12),
     "decimals_out": (0, 12),

@@ -21,14 +21,23 @@ def main(argv: list[str] | None = None) -> int:
     )
     report.add_argument("--format", choices=["text", "md", "html", "xlsx"], default="text")
     report.add_argument("--output", help="file to write (required for xlsx; html defaults to standard output)")
+    report.add_argument(
+        "--lang", choices=["vi", "en"], default="vi", help="language of every label: vi (Vietnamese, default) or en"
+    )
+    report.add_argument(
+        "--no-decimal-comma",
+        action="store_true",
+        help="Vietnamese output with a decimal point instead of the decimal comma (text and html)",
+    )
     args = parser.parse_args(argv)
     from .report import render
 
+    comma = False if args.no_decimal_comma else None
     try:
         if args.format == "html":
             from .scorecard import scorecard_html
 
-            page = scorecard_html(args.province, args.output)
+            page = scorecard_html(args.province, args.output, lang=args.lang, decimal_comma=comma)
             if args.output is None:
                 print(page)
         elif args.format == "xlsx":
@@ -37,9 +46,9 @@ def main(argv: list[str] | None = None) -> int:
             if not args.output:
                 print("chiso: --format xlsx needs --output FILE.xlsx", file=sys.stderr)
                 return 2
-            scorecard_xlsx(args.province, args.output)
+            scorecard_xlsx(args.province, args.output, lang=args.lang)
         else:
-            print(render(args.province, args.index, args.format))
+            print(render(args.province, args.index, args.format, lang=args.lang, decimal_comma=comma))
     except ChisoError as exc:
         print(f"chiso: {exc}", file=sys.stderr)
         return 2

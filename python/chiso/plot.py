@@ -1,9 +1,12 @@
 """Plots of scored indices with matplotlib (an optional dependency: ``pip install chiso[plot]``).
 
 Every function returns matplotlib's ``(fig, ax)`` so the figure can be adjusted and saved; none calls ``show``.
-Node labels follow ``lang``: ``"vi"`` uses the methodology's Vietnamese node names (falling back to the English
-name, then to the path), ``"en"`` the English names. Text is set in a font that has Vietnamese diacritics
-(DejaVu Sans, which ships with matplotlib) when it is available.
+Every text follows ``lang`` (default: the language of :func:`chiso.set_language`, Vietnamese unless changed):
+``"vi"`` uses the methodology's Vietnamese node names (a name the
+publisher gives in English only is shown in English marked ``*`` and explained under the chart), Vietnamese
+titles and axes and the decimal comma (``decimal_comma=False`` switches it off); ``"en"`` English throughout.
+Every title names the index, the province and the year(s), so a chart pasted into a report stands on its own.
+Text is set in a font that has Vietnamese diacritics (DejaVu Sans, which ships with matplotlib) when it is available.
 
 >>> import matplotlib; matplotlib.use("Agg")
 >>> import io, matplotlib.pyplot as plt, chiso
@@ -21,7 +24,9 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import polars as pl
 
+from . import _labels
 from ._chiso import Scores, find_province, province_codes
+from ._labels import index_title, number, text
 from .exceptions import EmptyResultError, InvalidArgumentError, UnknownNodeError
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -34,46 +39,6 @@ Lang = Literal["vi", "en"]
 
 #: Fonts tried in order for text with Vietnamese diacritics; DejaVu Sans ships with matplotlib.
 FONTS = ("DejaVu Sans", "Noto Sans", "Arial", "Liberation Sans")
-
-_TEXT = {
-    "vi": {
-        "national_mean": "Trung bình cả nước",
-        "region_mean": "Trung bình vùng",
-        "best": "Cao nhất cả nước",
-        "base": "Tổng {year}",
-        "total": "Tổng {year}",
-        "weights": "{node} (trọng số)",
-        "residual": "Phần dư",
-        "rank": "Thứ hạng",
-        "year": "Năm",
-        "break": "Đường gạch: phiên bản phương pháp mới; thứ hạng hai bên không so sánh trực tiếp được",
-        "total_node": "Tổng",
-        "score": "Điểm",
-        "change": "Thay đổi của tổng điểm, {base}–{year}",
-        "bands": "Thứ hạng: trung vị và khoảng 5–95% qua {runs} lần mô phỏng (thay đổi: {varied})",
-        "official": "Thứ hạng chính thức",
-        "by_official": "Tỉnh, theo thứ hạng chính thức",
-    },
-    "en": {
-        "national_mean": "National mean",
-        "region_mean": "Regional mean",
-        "best": "Best province",
-        "base": "Total {year}",
-        "total": "Total {year}",
-        "weights": "{node} (weights)",
-        "bands": "Rank: median and 5–95% band over {runs} runs (varied: {varied})",
-        "official": "Official rank",
-        "by_official": "Provinces by official rank",
-        "residual": "Residual",
-        "rank": "Rank",
-        "year": "Year",
-        "break": "Dashed lines: a new methodology edition; ranks on either side are not strictly comparable",
-        "total_node": "Total",
-        "score": "Score",
-        "change": "Change of the total, {base}–{year}",
-    },
-}
-
 
 # --- helpers ------------------------------------------------------------------------------------------------------
 
@@ -101,17 +66,39 @@ def _apply_font(fig: Figure) -> None:
     """Set every text already in the figure in a font that has Vietnamese diacritics (with fallbacks)."""
     from matplotlib.text import Text
 
+    for ax in fig.axes:  # a long title wraps inside the figure instead of running off its edge
+        ax.title.set_wrap(True)
     family = _fonts()
     if not family:
         return
-    for text in fig.findobj(Text):
-        text.set_fontfamily(family)
+    for item in fig.findobj(Text):
+        item.set_fontfamily(family)
 
 
-def _check_lang(lang: str) -> dict[str, str]:
-    if lang not in _TEXT:
-        raise InvalidArgumentError(f"lang={lang!r}: use 'vi' or 'en'")
-    return _TEXT[lang]
+def _check_lang(lang: str | None) -> Lang:
+    return _labels.check_lang(lang)
+
+
+def _decimal_axis(axis: Any, lang: Lang, decimal_comma: bool | None) -> None:
+    """Tick labels of a value axis in the language's convention (``57,5`` in Vietnamese)."""
+    from matplotlib.ticker import FuncFormatter
+
+    comma = (lang == "vi") if decimal_comma is None else decimal_comma
+    if comma:
+        axis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}".replace("-", "\u2212").replace(".", ",")))
+
+
+def _footnote(fig: Figure, notes: list[str | None]) -> None:
+    """Notes under the plot as the figure's x super-label: the constrained layout keeps room for it, so it never
+    overlaps the axis label and is wrapped to the figure's width."""
+    import textwrap
+
+    lines = [n for n in notes if n]
+    if not lines:
+        return
+    width = max(40, int(fig.get_figwidth() * 16))  # characters of 7-pt text per line
+    wrapped = "\n".join(textwrap.fill(n, width) for n in lines)
+    fig.supxlabel(wrapped, fontsize=7, color="0.35", ha="left", x=0.01)
 
 
 def _scored_years(scores: Scores) -> list[int]:
@@ -128,28 +115,17 @@ def _check_year(scores: Scores, year: int) -> None:
 
 def _node_labels(scores: Scores, lang: Lang, year: int | None = None) -> dict[str, str]:
     """Node path → display name, from the editions used; the edition covering ``year`` wins."""
-    methodologies = scores.methodologies()
-    if year is not None:  # the edition in force in `year` last, so that its names win
-        methodologies = sorted(methodologies, key=lambda m: m.covers(year))
-    labels: dict[str, str] = {}
-    for m in methodologies:
-        for path, name_vi, name_en in m.tree().select("path", "name_vi", "name_en").iter_rows():
-            name = (name_vi or name_en) if lang == "vi" else (name_en or name_vi)
-            if name:
-                labels[path] = name
-            else:
-                labels.setdefault(path, path)
-    return labels
+    return _labels.node_names(scores.methodologies(), lang, year)
 
 
 def _label(labels: dict[str, str], path: str, lang: Lang) -> str:
     if path == "":
-        return _TEXT[lang]["total_node"]
-    return labels.get(path, path)
+        return text("chart.total", lang)
+    return labels.get(path, _labels.humanize(path.rsplit("/", 1)[-1]))
 
 
 def _index_name(scores: Scores) -> str:
-    return " / ".join(sorted({m.index.upper() for m in scores.methodologies()}))
+    return " / ".join(index_title(i) for i in sorted({m.index for m in scores.methodologies()}))
 
 
 def _as_list(names: str | Sequence[str]) -> list[str]:
@@ -159,9 +135,18 @@ def _as_list(names: str | Sequence[str]) -> list[str]:
 # --- plots --------------------------------------------------------------------------------------------------------
 
 
-def profile(scores: Scores, province: str, year: int, *, level: int = 1, lang: Lang = "vi") -> tuple[Figure, Axes]:
+def profile(
+    scores: Scores,
+    province: str,
+    year: int,
+    *,
+    level: int = 1,
+    lang: Lang | None = None,
+    decimal_comma: bool | None = None,
+) -> tuple[Figure, Axes]:
     """A province's nodes at one level (PCI sub-indices, PAPI dimensions, …) in one year against the national
     mean, its region's mean and the best province: a horizontal dot plot, one row per node, four marker series.
+    Titled with the index, the year and the province.
 
     The means and the best come from :meth:`Scores.peers` node by node.
 
@@ -171,10 +156,12 @@ def profile(scores: Scores, province: str, year: int, *, level: int = 1, lang: L
     >>> fig, ax = plot.profile(pci, "Trà Vinh", 2016, lang="en")
     >>> len(ax.get_yticks()), [t.get_text() for t in fig.legends[0].get_texts()][1:]
     (10, ['National mean', 'Regional mean (Đồng bằng sông Cửu Long)', 'Best province'])
+    >>> ax.get_title()
+    'PCI 2016 — Trà Vinh: areas against the nation'
     >>> plt.close(fig)
     """
     plt = _pyplot()
-    text = _check_lang(lang)
+    lang = _check_lang(lang)
     code, name = find_province(province)
     _check_year(scores, year)
     rows = scores.long().filter(pl.col("year") == year, pl.col("province_code") == code, pl.col("depth") == level)
@@ -208,31 +195,50 @@ def profile(scores: Scores, province: str, year: int, *, level: int = 1, lang: L
             regional.append(None)
     nan = float("nan")
     ys = list(range(len(paths)))
-    fig, ax = plt.subplots(figsize=(8, 1.2 + 0.45 * len(paths)), layout="constrained")
+    fig, ax = plt.subplots(figsize=(8, 1.6 + 0.45 * len(paths)), layout="constrained")
     ax.grid(axis="y", color="0.9")
     ax.set_axisbelow(True)
+    region = text("chart.region_mean", lang)
     series = [
-        (national, text["national_mean"], "s", "tab:gray"),
-        (regional, f"{text['region_mean']} ({region_name})" if region_name else text["region_mean"], "D", "tab:green"),
-        (best, text["best"], "^", "tab:orange"),
+        (national, text("chart.national_mean", lang), "s", "tab:gray"),
+        (regional, f"{region} ({region_name})" if region_name else region, "D", "tab:green"),
+        (best, text("chart.best", lang), "^", "tab:orange"),
     ]
     ax.plot([nan if v is None else v for v in own], ys, "o", color="tab:blue", markersize=9, label=name, zorder=3)
     for values, label, marker, colour in series:
         ax.plot([nan if v is None else v for v in values], ys, marker, color=colour, label=label, zorder=2)
-    ax.set_yticks(ys, [_label(labels, p, lang) for p in paths])
+    ticks = [_label(labels, p, lang) for p in paths]
+    ax.set_yticks(ys, ticks)
     ax.invert_yaxis()
-    ax.set_xlabel(text["score"])
-    ax.set_title(f"{name} — {year}")
+    ax.set_xlabel(text("chart.score", lang))
+    _decimal_axis(ax.xaxis, lang, decimal_comma)
+    ax.set_title(text("chart.profile", lang, index=_index_name(scores), year=year, province=name))
     fig.legend(loc="outside lower center", ncol=2, frameon=False)
+    _footnote(fig, [_labels.untranslated_note(ticks, lang)])
     _apply_font(fig)
     return fig, ax
 
 
-def waterfall(scores: Scores, province: str, base_year: int, year: int, *, lang: Lang = "vi") -> tuple[Figure, Axes]:
+def _edition_of(scores: Scores, code: str, year: int) -> str | None:
+    rows = scores.totals().filter(pl.col("province_code") == code, pl.col("year") == year)
+    return rows["edition"][0] if rows.height else None
+
+
+def waterfall(
+    scores: Scores,
+    province: str,
+    base_year: int,
+    year: int,
+    *,
+    lang: Lang | None = None,
+    decimal_comma: bool | None = None,
+) -> tuple[Figure, Axes]:
     """The change of a province's total between two years split into its children's contributions
     (:meth:`Scores.decompose`): a waterfall from the base total to the new total. Contributions of the children's
     scores are green (up) or red (down); the part due to a re-weighting is hatched and labelled as weights; a
-    residual (where a published total was kept) is grey. The value axis does not start at zero.
+    residual (where a published total was kept) is grey. The value axis does not start at zero. Titled with the
+    index, the province and both years; when the two years were scored with different methodology editions the
+    title says so and a note under the plot names the editions (the change mixes method and performance).
 
     >>> import matplotlib.pyplot as plt, chiso
     >>> from chiso import plot
@@ -240,10 +246,12 @@ def waterfall(scores: Scores, province: str, base_year: int, year: int, *, lang:
     >>> fig, ax = plot.waterfall(papi, "Trà Vinh", 2022, 2024)
     >>> len(ax.patches)  # the 2022 total, 8 dimensions, the 2024 total
     10
+    >>> ax.get_title().startswith("PAPI — Trà Vinh: thay đổi tổng điểm 2022–2024")
+    True
     >>> plt.close(fig)
     """
     plt = _pyplot()
-    text = _check_lang(lang)
+    lang = _check_lang(lang)
     code, name = find_province(province)
     # decompose raises EmptyResultError naming the missing data when the total cannot be split.
     parts = scores.decompose(base_year, year, provinces=[code], nodes=[""])
@@ -257,33 +265,38 @@ def waterfall(scores: Scores, province: str, base_year: int, year: int, *, lang:
             province=name,
         )
     base, total = change["base_value"][0], change["value"][0]
+    old, new = _edition_of(scores, code, base_year), _edition_of(scores, code, year)
+    cross = old is not None and new is not None and old != new
     labels = _node_labels(scores, lang, year)
-    names, bottoms, heights, colours, hatches = [text["base"].format(year=base_year)], [0.0], [base], ["tab:blue"], [""]
+    names = [text("chart.total_year", lang, year=base_year)]
+    bottoms, heights, colours, hatches = [0.0], [base], ["tab:blue"], [""]
     level = base
     for child, part, contribution in parts.select("child", "part", "contribution").iter_rows():
         if part == "residual":
-            names.append(text["residual"])
+            names.append(text("chart.residual", lang))
             colours.append("tab:gray")
             hatches.append("")
         else:
             node = _label(labels, child or "", lang)
-            names.append(text["weights"].format(node=node) if part == "weights" else node)
+            names.append(text("chart.weights", lang, node=node) if part == "weights" else node)
             colours.append("tab:green" if contribution >= 0 else "tab:red")
             hatches.append("//" if part == "weights" else "")
         bottoms.append(level)
         heights.append(contribution)
         level += contribution
-    names.append(text["total"].format(year=year))
+    names.append(text("chart.total_year", lang, year=year))
     bottoms.append(0.0)
     heights.append(total)
     colours.append("tab:blue")
     hatches.append("")
     xs = list(range(len(names)))
-    fig, ax = plt.subplots(figsize=(max(6.0, 0.7 * len(names) + 2), 5.5), layout="constrained")
+    fig, ax = plt.subplots(figsize=(max(7.0, 0.75 * len(names) + 2), 5.5), layout="constrained")
     bars = ax.bar(xs, heights, bottom=bottoms, color=colours, hatch=hatches, edgecolor="white", width=0.7)
     ax.bar_label(
         bars,
-        labels=[f"{h:.2f}" if i in (0, len(xs) - 1) else f"{h:+.2f}" for i, h in enumerate(heights)],
+        labels=[
+            number(h, 2, lang, sign=0 < i < len(xs) - 1, decimal_comma=decimal_comma) for i, h in enumerate(heights)
+        ],
         fontsize=7,
         padding=2,
     )
@@ -295,18 +308,26 @@ def waterfall(scores: Scores, province: str, base_year: int, year: int, *, lang:
     pad = (high - low) * 0.2 or 0.5
     ax.set_ylim(low - pad, high + pad)
     ax.set_xticks(xs, names, rotation=35, ha="right")
-    ax.set_ylabel(text["score"])
-    ax.set_title(f"{name}: {text['change'].format(base=base_year, year=year)} ({total - base:+.2f})")
+    ax.set_ylabel(text("chart.score", lang))
+    _decimal_axis(ax.yaxis, lang, decimal_comma)
+    title = text("chart.waterfall", lang, index=_index_name(scores), province=name, base=base_year, year=year)
+    title += f" ({number(total - base, 2, lang, sign=True, decimal_comma=decimal_comma)})"
+    if cross:
+        ax.set_title(title + "\n" + text("chart.cross_edition", lang, old=old, new=new), color="tab:red")
+    else:
+        ax.set_title(title)
+    _footnote(fig, [_labels.untranslated_note(names, lang)])
     _apply_font(fig)
     return fig, ax
 
 
 def rank_trajectory(
-    scores: Scores, provinces: str | Sequence[str], *, node: str = "", lang: Lang = "vi"
+    scores: Scores, provinces: str | Sequence[str], *, node: str = "", lang: Lang | None = None
 ) -> tuple[Figure, Axes]:
-    """Rank over the scored years of one or more provinces at a node (:meth:`Scores.trajectory`), rank 1 on top.
-    Edition breaks (years with ``break_before``) are vertical dashed lines, explained in a note under the plot.
-    The province lines have gid ``"province"``, the break lines gid ``"break"``.
+    """Rank over the scored years of one or more provinces at a node (:meth:`Scores.trajectory`), rank 1 on top,
+    the rank axis from 1 to the largest rank shown. Edition breaks (years with ``break_before``) are vertical dashed
+    lines, each labelled with its edition's first year and explained in a note under the plot (kept clear of the
+    axis label by the layout). The province lines have gid ``"province"``, the break lines gid ``"break"``.
 
     >>> import matplotlib.pyplot as plt, chiso
     >>> from chiso import plot
@@ -314,66 +335,91 @@ def rank_trajectory(
     >>> fig, ax = plot.rank_trajectory(papi, ["Trà Vinh", "Vĩnh Long"])
     >>> sorted(round(l.get_xdata()[0]) for l in ax.get_lines() if l.get_gid() == "break")
     [2016, 2018, 2019, 2021]
+    >>> bool(min(ax.get_ylim()) > 0)  # no rank 0 on the axis
+    True
     >>> plt.close(fig)
     """
     plt = _pyplot()
     from matplotlib.ticker import MaxNLocator
 
-    text = _check_lang(lang)
+    lang = _check_lang(lang)
     names = _as_list(provinces)
     if not names:
         raise InvalidArgumentError("rank_trajectory needs at least one province")
     codes = province_codes(names)
     series = [scores.trajectory(code, node) for code in codes]
+    if all(t["rank"].drop_nulls().is_empty() for t in series):
+        raise InvalidArgumentError(
+            f"no rank to draw for {', '.join(names)} at node {node!r}: ranks are computed only over the field the "
+            "publisher ranked, and the data hold part of it in every year (see Scores.trajectory: n_ranked, n_field)",
+            node=node,
+        )
     breaks = sorted({y for t in series for y in t.filter("break_before")["year"].to_list()})
     labels = _node_labels(scores, lang)
     fig, ax = plt.subplots(figsize=(9, 5), layout="constrained")
+    worst = 1
+    years: list[int] = []
     for t in series:
         ranks = t["rank"].cast(pl.Float64).fill_null(float("nan")).to_list()
+        worst = max([worst, *(int(r) for r in t["rank"].drop_nulls().to_list())])
+        years.extend(t["year"].to_list())
         ax.plot(t["year"].to_list(), ranks, marker="o", label=t["province"][0], gid="province")
-    editions = {}
-    for t in series:
-        editions.update(dict(zip(t["year"].to_list(), t["edition"].to_list(), strict=True)))
     for year in breaks:
         ax.axvline(year, linestyle="--", color="0.5", linewidth=1, gid="break")
         ax.annotate(
-            editions.get(year, ""),
+            text("chart.edition", lang, year=year),
             (year, 1.0),
             xycoords=("data", "axes fraction"),
-            xytext=(2, -10),
+            xytext=(3, -4),
             textcoords="offset points",
             fontsize=7,
             color="0.4",
+            rotation=90,
+            va="top",
         )
-    ax.invert_yaxis()
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel(text["year"])
-    ax.set_ylabel(text["rank"])
-    ax.set_title(f"{_index_name(scores)} · {text['rank']}: {_label(labels, node, lang)}")
+    ax.set_ylim(worst + 0.5, 0.5)  # rank 1 on top; no rank 0 on the axis
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True, min_n_ticks=1))
+    if years and min(years) == max(years):  # one year: a year either side, not matplotlib's ±100
+        ax.set_xlim(min(years) - 1, max(years) + 1)
+    ax.set_xlabel(text("chart.year", lang))
+    ax.set_ylabel(text("chart.rank", lang))
+    node_name = _label(labels, node, lang)
+    who = ", ".join(t["province"][0] for t in series if t.height)
+    span = f"{min(years)}–{max(years)}" if min(years) < max(years) else str(min(years))
+    ax.set_title(f"{text('chart.trajectory', lang, index=_index_name(scores), node=node_name, years=span)} — {who}")
     ax.legend(frameon=False)
-    if breaks:
-        fig.text(0.01, 0.0, text["break"], fontsize=7, color="0.4", va="bottom")
+    _footnote(fig, [text("chart.break", lang) if breaks else None, _labels.untranslated_note([node_name], lang)])
     _apply_font(fig)
     return fig, ax
 
 
-def heatmap(scores: Scores, year: int, *, level: int = 1, lang: Lang = "vi") -> tuple[Figure, Axes]:
+def heatmap(
+    scores: Scores,
+    year: int,
+    *,
+    level: int = 1,
+    highlight: str | Sequence[str] | None = None,
+    lang: Lang | None = None,
+    decimal_comma: bool | None = None,
+) -> tuple[Figure, Axes]:
     """Provinces × nodes at one level in one year (:meth:`Scores.wide`) as an image with a colorbar: province names
-    (Vietnamese) on the y axis, node names on the x axis. Missing values are blank.
+    (Vietnamese) on the y axis, node names on the x axis. Missing values are blank. The ``highlight`` province(s)
+    are set in bold orange on the y axis and named in the title.
 
     >>> import matplotlib.pyplot as plt, chiso
     >>> from chiso import plot
     >>> papi = chiso.score("papi", chiso.datasets.papi())
-    >>> fig, ax = plot.heatmap(papi, 2024)
-    >>> ax.images[0].get_array().shape
-    (61, 8)
+    >>> fig, ax = plot.heatmap(papi, 2024, highlight="Trà Vinh")
+    >>> ax.images[0].get_array().shape, ax.get_title()
+    ((61, 8), 'PAPI 2024 — điểm các lĩnh vực của các tỉnh — Trà Vinh')
     >>> plt.close(fig)
     """
     plt = _pyplot()
     import numpy as np
 
-    _check_lang(lang)
+    lang = _check_lang(lang)
+    wanted = set(province_codes(_as_list(highlight))) if highlight is not None else set()
     _check_year(scores, year)
     wide = scores.wide(level=level).filter(pl.col("year") == year)
     node_columns = [c for c in wide.columns if c not in ("province_code", "province", "year", "edition")]
@@ -385,30 +431,45 @@ def heatmap(scores: Scores, year: int, *, level: int = 1, lang: Lang = "vi") -> 
     n_prov, n_nodes = values.shape
     fig, ax = plt.subplots(figsize=(max(6.0, 0.8 * n_nodes + 3.5), max(5.0, 0.17 * n_prov + 2.5)), layout="constrained")
     image = ax.imshow(values, aspect="auto", cmap="viridis", interpolation="nearest")
-    fig.colorbar(image, ax=ax, label=_TEXT[lang]["score"])
+    bar = fig.colorbar(image, ax=ax, label=text("chart.score", lang))
+    _decimal_axis(bar.ax.yaxis, lang, decimal_comma)
     ax.set_yticks(range(n_prov), wide["province"].to_list(), fontsize=6)
-    ax.set_xticks(range(n_nodes), [_label(labels, c, lang) for c in node_columns], rotation=40, ha="right", fontsize=8)
-    ax.set_title(f"{', '.join(wide['edition'].unique(maintain_order=True).to_list())} — {year}")
+    for tick, code in zip(ax.get_yticklabels(), wide["province_code"].to_list(), strict=True):
+        if code in wanted:
+            tick.set_fontweight("bold")
+            tick.set_color("tab:orange")
+    ticks = [_label(labels, c, lang) for c in node_columns]
+    ax.set_xticks(range(n_nodes), ticks, rotation=40, ha="right", fontsize=8)
+    title = text("chart.heatmap", lang, index=_index_name(scores), year=year)
+    marked = wide.filter(pl.col("province_code").is_in(list(wanted)))["province"].to_list()
+    ax.set_title(f"{title} — {', '.join(marked)}" if marked else title)
+    _footnote(fig, [_labels.untranslated_note(ticks, lang)])
     _apply_font(fig)
     return fig, ax
 
 
 def ranked_bars(
-    scores: Scores, year: int, *, highlight: str | Sequence[str], node: str = "", lang: Lang = "vi"
+    scores: Scores,
+    year: int,
+    *,
+    highlight: str | Sequence[str],
+    node: str = "",
+    lang: Lang | None = None,
+    decimal_comma: bool | None = None,
 ) -> tuple[Figure, Axes]:
     """Every province's value at a node in one year as a sorted horizontal bar chart, best on top, the
-    ``highlight`` province(s) in another colour (``"tab:orange"``; the others ``"tab:gray"``).
+    ``highlight`` province(s) in another colour (``"tab:orange"``; the others ``"tab:gray"``) and named in the title.
 
     >>> import matplotlib.pyplot as plt, chiso
     >>> from chiso import plot
     >>> pci = chiso.score("pci", chiso.datasets.pci())
     >>> fig, ax = plot.ranked_bars(pci, 2022, highlight="Trà Vinh")
-    >>> len(ax.patches)
-    63
+    >>> len(ax.patches), ax.get_title()
+    (63, 'PCI 2022 — Tổng điểm: điểm các tỉnh có số liệu — Trà Vinh')
     >>> plt.close(fig)
     """
     plt = _pyplot()
-    _check_lang(lang)
+    lang = _check_lang(lang)
     wanted = set(province_codes(_as_list(highlight)))
     _check_year(scores, year)
     year_rows = scores.long().filter(pl.col("year") == year)
@@ -439,18 +500,22 @@ def ranked_bars(
         if colour == "tab:orange":
             tick.set_fontweight("bold")
     ax.invert_yaxis()
-    ax.set_xlabel(_TEXT[lang]["score"])
+    ax.set_xlabel(text("chart.score", lang))
+    _decimal_axis(ax.xaxis, lang, decimal_comma)
     ax.margins(y=0.01)
-    title = f"{_index_name(scores)} · {_label(labels, node, lang)} — {year}"
+    node_name = _label(labels, node, lang)
+    marked = rows.filter(pl.col("province_code").is_in(list(wanted)))["province"].to_list()
+    title = text("chart.ranked_bars", lang, index=_index_name(scores), year=year, node=node_name)
     if partial:
-        title += f" ({field['n_ranked']}/{field['n_field']})"
-    ax.set_title(title)
+        title += f" ({text('chart.partial', lang, n=field['n_ranked'], field=field['n_field'])})"
+    ax.set_title(f"{title} — {', '.join(marked)}" if marked else title)
+    _footnote(fig, [_labels.untranslated_note([node_name], lang)])
     _apply_font(fig)
     return fig, ax
 
 
 def rank_bands(
-    result: Any, *, highlight: str | Sequence[str] = (), lang: Lang = "vi", max_labels: int = 63
+    result: Any, *, highlight: str | Sequence[str] = (), lang: Lang | None = None, max_labels: int = 63
 ) -> tuple[Figure, Axes]:
     """The rank bands of an uncertainty analysis (:func:`chiso.uncertainty.analyse`): provinces ordered by official
     rank along the x axis, each with its 5–95% rank interval as a bar, its median as a dot and its official rank as
@@ -466,7 +531,7 @@ def rank_bands(
     >>> plt.close(fig)
     """
     plt = _pyplot()
-    text = _check_lang(lang)
+    lang = _check_lang(lang)
     ranks = getattr(result, "ranks", None)
     if not isinstance(ranks, pl.DataFrame) or "rank_p05" not in ranks.columns:
         raise InvalidArgumentError(
@@ -482,18 +547,27 @@ def rank_bands(
     fig, ax = plt.subplots(figsize=(max(7.0, 0.16 * n + 2.0), 4.5), layout="constrained")
     ax.vlines(xs, rows["rank_p05"].to_list(), rows["rank_p95"].to_list(), colors=colours, linewidth=3, alpha=0.6)
     ax.scatter(xs, rows["rank_median"].to_list(), color=colours, s=12, zorder=3)
-    ax.scatter(xs, rows["official_rank"].to_list(), color="black", marker="x", s=10, zorder=4, label=text["official"])
+    ax.scatter(
+        xs,
+        rows["official_rank"].to_list(),
+        color="black",
+        marker="x",
+        s=10,
+        zorder=4,
+        label=text("chart.official", lang),
+    )
     ax.set_xticks(xs[:max_labels], rows["province"].to_list()[:max_labels], rotation=90, fontsize=6)
     for tick, colour in zip(ax.get_xticklabels(), colours, strict=False):
         if colour == "tab:orange":
             tick.set_fontweight("bold")
     ax.invert_yaxis()
-    ax.set_ylabel(text["rank"])
-    ax.set_xlabel(text["by_official"])
+    ax.set_ylabel(text("chart.rank", lang))
+    ax.set_xlabel(text("chart.by_official", lang))
     ax.margins(x=0.01)
     varied = ", ".join(result.varied[:4]) + (" …" if len(result.varied) > 4 else "")
     ax.set_title(
-        f"{result.edition} · {result.year} — " + text["bands"].format(runs=f"{result.runs:,}", varied=varied),
+        f"{index_title(str(result.edition).split('.')[0])} {result.year} — "
+        + text("chart.bands", lang, runs=f"{result.runs:,}", varied=varied),
         fontsize=8,
     )
     ax.legend(loc="lower left", fontsize=7)

@@ -26,6 +26,9 @@ pub struct IndexInfo {
     pub name_en: String,
     pub name_vi: String,
     pub publisher: String,
+    /// The publisher as a report names it, in each language (display only; `publisher` is the full record).
+    pub publisher_en: String,
+    pub publisher_vi: String,
     pub source: String,
     /// The department that leads the index in a province's own plan (data, replaceable).
     pub lead_department_en: String,

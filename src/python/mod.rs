@@ -992,6 +992,8 @@ fn indices<'py>(py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         f.str("name_en", &info.name_en);
         f.str("name_vi", &info.name_vi);
         f.str("publisher", &info.publisher);
+        f.str("publisher_en", &info.publisher_en);
+        f.str("publisher_vi", &info.publisher_vi);
         f.str("lead_department_en", &info.lead_department_en);
         f.str("lead_department_vi", &info.lead_department_vi);
         f.int("n_nodes", m.nodes.len() as i64);

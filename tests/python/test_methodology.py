@@ -177,6 +177,8 @@ def test_indices_lists_every_edition() -> None:
         "name_en",
         "name_vi",
         "publisher",
+        "publisher_en",
+        "publisher_vi",
         "lead_department_en",
         "lead_department_vi",
         "n_nodes",

@@ -168,10 +168,13 @@ def test_ranked_bars_never_blank_and_say_partial_fields(pci: chiso.Scores) -> No
     with pytest.raises(chiso.EmptyResultError, match="no province has a value at 'transparency' in 2023"):
         chiso.plot.ranked_bars(pci, 2023, highlight="Trà Vinh", node="transparency")
     fig, ax = chiso.plot.ranked_bars(pci, 2024, highlight="Trà Vinh")
-    assert len(ax.patches) == 12 and ax.get_title().endswith("(12/63)")
+    assert len(ax.patches) == 12 and "(12 trong 63 tỉnh được xếp hạng)" in ax.get_title()
+    matplotlib.pyplot.close(fig)
+    fig, ax = chiso.plot.ranked_bars(pci, 2024, highlight="Trà Vinh", lang="en")
+    assert "(12 of the 63 provinces ranked)" in ax.get_title()
     matplotlib.pyplot.close(fig)
     fig, ax = chiso.plot.ranked_bars(pci, 2016, highlight="Trà Vinh")
-    assert not ax.get_title().endswith("/63)")
+    assert "trong 63" not in ax.get_title()
     matplotlib.pyplot.close(fig)
 
 

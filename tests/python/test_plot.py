@@ -245,3 +245,127 @@ def test_missing_matplotlib_is_a_clear_error(papi_scores: chiso.Scores, monkeypa
     monkeypatch.setattr(builtins, "__import__", no_matplotlib)
     with pytest.raises(chiso.InvalidArgumentError, match=r"pip install chiso\[plot\]"):
         plot.ranked_bars(papi_scores, 2024, highlight=PROVINCE)
+
+
+# --- issue 13: titles, legibility, every index ---------------------------------------------------------------------
+
+
+def bundled_scores(index: str) -> chiso.Scores:
+    """The bundled dataset of ``index`` scored as the report scores it (one value per cell: the first source's)."""
+    from chiso.report import _bundled
+
+    data = _bundled(index)
+    if "unit" in data.columns:
+        data = data.filter(pl.col("unit") != "national")
+    if "primary" in data.columns:
+        data = data.filter(pl.col("primary"))
+    return chiso.score(index, data)
+
+
+def drawn(ax) -> int:  # type: ignore[no-untyped-def]
+    """Artists holding data: lines with a finite point, bars, images, marker collections."""
+    import math
+
+    lines = [line for line in ax.get_lines() if any(not math.isnan(float(y)) for y in line.get_ydata())]
+    return len(lines) + len(ax.patches) + len(ax.images) + len(ax.collections)
+
+
+@pytest.mark.parametrize("index", ["par", "sipas", "papi", "pci", "pgi", "ict", "dti"])
+def test_every_chart_on_every_index(index: str) -> None:
+    """Every chart function on every index with bundled data draws non-empty artists or raises a typed error, and
+    every title names the index and the year(s)."""
+    from chiso._labels import index_title
+
+    scores = bundled_scores(index)
+    totals = scores.totals().filter(pl.col("score").is_not_null())
+    if totals.is_empty():
+        pytest.skip(f"{index}: the bundled data hold no totals")
+    years = sorted(totals["year"].unique().to_list())
+    year = years[-1]
+    province = totals.filter(year=year)["province"][0]
+    calls = {
+        "profile": lambda: plot.profile(scores, province, year),
+        "waterfall": lambda: plot.waterfall(scores, province, years[-2] if len(years) > 1 else year, year),
+        "rank_trajectory": lambda: plot.rank_trajectory(scores, province),
+        "heatmap": lambda: plot.heatmap(scores, year, highlight=province),
+        "ranked_bars": lambda: plot.ranked_bars(scores, year, highlight=province),
+    }
+    drew = 0
+    for name, call in calls.items():
+        try:
+            fig, ax = call()
+        except chiso.ChisoError:
+            continue
+        assert drawn(ax) > 0, (index, name)
+        assert png_bytes(fig) > 0
+        title = ax.get_title()
+        assert index_title(index) in title and str(year) in title, (index, name, title)
+        if name != "rank_trajectory" and name != "heatmap":
+            assert province in title, (index, name, title)
+        drew += 1
+        plt.close(fig)
+    assert drew >= 1, index  # at least the bars
+
+
+def boxes_overlap(a, b) -> bool:  # type: ignore[no-untyped-def]
+    return not (a.x1 <= b.x0 or b.x1 <= a.x0 or a.y1 <= b.y0 or b.y1 <= a.y0)
+
+
+def test_trajectory_footnote_clear_of_axis_and_edge(pci_scores: chiso.Scores) -> None:
+    """The note on edition breaks neither overlaps the "Năm" axis label nor runs off the figure; no rank 0."""
+    fig, ax = plot.rank_trajectory(pci_scores, [PROVINCE, "Vĩnh Long"])
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    note = fig._supxlabel  # type: ignore[attr-defined]
+    assert note is not None and "phiên bản" in note.get_text()
+    note_box = note.get_window_extent(renderer)
+    label_box = ax.xaxis.label.get_window_extent(renderer)
+    assert ax.xaxis.label.get_text() == "Năm"
+    assert not boxes_overlap(note_box, label_box)
+    fig_box = fig.bbox
+    assert note_box.x0 >= fig_box.x0 and note_box.x1 <= fig_box.x1 and note_box.y0 >= fig_box.y0
+    assert min(ax.get_ylim()) >= 0.5 and 0 not in [t for t in ax.get_yticks() if min(ax.get_ylim()) <= t]
+    assert ax.get_title().startswith("PCI — thứ hạng Tổng điểm, 2005–2024")
+
+
+def test_titles_name_index_province_and_years(papi_scores: chiso.Scores, pci_scores: chiso.Scores) -> None:
+    fig, ax = plot.waterfall(papi_scores, PROVINCE, 2022, 2024, lang="en")
+    assert ax.get_title() == "PAPI — Trà Vinh: change of the total 2022–2024 (\u22120.10)"
+    fig, ax = plot.profile(pci_scores, PROVINCE, 2016)
+    assert ax.get_title() == "PCI 2016 — Trà Vinh: các lĩnh vực so với cả nước"
+    fig, ax = plot.heatmap(pci_scores, 2016, highlight=PROVINCE, lang="en")
+    assert ax.get_title() == "PCI 2016 — area scores of every province — Trà Vinh"
+    assert "pci." not in ax.get_title()  # not an edition code
+    bold = [t.get_text() for t in ax.get_yticklabels() if t.get_fontweight() == "bold"]
+    assert bold == [PROVINCE]
+
+
+def test_cross_edition_waterfall_is_marked(papi_scores: chiso.Scores) -> None:
+    """2020 (papi.2019) to 2021 (papi.2021): the same dimensions, another edition — the title says so."""
+    fig, ax = plot.waterfall(papi_scores, PROVINCE, 2020, 2021)
+    title = ax.get_title()
+    assert "Khác phiên bản phương pháp (papi.2019 → papi.2021)" in title
+    fig, ax = plot.waterfall(papi_scores, PROVINCE, 2022, 2024)
+    assert "phiên bản" not in ax.get_title()
+
+
+def test_decimal_comma_in_charts(papi_scores: chiso.Scores) -> None:
+    fig, ax = plot.waterfall(papi_scores, PROVINCE, 2022, 2024)
+    fig.canvas.draw()
+    labels = [t.get_text() for t in ax.texts]
+    assert "40,62" in labels and all("." not in t for t in labels)
+    assert any("," in t.get_text() for t in ax.get_yticklabels())
+    fig, ax = plot.waterfall(papi_scores, PROVINCE, 2022, 2024, decimal_comma=False)
+    assert "40.62" in [t.get_text() for t in ax.texts]
+
+
+def test_untranslated_names_are_marked(papi_scores: chiso.Scores) -> None:
+    """papi.md §3.2: the Vietnamese names of the 2018+ sub-dimensions were not found; a Vietnamese chart shows the
+    English name marked and explained, never silently."""
+    fig, ax = plot.profile(papi_scores, PROVINCE, 2024, level=2)
+    ticks = [t.get_text() for t in ax.get_yticklabels()]
+    assert "Access to Information*" in ticks
+    assert "Chưa tìm thấy tên tiếng Việt" in fig._supxlabel.get_text()  # type: ignore[attr-defined]
+    fig, ax = plot.profile(papi_scores, PROVINCE, 2024, level=2, lang="en")
+    assert "Access to Information" in [t.get_text() for t in ax.get_yticklabels()]
+    assert fig._supxlabel is None  # type: ignore[attr-defined]

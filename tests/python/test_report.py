@@ -49,7 +49,7 @@ def papi_report() -> pl.DataFrame:
 
 @pytest.fixture(scope="module")
 def text() -> str:
-    return report.render("tra vinh")
+    return report.render("tra vinh", lang="en")
 
 
 def table_rows(text: str, section: str) -> dict[int, str]:
@@ -166,19 +166,39 @@ def test_render_text_rows(text: str) -> None:
     assert re.search(r"\b57\.56\b", pci[2011]) and "published total differs" in pci[2011]
     assert "42/63" in pci[2011]
     assert "26/42" in pci[2005]
-    assert "cross-edition change" in pci[2022] and "+4.03" in pci[2022] and "+25" in pci[2022]
-    assert "rank derived" in pci[2018]
-    assert "18" in pci[2024] and "68.94" in pci[2024] and "no rank: partial field, 12 of 63" in pci[2024]
-    assert "change against 2022" in pci[2024]
+    # A change across editions is not printed, and says why (README §1.7); nor a rank change.
+    assert "new methodology edition: not compared" in pci[2022]
+    assert "+4.03" not in pci[2022] and "+25" not in pci[2022]
+    assert "†" in pci[2018] and "†" not in pci[2016]  # recomputed vs published rank
+    # 2024: VCCI's published rank over its field of 63, the change against 2022 (2023 has a rank only).
+    assert "18/63" in pci[2024] and "68.94" in pci[2024] and "change against 2022" in pci[2024]
     papi = table_rows(text, "papi")
-    assert "40.62" in papi[2024] and "57/61" in papi[2024] and "lowest" in papi[2024]
-    assert "cross-edition change" in papi[2018]
+    assert "40.62" in papi[2024] and "Lowest" in papi[2024]
+    assert "+0.47" in papi[2024] and "+0.80" in papi[2024]  # on 2023 and on the 2021 term baseline
+    assert "new methodology edition" in papi[2018]
+    # No column names, codes or booleans reach the reader.
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b|\bTrue\b|\bFalse\b", text)
+
+
+def test_render_vietnamese_by_default() -> None:
+    vi = report.render("tra vinh", ["papi"])
+    assert vi.startswith("Báo cáo chiso — Trà Vinh (mã GSO 84)")
+    assert "Sở Nội vụ" in vi and "Department of Home Affairs" not in vi
+    papi = table_rows(vi, "papi")
+    assert "40,62" in papi[2024] and "+0,80" in papi[2024]  # decimal comma
+    assert "Năm" in vi and "Thứ hạng" in vi and "Year" not in vi
+    assert "đổi phiên bản phương pháp" in papi[2018]
+    assert "Lowest*" in papi[2024] and "* Chưa tìm thấy tên tiếng Việt chính thức" in vi  # papi.md §5
+    plain = report.render("tra vinh", ["papi"], decimal_comma=False)
+    assert "40.62" in table_rows(plain, "papi")[2024]
+    with pytest.raises(chiso.InvalidArgumentError, match="lang"):
+        report.render("tra vinh", ["papi"], lang="fr")
 
 
 def test_render_markdown() -> None:
-    md = report.render("84", ["papi"], fmt="md")
+    md = report.render("84", ["papi"], fmt="md", lang="en")
     lines = md.splitlines()
-    assert lines[0] == "# chiso report — Trà Vinh (GSO 84)"
+    assert lines[0].startswith("# chiso report — Trà Vinh (GSO 84)")
     assert any(line.startswith("## PAPI — ") for line in lines)
     assert "PCI — " not in md
     rows = [line for line in lines if re.match(r"^\| \d{4} \|", line)]
@@ -203,7 +223,7 @@ def test_render_province_with_no_papi_data() -> None:
     """Hà Tây (code 28) has PCI data 2005–2008 and no PAPI data (it merged into Hà Nội before PAPI began,
     README §1.9). The default report covers every index, so it must render the PCI rows and an empty PAPI
     section (or none) instead of failing."""
-    text = report.render("Hà Tây")
+    text = report.render("Hà Tây", lang="en")
     assert text.startswith("chiso report — Hà Tây (GSO 28)")
     assert sorted(table_rows(text, "pci")) == [2005, 2006, 2007, 2008]
     assert table_rows(text, "papi") == {}
@@ -238,7 +258,9 @@ def test_cli_report() -> None:
     result = run_cli("report", "--province", "Trà Vinh")
     assert result.returncode == 0, result.stderr
     out = result.stdout
-    assert out.startswith("chiso report — Trà Vinh (GSO 84)")
+    assert out.startswith("Báo cáo chiso — Trà Vinh (mã GSO 84)")  # Vietnamese by default
+    english = run_cli("report", "--province", "Trà Vinh", "--lang", "en", "--index", "papi").stdout
+    assert english.startswith("chiso report — Trà Vinh (GSO 84)") and "40.62" in english
     assert sorted(table_rows(out, "pci")) == PCI_YEARS
     assert sorted(table_rows(out, "papi")) == PAPI_YEARS
     assert result.stderr == ""
@@ -263,3 +285,15 @@ def test_cli_unknown_province() -> None:
     assert result.stdout == ""
     assert 'unknown province "Tra Vnh"' in result.stderr
     assert "Trà Vinh" in result.stderr
+
+
+@pytest.mark.parametrize("index", ["par", "sipas", "papi", "pci", "pgi", "ict", "dti"])
+def test_report_missing_values_are_nulls(index: str) -> None:
+    """Issue 13: province_report returned "–" strings for missing editions and statuses; a frame holds nulls."""
+    for province in ("Trà Vinh", "Hà Nội"):
+        frame = report.province_report(province, index)
+        for column, dtype in frame.schema.items():
+            if dtype == pl.String:
+                assert "–" not in frame[column].to_list(), (index, province, column)
+    dti = report.province_report("Trà Vinh", "dti").filter(year=2022)
+    assert dti["published_rank"].to_list() == [25] and dti["score"].to_list() == [None]
