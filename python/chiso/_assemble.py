@@ -8,55 +8,82 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import polars as pl
 
-_SLOT_SCHEMA = {
-    "unit": pl.UInt32,
-    "node": pl.UInt32,
-    "score": pl.Float64,
-    "input": pl.Float64,
-    "rank": pl.UInt32,
-    "n_ranked": pl.UInt32,
-    "rank_within": pl.UInt32,
-    "n_field": pl.UInt32,
-    "full_field": pl.Boolean,
-    "published_rank": pl.UInt32,
-    "group": pl.UInt32,
-    "origin": pl.UInt32,
-    "provenance": pl.String,
-    "missing_children": pl.List(pl.String),
+#: Per-slot columns arrive as little-endian buffers (numpy dtypes); null is NaN for scores, 0 for ranks (a rank
+#: starts at 1), 2**32-1 for indices into label tables.
+_SLOT_DTYPES = {
+    "unit": "<u4",
+    "node": "<u4",
+    "score": "<f8",
+    "input": "<f8",
+    "rank": "<u4",
+    "n_ranked": "<u4",
+    "rank_within": "<u4",
+    "n_field": "<u4",
+    "full_field": "u1",
+    "published_rank": "<u4",
+    "group": "<u4",
+    "origin": "u1",
+    "provenance": "<u4",
 }
+_NO_LABEL = 2**32 - 1
+_EMPTY = pl.lit([], dtype=pl.List(pl.String))
+
+
+def _slots(raw: dict[str, Any]) -> pl.DataFrame:
+    slots = pl.DataFrame({name: np.frombuffer(raw[name], dtype=dtype) for name, dtype in _SLOT_DTYPES.items()})
+    missing_at = np.frombuffer(raw["missing_at"], dtype="<u4")
+    if len(missing_at) == 0:
+        return slots.with_columns(_EMPTY.alias("missing_children"))
+    # Missing children are given only for the slots that have some.
+    missing = pl.DataFrame(
+        {"slot": missing_at, "missing_children": raw["missing_children"]},
+        schema={"slot": pl.UInt32, "missing_children": pl.List(pl.String)},
+    )
+    return (
+        slots.with_row_index("slot")
+        .join(missing, on="slot", how="left", maintain_order="left")
+        .drop("slot")
+        .with_columns(pl.col("missing_children").fill_null(_EMPTY))
+    )
+
+
+def _labelled(column: str, labels: list[str], nullable: bool = True) -> pl.Expr:
+    table = pl.Series(column, labels, dtype=pl.String)
+    index = pl.when(pl.col(column) != _NO_LABEL).then(pl.col(column)) if nullable else pl.col(column)
+    return index.map_batches(lambda s: table.gather(s), return_dtype=pl.String).alias(column)
 
 
 def _joined(cols: dict[str, Any]) -> pl.DataFrame:
-    slots = pl.DataFrame(cols["slots"], schema=_SLOT_SCHEMA)
+    slots = _slots(cols["slots"])
     units: pl.DataFrame = cols["units"]
     nodes: pl.DataFrame = cols["nodes"]
-    labels = pl.Series("group", cols["group_labels"], dtype=pl.String)
-    origins = pl.Series("origin", cols["origin_labels"], dtype=pl.String)
+
+    def rank(column: str) -> pl.Expr:
+        return pl.when(pl.col(column) > 0).then(pl.col(column).cast(pl.Int64)).alias(column)
+
     return pl.concat(
         [
             units[slots["unit"]],
             nodes.drop("edition")[slots["node"]],
             slots.select(
-                "score",
-                "input",
-                pl.col("rank").cast(pl.Int64),
-                pl.col("rank_within").cast(pl.Int64),
+                pl.col("score").fill_nan(None),
+                pl.col("input").fill_nan(None),
+                rank("rank"),
+                rank("rank_within"),
                 pl.col("n_ranked").cast(pl.Int64),
                 pl.col("n_field").cast(pl.Int64),
-                pl.when(pl.col("full_field"))
+                pl.when(pl.col("full_field") != 0)
                 .then(pl.lit("full_field"))
                 .otherwise(pl.lit("partial_field"))
                 .alias("field_status"),
-                pl.col("published_rank").cast(pl.Int64),
-                pl.col("group"),
-                pl.col("origin"),
-                "provenance",
-                pl.col("missing_children").fill_null(pl.lit([], dtype=pl.List(pl.String))),
-            ).with_columns(
-                pl.col("group").map_batches(lambda s: labels.gather(s), return_dtype=pl.String),
-                pl.col("origin").map_batches(lambda s: origins.gather(s), return_dtype=pl.String),
+                rank("published_rank"),
+                _labelled("group", cols["group_labels"]),
+                _labelled("origin", cols["origin_labels"], nullable=False),
+                _labelled("provenance", cols["provenance_labels"]),
+                "missing_children",
             ),
         ],
         how="horizontal",

@@ -22,6 +22,7 @@ __all__ = [
     "_member_mean",
     "_plan_gains",
     "_plan_project",
+    "_plan_simulate",
     "_plan_uncovered",
     "_satisfaction",
     "_sensitivity",
@@ -205,14 +206,14 @@ class Scores:
 def _score(
     index: str | Methodology,
     province_names: list[str],
-    province_idx: list[int],
-    years: list[int],
+    province_idx: bytes,
+    years: bytes,
     node_names: list[str],
-    node_idx: list[int],
-    values: list[float],
+    node_idx: bytes,
+    values: bytes,
     *,
     measure_names: list[str] | None = None,
-    measure_idx: list[int] | None = None,
+    measure_idx: bytes | None = None,
     edition: str | None = None,
     missing: str = "strict",
     prefer: str = "computed",
@@ -255,6 +256,19 @@ def _plan_project(
     merge_rule: str | None = None,
     across_breaks: bool = False,
 ) -> pl.DataFrame: ...
+def _plan_simulate(
+    scores: Scores,
+    tasks: list[tuple[Any, ...]],
+    outcomes: list[tuple[float | None, float | None, float | None, float | None]],
+    province: str,
+    year: int,
+    index: str,
+    selection: list[str],
+    runs: int,
+    seed: int,
+    peers_target_year: int | None = None,
+    peer_values: list[tuple[str, str, float]] | None = None,
+) -> dict[str, Any]: ...
 def _plan_gains(scores: Scores, tasks: list[tuple[Any, ...]], province: str, year: int, index: str) -> pl.DataFrame: ...
 def _plan_uncovered(
     scores: Scores,

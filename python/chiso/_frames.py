@@ -148,13 +148,13 @@ def _numeric(df: pl.DataFrame, column: str, province: str) -> pl.Series:
     raise DataError(f"column {column!r} has dtype {s.dtype}; cast it to a numeric type", column=column)
 
 
-def _years(df: pl.DataFrame) -> list[int]:
+def _years(df: pl.DataFrame) -> pl.Series:
     s = df["year"]
     if s.null_count() > 0:
         i = int(s.is_null().arg_true()[0])
         raise DataError(f"column 'year' is empty at row {i}", column="year")
     if s.dtype.is_integer():
-        return s.cast(pl.Int64).to_list()
+        return s.cast(pl.Int64)
     if _nested(s.dtype) or s.dtype == pl.Boolean:
         raise DataError(f"column 'year' has dtype {s.dtype}; a year is one whole number per cell", column="year")
     if s.dtype.is_float():
@@ -175,7 +175,7 @@ def _years(df: pl.DataFrame) -> list[int]:
     if out_of_range.any():
         i = int(out_of_range.arg_true()[0])
         raise DataError(f"column 'year' holds {as_int[i]} at row {i}, which is not a year", column="year")
-    return as_int.to_list()
+    return as_int
 
 
 def _province_names(df: pl.DataFrame, column: str) -> pl.Series:
@@ -198,20 +198,31 @@ def _province_names(df: pl.DataFrame, column: str) -> pl.Series:
 
 
 class Factored(NamedTuple):
-    """Observations as columns, with each distinct province name and node given once (Rust resolves each once)."""
+    """Observations as columns, with each distinct province name and node given once (Rust resolves each once).
+
+    Index, year and value columns are little-endian uint32 / int64 / float64 buffers: they cross into Rust as one
+    copy each, without a Python object per value."""
 
     province_names: list[str]
-    province_idx: list[int]
-    years: list[int]
+    province_idx: bytes
+    years: bytes
     node_names: list[str]
-    node_idx: list[int]
-    values: list[float]
+    node_idx: bytes
+    values: bytes
     measure_names: list[str] | None = None
-    measure_idx: list[int] | None = None
+    measure_idx: bytes | None = None
 
 
-def _factor(s: pl.Series) -> tuple[list[str], list[int]]:
-    return s.unique().sort().to_list(), (s.rank("dense") - 1).cast(pl.UInt32).to_list()
+def _buffer(s: pl.Series, dtype: type[pl.DataType]) -> bytes:
+    """The values of a null-free column as little-endian bytes of `dtype`."""
+    return s.cast(dtype).to_numpy().astype(_NUMPY[dtype], copy=False).tobytes()
+
+
+_NUMPY: dict[type[pl.DataType], str] = {pl.UInt32: "<u4", pl.Int64: "<i8", pl.Float64: "<f8"}
+
+
+def _factor(s: pl.Series) -> tuple[list[str], pl.Series]:
+    return s.unique().sort().to_list(), (s.rank("dense") - 1).cast(pl.UInt32)
 
 
 def _factored(
@@ -233,13 +244,13 @@ def _factored(
     measure_names, measure_idx = _factor(measures) if measures is not None else (None, None)
     return Factored(
         province_names,
-        province_idx,
-        years.to_list(),
+        _buffer(province_idx, pl.UInt32),
+        _buffer(years, pl.Int64),
         node_names,
-        node_idx,
-        values.to_list(),
+        _buffer(node_idx, pl.UInt32),
+        _buffer(values, pl.Float64),
         measure_names,
-        measure_idx,
+        _buffer(measure_idx, pl.UInt32) if measure_idx is not None else None,
     )
 
 
@@ -309,7 +320,7 @@ def observations(data: Any) -> Factored:
             raise DataError(
                 f"column {node_column!r} is empty at row {i} ({_context(df, i, province)})", column=node_column
             )
-        return _factored(_province_names(df, province), pl.Series(_years(df)), nodes, values, measures)
+        return _factored(_province_names(df, province), _years(df), nodes, values, measures)
     value_columns = [c for c in df.columns if c not in ID_COLUMNS]
     if not value_columns:
         raise DataError(
@@ -318,12 +329,12 @@ def observations(data: Any) -> Factored:
         )
     # Wide: factor the provinces once per row of the frame, then lay the node columns end to end.
     province_names, province_idx = _factor(_province_names(df, province))
-    years = pl.Series(_years(df), dtype=pl.Int64)
+    years = _years(df)
     columns = [_numeric(df, c, province) for c in value_columns]
     values = pl.concat(columns)
     keep = values.is_not_null()
     n = df.height
-    pidx = pl.Series(province_idx, dtype=pl.UInt32)
+    pidx = province_idx
     stacked = pl.DataFrame(
         {
             "p": pl.concat([pidx] * len(columns)),
@@ -336,9 +347,9 @@ def observations(data: Any) -> Factored:
         raise DataError("no values to score: every value cell is empty")
     return Factored(
         province_names,
-        stacked["p"].to_list(),
-        stacked["y"].to_list(),
+        _buffer(stacked["p"], pl.UInt32),
+        _buffer(stacked["y"], pl.Int64),
         value_columns,
-        stacked["n"].to_list(),
-        stacked["v"].to_list(),
+        _buffer(stacked["n"], pl.UInt32),
+        _buffer(stacked["v"], pl.Float64),
     )

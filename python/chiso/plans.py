@@ -6,8 +6,10 @@ A plan (CSV, Excel or a frame) has one row per task: ``id``, ``index``, ``node``
 ``max``, ``best_gap``, ``best``, ``percentile``: see :func:`chiso.project.what_if`) and ``effect_value``. From it:
 the projected score and rank if all tasks deliver, or only the done ones, or any subset (:func:`project_plan`); the
 gain each agency's tasks bring (:func:`gains_by_agency`); nodes with points lost but no task (:func:`uncovered`);
-overdue tasks (:func:`overdue`). Projections run on the compiled plan (:func:`chiso.project.what_if`) with the other
-provinces held at their values, and are labelled projected.
+overdue tasks (:func:`overdue`); and, where tasks carry a ``probability`` of delivering and a range for their
+effect (``effect_min``, ``effect_mode``, ``effect_max``: the op's value at minimum, most likely, maximum),
+the distribution of the outcome by Monte Carlo (:func:`simulate`). Projections run on the compiled plan
+(:func:`chiso.project.what_if`) with the other provinces held at their values, and are labelled projected.
 
 :func:`example_plan` is an ILLUSTRATIVE plan shaped like a province's (7 PAR INDEX areas, 5 digital-transformation
 areas) — not a real plan.
@@ -16,22 +18,36 @@ areas) — not a real plan.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import polars as pl
 
-from ._chiso import Scores, _plan_gains, _plan_project, _plan_uncovered, indices
+from ._chiso import Scores, _plan_gains, _plan_project, _plan_simulate, _plan_uncovered, indices
 from ._frames import to_polars
-from .exceptions import DataError, MissingFileError
+from .exceptions import DataError, InvalidArgumentError, MissingFileError
 
-__all__ = ["example_plan", "gains_by_agency", "load_plan", "overdue", "owners", "project_plan", "uncovered"]
+__all__ = [
+    "PlanSimulation",
+    "example_plan",
+    "gains_by_agency",
+    "load_plan",
+    "overdue",
+    "owners",
+    "project_plan",
+    "simulate",
+    "uncovered",
+]
 
 # The what-if ops (chiso.project.what_if documents each).
 OPS = ("set", "add", "headroom", "max", "best_gap", "best", "percentile")
 REQUIRED = ("id", "index", "node", "title", "lead_agency", "deadline", "status", "effect_op", "effect_value")
 STATUSES = ("planned", "in_progress", "done")
+# Optional columns: how sure a task is (see simulate).
+OUTCOME_COLUMNS = ("probability", "effect_min", "effect_mode", "effect_max")
 
 
 def load_plan(source: Any) -> pl.DataFrame:
@@ -65,6 +81,7 @@ def load_plan(source: Any) -> pl.DataFrame:
     if missing:
         raise DataError(f"plan: missing column(s) {missing} (found {df.columns})")
     df = df.with_columns(pl.col("effect_value").cast(pl.Float64, strict=False))
+    df = df.with_columns(pl.col(c).cast(pl.Float64, strict=False) for c in OUTCOME_COLUMNS if c in df.columns)
     if df["deadline"].dtype != pl.Date:
         parsed = df["deadline"].cast(pl.String).str.to_date("%Y-%m-%d", strict=False)
         bad = parsed.is_null() & df["deadline"].is_not_null()
@@ -187,3 +204,155 @@ def overdue(plan: pl.DataFrame, at: dt.date) -> pl.DataFrame:
     ['PAR-02']
     """
     return plan.filter((pl.col("deadline") < at) & (pl.col("status") != "done"))
+
+
+@dataclass(frozen=True)
+class PlanSimulation:
+    """The result of :func:`simulate` (everything labelled projected: a distribution over the plan's assumptions).
+
+    ``summary``: one row — ``runs``, ``seed``, ``base_total``, ``total_mean``, ``total_p05``, ``total_median``,
+    ``total_p95`` (numpy's default percentiles), ``base_rank`` and ``rank_p05``/``rank_median``/``rank_p95`` over
+    the publisher's field (null when the scores hold only part of it; numpy's ``lower`` order statistic), the same
+    ``rank_within_*`` among the provinces of the scores, ``peers``. ``agencies``: per lead agency, what its tasks
+    alone add to the total over the same runs (``expected_gain``, ``gain_p05``, ``gain_p95``), largest first.
+    ``tasks``: per task, ``variance_share`` — the squared correlation between the task's drawn value and the total
+    (its standardised regression coefficient squared; the shares add up to about 1 for a plan whose gains add up,
+    less where tasks interact). ``outcomes``: per run, ``total``, ``rank`` (null without the full field) and
+    ``rank_within``. ``varied``: what was varied, one entry per uncertain task input.
+    """
+
+    runs: int
+    seed: int
+    varied: list[str]
+    summary: pl.DataFrame
+    agencies: pl.DataFrame
+    tasks: pl.DataFrame
+    outcomes: pl.DataFrame
+
+    def p_rank_at_most(self, k: int | list[int]) -> pl.DataFrame:
+        """P(rank ≤ k) over the runs, one row per k: ``p_rank_at_most`` over the publisher's field (null when the
+        scores hold only part of it) and ``p_rank_within_at_most`` among the provinces of the scores."""
+        ks = [k] if isinstance(k, int) else list(k)
+        if not ks or any(not isinstance(x, int) or isinstance(x, bool) or x < 1 for x in ks):
+            raise InvalidArgumentError(f"k={k!r}: ranks start at 1; give positive integers", argument="k", value=k)
+        rank = self.outcomes["rank"]
+        within = self.outcomes["rank_within"]
+        full = rank.null_count() < len(rank) or len(rank) == 0
+        return pl.DataFrame(
+            {
+                "k": ks,
+                "p_rank_at_most": [float((rank <= x).sum()) / self.runs if full else None for x in ks],
+                "p_rank_within_at_most": [float((within <= x).sum()) / self.runs for x in ks],
+            },
+            schema={"k": pl.Int64, "p_rank_at_most": pl.Float64, "p_rank_within_at_most": pl.Float64},
+        )
+
+
+MAX_SEED = 2**63 - 1
+
+
+def simulate(
+    scores: Scores,
+    plan: pl.DataFrame,
+    province: str,
+    year: int,
+    *,
+    index: str,
+    runs: int = 10_000,
+    seed: int = 0,
+    tasks: str | list[str] = "all",
+    peers: str = "held",
+    target_year: int | None = None,
+    peer_values: Any = None,
+) -> PlanSimulation:
+    """Monte Carlo over the plan's tasks: in each run a task delivers with its ``probability`` (default 1) and
+    then changes its node by its op with a value drawn from the triangular distribution (``effect_min``,
+    ``effect_mode``, ``effect_max``; without them its ``effect_value``); a task that does not deliver leaves its
+    node as it is. Returns the distribution of the projected total and rank, P(rank ≤ k), the expected gain per
+    lead agency and each task's share of the variance (:class:`PlanSimulation`). The other provinces are ``held``,
+    move by their ``trend`` to ``target_year``, or take ``peer_values`` (``given``; columns ``province``, ``node``,
+    ``value``) as in :func:`chiso.project.what_if_many`. Seeded: the same ``seed`` gives the same result on any
+    machine. Two tasks on one node are refused (merge them); ``max`` and ``best`` take no range.
+
+    >>> import chiso, polars as pl
+    >>> s = chiso.score("papi", chiso.datasets.papi().filter(year=2024))
+    >>> plan = load_plan(pl.DataFrame({"id": ["T1"], "index": ["papi"], "node": ["e_governance/portal_access"],
+    ...     "title": ["Portal"], "lead_agency": ["Sở Khoa học và Công nghệ"], "deadline": ["2025-06-30"],
+    ...     "status": ["planned"], "effect_op": ["headroom"], "effect_value": [0.5], "probability": [0.8],
+    ...     "effect_min": [0.2], "effect_mode": [0.5], "effect_max": [0.7]}))
+    >>> sim = simulate(s, plan, "Trà Vinh", 2024, index="papi", runs=2000, seed=1)
+    >>> sim.runs, sim.varied[0]
+    (2000, 'T1 delivers (p = 0.8)')
+    >>> row = sim.summary.row(0, named=True)
+    >>> row["total_p05"] <= row["total_median"] <= row["total_p95"], row["rank_median"] <= row["base_rank"]
+    (True, True)
+    """
+    if isinstance(tasks, str) and tasks not in ("all", "done"):
+        raise InvalidArgumentError(f"tasks={tasks!r}: use 'all', 'done' or a list of task ids", argument="tasks")
+    for name, value in (("runs", runs), ("seed", seed)):
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise InvalidArgumentError(f"{name}={value!r}: give an integer", argument=name, value=value)
+    if runs < 1:
+        raise InvalidArgumentError(f"runs={runs}: give at least 1 run", argument="runs", value=runs)
+    if not 0 <= seed <= MAX_SEED:
+        raise InvalidArgumentError(f"seed={seed}: give an integer in [0, 2**63 − 1]", argument="seed", value=seed)
+    if peers not in ("held", "trend", "given"):
+        raise InvalidArgumentError(f"peers={peers!r}: use 'held', 'trend' or 'given'", argument="peers", value=peers)
+    if (peers == "trend") != (target_year is not None):
+        raise InvalidArgumentError("peers='trend' needs target_year (and only it does)", argument="target_year")
+    if (peers == "given") != (peer_values is not None):
+        raise InvalidArgumentError("peers='given' needs peer_values (and only it does)", argument="peer_values")
+    cells = None
+    if peer_values is not None:
+        pv = to_polars(peer_values)
+        cells = list(
+            zip(
+                pv["province"].cast(pl.String).to_list(),
+                pv["node"].cast(pl.String).fill_null("").to_list(),
+                pv["value"].cast(pl.Float64).to_list(),
+                strict=True,
+            )
+        )
+    outcome_rows = _outcomes(plan)
+    selection = [tasks] if isinstance(tasks, str) else list(tasks)
+    out = _plan_simulate(
+        scores, _rows(plan), outcome_rows, province, year, index, selection, runs, seed, target_year, cells
+    )
+    ranks = np.frombuffer(out["ranks"], dtype="<u4")
+    outcomes = pl.DataFrame(
+        {
+            "run": np.arange(out["runs"], dtype=np.int64),
+            "total": np.frombuffer(out["totals"], dtype="<f8"),
+            "rank": ranks.astype(np.int64),
+            "rank_within": np.frombuffer(out["ranks_within"], dtype="<u4").astype(np.int64),
+        }
+    ).with_columns(
+        pl.when(pl.col("rank") > 0).then(pl.col("rank")).alias("rank"),
+        pl.when(pl.col("rank_within") > 0).then(pl.col("rank_within")).alias("rank_within"),
+    )
+    return PlanSimulation(
+        runs=out["runs"],
+        seed=out["seed"],
+        varied=list(out["varied"]),
+        summary=out["summary"],
+        agencies=out["agencies"],
+        tasks=out["tasks"],
+        outcomes=outcomes,
+    )
+
+
+def _outcomes(plan: pl.DataFrame) -> list[tuple[float | None, float | None, float | None, float | None]]:
+    """Per task: (probability, effect_min, effect_mode, effect_max); a range is all three columns or none."""
+    cols = [
+        pl.col(c).cast(pl.Float64) if c in plan.columns else pl.lit(None, pl.Float64).alias(c) for c in OUTCOME_COLUMNS
+    ]
+    rows = plan.select(pl.col("id").cast(pl.String), *cols).rows()
+    for tid, _, lo, mode, hi in rows:
+        given = [x is not None for x in (lo, mode, hi)]
+        if any(given) and not all(given):
+            raise InvalidArgumentError(
+                f"task {tid!r}: effect_min, effect_mode and effect_max go together (got {lo}, {mode}, {hi})",
+                argument="effect_min/effect_mode/effect_max",
+                value=(lo, mode, hi),
+            )
+    return [(p, lo, mode, hi) for _, p, lo, mode, hi in rows]

@@ -84,10 +84,10 @@ def satisfaction(
     return _satisfaction(
         respondents,
         province_names,
-        province_idx,
-        _years(df),
+        province_idx.to_list(),
+        _years(df).to_list(),
         node_names,
-        node_idx,
+        node_idx.to_list(),
         values.to_list(),
         weights,
         (float(scale[0]), float(scale[1])),

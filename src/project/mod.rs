@@ -6,6 +6,7 @@
 //! values — no frames are rebuilt, so thousands of scenarios per call are cheap.
 
 pub mod calibrate;
+pub mod plan_outcomes;
 pub mod plans;
 // Fields of the scenario types are not documented yet (issue 14): the lint stays on everywhere else.
 #[allow(missing_docs)]

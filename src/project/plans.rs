@@ -67,7 +67,7 @@ pub fn parse_effect(op: &str, value: Option<f64>, task: &str) -> Result<Adjustme
     Adjustment::parse(op, value).map_err(|e| ChisoError::Data(format!("plan: task {task:?}: {e}")))
 }
 
-fn chosen<'a>(tasks: &'a [Task], index: &str, selection: &Selection) -> Result<Vec<&'a Task>> {
+pub(crate) fn chosen<'a>(tasks: &'a [Task], index: &str, selection: &Selection) -> Result<Vec<&'a Task>> {
     if let Selection::Ids(ids) = selection {
         if let Some(missing) = ids.iter().find(|id| !tasks.iter().any(|t| &t.id == *id)) {
             return Err(ChisoError::Data(format!("plan: no task {missing:?}")));

@@ -4,6 +4,7 @@
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
+use super::buffers::bytes_of;
 use crate::datasets::DatasetRow;
 use crate::engine::{Comparison, Origin, Scores};
 use crate::error::ChisoError;
@@ -362,25 +363,27 @@ fn build_exception(py: Python<'_>, e: &ChisoError) -> PyResult<PyErr> {
 pub fn score_columns<'py>(py: Python<'py>, s: &Scores, depth: Option<usize>) -> PyResult<Bound<'py, PyDict>> {
     let c = py.detach(|| gather_score_columns(s, depth));
     let slots = PyDict::new(py);
-    slots.set_item("unit", c.unit)?;
-    slots.set_item("node", c.node)?;
-    slots.set_item("score", c.score)?;
-    slots.set_item("input", c.input)?;
-    slots.set_item("rank", c.rank)?;
-    slots.set_item("n_ranked", c.n_ranked)?;
-    slots.set_item("rank_within", c.rank_within)?;
-    slots.set_item("n_field", c.n_field)?;
-    slots.set_item("full_field", c.full_field)?;
-    slots.set_item("published_rank", c.published_rank)?;
-    slots.set_item("group", c.group)?;
-    slots.set_item("origin", c.origin)?;
-    slots.set_item("provenance", c.provenance)?;
+    slots.set_item("unit", bytes_of(py, &c.unit, u32::to_le_bytes))?;
+    slots.set_item("node", bytes_of(py, &c.node, u32::to_le_bytes))?;
+    slots.set_item("score", bytes_of(py, &c.score, f64::to_le_bytes))?;
+    slots.set_item("input", bytes_of(py, &c.input, f64::to_le_bytes))?;
+    slots.set_item("rank", bytes_of(py, &c.rank, u32::to_le_bytes))?;
+    slots.set_item("n_ranked", bytes_of(py, &c.n_ranked, u32::to_le_bytes))?;
+    slots.set_item("rank_within", bytes_of(py, &c.rank_within, u32::to_le_bytes))?;
+    slots.set_item("n_field", bytes_of(py, &c.n_field, u32::to_le_bytes))?;
+    slots.set_item("full_field", bytes_of(py, &c.full_field, u8::to_le_bytes))?;
+    slots.set_item("published_rank", bytes_of(py, &c.published_rank, u32::to_le_bytes))?;
+    slots.set_item("group", bytes_of(py, &c.group, u32::to_le_bytes))?;
+    slots.set_item("origin", bytes_of(py, &c.origin, u8::to_le_bytes))?;
+    slots.set_item("provenance", bytes_of(py, &c.provenance, u32::to_le_bytes))?;
+    slots.set_item("missing_at", bytes_of(py, &c.missing_at, u32::to_le_bytes))?;
     slots.set_item("missing_children", c.missing)?;
     let out = PyDict::new(py);
     out.set_item("units", c.units.build(py)?)?;
     out.set_item("nodes", c.nodes.build(py)?)?;
     out.set_item("group_labels", c.labels)?;
     out.set_item("origin_labels", vec!["input", "computed", "renormalised", "missing"])?;
+    out.set_item("provenance_labels", c.provenance_labels)?;
     out.set_item("slots", slots)?;
     Ok(out)
 }
@@ -392,18 +395,20 @@ struct ScoreColumns {
     labels: Vec<String>,
     unit: Vec<u32>,
     node: Vec<u32>,
-    score: Vec<Option<f64>>,
-    input: Vec<Option<f64>>,
-    rank: Vec<Option<u32>>,
+    score: Vec<f64>,
+    input: Vec<f64>,
+    rank: Vec<u32>,
     n_ranked: Vec<u32>,
-    rank_within: Vec<Option<u32>>,
+    rank_within: Vec<u32>,
     n_field: Vec<u32>,
-    full_field: Vec<bool>,
-    published_rank: Vec<Option<u32>>,
-    group: Vec<Option<u32>>,
-    origin: Vec<u32>,
-    provenance: Vec<Option<&'static str>>,
-    missing: Vec<Option<Vec<String>>>,
+    full_field: Vec<u8>,
+    published_rank: Vec<u32>,
+    group: Vec<u32>,
+    origin: Vec<u8>,
+    provenance: Vec<u32>,
+    provenance_labels: Vec<&'static str>,
+    missing_at: Vec<u32>,
+    missing: Vec<Vec<String>>,
 }
 
 fn gather_score_columns(s: &Scores, depth: Option<usize>) -> ScoreColumns {
@@ -442,11 +447,14 @@ fn gather_score_columns(s: &Scores, depth: Option<usize>) -> ScoreColumns {
             nodes.str("rank_status", m.ranking.status.as_str());
         }
     }
-    let (mut unit, mut node, mut rank, mut n_ranked, mut group, mut origin, mut provenance) =
-        (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
-    let (mut score, mut input) = (vec![], vec![]);
+    // Per-slot columns as little-endian buffers (`chiso._assemble` reads them with numpy): null is NaN for scores,
+    // 0 for ranks (a rank starts at 1) and u32::MAX for indices into the label tables.
+    let (mut unit, mut node, mut rank, mut n_ranked) = (vec![], vec![], vec![], vec![]);
+    let (mut score, mut input, mut group, mut origin) = (vec![], vec![], vec![], vec![]);
     let (mut rank_within, mut n_field, mut full_field, mut published_rank) = (vec![], vec![], vec![], vec![]);
-    let mut missing: Vec<Option<Vec<String>>> = vec![];
+    let (mut provenance, mut provenance_labels): (Vec<u32>, Vec<&'static str>) = (vec![], vec![]);
+    // Missing children are rare: given only for the slots that have some.
+    let (mut missing_at, mut missing): (Vec<u32>, Vec<Vec<String>>) = (vec![], vec![]);
     for (k, u) in s.units().iter().enumerate() {
         let m = s.edition(u.edition);
         for &i in s.preorder(u.edition) {
@@ -464,25 +472,38 @@ fn gather_score_columns(s: &Scores, depth: Option<usize>) -> ScoreColumns {
             } = s.slot(u.offset + i);
             unit.push(k as u32);
             node.push((node_offset[u.edition] + i) as u32);
-            score.push((!v.is_nan()).then_some(v));
-            input.push((!sup.is_nan()).then_some(sup));
-            rank.push((r > 0).then_some(r));
+            score.push(v);
+            input.push(sup);
+            rank.push(r);
             n_ranked.push(nr);
-            rank_within.push(s.rank_within_of(k, i));
+            rank_within.push(s.rank_within_of(k, i).unwrap_or(0));
             n_field.push(s.field_size_at(k, i));
-            full_field.push(s.field_status_at(k, i) == crate::engine::FieldStatus::FullField);
-            published_rank.push(s.published_rank_of(k, i));
-            group.push((g != u8::MAX).then(|| (label_offset[u.edition] + g as usize) as u32));
+            full_field.push(u8::from(s.field_status_at(k, i) == crate::engine::FieldStatus::FullField));
+            published_rank.push(s.published_rank_of(k, i).unwrap_or(0));
+            group.push(if g == u8::MAX { u32::MAX } else { (label_offset[u.edition] + g as usize) as u32 });
             origin.push(match o {
-                Origin::Input => 0u32,
+                Origin::Input => 0u8,
                 Origin::Computed => 1,
                 Origin::Renormalised => 2,
                 Origin::Missing => 3,
             });
-            provenance.push(prov.map(|p| p.as_str()));
-            let mc =
-                if matches!(o, Origin::Missing | Origin::Renormalised) { s.missing_children(k, i) } else { vec![] };
-            missing.push((!mc.is_empty()).then_some(mc));
+            provenance.push(match prov.map(|p| p.as_str()) {
+                None => u32::MAX,
+                Some(label) => match provenance_labels.iter().position(|&l| l == label) {
+                    Some(j) => j as u32,
+                    None => {
+                        provenance_labels.push(label);
+                        (provenance_labels.len() - 1) as u32
+                    }
+                },
+            });
+            if matches!(o, Origin::Missing | Origin::Renormalised) {
+                let mc = s.missing_children(k, i);
+                if !mc.is_empty() {
+                    missing_at.push((unit.len() - 1) as u32);
+                    missing.push(mc);
+                }
+            }
         }
     }
     ScoreColumns {
@@ -502,6 +523,8 @@ fn gather_score_columns(s: &Scores, depth: Option<usize>) -> ScoreColumns {
         group,
         origin,
         provenance,
+        provenance_labels,
+        missing_at,
         missing,
     }
 }

@@ -1,8 +1,10 @@
 //! The Python binding (`chiso._chiso`): conversion and exception mapping only. Every computation is in the core
 //! crate, so Rust users have everything Python users have.
 
+mod buffers;
 mod convert;
 mod indicators;
+mod plan_outcomes;
 mod uncertainty;
 
 use std::sync::Arc;
@@ -815,7 +817,8 @@ fn compare_options(
     Ok(crate::compare::CompareOptions { nodes, provinces, comparable_only, materiality, level: None, merge_rule: None })
 }
 
-/// Score factored columns (the Python layer has shaped the frame; see `chiso._frames`).
+/// Score factored columns (the Python layer has shaped the frame; see `chiso._frames`). Index, year and value
+/// columns are little-endian uint32 / int64 / float64 buffers.
 #[pyfunction]
 #[pyo3(signature = (index, province_names, province_idx, years, node_names, node_idx, values, *, measure_names = None, measure_idx = None, edition = None, missing = "strict", prefer = "computed"))]
 #[allow(clippy::too_many_arguments)]
@@ -823,17 +826,23 @@ fn _score(
     py: Python<'_>,
     index: &Bound<'_, PyAny>,
     province_names: Vec<String>,
-    province_idx: Vec<u32>,
-    years: Vec<i64>,
+    province_idx: &[u8],
+    years: &[u8],
     node_names: Vec<String>,
-    node_idx: Vec<u32>,
-    values: Vec<f64>,
+    node_idx: &[u8],
+    values: &[u8],
     measure_names: Option<Vec<String>>,
-    measure_idx: Option<Vec<u32>>,
+    measure_idx: Option<&[u8]>,
     edition: Option<String>,
     missing: &str,
     prefer: &str,
 ) -> PyResult<PyScores> {
+    // Numeric columns arrive as little-endian buffers (see `buffers`).
+    let province_idx = buffers::u32s("province_idx", province_idx)?;
+    let years = buffers::i64s("years", years)?;
+    let node_idx = buffers::u32s("node_idx", node_idx)?;
+    let values = buffers::f64s("values", values)?;
+    let measure_idx = measure_idx.map(|b| buffers::u32s("measure_idx", b)).transpose()?;
     let measures: Option<Vec<engine::Measure>> = match (measure_names, measure_idx) {
         (Some(names), Some(idx)) => {
             let parsed: Vec<engine::Measure> = names
@@ -1121,10 +1130,10 @@ fn _calibrate_maxima(
     py.detach(|| crate::project::calibrate::calibrate_maxima(&pct, &totals, total_max)).map_err(to_py_err)
 }
 
-type TaskRow = (String, String, String, String, String, String, String, String, Option<f64>);
+pub(crate) type TaskRow = (String, String, String, String, String, String, String, String, Option<f64>);
 
 /// Tasks from Python rows (id, index, node, title, lead_agency, deadline, status, effect_op, effect_value).
-fn tasks_from(rows: Vec<TaskRow>) -> PyResult<Vec<crate::project::plans::Task>> {
+pub(crate) fn tasks_from(rows: Vec<TaskRow>) -> PyResult<Vec<crate::project::plans::Task>> {
     use crate::project::plans::{parse_date, parse_effect, Task, TaskStatus};
     rows.into_iter()
         .map(|(id, index, node, title, lead_agency, deadline, status, op, value)| {
@@ -1267,6 +1276,7 @@ fn _chiso(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_plan_gains, m)?)?;
     m.add_function(wrap_pyfunction!(_plan_uncovered, m)?)?;
     uncertainty::register(m)?;
+    plan_outcomes::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("DATA_SOURCES", crate::datasets::SOURCES)?;
     m.add("DATA_SOURCES_OTHER_INDICES", crate::datasets::SOURCES_OTHER_INDICES)?;

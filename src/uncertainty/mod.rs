@@ -393,11 +393,15 @@ fn shift_of(ranks: &[u32], official: &[u32]) -> f64 {
     }
 }
 
+/// The seeded generator of one chunk of runs: each chunk its own stream, so a seed gives the same draws on any
+/// number of threads (shared with the plan simulation, [`crate::project::plan_outcomes`]).
+pub(crate) fn chunk_stream(seed: u64, chunk: usize) -> StdRng {
+    StdRng::seed_from_u64(seed.wrapping_add((chunk as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15)))
+}
+
 fn chunk_rng(runs: &Runs, chunk: usize) -> Option<StdRng> {
     match runs {
-        Runs::Seeded { seed, .. } => {
-            Some(StdRng::seed_from_u64(seed.wrapping_add((chunk as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15))))
-        }
+        Runs::Seeded { seed, .. } => Some(chunk_stream(*seed, chunk)),
         Runs::Design(_) => None,
     }
 }
