@@ -218,7 +218,8 @@ fn bad_input_is_a_typed_error_naming_the_argument() {
 #[test]
 fn set_and_max_tasks_that_do_not_deliver_leave_the_node() {
     let s = pci(None);
-    let tasks = [task("S", "transparency", "A", Adjustment::Set(10.0)), task("M", "entry_costs", "A", Adjustment::ToMax)];
+    let tasks =
+        [task("S", "transparency", "A", Adjustment::Set(10.0)), task("M", "entry_costs", "A", Adjustment::ToMax)];
     let sim = run(&s, &tasks, &[Outcome { probability: 0.0, range: None }; 2], 50, 1);
     assert!(sim.totals.iter().all(|t| (t - sim.base_total).abs() < 1e-9));
     let sim = run(&s, &tasks, &[Outcome::default(); 2], 50, 1);
