@@ -189,18 +189,54 @@ pub enum ChisoError {
         "unknown indicator {indicator:?} in the {layer} indicator layer (province {province}, year {year}){}",
         suggest(suggestions)
     )]
-    #[allow(missing_docs)] // fields still to document (issue 14)
-    UnknownIndicator { layer: String, indicator: String, province: String, year: i32, suggestions: Vec<String> },
+    UnknownIndicator {
+        /// The indicator layer searched: edition and data year (`pci.2013 2013`).
+        layer: String,
+        /// The indicator code as given.
+        indicator: String,
+        /// The province whose value was to be changed (Vietnamese name, or the code as given if unknown).
+        province: String,
+        /// The data year.
+        year: i32,
+        /// Indicator codes of the layer close to the one given (may be empty).
+        suggestions: Vec<String>,
+    },
 
     /// A raw indicator value its unit cannot take (a share above 1, negative days).
     #[error("{province}, {year}, {indicator}: value {value} is impossible for a {unit} indicator (possible range [{min}, {max}])")]
-    #[allow(missing_docs)] // fields still to document (issue 14)
-    IndicatorValue { province: String, year: i32, indicator: String, value: f64, unit: String, min: f64, max: f64 },
+    IndicatorValue {
+        /// The province holding the value (Vietnamese name, or the code as given if unknown).
+        province: String,
+        /// The data year.
+        year: i32,
+        /// The indicator: edition and indicator path (`pci.2013/time_costs/d1`).
+        indicator: String,
+        /// The raw value refused.
+        value: f64,
+        /// The indicator's unit (`days`, `share`, …), with the reason when the value is possible but too large to
+        /// normalise over the field.
+        unit: String,
+        /// Lowest possible raw value of the indicator.
+        min: f64,
+        /// Highest possible raw value of the indicator (may be infinite).
+        max: f64,
+    },
 
     /// A field-relative normalisation over a field where every province has the same value (min = max).
     #[error("{year}, {indicator}: every province has the value {value} (min = max), so the field-relative rule {method} has no scale{}", if province.is_empty() { String::new() } else { format!(" (after the change for {province})") })]
-    #[allow(missing_docs)] // fields still to document (issue 14)
-    DegenerateIndicator { year: i32, indicator: String, value: f64, method: String, province: String },
+    DegenerateIndicator {
+        /// The data year.
+        year: i32,
+        /// The indicator: edition and indicator path (`pci.2013/time_costs/d1`).
+        indicator: String,
+        /// The one value every province of the field has.
+        value: f64,
+        /// The normalisation method that needs a spread (`minmax`, `zscore`, `rank`, `frontier`).
+        method: String,
+        /// The province whose edited value made the field degenerate (Vietnamese name; empty when scoring the
+        /// field as given).
+        province: String,
+    },
 
     /// Structural problems of an input table: missing columns, wrong types, nothing to score.
     #[error("{0}")]

@@ -50,8 +50,6 @@ pub mod compare;
 pub mod datasets;
 pub mod engine;
 pub mod error;
-// Fields of the indicator types are not documented yet (issue 14): the lint stays on everywhere else.
-#[allow(missing_docs)]
 pub mod indicators;
 pub mod limits;
 pub mod methodology;
@@ -59,8 +57,6 @@ pub mod project;
 pub mod provinces;
 pub mod survey;
 mod text;
-// Fields of the uncertainty result types are not documented yet (issue 14): the lint stays on everywhere else.
-#[allow(missing_docs)]
 pub mod uncertainty;
 
 #[cfg(feature = "python")]

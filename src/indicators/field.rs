@@ -12,6 +12,7 @@ use crate::methodology::{catalog, Status};
 /// values (a what-if then starts from the published values and adds the rule's change).
 #[derive(Debug, Clone)]
 pub struct Field {
+    /// The data year.
     pub year: i32,
     /// GSO codes, one per row.
     pub provinces: Vec<String>,
@@ -32,6 +33,8 @@ pub struct FieldScores {
     pub nodes: Vec<f64>,
     /// Composite (the edition's root) per province, from the node values; NaN where a node is missing.
     pub composite: Vec<f64>,
+    /// Rank of each province by composite among the provinces of the field (competition ranking at the edition's
+    /// rank precision; None = no composite).
     pub ranks: Vec<Option<u32>>,
 }
 
@@ -68,6 +71,7 @@ impl Field {
         Ok(())
     }
 
+    /// The row of the province with GSO code `code`; an error if the field has no values for it.
     pub fn province_index(&self, code: &str) -> Result<usize> {
         self.provinces.iter().position(|c| c == code).ok_or_else(|| {
             ChisoError::Data(format!("{} has no indicator values in {}", province_name(code), self.year))
@@ -167,22 +171,34 @@ fn composite(layer: &Layer, year: i32, nodes: &[f64], n: usize) -> Result<(Vec<f
 /// One row of [`explain`]: an indicator of a province in a year.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExplainRow {
+    /// Path of the node the indicator builds (`time_costs`).
     pub node: String,
+    /// Indicator path: node path / indicator code (`time_costs/d1`).
     pub indicator: String,
+    /// Unit of the raw value (`days`, `share`, …).
     pub unit: &'static str,
+    /// `higher_is_better` or `lower_is_better`.
     pub direction: &'static str,
+    /// The province's raw value (NaN = missing).
     pub raw: f64,
+    /// The province's score under the indicator's rule, over this field (NaN = missing).
     pub score: f64,
+    /// Effective weight of the score in its node (for a weighted-mean node, the weight over the node's total).
     pub weight: f64,
     /// weight × (score of the field's best − own score): what the node would gain by matching the best province
     /// on this indicator, others held.
     pub points_lost: f64,
     /// The same in composite points.
     pub composite_points_lost: f64,
+    /// The field's best raw value (NaN if no province has a value).
     pub best_value: f64,
+    /// The province holding it (Vietnamese name; empty if none).
     pub best_province: String,
+    /// The field's median raw value (NaN if no province has a value).
     pub median_value: f64,
+    /// Name of the normalisation method (`minmax`, `goalposts`, `zscore`, `rank`, `frontier`).
     pub rule: &'static str,
+    /// The weaker of the node rule's status and the indicator weight's status.
     pub rule_status: Status,
 }
 
@@ -252,15 +268,20 @@ pub fn explain(layer: &Layer, field: &Field, province: &str) -> Result<Vec<Expla
 /// The result of an indicator-level what-if for one province.
 #[derive(Debug, Clone)]
 pub struct WhatIf {
+    /// Scores of the field as given.
     pub base: FieldScores,
+    /// Scores of the field with the edits (field-relative rules recomputed over the edited field).
     pub projected: FieldScores,
     /// Projected node values of every province: published value + the rule's change where published, else the
     /// rule's value.
     pub nodes: Vec<f64>,
+    /// Projected composite per province, from `nodes` (NaN where a node is missing).
     pub composite: Vec<f64>,
+    /// Projected rank of each province by `composite` among the provinces of the field (None = no composite).
     pub ranks: Vec<Option<u32>>,
     /// Base composite the same way (published nodes where given).
     pub base_composite: Vec<f64>,
+    /// Base rank of each province by `base_composite` (None = no composite).
     pub base_ranks: Vec<Option<u32>>,
     /// Per indicator: a field-relative bound moved (the edit redefined the best or worst of the field).
     pub bound_moved: Vec<bool>,
@@ -336,8 +357,11 @@ pub fn what_if(layer: &Layer, field: &Field, province: &str, edits: &[(String, f
 /// One indicator move chosen by [`target`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct TargetMove {
+    /// Indicator path: node path / indicator code (`time_costs/d1`).
     pub indicator: String,
+    /// The province's raw value before the move.
     pub from: f64,
+    /// The raw value moved to (in the indicator's unit).
     pub to: f64,
     /// The share of the indicator's observed range moved: the cost measure, comparable across units.
     pub cost: f64,

@@ -17,7 +17,10 @@ include!(concat!(env!("OUT_DIR"), "/builtin_indicator_layers.rs"));
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Combine {
     /// v = intercept + Σ w·s (effective weights on the scores; weights need not add up to 1).
-    WSum { intercept: f64 },
+    WSum {
+        /// Constant added to the weighted sum (0 when the file gives none).
+        intercept: f64,
+    },
     /// v = Σ w·s / Σ w.
     WMean,
 }
@@ -27,11 +30,15 @@ pub enum Combine {
 pub struct NodeRule {
     /// Path of the node in the edition (`time_costs`).
     pub node: String,
+    /// How the node is built from its indicators' scores.
     pub combine: Combine,
     /// Whether the rule reproduces the publisher: derived (exact on the published data), unknown (an
     /// approximation, with its largest residual).
     pub status: Status,
+    /// Largest gap to the published node values over the provinces the rule is stated for, as the layer file states
+    /// it (None = not stated).
     pub max_residual: Option<f64>,
+    /// Free-text note from the layer file (None = none).
     pub note: Option<String>,
     /// Provinces (GSO codes) the rule does not reproduce from the published raw values (e.g. a top-coded count).
     pub not_reproducible: Vec<String>,
@@ -46,16 +53,25 @@ pub struct Indicator {
     pub path: String,
     /// Index into [`Layer::nodes`].
     pub node: usize,
+    /// Vietnamese name (None = not given in the layer file).
     pub name_vi: Option<String>,
+    /// English name (None = not given in the layer file).
     pub name_en: Option<String>,
+    /// Unit of the raw values.
     pub unit: Unit,
     /// Values outside are impossible (a share above 1, negative days): an input error, not an outlier.
     pub possible: (f64, f64),
+    /// Which way is better on the raw scale.
     pub direction: Direction,
+    /// Weight of the indicator's score in its node's rule (0 = not used).
     pub weight: f64,
+    /// Whether the weight is the publisher's (official, derived, user-supplied or unknown).
     pub weight_status: Status,
+    /// How the raw values become scores.
     pub rule: Rule,
+    /// Whether the normalisation rule is the publisher's (official, derived, user-supplied or unknown).
     pub rule_status: Status,
+    /// Free-text note from the layer file (None = none).
     pub note: Option<String>,
 }
 
@@ -66,11 +82,17 @@ pub struct Layer {
     pub edition: String,
     /// The data year the rules were established for; None = any year of the edition.
     pub year: Option<i32>,
+    /// Status of the layer as a whole, as stated in the file (user-supplied once a built-in layer is altered).
     pub status: Status,
+    /// Where the layer's rules come from, as stated in the file (None = not stated).
     pub source: Option<String>,
+    /// Free-text note from the layer file (None = none).
     pub note: Option<String>,
+    /// The file the layer was read from (as named in errors), and how the layer was altered since, if it was.
     pub origin: String,
+    /// One rule per node of the edition that the layer builds.
     pub nodes: Vec<NodeRule>,
+    /// The raw indicators, in the layer's order (the column order of a field's raw values).
     pub indicators: Vec<Indicator>,
     by_path: HashMap<String, usize>,
 }

@@ -7,12 +7,14 @@ use crate::engine::percentile_linear;
 /// Which way is better for an indicator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Direction {
+    /// Shares of firms satisfied, points: the highest value scores the top of the range.
     HigherIsBetter,
     /// Days, costs, shares of firms paying bribes: the lowest value scores the top of the range.
     LowerIsBetter,
 }
 
 impl Direction {
+    /// Read the spelling used in layer files (`higher_is_better`, `lower_is_better`); None if unknown.
     pub fn parse(s: &str) -> Option<Direction> {
         match s {
             "higher_is_better" => Some(Direction::HigherIsBetter),
@@ -21,6 +23,7 @@ impl Direction {
         }
     }
 
+    /// The spelling used in layer files and results.
     pub fn as_str(self) -> &'static str {
         match self {
             Direction::HigherIsBetter => "higher_is_better",
@@ -70,6 +73,7 @@ pub enum Unit {
 }
 
 impl Unit {
+    /// Read the spelling used in layer files (`days`, `share`, …); None if unknown.
     pub fn parse(s: &str) -> Option<Unit> {
         Some(match s {
             "days" => Unit::Days,
@@ -85,6 +89,7 @@ impl Unit {
         })
     }
 
+    /// The spelling used in layer files and results.
     pub fn as_str(self) -> &'static str {
         match self {
             Unit::Days => "days",
@@ -117,17 +122,26 @@ pub enum Method {
     MinMax,
     /// Fixed bounds: `lower` and `upper` are the raw values that score the ends of `range` (the worse one the
     /// bottom). Values beyond are extrapolated unless capped.
-    Goalposts { lower: f64, upper: f64 },
+    Goalposts {
+        /// The lower raw goalpost.
+        lower: f64,
+        /// The upper raw goalpost.
+        upper: f64,
+    },
     /// (x − mean) / sd over the field, signed by direction (range ignored).
     ZScore,
     /// Position in the field: the best scores the top of `range`, the worst the bottom, equal steps between ranks.
     Rank,
     /// Distance to the frontier: the field's best value scores the top of `range`; `worst` (fixed, or the field's
     /// worst) the bottom.
-    Frontier { worst: Option<f64> },
+    Frontier {
+        /// The raw value scoring the bottom of `range`; None = the field's worst value.
+        worst: Option<f64>,
+    },
 }
 
 impl Method {
+    /// The spelling used in layer files and results (`minmax`, `goalposts`, `zscore`, `rank`, `frontier`).
     pub fn name(&self) -> &'static str {
         match self {
             Method::MinMax => "minmax",
@@ -147,6 +161,7 @@ impl Method {
 /// Capping applied by a rule.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Cap {
+    /// No capping: values beyond fixed goalposts are extrapolated.
     None,
     /// Scores clipped to the rule's range (goalposts exceeded score the end of the range, not beyond).
     Range,
@@ -157,15 +172,20 @@ pub enum Cap {
 /// A normalisation rule.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rule {
+    /// How the scores are computed from the raw values.
     pub method: Method,
+    /// The scores of the worst and the best bound (e.g. (1, 10)); ignored by the z-score.
     pub range: (f64, f64),
+    /// Capping of raw values or scores.
     pub cap: Cap,
 }
 
 /// The bounds a rule used for one field: the raw values that scored the bottom and the top of the range.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Bounds {
+    /// The raw value scoring the bottom of the range (for the z-score and rank rules: the field's worst value).
     pub worst: f64,
+    /// The raw value scoring the top of the range (for the z-score and rank rules: the field's best value).
     pub best: f64,
 }
 
@@ -173,6 +193,7 @@ pub struct Bounds {
 /// has no scale.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Degenerate {
+    /// The field's value (the lowest, after any winsorising).
     pub value: f64,
 }
 

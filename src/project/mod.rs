@@ -8,8 +8,6 @@
 pub mod calibrate;
 pub mod plan_outcomes;
 pub mod plans;
-// Fields of the scenario types are not documented yet (issue 14): the lint stays on everywhere else.
-#[allow(missing_docs)]
 pub mod scenarios;
 pub mod target;
 pub mod trend;

@@ -68,11 +68,15 @@ impl Op {
 /// The result: for each output node, the value and rank of the province in every scenario.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScenarioOutcomes {
+    /// GSO code of the province.
     pub province_code: String,
+    /// Vietnamese name of the province.
     pub province: String,
+    /// The data year.
     pub year: i32,
     /// Paths of the output nodes.
     pub nodes: Vec<String>,
+    /// Number of scenarios.
     pub scenarios: usize,
     /// values[s · nodes + j]: node j in scenario s (NaN = no value).
     pub values: Vec<f64>,
@@ -80,15 +84,19 @@ pub struct ScenarioOutcomes {
     pub ranks: Vec<u32>,
     /// Rank among the provinces of the result (0 = no value).
     pub ranks_within: Vec<u32>,
-    /// Per output node: base value, base rank (0 = none), and how many provinces are ranked with it.
+    /// Per output node: the province's value in the scores as given (NaN = no value).
     pub base_values: Vec<f64>,
+    /// Per output node: the province's rank in the scores as given (0 = none).
     pub base_ranks: Vec<u32>,
+    /// Per output node: how many provinces are ranked with it (the other provinces with a value, plus this one if
+    /// it has a value).
     pub n_ranked: Vec<u32>,
     /// Per scenario: some edit was clamped to its node's scale.
     pub clamped: Vec<bool>,
-    /// Per output node: the year's best value in the field (NaN if none); and per scenario and output node
-    /// (as `values`): the value goes beyond that best — a projection no province has reached.
+    /// Per output node: the year's best value in the field (NaN if none).
     pub best: Vec<f64>,
+    /// Per scenario and output node (as `values`): the value goes beyond that best — a projection no province has
+    /// reached.
     pub beyond_best: Vec<bool>,
     /// What the other provinces did ("held", "trend to YYYY", "user values (n cells)").
     pub peers: String,

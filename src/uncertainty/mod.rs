@@ -38,10 +38,18 @@ pub enum WeightNoise {
     Fixed,
     /// Each child's weight × an independent Uniform(low, high) factor, then the parent's weights renormalised to
     /// their official sum (one uncertain input per weight).
-    Uniform { low: f64, high: f64 },
+    Uniform {
+        /// Lowest factor (> 0).
+        low: f64,
+        /// Highest factor.
+        high: f64,
+    },
     /// Each parent's weights drawn from a Dirichlet distribution with mean the official shares and the given
     /// concentration (higher = closer to the official weights; one uncertain input per parent).
-    Dirichlet { concentration: f64 },
+    Dirichlet {
+        /// Total concentration Σα (> 0).
+        concentration: f64,
+    },
 }
 
 /// The spread of an input value.
@@ -50,14 +58,24 @@ pub enum Spread {
     /// A published standard error.
     StandardError(f64),
     /// A published confidence interval at `level` (e.g. 0.95), read as normal: se = (upper − lower) / 2z.
-    Interval { lower: f64, upper: f64, level: f64 },
+    Interval {
+        /// Lower end of the interval (in the node's units).
+        lower: f64,
+        /// Upper end of the interval.
+        upper: f64,
+        /// Confidence level, strictly between 0 and 1.
+        level: f64,
+    },
 }
 
 /// Noise on one supplied value.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InputNoise {
+    /// The province (any name or GSO code).
     pub province: String,
+    /// Path of the supplied (not computed) node whose value is noised.
     pub node: String,
+    /// The spread of that value.
     pub spread: Spread,
 }
 
@@ -66,6 +84,7 @@ pub struct InputNoise {
 pub struct Assumptions {
     /// The node whose ranking is analysed ("" = the total).
     pub node: String,
+    /// How the weights vary.
     pub weights: WeightNoise,
     /// Parents whose children's weights vary; None = every computed node with at least two children.
     pub weight_nodes: Option<Vec<String>>,
@@ -81,7 +100,12 @@ pub struct Assumptions {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Runs {
     /// `runs` rows drawn from a seeded generator.
-    Seeded { runs: usize, seed: u64 },
+    Seeded {
+        /// Number of runs.
+        runs: usize,
+        /// The generator's seed.
+        seed: u64,
+    },
     /// The user's design: runs × inputs uniforms in [0, 1], row-major, columns in the order of [`factors`].
     Design(Vec<f64>),
 }
@@ -89,30 +113,41 @@ pub enum Runs {
 /// One province's ranks over the runs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ProvinceRanks {
+    /// GSO code of the province.
     pub province_code: String,
+    /// Vietnamese name of the province.
     pub province: String,
-    /// Value and rank under the official assumptions (the nominal run).
+    /// Value of the ranked node under the official assumptions (the nominal run; None = no value).
     pub official_score: Option<f64>,
+    /// Rank under the official assumptions (None = not ranked).
     pub official_rank: Option<u32>,
-    /// Percentiles of the rank over the runs in which the province is ranked (numpy's "lower" method: the order
-    /// statistic at ⌊p · (n − 1)⌋, as the reference).
+    /// 5th percentile of the rank over the runs in which the province is ranked (numpy's "lower" method: the
+    /// order statistic at ⌊p · (n − 1)⌋, as the reference; None = never ranked).
     pub rank_p05: Option<u32>,
+    /// Median rank over the runs in which the province is ranked (None = never ranked).
     pub rank_median: Option<u32>,
+    /// 95th percentile of the rank, computed as `rank_p05` (None = never ranked).
     pub rank_p95: Option<u32>,
+    /// Mean rank over the runs in which the province is ranked (None = never ranked).
     pub mean_rank: Option<f64>,
-    /// Mean and standard deviation of the output value over the runs with a value.
+    /// Mean of the ranked node's value over the runs with a value (None = no run with a value).
     pub score_mean: Option<f64>,
+    /// Sample standard deviation of that value over the same runs (None = fewer than two runs with a value).
     pub score_sd: Option<f64>,
+    /// Number of runs in which the province is ranked.
     pub runs_ranked: u64,
 }
 
 /// The result of [`analyse`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Uncertainty {
+    /// The data year.
     pub year: i32,
+    /// Code of the edition scoring that year (`pci.2013`).
     pub edition: String,
     /// Path of the node ranked ("" = total).
     pub node: String,
+    /// Number of runs.
     pub runs: usize,
     /// The generator's seed, None for a user-supplied design.
     pub seed: Option<u64>,
@@ -120,10 +155,12 @@ pub struct Uncertainty {
     pub varied: Vec<String>,
     /// Provinces ranked under the official assumptions.
     pub n_ranked: u32,
-    /// The publisher's field in that year and whether the scores hold all of it: with a partial field, every rank
-    /// here is a rank among the provinces given (`rank_within`), not the publisher's rank.
+    /// Number of provinces in the publisher's field in that year.
     pub n_field: u32,
+    /// Whether the scores hold all of the publisher's field: with a partial field, every rank here is a rank among
+    /// the provinces given (`rank_within`), not the publisher's rank.
     pub field_status: FieldStatus,
+    /// One row per province scored in that year.
     pub provinces: Vec<ProvinceRanks>,
     /// Per run: mean |rank − official rank| over the provinces ranked in both.
     pub rank_shift: Vec<f64>,
@@ -311,9 +348,19 @@ pub fn analyse(scores: &Scores, year: i32, assumptions: &Assumptions, runs: &Run
 #[derive(Debug, Clone, PartialEq)]
 pub enum SobolDesign {
     /// A Saltelli design of `n` rows drawn from a seeded generator.
-    Seeded { n: usize, seed: u64 },
+    Seeded {
+        /// Rows of A (and of B).
+        n: usize,
+        /// The generator's seed (also seeds the bootstrap).
+        seed: u64,
+    },
     /// The user's matrices A and B (each N × inputs, row-major, uniforms in [0, 1]).
-    Given { a: Vec<f64>, b: Vec<f64> },
+    Given {
+        /// Matrix A, N × inputs, row-major.
+        a: Vec<f64>,
+        /// Matrix B, the same shape as A.
+        b: Vec<f64>,
+    },
 }
 
 /// First-order and total Sobol indices of `output` for each uncertain input of the assumptions, with bootstrap

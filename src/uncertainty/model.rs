@@ -30,6 +30,7 @@ pub(crate) enum Kind {
 /// One uncertain input: one column of a design.
 #[derive(Debug, Clone)]
 pub struct Factor {
+    /// The input's name in results (`weight: <node>`, `aggregation: <node>`, `missing`, `noise: <node>`, …).
     pub name: String,
     pub(crate) kind: Kind,
 }

@@ -38,27 +38,38 @@ impl FirstOrder {
 /// The indices of one input.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SobolIndex {
+    /// Name of the uncertain input.
     pub input: String,
+    /// First-order index: the share of the output's variance due to this input alone.
     pub first: f64,
+    /// Lower end of the bootstrap interval of `first`.
     pub first_lower: f64,
+    /// Upper end of the bootstrap interval of `first`.
     pub first_upper: f64,
+    /// Total index: the share of the output's variance due to this input, interactions included.
     pub total: f64,
+    /// Lower end of the bootstrap interval of `total`.
     pub total_lower: f64,
+    /// Upper end of the bootstrap interval of `total`.
     pub total_upper: f64,
 }
 
 /// The result of [`sobol_indices`]: one row per input, and what produced them.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Sobol {
+    /// One per uncertain input, in design column order.
     pub indices: Vec<SobolIndex>,
     /// Rows of A (and of B): the model ran N · (d + 2) times.
     pub n: usize,
+    /// Model evaluations, N · (d + 2) for d inputs.
     pub evaluations: usize,
     /// Var(f(A) ∪ f(B)).
     pub variance: f64,
+    /// Bootstrap resamples behind the intervals.
     pub bootstrap: usize,
     /// Level of the bootstrap percentile intervals (0.95).
     pub confidence: f64,
+    /// The estimator of the first-order indices.
     pub first_order: FirstOrder,
 }
 
