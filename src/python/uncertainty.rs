@@ -4,6 +4,7 @@
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
+use super::buffers::f64s;
 use super::convert::{to_py_err, Frame};
 use super::PyScores;
 use crate::error::ChisoError;
@@ -13,14 +14,6 @@ use crate::uncertainty::{
 
 /// (province, node, se, lower, upper) of one noisy input value.
 type NoiseRow = (String, String, Option<f64>, Option<f64>, Option<f64>);
-
-/// Little-endian f64 values from a bytes buffer written by numpy (`tobytes()` of a float64 array).
-fn floats(argument: &str, bytes: &[u8]) -> PyResult<Vec<f64>> {
-    if bytes.len() % 8 != 0 {
-        return Err(to_py_err(ChisoError::argument(argument, format!("{} bytes", bytes.len()), "not float64 data")));
-    }
-    Ok(bytes.chunks_exact(8).map(|c| f64::from_le_bytes(c.try_into().unwrap_or([0; 8]))).collect())
-}
 
 #[allow(clippy::too_many_arguments)]
 fn assumptions(
@@ -85,7 +78,7 @@ fn _uncertainty<'py>(
 ) -> PyResult<Bound<'py, PyDict>> {
     let a = assumptions(node, weights, dirichlet, weight_nodes, geometric, missing, noise, level)?;
     let runs = match design {
-        Some(bytes) => Runs::Design(floats("design", bytes)?),
+        Some(bytes) => Runs::Design(f64s("design", bytes)?),
         None => Runs::Seeded { runs, seed },
     };
     let u = py.detach(|| analyse(&scores.inner, year, &a, &runs)).map_err(to_py_err)?;
@@ -182,7 +175,7 @@ fn _sensitivity<'py>(
         other => return Err(to_py_err(ChisoError::argument("first_order", other, "one of 'saltelli2010', 'jansen'"))),
     };
     let design = match (a, b) {
-        (Some(a), Some(b)) => SobolDesign::Given { a: floats("a", a)?, b: floats("b", b)? },
+        (Some(a), Some(b)) => SobolDesign::Given { a: f64s("a", a)?, b: f64s("b", b)? },
         (None, None) => SobolDesign::Seeded { n, seed },
         _ => {
             return Err(to_py_err(ChisoError::argument(
@@ -239,7 +232,7 @@ fn _what_if_many<'py>(
                 .ok_or_else(|| to_py_err(ChisoError::argument("op", o, "one of 'set', 'add', 'headroom', 'max'")))
         })
         .collect::<PyResult<_>>()?;
-    let values = floats("values", values)?;
+    let values = f64s("values", values)?;
     let peers = match (peers_target_year, peer_values) {
         (Some(target_year), None) => {
             Peers::Trend { target_year, options: crate::project::trend::TrendOptions::default() }
