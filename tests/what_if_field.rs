@@ -1,3 +1,4 @@
+#![allow(clippy::result_large_err)]
 //! What-if ops relative to the field (issue 9 §5): a share of the gap to the year's best province, reaching the
 //! best, reaching a percentile of the field; every projected node above the year's best is flagged, in what-if,
 //! plans and the target solver (whose `cap="best"` keeps it within what some province reached).
