@@ -151,7 +151,7 @@ fn explain_what_if_and_target_for_tra_vinh_2016() {
     assert!(w.composite[p] > w.base_composite[p]);
     let (moves, res) = target(layer, &field, "84", 20, false).unwrap();
     assert!(!moves.is_empty());
-    assert!(res.ranks[p].unwrap() <= 20);
+    assert!(res.ranking.rank[p].unwrap() <= 20);
     assert!(moves.iter().all(|m| m.cost > 0.0 && m.cost <= 1.0 + 1e-9));
 }
 
@@ -195,6 +195,131 @@ normalise = { method = "minmax", range = [1.0, 10.0] }
     let flat = chiso::indicators::Field { raw: vec![3.0, 3.0, 3.0], ..field };
     let e = score_field(&layer, &flat).unwrap_err();
     assert!(matches!(&e, ChisoError::DegenerateIndicator { year: 2016, value, .. } if *value == 3.0), "{e}");
+    assert!(e.to_string().contains("every province with a value has 3 (min = max)"), "{e}");
+}
+
+/// A layer of one min–max indicator on `edition`'s time-costs node (a user's layer: no year of its own).
+fn one_indicator_layer(edition: &str, method: &str) -> Layer {
+    let text = format!(
+        "[layer]\nedition = \"{edition}\"\nstatus = \"user_supplied\"\n[[sub_index]]\nnode = \"time_costs\"\n\
+         aggregation = \"WMEAN\"\nrule_status = \"user_supplied\"\n[[indicator]]\nnode = \"time_costs/days\"\n\
+         unit = \"days\"\ndirection = \"lower_is_better\"\nweight = 1.0\n\
+         normalise = {{ method = {method}, range = [1.0, 10.0] }}\n"
+    );
+    Layer::from_toml_str(&text, "mine.toml").unwrap()
+}
+
+/// A layer with one min–max indicator (`<sub-index>/days`, fewer is better) under every sub-index of `edition`, so
+/// that the composite exists.
+fn every_sub_index_layer(edition: &str) -> Layer {
+    let mut text = format!("[layer]\nedition = \"{edition}\"\nstatus = \"user_supplied\"\n");
+    let m = catalog().edition(edition).unwrap();
+    let subs: Vec<&str> = m.nodes.iter().filter(|n| n.depth == 1 && n.scored).map(|n| n.path.as_str()).collect();
+    for node in &subs {
+        text += &format!("[[sub_index]]\nnode = \"{node}\"\naggregation = \"WMEAN\"\nrule_status = \"user_supplied\"\n");
+    }
+    for node in &subs {
+        text += &format!(
+            "[[indicator]]\nnode = \"{node}/days\"\nunit = \"days\"\ndirection = \"lower_is_better\"\nweight = 1.0\n\
+             normalise = {{ method = \"minmax\", range = [1.0, 10.0] }}\n"
+        );
+    }
+    Layer::from_toml_str(&text, "mine.toml").unwrap()
+}
+
+/// Every indicator of province p at `days[p]`.
+fn field_on(layer: &Layer, year: i32, codes: &[&str], days: &[f64]) -> chiso::indicators::Field {
+    let k = layer.indicators.len();
+    field_of(year, codes, days.iter().flat_map(|&d| std::iter::repeat_n(d, k)).collect())
+}
+
+fn field_of(year: i32, codes: &[&str], raw: Vec<f64>) -> chiso::indicators::Field {
+    let n = codes.len();
+    chiso::indicators::Field {
+        year,
+        provinces: codes.iter().map(|c| c.to_string()).collect(),
+        raw,
+        published: vec![f64::NAN; n],
+    }
+}
+
+#[test]
+fn ranks_only_over_the_publishers_field() {
+    // Three provinces of the 63 VCCI ranked in 2016: no rank, the rank among them, and how many of how many.
+    let layer = every_sub_index_layer("pci.2013");
+    let field = field_on(&layer, 2016, &["84", "01", "79"], &[10.0, 5.0, 20.0]);
+    let s = score_field(&layer, &field).unwrap();
+    assert_eq!(s.ranking.field_status, chiso::engine::FieldStatus::PartialField);
+    assert_eq!((s.ranking.n_ranked, s.ranking.n_field), (3, 63));
+    assert_eq!(s.ranking.rank, vec![None, None, None]);
+    // Fewer days is better: Hà Nội (5) first, Trà Vinh (10) second, TP.HCM (20) third.
+    assert_eq!(s.ranking.rank_within, vec![Some(2), Some(1), Some(3)]);
+    let edits: Vec<(String, f64)> = layer.indicators.iter().map(|i| (i.path.clone(), 2.0)).collect();
+    let w = what_if(&layer, &field, "84", &edits).unwrap();
+    assert_eq!(w.ranking.rank, vec![None, None, None]);
+    assert_eq!(w.ranking.rank_within[0], Some(1));
+    assert_eq!(w.base_ranking.rank_within[0], Some(2));
+    assert_eq!(w.ranking.field_status, chiso::engine::FieldStatus::PartialField);
+    // A rank target on a partial field has no meaning: refused, saying why.
+    let e = target(&layer, &field, "84", 1, false).unwrap_err();
+    assert!(e.to_string().contains("3 of the 63 provinces pci ranks"), "{e}");
+
+    // The bundled 2016 field is VCCI's whole field: rank = rank within.
+    let layer = builtin_layer("pci", 2016).unwrap();
+    let s = score_field(layer, &bundled_field(layer, 2016).unwrap()).unwrap();
+    assert_eq!(s.ranking.field_status, chiso::engine::FieldStatus::FullField);
+    assert_eq!((s.ranking.n_ranked, s.ranking.n_field), (63, 63));
+    assert_eq!(s.ranking.rank, s.ranking.rank_within);
+}
+
+#[test]
+fn the_field_year_decides_the_ranked_field_and_the_layer_it_may_use() {
+    // VCCI ranked 42 provinces in 2005: 42 provinces on a pci.2005 layer are the whole field that year.
+    let full = bundled_field(builtin_layer("pci", 2016).unwrap(), 2016).unwrap();
+    let codes: Vec<String> = full.provinces[..42].to_vec();
+    let refs: Vec<&str> = codes.iter().map(String::as_str).collect();
+    let raw: Vec<f64> = (0..42).map(|i| f64::from(i) + 1.0).collect();
+    let l2005 = every_sub_index_layer("pci.2005");
+    let s = score_field(&l2005, &field_on(&l2005, 2005, &refs, &raw)).unwrap();
+    assert_eq!((s.ranking.n_field, s.ranking.field_status), (42, chiso::engine::FieldStatus::FullField));
+    // Fewer days is better: the province with the most days is 42nd of 42.
+    assert_eq!(s.ranking.rank[41], Some(42));
+    assert_eq!(s.ranking.rank, s.ranking.rank_within);
+    // The same 42 provinces in 2010 are 42 of the 63 ranked that year: no rank.
+    let l2009 = every_sub_index_layer("pci.2009");
+    let s = score_field(&l2009, &field_on(&l2009, 2010, &refs, &raw)).unwrap();
+    assert_eq!((s.ranking.n_ranked, s.ranking.n_field), (42, 63));
+    assert_eq!(s.ranking.field_status, chiso::engine::FieldStatus::PartialField);
+    assert!(s.ranking.rank.iter().all(Option::is_none));
+    assert_eq!(s.ranking.rank_within[41], Some(42));
+    // An edition not in force in the field's year, or a layer established for another year, is refused.
+    let e = score_field(&l2005, &field_on(&l2005, 2010, &refs, &raw)).unwrap_err();
+    assert!(matches!(&e, ChisoError::InvalidArgument(m) if m.contains("in force for 2005–2005")), "{e}");
+    let layer = builtin_layer("pci", 2016).unwrap();
+    let mut field = bundled_field(layer, 2016).unwrap();
+    field.year = 2015;
+    let e = score_field(layer, &field).unwrap_err();
+    assert!(e.to_string().contains("established for data year 2016, not 2015"), "{e}");
+}
+
+#[test]
+fn degenerate_fields_say_what_happened_per_rule() {
+    let codes = ["84", "01"];
+    let cases = [
+        ("\"zscore\"", vec![4.0, f64::NAN], "only one province has a value (4)"),
+        ("\"frontier\", worst = 5.0", vec![5.0, 8.0], "best value 5 equals the rule's fixed worst"),
+        ("\"rank\"", vec![f64::NAN, f64::NAN], "no province has a value"),
+        ("\"minmax\"", vec![7.0, 7.0], "every province with a value has 7 (min = max)"),
+    ];
+    for (method, raw, needle) in cases {
+        let e = score_field(&one_indicator_layer("pci.2013", method), &field_of(2016, &codes, raw)).unwrap_err();
+        assert!(matches!(&e, ChisoError::DegenerateIndicator { year: 2016, indicator, .. } if indicator == "pci.2013/time_costs/days"), "{e}");
+        assert!(e.to_string().contains(needle), "{method}: {e}");
+    }
+    // An edit that makes the field degenerate names the province whose change did it.
+    let layer = one_indicator_layer("pci.2013", "\"minmax\"");
+    let e = what_if(&layer, &field_of(2016, &codes, vec![4.0, 7.0]), "84", &[("time_costs/days".into(), 7.0)]).unwrap_err();
+    assert!(matches!(&e, ChisoError::DegenerateIndicator { province, .. } if province == "Trà Vinh"), "{e}");
 }
 
 #[test]
@@ -263,7 +388,7 @@ mod properties {
             let dir = if lower { Direction::LowerIsBetter } else { Direction::HigherIsBetter };
             let rule = Rule { method: Method::MinMax, range: (1.0, 10.0), cap: Cap::None };
             match rule.apply(&raw, dir) {
-                Err(d) => prop_assert!(raw.iter().all(|&v| v == d.value)),
+                Err(d) => prop_assert!(raw.iter().all(|&v| v == d.value())),
                 Ok((s, b)) => {
                     for (i, &si) in s.iter().enumerate() {
                         prop_assert!((1.0 - 1e-9..=10.0 + 1e-9).contains(&si));

@@ -81,12 +81,14 @@ def layers() -> pl.DataFrame:
 
 
 def layer(year: int, index: str = "pci", *, toml: str | None = None, normalise: Normalise = "file") -> dict[str, Any]:
-    """One layer: ``nodes`` (rule, status, largest residual, provinces not reproducible, note) and ``indicators``
-    (unit, direction, weight, normalisation method and bounds) as DataFrames, with the layer's note.
+    """One layer: ``nodes`` (rule, ``aggregation_status`` of the rule, largest residual, provinces not
+    reproducible, note) and ``indicators`` (unit, direction, weight and ``weight_status``, normalisation method,
+    bounds and ``normalise_status``, and ``provenance``, the weakest of the three statuses) as DataFrames, with the
+    layer's note.
 
     >>> import chiso, polars as pl
     >>> l = chiso.indicators.layer(2016)
-    >>> l["nodes"].filter(node="labor_training")["rule_status"][0]
+    >>> l["nodes"].filter(node="labor_training")["aggregation_status"][0]
     'unknown'
     """
     return _indicator_layer(index, year, toml, _minmax(normalise))
@@ -108,8 +110,10 @@ def score(
     year: int, index: str = "pci", data: Any = None, *, toml: str | None = None, normalise: Normalise = "file"
 ) -> dict[str, pl.DataFrame]:
     """Score a year's field from raw indicators alone: ``nodes`` (value by the rules, published value where
-    bundled, rule status, whether the province is reproducible), ``indicators`` (raw and score) and ``totals``
-    (composite and rank from the rebuilt sub-indices). ``data``: long frame with province, indicator, value.
+    bundled, ``provenance`` of the rule, whether the province is reproducible), ``indicators`` (raw and score) and
+    ``totals`` (composite from the rebuilt sub-indices, ``rank`` over the field VCCI ranked that year — null with
+    ``field_status = "partial_field"`` when ``data`` hold fewer provinces —, ``rank_within`` among the provinces
+    given, ``n_ranked`` of ``n_field``). ``data``: long frame with province, indicator, value.
 
     >>> import chiso, polars as pl
     >>> s = chiso.indicators.score(2016)
@@ -179,7 +183,9 @@ def what_if(
 
     Returns ``indicators`` (edited or bound-moved), ``nodes`` (the province's sub-indices: published base + the
     rule's change), ``field`` (every province's composite and rank, base and projected) and the province's
-    ``composite``, ``rank`` and their bases. Projected values, not published ones.
+    ``composite``, ``rank`` and their bases. Projected values, not published ones. Ranks are over the field VCCI
+    ranked that year: on data for fewer provinces ``rank`` is None and ``field_status`` is ``"partial_field"``,
+    with ``rank_within`` (and ``rank_within_base``) among the provinces given and ``n_ranked`` of ``n_field``.
 
     >>> import chiso, polars as pl
     >>> w = chiso.indicators.what_if("Trà Vinh", 2016, {"time_costs/d4": 2.0})
