@@ -221,7 +221,8 @@ fn every_sub_index_layer(edition: &str) -> Layer {
     for node in &subs {
         text += &format!(
             "[[indicator]]\nnode = \"{node}/days\"\nunit = \"days\"\ndirection = \"lower_is_better\"\nweight = 1.0\n\
-             normalise = {{ method = \"minmax\", range = [1.0, 10.0] }}\n"
+             weight_status = \"user_supplied\"\n\
+             normalise = {{ method = \"minmax\", range = [1.0, 10.0], status = \"user_supplied\" }}\n"
         );
     }
     Layer::from_toml_str(&text, "mine.toml").unwrap()
@@ -230,7 +231,9 @@ fn every_sub_index_layer(edition: &str) -> Layer {
 /// Every indicator of province p at `days[p]`.
 fn field_on(layer: &Layer, year: i32, codes: &[&str], days: &[f64]) -> chiso::indicators::Field {
     let k = layer.indicators.len();
-    field_of(year, codes, days.iter().flat_map(|&d| std::iter::repeat_n(d, k)).collect())
+    let mut f = field_of(year, codes, days.iter().flat_map(|&d| std::iter::repeat_n(d, k)).collect());
+    f.published = vec![f64::NAN; codes.len() * layer.nodes.len()];
+    f
 }
 
 fn field_of(year: i32, codes: &[&str], raw: Vec<f64>) -> chiso::indicators::Field {
@@ -423,5 +426,104 @@ mod properties {
                 }
             }
         }
+    }
+}
+
+mod plans {
+    use super::{every_sub_index_layer, field_on};
+    use chiso::engine::FieldStatus;
+    use chiso::indicators::{builtin_layer, bundled_field, project_plan, what_if, IndicatorTask, RawChange};
+    use chiso::{ChisoError, Status};
+
+    fn task(id: &str, indicator: &str, change: RawChange) -> IndicatorTask {
+        IndicatorTask { id: id.into(), title: None, indicator: indicator.into(), change, lead_agency: None }
+    }
+
+    #[test]
+    fn a_task_that_moves_the_bound_is_projected_by_hand() {
+        // Days (fewer is better, min–max onto 1–10 over the field) on every sub-index: Trà Vinh 10, Hà Nội 5,
+        // TP.HCM 20; only time costs is edited.
+        let layer = every_sub_index_layer("pci.2013");
+        let field = field_on(&layer, 2016, &["84", "01", "79"], &[10.0, 5.0, 20.0]);
+        let owners = vec![("time_costs".to_string(), "Cục Thuế".to_string())];
+        let tasks = [task("T1", "time_costs/days", RawChange::To(2.0))];
+        let out = project_plan(&layer, &field, "84", &tasks, &owners).unwrap();
+        let t = &out.tasks[0];
+        // Base: 1 + 9·(20 − 10)/(20 − 5) = 7. Trà Vinh at 2 days becomes the best: the bound moves from 5 to 2 and
+        // Trà Vinh scores 10; the time-costs sub-index (one indicator, weighted mean) goes 7 → 10.
+        assert_eq!((t.from, t.to), (10.0, 2.0));
+        assert!((t.node_base - 7.0).abs() < 1e-12 && (t.node_value - 10.0).abs() < 1e-12, "{t:?}");
+        assert!(t.bound_moved && !t.beyond_bounds);
+        // PCI 2013: composite = 10 · Σ w·s / 100 with time costs' weight 5: +3 points of the sub-index = +1.5.
+        assert!((t.composite - t.composite_base - 1.5).abs() < 1e-9, "{t:?}");
+        // Hà Nội, the former best, falls on time costs: 1 + 9·(20 − 5)/(20 − 2) = 8.5 (from 10).
+        let w = what_if(&layer, &field, "84", &[("time_costs/days".into(), 2.0)]).unwrap();
+        let m = layer.nodes.len();
+        let q = layer.nodes.iter().position(|n| n.node == "time_costs").unwrap();
+        assert!((w.projected.nodes[m + q] - 8.5).abs() < 1e-12);
+        assert!((w.composite[1] - w.base_composite[1] + 0.75).abs() < 1e-9);
+        // Three provinces are not VCCI's field: ranks among them only. Trà Vinh was 2nd (Hà Nội best on every
+        // sub-index) and stays 2nd: Hà Nội's composite is still higher (10 on nine sub-indices).
+        assert_eq!((t.rank_base, t.rank), (None, None));
+        assert_eq!((t.rank_within_base, t.rank_within), (Some(2), Some(2)));
+        assert_eq!((t.n_ranked, t.n_field, t.field_status), (3, 63, FieldStatus::PartialField));
+        assert_eq!(t.owner.as_deref(), Some("Cục Thuế"));
+        assert_eq!(t.provenance, Status::UserSupplied);
+        // A layer that does not state its weights' status gives them none: unknown.
+        let unstated = super::one_indicator_layer("pci.2013", "\"minmax\"");
+        assert_eq!(unstated.indicators[0].provenance(&unstated.nodes[0]), Status::Unknown);
+        // The same task as a raw change: −8 days.
+        let by = project_plan(&layer, &field, "84", &[task("T1", "time_costs/days", RawChange::By(-8.0))], &[]).unwrap();
+        assert_eq!(by.tasks[0].to, 2.0);
+        assert_eq!(by.tasks[0].composite, t.composite);
+        // Without owners: the index's lead department.
+        assert_eq!(by.tasks[0].owner.as_deref(), Some("Department of Planning and Investment"));
+    }
+
+    #[test]
+    fn tasks_together_and_alone_on_vccis_field() {
+        let layer = builtin_layer("pci", 2016).unwrap();
+        let field = bundled_field(layer, 2016).unwrap();
+        let tasks = [
+            task("T1", "informal_charges/g4_new", RawChange::To(0.04)),
+            task("T2", "time_costs/d4", RawChange::By(-2.0)),
+        ];
+        let out = project_plan(layer, &field, "84", &tasks, &[]).unwrap();
+        let (a, b, all) = (&out.tasks[0], &out.tasks[1], &out.together);
+        // Fixed goalposts: no bound moves, the gains add up.
+        assert!(!all.bound_moved);
+        let gain = |t: &chiso::indicators::TaskProjection| t.composite - t.composite_base;
+        assert!((gain(all) - gain(a) - gain(b)).abs() < 1e-9);
+        assert!(gain(a) > 0.0 && gain(b) > 0.0);
+        // The base is VCCI's published composite for Trà Vinh 2016 (57.64, 42nd of 63).
+        assert!((all.composite_base - 57.64).abs() < 0.005);
+        assert_eq!(all.rank_base, Some(42));
+        assert_eq!(all.field_status, FieldStatus::FullField);
+        assert!(all.rank.unwrap() <= 42 && all.rank == all.rank_within);
+        assert_eq!(a.node.as_deref(), Some("informal_charges"));
+        assert_eq!(all.provenance, Status::Derived);
+    }
+
+    #[test]
+    fn bad_tasks_are_typed_errors_naming_task_indicator_province_and_year() {
+        let layer = builtin_layer("pci", 2016).unwrap();
+        let field = bundled_field(layer, 2016).unwrap();
+        let plan = |t: IndicatorTask| project_plan(layer, &field, "84", &[t], &[]);
+        let e = plan(task("T1", "informal_charges/g4_new", RawChange::To(1.4))).unwrap_err();
+        assert!(matches!(&e, ChisoError::IndicatorValue { province, year: 2016, indicator, .. }
+            if province == "Trà Vinh" && indicator == "pci.2013/informal_charges/g4_new"), "{e}");
+        let e = plan(task("T1", "time_costs/d4", RawChange::By(f64::NAN))).unwrap_err();
+        assert!(matches!(&e, ChisoError::IndicatorValue { unit, .. } if unit.contains("task \"T1\"")), "{e}");
+        let e = plan(task("T1", "time_costs/d44", RawChange::To(1.0))).unwrap_err();
+        assert!(matches!(&e, ChisoError::UnknownIndicator { indicator, year: 2016, .. } if indicator == "time_costs/d44"), "{e}");
+        let two = [task("T1", "time_costs/d4", RawChange::To(1.0)), task("T2", "time_costs/d4", RawChange::To(2.0))];
+        let e = project_plan(layer, &field, "84", &two, &[]).unwrap_err();
+        assert!(e.to_string().contains("\"T1\" and \"T2\" both move time_costs/d4"), "{e}");
+        assert!(project_plan(layer, &field, "84", &[], &[]).unwrap_err().to_string().contains("no tasks"));
+        // A field whose arrays do not match the layer is refused, not indexed past its end.
+        let mut short = field.clone();
+        short.published.pop();
+        let e = project_plan(layer, &short, "84", &[task("T1", "time_costs/d4", RawChange::To(1.0))], &[]).unwrap_err();
+        assert!(e.to_string().contains("published node values"), "{e}");
     }
 }

@@ -86,6 +86,14 @@ impl Field {
                 self.provinces.len()
             )));
         }
+        let m = layer.nodes.len();
+        if self.published.len() != self.provinces.len() * m {
+            return Err(ChisoError::Data(format!(
+                "{} published node values for {} provinces × {m} nodes of the layer",
+                self.published.len(),
+                self.provinces.len()
+            )));
+        }
         for (p, code) in self.provinces.iter().enumerate() {
             for (j, ind) in layer.indicators.iter().enumerate() {
                 let v = self.raw[p * k + j];

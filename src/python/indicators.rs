@@ -414,7 +414,91 @@ fn _indicator_target<'py>(
     Ok(d)
 }
 
+/// An indicator-level plan projected task by task and all together (`chiso.indicators.project_plan`): one row per
+/// task, then the row "all". `to` and `change` give each task's expected raw value or raw change (exactly one of
+/// the two per task, checked here).
+#[pyfunction]
+#[pyo3(signature = (index, year, province, ids, indicators, to, change, titles, lead_agencies, owners, data=None, toml=None, minmax=false))]
+#[allow(clippy::too_many_arguments)]
+fn _indicator_plan<'py>(
+    py: Python<'py>,
+    index: &str,
+    year: i32,
+    province: &str,
+    ids: Vec<String>,
+    indicators: Vec<String>,
+    to: Vec<Option<f64>>,
+    change: Vec<Option<f64>>,
+    titles: Vec<Option<String>>,
+    lead_agencies: Vec<Option<String>>,
+    owners: Vec<(String, String)>,
+    data: Data,
+    toml: Option<&str>,
+    minmax: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let n = ids.len();
+    if [indicators.len(), to.len(), change.len(), titles.len(), lead_agencies.len()].iter().any(|&l| l != n) {
+        return Err(to_py_err(ChisoError::Data("plan: task columns differ in length".into())));
+    }
+    let mut tasks = Vec::with_capacity(n);
+    for i in 0..n {
+        let change = match (to[i], change[i]) {
+            (Some(v), None) => ind::RawChange::To(v),
+            (None, Some(d)) => ind::RawChange::By(d),
+            _ => {
+                return Err(to_py_err(ChisoError::Data(format!(
+                    "plan: task {:?} ({}) needs exactly one of to (the new raw value) and change (the raw change)",
+                    ids[i], indicators[i]
+                ))))
+            }
+        };
+        tasks.push(ind::IndicatorTask {
+            id: ids[i].clone(),
+            title: titles[i].clone(),
+            indicator: indicators[i].clone(),
+            change,
+            lead_agency: lead_agencies[i].clone(),
+        });
+    }
+    let l = layer_for(index, year, toml, minmax)?;
+    let field = field_for(&l, year, data)?;
+    let code = code_of(province)?;
+    let out = py.detach(|| ind::project_plan(&l, &field, &code, &tasks, &owners)).map_err(to_py_err)?;
+    let mut f = Frame::default();
+    for t in out.tasks.iter().chain(std::iter::once(&out.together)) {
+        f.str("province", &name_of(&code));
+        f.int("year", i64::from(year));
+        f.str("id", &t.id);
+        f.opt_str("title", t.title.as_deref());
+        f.opt_str("indicator", t.indicator.as_deref());
+        f.opt_str("node", t.node.as_deref());
+        f.opt_float("from", opt(t.from));
+        f.opt_float("to", opt(t.to));
+        f.opt_float("node_base", opt(t.node_base));
+        f.opt_float("node_value", opt(t.node_value));
+        f.opt_float("node_delta", opt(t.node_value - t.node_base));
+        f.opt_float("base", opt(t.composite_base));
+        f.opt_float("value", opt(t.composite));
+        f.opt_float("delta", opt(t.composite - t.composite_base));
+        f.opt_int("base_rank", t.rank_base.map(i64::from));
+        f.opt_int("rank", t.rank.map(i64::from));
+        f.opt_int("base_rank_within", t.rank_within_base.map(i64::from));
+        f.opt_int("rank_within", t.rank_within.map(i64::from));
+        f.int("n_ranked", i64::from(t.n_ranked));
+        f.int("n_field", i64::from(t.n_field));
+        f.str("field_status", t.field_status.as_str());
+        f.bool("bound_moved", t.bound_moved);
+        f.bool("beyond_bounds", t.beyond_bounds);
+        f.str("provenance", t.provenance.as_str());
+        f.opt_str("owner", t.owner.as_deref());
+        f.opt_str("lead_agency", t.lead_agency.as_deref());
+        f.str("status", "projected");
+    }
+    f.build(py)
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(_indicator_plan, m)?)?;
     m.add_function(wrap_pyfunction!(_indicator_layers, m)?)?;
     m.add_function(wrap_pyfunction!(_indicator_layer, m)?)?;
     m.add_function(wrap_pyfunction!(_indicator_values, m)?)?;
