@@ -1,3 +1,4 @@
+#![allow(clippy::result_large_err)]
 //! The indicator layer on real data: every PCI sub-index of 2013–2016 rebuilt from VCCI's raw indicators alone,
 //! composites from those sub-indices, and the typed errors of bad layers and bad values.
 
@@ -216,7 +217,8 @@ fn every_sub_index_layer(edition: &str) -> Layer {
     let m = catalog().edition(edition).unwrap();
     let subs: Vec<&str> = m.nodes.iter().filter(|n| n.depth == 1 && n.scored).map(|n| n.path.as_str()).collect();
     for node in &subs {
-        text += &format!("[[sub_index]]\nnode = \"{node}\"\naggregation = \"WMEAN\"\nrule_status = \"user_supplied\"\n");
+        text +=
+            &format!("[[sub_index]]\nnode = \"{node}\"\naggregation = \"WMEAN\"\nrule_status = \"user_supplied\"\n");
     }
     for node in &subs {
         text += &format!(
@@ -316,12 +318,16 @@ fn degenerate_fields_say_what_happened_per_rule() {
     ];
     for (method, raw, needle) in cases {
         let e = score_field(&one_indicator_layer("pci.2013", method), &field_of(2016, &codes, raw)).unwrap_err();
-        assert!(matches!(&e, ChisoError::DegenerateIndicator { year: 2016, indicator, .. } if indicator == "pci.2013/time_costs/days"), "{e}");
+        assert!(
+            matches!(&e, ChisoError::DegenerateIndicator { year: 2016, indicator, .. } if indicator == "pci.2013/time_costs/days"),
+            "{e}"
+        );
         assert!(e.to_string().contains(needle), "{method}: {e}");
     }
     // An edit that makes the field degenerate names the province whose change did it.
     let layer = one_indicator_layer("pci.2013", "\"minmax\"");
-    let e = what_if(&layer, &field_of(2016, &codes, vec![4.0, 7.0]), "84", &[("time_costs/days".into(), 7.0)]).unwrap_err();
+    let e =
+        what_if(&layer, &field_of(2016, &codes, vec![4.0, 7.0]), "84", &[("time_costs/days".into(), 7.0)]).unwrap_err();
     assert!(matches!(&e, ChisoError::DegenerateIndicator { province, .. } if province == "Trà Vinh"), "{e}");
 }
 
@@ -473,7 +479,8 @@ mod plans {
         let unstated = super::one_indicator_layer("pci.2013", "\"minmax\"");
         assert_eq!(unstated.indicators[0].provenance(&unstated.nodes[0]), Status::Unknown);
         // The same task as a raw change: −8 days.
-        let by = project_plan(&layer, &field, "84", &[task("T1", "time_costs/days", RawChange::By(-8.0))], &[]).unwrap();
+        let by =
+            project_plan(&layer, &field, "84", &[task("T1", "time_costs/days", RawChange::By(-8.0))], &[]).unwrap();
         assert_eq!(by.tasks[0].to, 2.0);
         assert_eq!(by.tasks[0].composite, t.composite);
         // Without owners: the index's lead department.
@@ -510,12 +517,18 @@ mod plans {
         let field = bundled_field(layer, 2016).unwrap();
         let plan = |t: IndicatorTask| project_plan(layer, &field, "84", &[t], &[]);
         let e = plan(task("T1", "informal_charges/g4_new", RawChange::To(1.4))).unwrap_err();
-        assert!(matches!(&e, ChisoError::IndicatorValue { province, year: 2016, indicator, .. }
-            if province == "Trà Vinh" && indicator == "pci.2013/informal_charges/g4_new"), "{e}");
+        assert!(
+            matches!(&e, ChisoError::IndicatorValue { province, year: 2016, indicator, .. }
+            if province == "Trà Vinh" && indicator == "pci.2013/informal_charges/g4_new"),
+            "{e}"
+        );
         let e = plan(task("T1", "time_costs/d4", RawChange::By(f64::NAN))).unwrap_err();
         assert!(matches!(&e, ChisoError::IndicatorValue { unit, .. } if unit.contains("task \"T1\"")), "{e}");
         let e = plan(task("T1", "time_costs/d44", RawChange::To(1.0))).unwrap_err();
-        assert!(matches!(&e, ChisoError::UnknownIndicator { indicator, year: 2016, .. } if indicator == "time_costs/d44"), "{e}");
+        assert!(
+            matches!(&e, ChisoError::UnknownIndicator { indicator, year: 2016, .. } if indicator == "time_costs/d44"),
+            "{e}"
+        );
         let two = [task("T1", "time_costs/d4", RawChange::To(1.0)), task("T2", "time_costs/d4", RawChange::To(2.0))];
         let e = project_plan(layer, &field, "84", &two, &[]).unwrap_err();
         assert!(e.to_string().contains("\"T1\" and \"T2\" both move time_costs/d4"), "{e}");

@@ -17,5 +17,5 @@ mod plan;
 pub use data::{bundled_field, BUNDLED_INDICATORS};
 pub use field::{explain, score_field, target, what_if, ExplainRow, Field, FieldScores, Ranking, TargetMove, WhatIf};
 pub use layer::{builtin_layer, builtin_layers, Combine, Indicator, Layer, NodeRule};
-pub use plan::{project_plan, IndicatorTask, PlanProjection, RawChange, TaskProjection};
 pub use normalise::{Bounds, Cap, Degenerate, Direction, Method, Rule, Unit};
+pub use plan::{project_plan, IndicatorTask, PlanProjection, RawChange, TaskProjection};

@@ -231,7 +231,9 @@ impl Degenerate {
                 format!("only one province has a value ({value}); a z-score needs at least two")
             }
             Degenerate::FrontierAtWorst { value } => {
-                format!("the field's best value {value} equals the rule's fixed worst value (no distance to the frontier)")
+                format!(
+                    "the field's best value {value} equals the rule's fixed worst value (no distance to the frontier)"
+                )
             }
         }
     }

@@ -6,9 +6,9 @@ from __future__ import annotations
 import chiso
 import polars as pl
 import pytest
+from chiso import DegenerateIndicatorError, IndicatorValueError, MethodologyError, UnknownNodeError
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from chiso import DegenerateIndicatorError, IndicatorValueError, MethodologyError, UnknownNodeError
 
 # The workbooks store float32 values: a 1–10 sub-index is reproduced when it matches to 1e-5.
 SUB_INDEX_TOL = 1e-5
