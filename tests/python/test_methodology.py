@@ -152,10 +152,12 @@ def test_methodology_lookups() -> None:
     assert chiso.methodology("papi").code == "papi.2021"
     assert chiso.methodology("pci", edition="pci.2009").code == "pci.2009"
     assert chiso.methodology("pci", edition="2009").code == "pci.2009"
-    with pytest.raises(chiso.UnknownIndexError):
+    with pytest.raises(chiso.UnknownIndexError, match="pci.2009 \\(2009–2012\\)") as e:
         chiso.methodology("pci", edition="pci.2010")
-    with pytest.raises(chiso.UnknownIndexError):
+    assert (e.value.index, e.value.edition) == ("pci", "pci.2010")
+    with pytest.raises(chiso.UnknownIndexError, match="known indices: par, sipas, papi, pci, pgi, ict, dti") as e:
         chiso.methodology("xyz")
+    assert e.value.index == "xyz"
     with pytest.raises(chiso.UnknownIndexError) as info:
         chiso.methodology("papi", year=2010)
     assert info.value.year == 2010

@@ -350,16 +350,18 @@ def test_render_province_with_no_papi_data() -> None:
 @pytest.mark.parametrize("call", ["render", "province_report"])
 def test_report_unknown_index(call: str) -> None:
     """chiso.exceptions: every chiso error is a ChisoError; an unknown index is an UnknownIndexError."""
-    with pytest.raises(chiso.UnknownIndexError):
+    with pytest.raises(chiso.UnknownIndexError, match="indices with bundled data: par, sipas, papi") as e:
         if call == "render":
             report.render("84", ["xyz"])
         else:
             report.province_report("84", "xyz")
+    assert e.value.index == "xyz"
 
 
 def test_render_unknown_province() -> None:
-    with pytest.raises(chiso.UnknownProvinceError):
+    with pytest.raises(chiso.UnknownProvinceError) as e:
         report.render("Tra Vnh")
+    assert (e.value.province, e.value.suggestions[:1]) == ("Tra Vnh", ["Trà Vinh"])
 
 
 # --- command line -------------------------------------------------------------------------------------------------

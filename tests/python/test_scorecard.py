@@ -162,8 +162,9 @@ def test_comparisons_only_where_comparable() -> None:
 
 
 def test_unknown_province() -> None:
-    with pytest.raises(chiso.UnknownProvinceError):
+    with pytest.raises(chiso.UnknownProvinceError) as e:
         scorecard.scorecard_html("Tra Vnh")
+    assert (e.value.province, e.value.suggestions[:1]) == ("Tra Vnh", ["Trà Vinh"])
 
 
 # --- Excel --------------------------------------------------------------------------------------------------------
