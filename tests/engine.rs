@@ -344,6 +344,32 @@ scored = false
     assert!((s.total("84", 2021).unwrap().unwrap() - 16.0).abs() < 1e-12);
 }
 
+/// Only a scale from 0 makes a node a points or percentage node: a 1–20 node with a maximum of 20 and a 0–50 node
+/// without one take only scores, like PCI's 1–10 sub-indices.
+#[test]
+fn scales_not_from_zero_take_only_scores() {
+    use chiso::Measure;
+    let text = |scale: &str, max: &str| {
+        format!(
+            "[edition]\ncode = \"v.2021\"\nfirst_year = 2021\nname_en = \"V\"\nname_vi = \"V\"\nstatus = \"official\"\n\
+             [[node]]\ncode = \"v.2021\"\nkind = \"total\"\nname_en = \"T\"\naggregation = \"MEAN\"\n\
+             [[node]]\ncode = \"v.2021/a\"\nkind = \"main indicator\"\nname_en = \"A\"\nscale = {scale}\n{max}\n"
+        )
+    };
+    for (scale, max, given) in
+        [("[1.0, 20.0]", "max_points = 20.0", Measure::Pct), ("[5.0, 100.0]", "", Measure::Ratio)]
+    {
+        let m = std::sync::Arc::new(Methodology::from_toml_str(&text(scale, max), "v.toml").unwrap());
+        let e = score(
+            &EditionChoice::Methodology(m),
+            &[Observation::new("Trà Vinh", 2021, "a", 0.5).in_measure(given)],
+            &ScoreOptions::default(),
+        )
+        .unwrap_err();
+        assert!(matches!(e, ChisoError::Measure { .. }), "scale {scale}: {e}");
+    }
+}
+
 /// A computed total past its node's maximum is refused even when it passes it by less than a point: two areas
 /// of unknown maxima (10.0 + 0.5 given against a total of at most 10) cannot make a total of 10.5.
 #[test]
