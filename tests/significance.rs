@@ -105,3 +105,21 @@ fn no_test_across_editions() {
     assert_eq!(c.significant, None);
     assert!(c.significance_note.unwrap().contains("cross_edition"));
 }
+
+/// A standard error of zero (a value published without sampling error) is a standard error, kept as 0 — not
+/// refused as negative and not dropped as missing.
+#[test]
+fn a_zero_standard_error_is_kept() {
+    let s = papi().with_standard_errors(&[("84".into(), 2024, "".into(), Uncertainty::StandardError(0.0))]).unwrap();
+    let registry = chiso::Registry::get();
+    let unit = s.unit_of(registry.index_of("84").unwrap(), 2024).unwrap();
+    assert_eq!(s.standard_error(unit, 0), Some(0.0));
+    // A degenerate interval is the same statement; a 100% interval is none.
+    let v = s.get("84", 2024, "").unwrap().score.unwrap();
+    let point = Uncertainty::Interval { low: v, high: v, level: 0.95 };
+    let s = s.with_standard_errors(&[("84".into(), 2024, "".into(), point)]).unwrap();
+    assert_eq!(s.standard_error(unit, 0), Some(0.0));
+    let certain = Uncertainty::Interval { low: v - 1.0, high: v + 1.0, level: 1.0 };
+    let e = s.with_standard_errors(&[("84".into(), 2024, "".into(), certain)]).unwrap_err();
+    assert!(e.to_string().contains("0 < level < 1"), "{e}");
+}
