@@ -567,3 +567,31 @@ mod plans {
         assert!(e.to_string().contains("published node values"), "{e}");
     }
 }
+
+#[test]
+fn a_province_whose_raw_values_are_missing_keeps_its_published_node_unless_edited() {
+    // PCI 2008: the entry-cost sheet gives no usable values for Gia Lai (64) and Quảng Nam (49).
+    let layer = builtin_layer("pci", 2008).unwrap();
+    let field = bundled_field(layer, 2008).unwrap();
+    let (gl, tv) = (field.province_index("64").unwrap(), field.province_index("84").unwrap());
+    let q = layer.nodes.iter().position(|n| n.node == "entry_costs").unwrap();
+    let m = layer.nodes.len();
+    let s = score_field(layer, &field).unwrap();
+    assert!(s.nodes[gl * m + q].is_nan());
+    // Trà Vinh's edit cannot change Gia Lai (fixed goalposts): its published node and composite stand, and the
+    // field of 64 is whole.
+    let w = what_if(layer, &field, "84", &[("time_costs/d4".into(), 1.0)]).unwrap();
+    assert!((w.nodes[gl * m + q] - field.published[gl * m + q]).abs() < 1e-12);
+    assert!(w.composite[gl].is_finite() && w.base_composite[gl].is_finite());
+    assert_eq!((w.ranking.n_ranked, w.ranking.field_status), (64, chiso::engine::FieldStatus::FullField));
+    assert!(w.ranking.rank[tv].is_some());
+    // Gia Lai's own edit of an entry-cost indicator cannot be projected (its other entry-cost values are missing):
+    // no composite for it, so the field is no longer whole and nobody has a rank.
+    let w = what_if(layer, &field, "64", &[("entry_costs/c1".into(), 5.0)]).unwrap();
+    assert!(w.composite[gl].is_nan());
+    assert_eq!(w.ranking.field_status, chiso::engine::FieldStatus::PartialField);
+    assert_eq!(
+        w.ranking.rank_within[tv],
+        w.base_ranking.rank[tv].map(|r| if w.base_ranking.rank[gl] < Some(r) { r - 1 } else { r })
+    );
+}
