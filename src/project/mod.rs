@@ -18,6 +18,7 @@ use crate::compare::MergeRule;
 use crate::engine::{competition_ranks, MissingPolicy, Prefer, Scores};
 use crate::error::{ChisoError, Result};
 use crate::provinces::{Geography, Registry};
+use crate::text::round_to;
 
 /// How a what-if edit changes a node's value.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -371,6 +372,51 @@ pub fn what_if_on(
             crate::limits::MAX_SCENARIOS
         )));
     }
+    // Per node, fixed for every scenario: the best observed value on each map, the units' best, and the other
+    // provinces' rank keys.
+    let province_best: Vec<Option<f64>> = (0..n).map(|i| best_of(i, Geography::Provinces63)).collect();
+    let unit_map_best: Vec<Option<f64>> = (0..n).map(|i| best_of(i, Geography::Units2025)).collect();
+    let unit_best: Vec<Option<f64>> =
+        unit_base.iter().map(|c| c.iter().copied().filter(|v| !v.is_nan()).reduce(f64::max)).collect();
+    let decimals = m.ranking.precision.unwrap_or(crate::engine::rank::UNROUNDED_DECIMALS);
+    let peer_keys: Vec<Vec<f64>> = base.iter().map(|c| c.iter().map(|&v| round_to(v, decimals)).collect()).collect();
+    // One output row: a node of a province (or unit) under a scenario.
+    #[allow(clippy::too_many_arguments)]
+    let row = |scenario: &str,
+               place: &crate::provinces::Province,
+               i: usize,
+               base_value: Option<f64>,
+               value: Option<f64>,
+               base_rank: Option<u32>,
+               (rank_within, rank, n_ranked): (Option<u32>, Option<u32>, u32),
+               best: Option<f64>,
+               clamped: bool,
+               edited: bool| Projected {
+        scenario: scenario.to_string(),
+        province_code: place.code.clone(),
+        province: place.name_vi.clone(),
+        year,
+        node: m.nodes[i].path.clone(),
+        depth: m.nodes[i].depth,
+        base_value,
+        value,
+        delta: base_value.zip(value).map(|(a, b)| b - a),
+        base_rank,
+        rank,
+        rank_change: base_rank.zip(rank).map(|(a, b)| a as i64 - b as i64),
+        rank_within,
+        n_ranked,
+        clamped,
+        best,
+        // A tolerance of the node's rounding noise: reaching the best exactly is not beyond it.
+        beyond_best: best.zip(value).is_some_and(|(b, v)| v > b + 1e-9 * b.abs().max(1.0)),
+        edited,
+        peers: peers_label.clone(),
+        target_year,
+        edition: edition.clone(),
+        edition_status,
+        map: map_used.clone(),
+    };
     let mut out = Vec::new();
     for (scenario, list) in by_scenario {
         // Edited provinces: position → (values, keep mask, edited nodes, clamped nodes).
@@ -488,7 +534,6 @@ pub fn what_if_on(
             entry.keep[i] = true; // pinned: a computed node keeps the edited value
             entry.edited[i] = true;
         }
-        let mut columns = base.clone();
         let mut results: Vec<(usize, Buffer)> = Vec::new();
         for (pos, buffer) in edited {
             let Buffer { mut values, mut keep, edited: was_edited, clamped } = buffer;
@@ -523,12 +568,15 @@ pub fn what_if_on(
             }
             let who = &registry.all()[scores.units()[units[pos]].province].name_vi;
             crate::engine::check_computed(m, &values, |i| !was_edited[i] && !m.dependencies(i).is_empty(), who, year)?;
-            for (i, column) in columns.iter_mut().enumerate() {
-                column[pos] = values[i];
-            }
             results.push((pos, Buffer { values, keep, edited: was_edited, clamped }));
         }
         if map == Geography::Units2025 {
+            let mut columns = base.clone();
+            for (pos, buffer) in &results {
+                for (i, column) in columns.iter_mut().enumerate() {
+                    column[*pos] = buffer.values[i];
+                }
+            }
             let merged = merge(&columns);
             let ranks: Vec<Vec<Option<u32>>> =
                 merged.iter().map(|c| competition_ranks(c, m.ranking.precision)).collect();
@@ -544,84 +592,70 @@ pub fn what_if_on(
             }
             for (j, buffers) in touched {
                 let unit = &registry.all()[unit_rows[j].0];
-                for (i, node) in m.nodes.iter().enumerate() {
+                for i in 0..n {
                     let value = (!merged[i][j].is_nan()).then_some(merged[i][j]);
                     let base_value = (!unit_base[i][j].is_nan()).then_some(unit_base[i][j]);
-                    let best = unit_base[i].iter().copied().filter(|v| !v.is_nan()).reduce(f64::max);
                     // A rank only when every unit of the map is ranked (the field of the 34); else `rank_within`.
                     let n_ranked = ranks[i].iter().filter(|r| r.is_some()).count() as u32;
                     let full = n_ranked as usize == unit_rows.len();
                     let base_full = unit_base_ranks[i].iter().all(Option::is_some);
                     let rank_within = ranks[i][j];
-                    let (base_rank, rank) = (unit_base_ranks[i][j].filter(|_| base_full), rank_within.filter(|_| full));
-                    out.push(Projected {
-                        scenario: scenario.to_string(),
-                        province_code: unit.code.clone(),
-                        province: unit.name_vi.clone(),
-                        year,
-                        node: node.path.clone(),
-                        depth: node.depth,
+                    out.push(row(
+                        scenario,
+                        unit,
+                        i,
                         base_value,
                         value,
-                        delta: base_value.zip(value).map(|(a, b)| b - a),
-                        base_rank,
-                        rank,
-                        rank_change: base_rank.zip(rank).map(|(a, b)| a as i64 - b as i64),
-                        rank_within,
-                        n_ranked,
-                        clamped: buffers.iter().any(|b| b.clamped[i]),
-                        best,
-                        beyond_best: best.zip(value).is_some_and(|(b, v)| v > b + 1e-9 * b.abs().max(1.0)),
-                        edited: buffers.iter().any(|b| b.edited[i]),
-                        peers: peers_label.clone(),
-                        target_year,
-                        edition: edition.clone(),
-                        edition_status,
-                        map: map_used.clone(),
-                    });
+                        unit_base_ranks[i][j].filter(|_| base_full),
+                        (rank_within, rank_within.filter(|_| full), n_ranked),
+                        unit_best[i],
+                        buffers.iter().any(|b| b.clamped[i]),
+                        buffers.iter().any(|b| b.edited[i]),
+                    ));
                 }
             }
             continue;
         }
-        let ranks: Vec<Vec<Option<u32>>> = columns.iter().map(|c| competition_ranks(c, m.ranking.precision)).collect();
-        for (pos, Buffer { values, edited: was_edited, clamped, .. }) in results {
-            let k = units[pos];
+        // On the provinces' map only the edited provinces' ranks are reported: each is one count of the keys
+        // above its own (a competition rank), the other provinces' keys rounded once for all scenarios.
+        let mut result_at = vec![usize::MAX; units.len()];
+        for (r, (pos, _)) in results.iter().enumerate() {
+            result_at[*pos] = r;
+        }
+        for (pos, Buffer { values, edited: was_edited, clamped, .. }) in &results {
+            let k = units[*pos];
             let province = &registry.all()[scores.units()[k].province];
-            for (i, node) in m.nodes.iter().enumerate() {
-                let (base_rank, _) = scores.rank_of(k, i);
-                let value = (!values[i].is_nan()).then_some(values[i]);
-                let base_value = scores.value(k, i);
-                let n_ranked = ranks[i].iter().filter(|r| r.is_some()).count() as u32;
-                let rank_within = ranks[i][pos];
+            let best = if province.geography == Geography::Units2025 { &unit_map_best } else { &province_best };
+            for i in 0..n {
+                let key = round_to(values[i], decimals);
+                let (mut above, mut n_ranked) = (0u32, 0u32);
+                for (q, &base_key) in peer_keys[i].iter().enumerate() {
+                    let key_q = match result_at[q] {
+                        usize::MAX => base_key,
+                        _ if q == *pos => key,
+                        r => round_to(results[r].1.values[i], decimals),
+                    };
+                    if key_q.is_finite() {
+                        n_ranked += 1;
+                        above += u32::from(key_q > key);
+                    }
+                }
+                let rank_within = key.is_finite().then_some(above + 1);
                 // A rank only over the publisher's full field; within a partial one only `rank_within`.
                 let rank = rank_within.filter(|_| n_ranked >= scores.field_of(k).size);
-                let best = best_of(i, province.geography);
-                out.push(Projected {
-                    scenario: scenario.to_string(),
-                    province_code: province.code.clone(),
-                    province: province.name_vi.clone(),
-                    year,
-                    node: node.path.clone(),
-                    depth: node.depth,
-                    base_value,
+                let value = (!values[i].is_nan()).then_some(values[i]);
+                out.push(row(
+                    scenario,
+                    province,
+                    i,
+                    scores.value(k, i),
                     value,
-                    delta: base_value.zip(value).map(|(a, b)| b - a),
-                    base_rank,
-                    rank,
-                    rank_change: base_rank.zip(rank).map(|(a, b)| a as i64 - b as i64),
-                    rank_within,
-                    n_ranked,
-                    clamped: clamped[i],
-                    best,
-                    // A tolerance of the node's rounding noise: reaching the best exactly is not beyond it.
-                    beyond_best: best.zip(value).is_some_and(|(b, v)| v > b + 1e-9 * b.abs().max(1.0)),
-                    edited: was_edited[i],
-                    peers: peers_label.clone(),
-                    target_year,
-                    edition: edition.clone(),
-                    edition_status,
-                    map: map_used.clone(),
-                });
+                    scores.rank_of(k, i).0,
+                    (rank_within, rank, n_ranked),
+                    best[i],
+                    clamped[i],
+                    was_edited[i],
+                ));
             }
         }
     }
