@@ -6,6 +6,7 @@
 //! values — no frames are rebuilt, so thousands of scenarios per call are cheap.
 
 pub mod calibrate;
+mod peers;
 pub mod plan_outcomes;
 pub mod plans;
 pub mod scenarios;
@@ -224,44 +225,10 @@ pub fn what_if_on(
     let options = scores.options();
     let renormalise = options.missing == MissingPolicy::Renormalise;
 
-    // Base columns per node across the year's units (for re-ranking), and each unit's position.
-    let mut base: Vec<Vec<f64>> =
-        (0..n).map(|i| units.iter().map(|&k| scores.value(k, i).unwrap_or(f64::NAN)).collect()).collect();
-    if let Peers::Given(cells) = peers {
-        for (province, node, value) in cells {
-            let p = registry.find_for_year(province, year)?;
-            let pos = units
-                .iter()
-                .position(|&k| registry.all()[scores.units()[k].province].code == p.code)
-                .ok_or_else(|| ChisoError::InvalidArgument(format!("peers: {} has no scores in {year}", p.name_vi)))?;
-            let i = m.find(node).ok_or_else(|| {
-                ChisoError::InvalidArgument(format!("peers: node {node:?} is not in edition {}", m.code))
-            })?;
-            if !value.is_finite() {
-                return Err(ChisoError::NonFinite {
-                    province: p.name_vi.clone(),
-                    year,
-                    node: node.clone(),
-                    value: *value,
-                });
-            }
-            // A peer's value is data like any other: inside the node's scale or maximum.
-            let n = &m.nodes[i];
-            let (lo, hi) = n.scale.unwrap_or((0.0, n.max_points.unwrap_or(f64::INFINITY)));
-            let slack = n.scale_slack();
-            if *value < lo - slack || *value > hi + slack {
-                return Err(ChisoError::OutOfScale {
-                    province: p.name_vi.clone(),
-                    year,
-                    node: n.code.clone(),
-                    value: *value,
-                    min: lo,
-                    max: hi,
-                });
-            }
-            base[i][pos] = *value;
-        }
-    }
+    // Base columns per node across the year's units (for re-ranking): the peers as `peers` says, at every node.
+    let all_nodes: Vec<usize> = (0..n).collect();
+    let peers::PeerColumns { columns: base, label: peers_label } =
+        peers::peer_columns(scores, year, &units, m, peers, &all_nodes)?;
     // The year projected, its edition and the map. An edition that cannot score the target year is an error
     // here, not a silent fall-back to held peers.
     let target_year = match peers {
@@ -284,23 +251,6 @@ pub fn what_if_on(
             Geography::Provinces63 => None,
         },
     };
-    let mut peers_held = 0;
-    if let Peers::Trend { target_year, options } = peers {
-        // Each province moves by its own series on the 63-province map; the units, if asked, are merged after.
-        let options = trend::TrendOptions { map: Some(Geography::Provinces63), ..options.clone() };
-        for (pos, &k) in units.iter().enumerate() {
-            let code = &registry.all()[scores.units()[k].province].code;
-            // The total first: a province whose total has no trend is counted as held in the label.
-            for (i, node) in m.nodes.iter().enumerate() {
-                // By path, as a user asks for a trend: the series follows the node's lineage across editions.
-                match trend::trend(scores, code, &node.path, *target_year, &options) {
-                    Ok(t) => base[i][pos] = t.linear,
-                    Err(_) if i == 0 && scores.value(k, 0).is_some() => peers_held += 1,
-                    Err(_) => {}
-                }
-            }
-        }
-    }
     // On the 34-unit map: each unit's node value from its members' by the rule (None if a member has none).
     let unit_rows: Vec<(usize, Vec<usize>)> = if map == Geography::Units2025 {
         registry
@@ -352,15 +302,6 @@ pub fn what_if_on(
     };
     let best_of = |i: usize, geography| field(i, geography).into_iter().reduce(f64::max);
 
-    let peers_label = match peers {
-        Peers::Held => "held".to_string(),
-        // Provinces whose total has no trend (too few comparable years) are held, and the label says how many.
-        Peers::Trend { target_year, .. } if peers_held > 0 => {
-            format!("trend to {target_year} ({peers_held} of {} held: no trend)", units.len())
-        }
-        Peers::Trend { target_year, .. } => format!("trend to {target_year}"),
-        Peers::Given(cells) => format!("user values ({} cells)", cells.len()),
-    };
     let mut by_scenario: BTreeMap<&str, Vec<&Edit>> = BTreeMap::new();
     for edit in edits {
         by_scenario.entry(edit.scenario.as_str()).or_default().push(edit);

@@ -7,7 +7,7 @@
 
 use rayon::prelude::*;
 
-use super::{trend, Peers};
+use super::Peers;
 use crate::engine::{MissingPolicy, Prefer, Scores};
 use crate::error::{ChisoError, Result};
 use crate::provinces::Registry;
@@ -240,7 +240,8 @@ pub fn what_if_many(
     }
 
     // Peers' values at the output nodes, sorted by rank key (descending).
-    let base = peer_columns(scores, year, &units, m, peers)?;
+    let super::peers::PeerColumns { columns: base, label: peers_label } =
+        super::peers::peer_columns(scores, year, &units, m, peers, &out_nodes)?;
     let decimals = m.ranking.precision.unwrap_or(crate::engine::rank::UNROUNDED_DECIMALS);
     let field = scores.field_of(k).size;
     let peer_keys: Vec<Vec<f64>> = out_nodes
@@ -392,7 +393,7 @@ pub fn what_if_many(
         clamped,
         best,
         beyond_best: beyond,
-        peers: peers_label(peers),
+        peers: peers_label,
     })
 }
 
@@ -426,64 +427,6 @@ fn percentile_sorted(sorted: &[f64], q: f64) -> f64 {
     let h = (sorted.len() - 1) as f64 * (q / 100.0);
     let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
     sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
-}
-
-/// The label of a peers choice, as in what-if output.
-fn peers_label(peers: &Peers) -> String {
-    match peers {
-        Peers::Held => "held".to_string(),
-        Peers::Trend { target_year, .. } => format!("trend to {target_year}"),
-        Peers::Given(cells) => format!("user values ({} cells)", cells.len()),
-    }
-}
-
-/// Per node, every unit's value in `year` as the peers stand: held, moved by their trend, or the user's values.
-fn peer_columns(
-    scores: &Scores,
-    year: i32,
-    units: &[usize],
-    m: &crate::methodology::Methodology,
-    peers: &Peers,
-) -> Result<Vec<Vec<f64>>> {
-    let registry = Registry::get();
-    let n = m.nodes.len();
-    let mut base: Vec<Vec<f64>> =
-        (0..n).map(|i| units.iter().map(|&k| scores.value(k, i).unwrap_or(f64::NAN)).collect()).collect();
-    match peers {
-        Peers::Held => {}
-        Peers::Given(cells) => {
-            for (province, node, value) in cells {
-                let p = registry.find_for_year(province, year)?;
-                let pos = units
-                    .iter()
-                    .position(|&k| registry.all()[scores.units()[k].province].code == p.code)
-                    .ok_or_else(|| ChisoError::argument("peer_values", province, format!("no scores in {year}")))?;
-                let i = m.find(node).ok_or_else(|| {
-                    ChisoError::argument("peer_values", node, format!("no such node in edition {}", m.code))
-                })?;
-                if !value.is_finite() {
-                    return Err(ChisoError::NonFinite {
-                        province: p.name_vi.clone(),
-                        year,
-                        node: node.clone(),
-                        value: *value,
-                    });
-                }
-                base[i][pos] = *value;
-            }
-        }
-        Peers::Trend { target_year, options } => {
-            for (pos, &k) in units.iter().enumerate() {
-                let code = &registry.all()[scores.units()[k].province].code;
-                for (i, node) in m.nodes.iter().enumerate() {
-                    if let Ok(t) = trend::trend(scores, code, &node.code, *target_year, options) {
-                        base[i][pos] = t.linear;
-                    }
-                }
-            }
-        }
-    }
-    Ok(base)
 }
 
 #[cfg(test)]
