@@ -38,7 +38,7 @@ pub enum Op {
 }
 
 impl Op {
-    /// The op names of `what_if` ([`Adjustment::OPS`]).
+    /// The op names of `what_if` ([`super::Adjustment::OPS`]).
     pub fn parse(s: &str) -> Option<Op> {
         match s {
             "set" => Some(Op::Set),
