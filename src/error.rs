@@ -222,15 +222,19 @@ pub enum ChisoError {
         max: f64,
     },
 
-    /// A field-relative normalisation over a field where every province has the same value (min = max).
-    #[error("{year}, {indicator}: every province has the value {value} (min = max), so the field-relative rule {method} has no scale{}", if province.is_empty() { String::new() } else { format!(" (after the change for {province})") })]
+    /// A field-relative normalisation over a field that gives it no scale: no value, one value where two are
+    /// needed, every province with the same value, or a best value equal to a fixed worst (`reason` says which).
+    #[error("{year}, {indicator}: {reason}, so the rule {method} has no scale{}", if province.is_empty() { String::new() } else { format!(" (after the change for {province})") })]
     DegenerateIndicator {
         /// The data year.
         year: i32,
         /// The indicator: edition and indicator path (`pci.2013/time_costs/d1`).
         indicator: String,
-        /// The one value every province of the field has.
+        /// The value at fault: the one value of the field, or the best value equal to a fixed worst (NaN when no
+        /// province has a value).
         value: f64,
+        /// What happened, in words ([`crate::indicators::Degenerate::describe`]).
+        reason: String,
         /// The normalisation method that needs a spread (`minmax`, `zscore`, `rank`, `frontier`).
         method: String,
         /// The province whose edited value made the field degenerate (Vietnamese name; empty when scoring the

@@ -77,8 +77,10 @@ class IndicatorValueError(DataError):
 
 
 class DegenerateIndicatorError(DataError):
-    """A field-relative normalisation (min–max, rank, z-score, frontier) over a field where every province has the
-    same value, so min = max (attributes: ``year``, ``node`` = the indicator, ``value``, ``province``)."""
+    """A field-relative normalisation (min–max, rank, z-score, frontier) over a field that gives it no scale: no
+    province has a value, only one has (a z-score needs two), every province has the same value (min = max), or
+    the field's best equals a frontier rule's fixed worst; ``reason`` says which (attributes: ``year``, ``node`` =
+    the indicator, ``value`` — NaN when there is none —, ``reason``, ``province``)."""
 
 
 class ArgumentTypeError(InvalidArgumentError, TypeError):

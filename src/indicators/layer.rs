@@ -70,9 +70,17 @@ pub struct Indicator {
     /// How the raw values become scores.
     pub rule: Rule,
     /// Whether the normalisation rule is the publisher's (official, derived, user-supplied or unknown).
-    pub rule_status: Status,
+    pub normalise_status: Status,
     /// Free-text note from the layer file (None = none).
     pub note: Option<String>,
+}
+
+impl Indicator {
+    /// Provenance of the indicator's score in its node: the weakest status of the node's rule, the indicator's
+    /// weight and its normalisation rule.
+    pub fn provenance(&self, node: &NodeRule) -> Status {
+        node.status.weakest(self.weight_status).weakest(self.normalise_status)
+    }
 }
 
 /// An indicator layer of one edition (and, for rules fitted on one year, one data year).
@@ -306,7 +314,7 @@ impl Layer {
                 weight,
                 weight_status: status(file, p, r.weight_status.as_deref(), "weight_status")?,
                 rule: Rule { method, range, cap },
-                rule_status: status(file, p, nr.status.as_deref(), "normalise.status")?,
+                normalise_status: status(file, p, nr.status.as_deref(), "normalise.status")?,
                 note: r.note.clone(),
             });
         }
@@ -337,7 +345,7 @@ impl Layer {
         for i in &mut l.indicators {
             if matches!(i.rule.method, Method::Goalposts { .. }) {
                 i.rule.method = Method::MinMax;
-                i.rule_status = Status::UserSupplied;
+                i.normalise_status = Status::UserSupplied;
             }
         }
         l.status = Status::UserSupplied;

@@ -329,11 +329,12 @@ fn build_exception(py: Python<'_>, e: &ChisoError) -> PyResult<PyErr> {
             fields.set_item("unit", unit)?;
             "IndicatorValueError"
         }
-        ChisoError::DegenerateIndicator { year, indicator, value, province, .. } => {
+        ChisoError::DegenerateIndicator { year, indicator, value, reason, province, .. } => {
             fields.set_item("province", province)?;
             fields.set_item("year", year)?;
             fields.set_item("node", indicator)?;
             fields.set_item("value", value)?;
+            fields.set_item("reason", reason)?;
             "DegenerateIndicatorError"
         }
         ChisoError::Computed { province, year, node, value, inputs, .. } => {
