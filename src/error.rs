@@ -250,6 +250,31 @@ pub enum ChisoError {
     #[error("{0}")]
     InvalidArgument(String),
 
+    /// A word from a fixed vocabulary (a measure, a bridge, a cap, an edit op, a node kind …) that is not one of
+    /// its words.
+    #[error("unknown {what} {value:?}; expected one of: {}", expected.join(", "))]
+    UnknownValue {
+        /// What the word names (`measure`, `bridge`, `cap` …).
+        what: String,
+        /// The word as given.
+        value: String,
+        /// The accepted words.
+        expected: Vec<String>,
+    },
+
+    /// A task of a plan with a field chiso cannot read (a deadline that is not a date, an unknown status or op).
+    #[error("plan: task {task:?} has {field} {value:?}: {message}")]
+    PlanTask {
+        /// The task's id.
+        task: String,
+        /// The field at fault (`deadline`, `status`, `effect_op`, `effect_value`).
+        field: String,
+        /// The value as given.
+        value: String,
+        /// Why it cannot be read and what would be valid.
+        message: String,
+    },
+
     /// A named argument with a value outside what it may take (an inverted range, a probability outside [0, 1],
     /// a run count beyond the limit): the message says what would be valid.
     #[error("argument {argument} = {value}: {message}")]
@@ -277,6 +302,23 @@ impl ChisoError {
     /// A [`ChisoError::Argument`].
     pub fn argument(argument: impl Into<String>, value: impl std::fmt::Display, message: impl Into<String>) -> Self {
         ChisoError::Argument { argument: argument.into(), value: value.to_string(), message: message.into() }
+    }
+}
+
+impl ChisoError {
+    /// An [`UnknownValue`](ChisoError::UnknownValue) read from the argument `argument` as the
+    /// [`Argument`](ChisoError::Argument) error naming it (other errors unchanged): how the binding reports a word
+    /// outside its vocabulary given for a keyword argument.
+    #[cfg_attr(not(feature = "python"), allow(dead_code))]
+    pub(crate) fn for_argument(self, argument: &str) -> Self {
+        match self {
+            ChisoError::UnknownValue { value, expected, .. } => ChisoError::argument(
+                argument,
+                format!("{value:?}"),
+                format!("expected one of: {}", expected.join(", ")),
+            ),
+            other => other,
+        }
     }
 }
 

@@ -185,7 +185,7 @@ fn peers_and_their_label_are_what_ifs() {
         assert_eq!(total.peers, many.peers);
         assert_eq!(total.rank_within.unwrap_or(0), many.ranks_within[k]);
     }
-    assert!(many.peers.starts_with("trend to 2026"), "{}", many.peers);
+    assert!(matches!(many.peers, chiso::project::PeersUsed::Trend { target_year: 2026, .. }), "{}", many.peers);
     let absurd = Peers::Given(vec![("Vĩnh Long".into(), "".into(), 1e6)]);
     let e = what_if_many(&s, 2024, "Trà Vinh", &nodes, &[Op::Add], &[0.0], &["".into()], &absurd).unwrap_err();
     assert!(matches!(e, ChisoError::OutOfScale { .. }), "{e:?}");

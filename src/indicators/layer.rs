@@ -235,7 +235,7 @@ impl Layer {
                         Some(p),
                         "indicator without a unit (days, months, hours, count, count_per_100_firms, share, pct, points, score)",
                     )),
-                    Some(u) => Unit::parse(u).ok_or_else(|| err(file, Some(p), format!("unknown unit {u:?}")))?,
+                    Some(u) => u.parse::<Unit>().map_err(|e| err(file, Some(p), e.to_string()))?,
                 };
             let direction = match r.direction.as_deref() {
                 None => {
@@ -245,9 +245,7 @@ impl Layer {
                         "indicator without a direction (higher_is_better or lower_is_better)",
                     ))
                 }
-                Some(d) => Direction::parse(d).ok_or_else(|| {
-                    err(file, Some(p), format!("direction {d:?}: use higher_is_better or lower_is_better"))
-                })?,
+                Some(d) => d.parse::<Direction>().map_err(|e| err(file, Some(p), e.to_string()))?,
             };
             let possible = match r.possible {
                 Some([a, b]) if a < b => (a, b),

@@ -13,24 +13,9 @@ pub enum Direction {
     LowerIsBetter,
 }
 
+named_enum!(Direction, "direction" { HigherIsBetter => "higher_is_better", LowerIsBetter => "lower_is_better" });
+
 impl Direction {
-    /// Read the spelling used in layer files (`higher_is_better`, `lower_is_better`); None if unknown.
-    pub fn parse(s: &str) -> Option<Direction> {
-        match s {
-            "higher_is_better" => Some(Direction::HigherIsBetter),
-            "lower_is_better" => Some(Direction::LowerIsBetter),
-            _ => None,
-        }
-    }
-
-    /// The spelling used in layer files and results.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Direction::HigherIsBetter => "higher_is_better",
-            Direction::LowerIsBetter => "lower_is_better",
-        }
-    }
-
     /// +1 or −1: the sign of "better" on the raw scale.
     pub fn sign(self) -> f64 {
         match self {
@@ -72,38 +57,19 @@ pub enum Unit {
     Score,
 }
 
+named_enum!(Unit, "unit" {
+    Days => "days",
+    Months => "months",
+    Hours => "hours",
+    Count => "count",
+    CountPer100Firms => "count_per_100_firms",
+    Share => "share",
+    Pct => "pct",
+    Points => "points",
+    Score => "score",
+});
+
 impl Unit {
-    /// Read the spelling used in layer files (`days`, `share`, …); None if unknown.
-    pub fn parse(s: &str) -> Option<Unit> {
-        Some(match s {
-            "days" => Unit::Days,
-            "months" => Unit::Months,
-            "hours" => Unit::Hours,
-            "count" => Unit::Count,
-            "count_per_100_firms" => Unit::CountPer100Firms,
-            "share" => Unit::Share,
-            "pct" => Unit::Pct,
-            "points" => Unit::Points,
-            "score" => Unit::Score,
-            _ => return None,
-        })
-    }
-
-    /// The spelling used in layer files and results.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Unit::Days => "days",
-            Unit::Months => "months",
-            Unit::Hours => "hours",
-            Unit::Count => "count",
-            Unit::CountPer100Firms => "count_per_100_firms",
-            Unit::Share => "share",
-            Unit::Pct => "pct",
-            Unit::Points => "points",
-            Unit::Score => "score",
-        }
-    }
-
     /// The values the unit admits: a share above 1 or negative days are impossible, not merely unusual.
     pub fn possible(self) -> (f64, f64) {
         match self {

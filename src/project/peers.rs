@@ -2,7 +2,7 @@
 //! values — for `what_if`, `what_if_many` and plan simulations alike, with one label vocabulary for the output's
 //! `peers` column.
 
-use super::{trend, Peers};
+use super::{trend, Peers, PeersUsed};
 use crate::engine::Scores;
 use crate::error::{ChisoError, Result};
 use crate::methodology::Methodology;
@@ -12,8 +12,8 @@ use crate::provinces::{Geography, Registry};
 pub(crate) struct PeerColumns {
     /// columns[i][q]: node i of the year's unit q (NaN = no value). Nodes not asked for hold the observed values.
     pub columns: Vec<Vec<f64>>,
-    /// "held", "trend to YYYY" (with how many were held for want of a trend), or "user values (n cells)".
-    pub label: String,
+    /// Held, moved by their trend (with how many were held for want of one), or the user's values.
+    pub label: PeersUsed,
 }
 
 /// The peers of data year `year` (its units `units`, edition `m`) as `peers` says, at the nodes `nodes` (a trend is
@@ -31,7 +31,7 @@ pub(crate) fn peer_columns(
     let mut columns: Vec<Vec<f64>> =
         (0..n).map(|i| units.iter().map(|&k| scores.value(k, i).unwrap_or(f64::NAN)).collect()).collect();
     let label = match peers {
-        Peers::Held => "held".to_string(),
+        Peers::Held => PeersUsed::Held,
         Peers::Given(cells) => {
             for (province, node, value) in cells {
                 let p = registry.find_for_year(province, year)?;
@@ -68,7 +68,7 @@ pub(crate) fn peer_columns(
                 }
                 columns[i][pos] = *value;
             }
-            format!("user values ({} cells)", cells.len())
+            PeersUsed::Given { cells: cells.len() }
         }
         Peers::Trend { target_year, options } => {
             // Each province moves by its own series on the 63-province map (the units, if asked, are merged after),
@@ -77,7 +77,7 @@ pub(crate) fn peer_columns(
             // Provinces whose total (or first node asked for) has no trend (too few comparable years) are held, and
             // the label says how many.
             let counted = if nodes.contains(&0) { 0 } else { nodes.first().copied().unwrap_or(0) };
-            let mut held = 0;
+            let mut held = 0u32;
             for (pos, &k) in units.iter().enumerate() {
                 let code = &registry.all()[scores.units()[k].province].code;
                 for &i in nodes {
@@ -88,11 +88,7 @@ pub(crate) fn peer_columns(
                     }
                 }
             }
-            if held > 0 {
-                format!("trend to {target_year} ({held} of {} held: no trend)", units.len())
-            } else {
-                format!("trend to {target_year}")
-            }
+            PeersUsed::Trend { target_year: *target_year, held, of: if held > 0 { units.len() as u32 } else { 0 } }
         }
     };
     Ok(PeerColumns { columns, label })

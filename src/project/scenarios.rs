@@ -7,7 +7,7 @@
 
 use rayon::prelude::*;
 
-use super::Peers;
+use super::{Adjustment, Peers};
 use crate::engine::{MissingPolicy, Prefer, Scores};
 use crate::error::{ChisoError, Result};
 use crate::provinces::Registry;
@@ -37,18 +37,27 @@ pub enum Op {
     Percentile,
 }
 
+// The op names of `what_if` ([`Adjustment::OPS`]).
+named_enum!(Op, "edit op" {
+    Set => "set",
+    Add => "add",
+    Headroom => "headroom",
+    ToMax => "max",
+    BestGap => "best_gap",
+    ToBest => "best",
+    Percentile => "percentile",
+});
+
 impl Op {
-    /// The op names of `what_if` ([`super::Adjustment::OPS`]).
-    pub fn parse(s: &str) -> Option<Op> {
-        match s {
-            "set" => Some(Op::Set),
-            "add" => Some(Op::Add),
-            "headroom" => Some(Op::Headroom),
-            "max" => Some(Op::ToMax),
-            "best_gap" => Some(Op::BestGap),
-            "best" => Some(Op::ToBest),
-            "percentile" => Some(Op::Percentile),
-            _ => None,
+    pub(super) fn change(self, v: f64) -> Adjustment {
+        match self {
+            Op::Set => Adjustment::Set(v),
+            Op::Add => Adjustment::Add(v),
+            Op::Headroom => Adjustment::Headroom(v),
+            Op::ToMax => Adjustment::ToMax,
+            Op::BestGap => Adjustment::BestGap(v),
+            Op::ToBest => Adjustment::ToBest,
+            Op::Percentile => Adjustment::Percentile(v),
         }
     }
 }
@@ -87,7 +96,7 @@ pub struct ScenarioOutcomes {
     /// reached.
     pub beyond_best: Vec<bool>,
     /// What the other provinces did ("held", "trend to YYYY", "user values (n cells)").
-    pub peers: String,
+    pub peers: super::PeersUsed,
 }
 
 /// Evaluate `values.len() / nodes.len()` scenarios of `province` in data year `year`: scenario s sets column j's

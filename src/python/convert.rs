@@ -153,7 +153,7 @@ pub fn tree_frame<'py>(py: Python<'py>, m: &Methodology) -> PyResult<Bound<'py, 
         f.str("path", &n.path);
         f.opt_str("parent", n.parent.map(|p| m.nodes[p].code.as_str()));
         f.int("depth", n.depth as i64);
-        f.str("kind", &n.kind);
+        f.str("kind", n.kind.as_str());
         f.str("name_en", &n.name_en);
         f.opt_str("name_vi", n.name_vi.as_deref());
         f.bool("scored", n.scored);
@@ -347,6 +347,18 @@ fn build_exception(py: Python<'_>, e: &ChisoError) -> PyResult<PyErr> {
         }
         ChisoError::Data(_) => "DataError",
         ChisoError::InvalidArgument(_) => "InvalidArgumentError",
+        ChisoError::UnknownValue { what, value, expected } => {
+            fields.set_item("what", what)?;
+            fields.set_item("value", value)?;
+            fields.set_item("expected", expected)?;
+            "InvalidArgumentError"
+        }
+        ChisoError::PlanTask { task, field, value, .. } => {
+            fields.set_item("task", task)?;
+            fields.set_item("field", field)?;
+            fields.set_item("value", value)?;
+            "DataError"
+        }
         ChisoError::Argument { argument, value, .. } => {
             fields.set_item("argument", argument)?;
             fields.set_item("value", value)?;
@@ -442,7 +454,7 @@ fn gather_score_columns(s: &Scores, depth: Option<usize>) -> ScoreColumns {
             nodes.str("node", &n.path);
             nodes.str("code", &n.code);
             nodes.int("depth", n.depth as i64);
-            nodes.str("kind", &n.kind);
+            nodes.str("kind", n.kind.as_str());
             nodes.bool("scored", n.scored);
             nodes.opt_float("max", n.max_value());
             nodes.str("rank_status", m.ranking.status.as_str());
@@ -652,7 +664,7 @@ pub fn trajectory_frame<'py>(py: Python<'py>, rows: &[crate::compare::Trajectory
 pub fn peers_frame<'py>(py: Python<'py>, rows: &[crate::compare::PeerRow]) -> PyResult<Bound<'py, PyAny>> {
     let mut f = Frame::default();
     for r in rows {
-        f.str("group", &r.group);
+        f.str("group", r.group.as_str());
         f.str("group_name", &r.group_name);
         f.int("n", r.n as i64);
         f.opt_float("value", r.value);
@@ -737,7 +749,7 @@ pub fn points_lost_frame<'py>(py: Python<'py>, rows: &[crate::compare::PointsLos
     f.declare("lead_department", Column::Str(vec![]));
     for r in rows {
         f.str("node", &r.node);
-        f.str("kind", &r.kind);
+        f.str("kind", r.kind.as_str());
         f.int("depth", r.depth as i64);
         f.opt_float("value", Some(r.value));
         f.opt_float("max", r.max);
@@ -804,7 +816,7 @@ pub fn projected_frame<'py>(py: Python<'py>, rows: &[crate::project::Projected])
         f.bool("clamped", r.clamped);
         f.float("best", r.best);
         f.bool("beyond_best", r.beyond_best);
-        f.str("peers", Some(&r.peers));
+        f.str("peers", Some(&r.peers.to_string()));
         f.int("target_year", r.target_year as i64);
         f.str("edition", Some(&r.edition));
         f.str("edition_status", Some(r.edition_status.as_str()));
