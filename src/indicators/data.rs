@@ -68,7 +68,7 @@ fn read_bundled_field(layer: &Layer, year: i32) -> Result<Field> {
     let m = layer.nodes.len();
     let mut published = vec![f64::NAN; provinces.len() * m];
     for row in datasets::pci()? {
-        if row.year != year || row.measure != "score" {
+        if row.year != year || row.measure != crate::datasets::PublishedMeasure::Score {
             continue;
         }
         let Some(p) = provinces.iter().position(|c| *c == row.province_code) else { continue };

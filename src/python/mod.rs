@@ -2,6 +2,7 @@
 //! crate, so Rust users have everything Python users have.
 
 mod buffers;
+mod columns;
 mod convert;
 mod indicators;
 mod plan_outcomes;
