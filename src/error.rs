@@ -222,15 +222,19 @@ pub enum ChisoError {
         max: f64,
     },
 
-    /// A field-relative normalisation over a field where every province has the same value (min = max).
-    #[error("{year}, {indicator}: every province has the value {value} (min = max), so the field-relative rule {method} has no scale{}", if province.is_empty() { String::new() } else { format!(" (after the change for {province})") })]
+    /// A field-relative normalisation over a field that gives it no scale: no value, one value where two are
+    /// needed, every province with the same value, or a best value equal to a fixed worst (`reason` says which).
+    #[error("{year}, {indicator}: {reason}, so the rule {method} has no scale{}", if province.is_empty() { String::new() } else { format!(" (after the change for {province})") })]
     DegenerateIndicator {
         /// The data year.
         year: i32,
         /// The indicator: edition and indicator path (`pci.2013/time_costs/d1`).
         indicator: String,
-        /// The one value every province of the field has.
+        /// The value at fault: the one value of the field, or the best value equal to a fixed worst (NaN when no
+        /// province has a value).
         value: f64,
+        /// What happened, in words ([`crate::indicators::Degenerate::describe`]).
+        reason: String,
         /// The normalisation method that needs a spread (`minmax`, `zscore`, `rank`, `frontier`).
         method: String,
         /// The province whose edited value made the field degenerate (Vietnamese name; empty when scoring the
@@ -245,6 +249,31 @@ pub enum ChisoError {
     /// An argument that makes no sense (e.g. a weight for a node that has none).
     #[error("{0}")]
     InvalidArgument(String),
+
+    /// A word from a fixed vocabulary (a measure, a bridge, a cap, an edit op, a node kind …) that is not one of
+    /// its words.
+    #[error("unknown {what} {value:?}; expected one of: {}", expected.join(", "))]
+    UnknownValue {
+        /// What the word names (`measure`, `bridge`, `cap` …).
+        what: String,
+        /// The word as given.
+        value: String,
+        /// The accepted words.
+        expected: Vec<String>,
+    },
+
+    /// A task of a plan with a field chiso cannot read (a deadline that is not a date, an unknown status or op).
+    #[error("plan: task {task:?} has {field} {value:?}: {message}")]
+    PlanTask {
+        /// The task's id.
+        task: String,
+        /// The field at fault (`deadline`, `status`, `effect_op`, `effect_value`).
+        field: String,
+        /// The value as given.
+        value: String,
+        /// Why it cannot be read and what would be valid.
+        message: String,
+    },
 
     /// A named argument with a value outside what it may take (an inverted range, a probability outside [0, 1],
     /// a run count beyond the limit): the message says what would be valid.
@@ -273,6 +302,23 @@ impl ChisoError {
     /// A [`ChisoError::Argument`].
     pub fn argument(argument: impl Into<String>, value: impl std::fmt::Display, message: impl Into<String>) -> Self {
         ChisoError::Argument { argument: argument.into(), value: value.to_string(), message: message.into() }
+    }
+}
+
+impl ChisoError {
+    /// An [`UnknownValue`](ChisoError::UnknownValue) read from the argument `argument` as the
+    /// [`Argument`](ChisoError::Argument) error naming it (other errors unchanged): how the binding reports a word
+    /// outside its vocabulary given for a keyword argument.
+    #[cfg_attr(not(feature = "python"), allow(dead_code))]
+    pub(crate) fn for_argument(self, argument: &str) -> Self {
+        match self {
+            ChisoError::UnknownValue { value, expected, .. } => ChisoError::argument(
+                argument,
+                format!("{value:?}"),
+                format!("expected one of: {}", expected.join(", ")),
+            ),
+            other => other,
+        }
     }
 }
 

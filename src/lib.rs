@@ -72,5 +72,5 @@ pub use engine::{
     Uncertainty,
 };
 pub use error::{ChisoError, Result};
-pub use methodology::{catalog, Aggregation, Methodology, Node, Status};
-pub use provinces::{Province, Registry};
+pub use methodology::{catalog, Aggregation, Methodology, Node, NodeKind, Status};
+pub use provinces::{Province, ProvinceKind, Registry};

@@ -1,5 +1,6 @@
 //! Enums that travel as text (frame columns, file fields, messages) get one spelling each: `as_str`, `Display`,
-//! `FromStr` (an error listing the valid spellings, never a silent `None`) and `serde::Serialize` as that text.
+//! `FromStr` ([`ChisoError::UnknownValue`](crate::ChisoError::UnknownValue) naming the word and listing the valid
+//! spellings, never a silent `None`) and `serde::Serialize` as that text.
 
 /// `named_enum!(Type, "what it is" { Variant => "spelling", … })` implements the text conversions of a fieldless
 /// enum declared next to it.
@@ -29,11 +30,11 @@ macro_rules! named_enum {
             fn from_str(s: &str) -> Result<$t, Self::Err> {
                 match s {
                     $($s => Ok($t::$v),)+
-                    _ => Err(crate::error::ChisoError::InvalidArgument(format!(
-                        "unknown {} {s:?}; expected one of: {}",
-                        $what,
-                        [$($s),+].join(", ")
-                    ))),
+                    _ => Err(crate::error::ChisoError::UnknownValue {
+                        what: $what.to_string(),
+                        value: s.to_string(),
+                        expected: vec![$($s.to_string()),+],
+                    }),
                 }
             }
         }

@@ -23,8 +23,8 @@ pub struct Province {
     pub name_vi: String,
     /// ASCII name ("Tra Vinh").
     pub name_ascii: String,
-    /// "province" or "city" (centrally-run) in the 63-unit system.
-    pub kind: String,
+    /// A province or a centrally-run city.
+    pub kind: ProvinceKind,
     /// Spellings seen in the published data.
     pub aliases: Vec<String>,
     /// GSO socio-economic region (Vietnamese).
@@ -54,6 +54,17 @@ pub enum Geography {
 
 named_enum!(Geography, "map" { Provinces63 => "provinces_63", Units2025 => "units_2025" });
 
+/// Whether a unit is a province (tỉnh) or a centrally-run city (thành phố trực thuộc trung ương).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProvinceKind {
+    /// A province (tỉnh).
+    Province,
+    /// A centrally-run city (thành phố trực thuộc trung ương).
+    City,
+}
+
+named_enum!(ProvinceKind, "province kind" { Province => "province", City => "city" });
+
 /// A unit of the 34-unit system in force from 1 July 2025.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Unit2025 {
@@ -61,8 +72,8 @@ pub struct Unit2025 {
     pub name_vi: String,
     /// Name without diacritics.
     pub name_ascii: String,
-    /// tỉnh (province) or thành phố (centrally-run city).
-    pub kind: String,
+    /// A province (tỉnh) or a centrally-run city (thành phố).
+    pub kind: ProvinceKind,
     /// GSO codes of the pre-merger provinces it was formed from.
     pub members: Vec<String>,
 }
@@ -105,7 +116,8 @@ impl Registry {
             provinces.push(Province {
                 code,
                 name_vi: get(1),
-                kind: get(2),
+                // The bundled file holds only these two words (`every_unit_is_a_province_or_a_city` checks it).
+                kind: if get(2) == "city" { ProvinceKind::City } else { ProvinceKind::Province },
                 name_ascii: get(3),
                 aliases: get(4).split('|').filter(|a| !a.is_empty()).map(str::to_string).collect(),
                 region: get(5),
@@ -127,7 +139,7 @@ impl Registry {
                 Unit2025 {
                     name_vi: get(0),
                     name_ascii: get(1),
-                    kind: get(2),
+                    kind: if get(2) == "city" { ProvinceKind::City } else { ProvinceKind::Province },
                     members: get(3).split('|').map(str::to_string).collect(),
                 }
             })
@@ -154,7 +166,7 @@ impl Registry {
                 code: format!("N{}", seat.map_or("00", |p| p.code.as_str())),
                 name_vi: u.name_vi.clone(),
                 name_ascii: u.name_ascii.clone(),
-                kind: u.kind.clone(),
+                kind: u.kind,
                 aliases: Vec::new(),
                 region: seat.map(|p| p.region.clone()).unwrap_or_default(),
                 merged_2025_into: u.name_vi.clone(),
@@ -398,6 +410,25 @@ pub fn member_mean(rows: &[(String, i32, String, f64)]) -> Result<Vec<(String, i
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_unit_is_a_province_or_a_city() {
+        // The build reads "city" as a city and anything else as a province: every word in the files is one of
+        // the two, so nothing is read as a province by default.
+        for csv in [PROVINCES_CSV, UNITS_2025_CSV] {
+            let mut lines = csv.lines().filter(|l| !l.trim().is_empty());
+            let kind_col = split_csv(lines.next().unwrap()).iter().position(|h| *h == "kind").unwrap();
+            for line in lines {
+                assert!(split_csv(line)[kind_col].parse::<ProvinceKind>().is_ok(), "{line}");
+            }
+        }
+        let r = Registry::get();
+        // The five centrally-run cities before 2025 (Hà Nội, Hải Phòng, Đà Nẵng, TP.HCM, Cần Thơ), six after
+        // (Huế became one in 2025).
+        let cities = |units: Vec<(&str, ProvinceKind)>| units.iter().filter(|(_, k)| *k == ProvinceKind::City).count();
+        assert_eq!(cities(r.provinces().iter().map(|p| (p.code.as_str(), p.kind)).collect()), 5);
+        assert_eq!(cities(r.units_2025().iter().map(|u| (u.name_vi.as_str(), u.kind)).collect()), 6);
+    }
 
     #[test]
     fn registry_has_63_plus_ha_tay_and_34_units() {

@@ -191,7 +191,8 @@ mod tests {
             seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
             (seed >> 11) as f64 / (1u64 << 53) as f64
         };
-        let mut values = vec![0.0, -0.0, 1.0, 0.1, 0.125, 63.445, 64.5649999, 1e22, 9.999999999999999e21, 5e-324];
+        let mut values =
+            vec![0.0, -0.0, 1.0, 0.1, 0.125, 63.445, 64.5649999, 1e22, f64::from_bits(1e22f64.to_bits() - 1), 5e-324];
         for k in -30..25 {
             let p = 10f64.powi(k);
             // Around every power of ten, where log10 may round onto the integer.

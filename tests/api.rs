@@ -141,12 +141,190 @@ fn text_enums_round_trip_and_refuse_unknown_spellings() {
     assert_eq!("renormalise".parse::<MissingPolicy>().unwrap(), MissingPolicy::Renormalise);
     assert_eq!("published".parse::<Prefer>().unwrap(), Prefer::Published);
     assert_eq!("User-Supplied".parse::<Status>().unwrap(), Status::UserSupplied);
-    match "percent".parse::<Measure>() {
-        Err(ChisoError::InvalidArgument(msg)) => {
-            assert_eq!(msg, "unknown measure \"percent\"; expected one of: score, points, ratio, pct, rank")
+    let refused = "percent".parse::<Measure>().unwrap_err();
+    assert_eq!(refused.to_string(), "unknown measure \"percent\"; expected one of: score, points, ratio, pct, rank");
+    assert_eq!(
+        refused,
+        ChisoError::UnknownValue {
+            what: "measure".into(),
+            value: "percent".into(),
+            expected: ["score", "points", "ratio", "pct", "rank"].map(String::from).to_vec(),
         }
-        other => panic!("expected InvalidArgument, got {other:?}"),
+    );
+}
+
+/// Every word a frame column or a file field holds reads back as the same value, and an unknown word is an
+/// `UnknownValue` naming it and the words accepted.
+fn round_trips<T>(all: &[T], what: &str, words: &[&str])
+where
+    T: Copy + PartialEq + std::fmt::Debug + std::fmt::Display + std::str::FromStr<Err = ChisoError> + serde::Serialize,
+{
+    let spelled: Vec<String> = all.iter().map(T::to_string).collect();
+    assert_eq!(spelled, words, "{what}: the spellings of the frames");
+    for (v, word) in all.iter().zip(words) {
+        assert_eq!(word.parse::<T>().unwrap(), *v);
+        assert_eq!(serde_json_like(v), format!("{word:?}"), "{what}: serialised as its word");
     }
+    match "no such word".parse::<T>() {
+        Err(ChisoError::UnknownValue { what: w, value, expected }) => {
+            assert_eq!((w.as_str(), value.as_str()), (what, "no such word"));
+            assert_eq!(expected, words);
+        }
+        other => panic!("{what}: expected UnknownValue, got {other:?}"),
+    }
+}
+
+/// A value serialised on its own, through TOML's inline form (`v = "word"`).
+fn serde_json_like<T: serde::Serialize>(v: &T) -> String {
+    #[derive(serde::Serialize)]
+    struct One<'a, T> {
+        v: &'a T,
+    }
+    toml::to_string(&One { v }).unwrap().trim().strip_prefix("v = ").unwrap().to_string()
+}
+
+#[test]
+fn vocabularies_are_enums_that_round_trip() {
+    use chiso::compare::PeerGroup;
+    use chiso::indicators::{Direction, Unit};
+    use chiso::project::scenarios::Op;
+    use chiso::project::target::Cap;
+    use chiso::project::trend::{Bridge, EditionStatus};
+    use chiso::{NodeKind, ProvinceKind};
+    round_trips(Bridge::ALL, "bridge", &["rescale", "as_published"]);
+    round_trips(Cap::ALL, "cap", &["max", "best"]);
+    round_trips(EditionStatus::ALL, "edition status", &["in_force", "assumed", "chosen"]);
+    round_trips(Op::ALL, "edit op", &["set", "add", "headroom", "max", "best_gap", "best", "percentile"]);
+    round_trips(PeerGroup::ALL, "peer group", &["national", "region", "peers"]);
+    round_trips(ProvinceKind::ALL, "province kind", &["province", "city"]);
+    round_trips(Direction::ALL, "direction", &["higher_is_better", "lower_is_better"]);
+    round_trips(
+        Unit::ALL,
+        "unit",
+        &["days", "months", "hours", "count", "count_per_100_firms", "share", "pct", "points", "score"],
+    );
+    // Node kinds: the words of the methodology specification §1.3 and of the bundled edition files.
+    assert_eq!(NodeKind::ALL.len(), 18);
+    for word in ["total", "sub-index", "main indicator", "sub-dimension", "aspect", "element"] {
+        assert_eq!(word.parse::<NodeKind>().unwrap().to_string(), word);
+    }
+    assert_eq!("sub-index".parse::<NodeKind>().unwrap(), NodeKind::SubIndex);
+    assert_eq!("main indicator".parse::<NodeKind>().unwrap(), NodeKind::MainIndicator);
+    match "sub index".parse::<NodeKind>() {
+        Err(ChisoError::UnknownValue { what, value, expected }) => {
+            assert_eq!((what.as_str(), value.as_str(), expected.len()), ("node kind", "sub index", 18));
+        }
+        other => panic!("expected UnknownValue, got {other:?}"),
+    }
+}
+
+#[test]
+fn peers_labels_read_and_write_as_the_peers_column() {
+    use chiso::project::PeersUsed;
+    for (label, used) in [
+        ("held", PeersUsed::Held),
+        ("trend to 2026", PeersUsed::Trend { target_year: 2026, held: 0, of: 0 }),
+        ("trend to 2026 (3 of 63 held: no trend)", PeersUsed::Trend { target_year: 2026, held: 3, of: 63 }),
+        ("user values (12 cells)", PeersUsed::Given { cells: 12 }),
+    ] {
+        assert_eq!(label.parse::<PeersUsed>().unwrap(), used, "{label}");
+        assert_eq!(used.to_string(), label);
+        assert_eq!(serde_json_like(&used), format!("{label:?}"));
+    }
+    for bad in [
+        "trend to",
+        "trend to 20x6",
+        "trend to 2026 (3 of 63)",
+        "trend to 2026 (0 of 63 held: no trend)",
+        "user values (n cells)",
+        "Held",
+    ] {
+        match bad.parse::<PeersUsed>() {
+            Err(ChisoError::UnknownValue { what, value, expected }) => {
+                assert_eq!((what.as_str(), value.as_str()), ("peers label", bad));
+                assert_eq!(expected.len(), 4);
+            }
+            other => panic!("{bad}: expected UnknownValue, got {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn rows_carry_enums_not_strings() {
+    use chiso::compare::{peers, PeerGroup};
+    use chiso::NodeKind;
+    let s = pci_2013();
+    let kinds: Vec<NodeKind> = s.iter().map(|r| r.kind).collect();
+    assert_eq!(kinds[0], NodeKind::Total);
+    assert!(kinds[1..].iter().all(|k| *k == NodeKind::SubIndex), "{kinds:?}");
+    let reg = chiso::Registry::get();
+    assert_eq!(reg.find("Cần Thơ").unwrap().kind, chiso::ProvinceKind::City);
+    assert_eq!(reg.find("Trà Vinh").unwrap().kind, chiso::ProvinceKind::Province);
+    let groups: Vec<PeerGroup> =
+        peers(&s, "Trà Vinh", 2015, "", Some(&["Vĩnh Long".to_string()])).unwrap().iter().map(|r| r.group).collect();
+    assert_eq!(groups, [PeerGroup::National, PeerGroup::Region, PeerGroup::Peers]);
+}
+
+#[test]
+fn plan_fields_are_refused_with_the_task_named() {
+    use chiso::project::plans::{parse_date, parse_effect, parse_status, TaskStatus};
+    use chiso::project::Adjustment;
+    assert_eq!(parse_date("2024-02-29", "T1"), Ok((2024, 2, 29)));
+    assert_eq!(parse_date(" 2025-12-31 ", "T1"), Ok((2025, 12, 31)));
+    let refused = |r: chiso::Result<(i32, u32, u32)>| match r {
+        Err(ChisoError::PlanTask { task, field, value, message }) => (task, field, value, message),
+        other => panic!("expected PlanTask, got {other:?}"),
+    };
+    for (date, why) in [
+        ("2025-02-29", "day 29 is not a day of month 2 of 2025, which has 28"),
+        ("1900-02-29", "day 29 is not a day of month 2 of 1900, which has 28"),
+        ("2025-04-31", "day 31 is not a day of month 4 of 2025, which has 30"),
+        ("2025-13-01", "month 13 is not a month"),
+        ("2025-00-10", "month 0 is not a month"),
+        ("2025/01/01", "not a date"),
+        ("2025-1-x", "the day \"x\" is not a number"),
+        ("2025-+1-01", "the month \"+1\" is not a number"),
+        ("2025-01-01-02", "not a date"),
+        ("", "not a date"),
+    ] {
+        let (task, field, value, message) = refused(parse_date(date, "PAR-02"));
+        assert_eq!((task.as_str(), field.as_str(), value.as_str()), ("PAR-02", "deadline", date));
+        assert_eq!(message, format!("{why}; write the date as YYYY-MM-DD"), "{date}");
+    }
+    assert_eq!(
+        parse_date("2025-02-30", "PAR-02").unwrap_err().to_string(),
+        "plan: task \"PAR-02\" has deadline \"2025-02-30\": day 30 is not a day of month 2 of 2025, which has 28; \
+         write the date as YYYY-MM-DD"
+    );
+    assert_eq!(parse_status("in_progress", "T"), Ok(TaskStatus::InProgress));
+    assert_eq!(
+        parse_status("ongoing", "T"),
+        Err(ChisoError::PlanTask {
+            task: "T".into(),
+            field: "status".into(),
+            value: "ongoing".into(),
+            message: "use planned, in_progress, done".into()
+        })
+    );
+    assert_eq!(parse_effect("headroom", Some(0.5), "T"), Ok(Adjustment::Headroom(0.5)));
+    assert_eq!(
+        parse_effect("double", Some(2.0), "T"),
+        Err(ChisoError::PlanTask {
+            task: "T".into(),
+            field: "effect_op".into(),
+            value: "double".into(),
+            message: "use set, add, headroom, max, best_gap, best, percentile".into()
+        })
+    );
+    assert_eq!(
+        parse_effect("add", None, "T"),
+        Err(ChisoError::PlanTask {
+            task: "T".into(),
+            field: "effect_value".into(),
+            value: "none".into(),
+            message: "op \"add\" needs a value".into()
+        })
+    );
 }
 
 #[test]

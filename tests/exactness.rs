@@ -233,9 +233,33 @@ fn pci_2022_weights_on_province_pages() {
 /// service delivery dimension in the 2023 report's Table 3.6 (7.8486). The totals are computed by chiso from the
 /// bundled sub-dimensions, so this checks the data and the SUM rule against the publisher's own prints.
 ///
-/// No published total is quoted for 2017, 2018, 2019 (only Table 3.1's D1 sub-dimensions of two provinces, not
-/// their values), 2021 (a "/80" total without its value), 2022 or 2024: those years remain checked only against
-/// the sums of the same panel (`papi_dimensions_and_totals_reproduced`).
+/// No published total is quoted for 2017 (only a relative change, `papi_2017_gain_of_tra_vinh_as_published`), 2018,
+/// 2019 (only Table 3.1's D1 sub-dimensions of two provinces, not their values), 2021 (a "/80" total without its
+/// value), 2022 or 2024: those years remain checked only against the sums of the same panel
+/// (`papi_dimensions_and_totals_reproduced`).
+#[test]
+fn papi_2017_gain_of_tra_vinh_as_published() {
+    // The one published figure on a 2017 total the data notes quote (tests/reference/tra_vinh_pci_pgi_papi.csv, row
+    // PAPI 2017 papi_change_vs_2016, from cecodes.org "So sánh PAPI 2016 với PAPI 2017"): Trà Vinh's total rose by
+    // more than 8% on 2016, one of the three largest gains. chiso's totals are the sums of the bundled
+    // sub-dimensions, so a wrong 2017 edition, sub-dimension mapping or SUM would move this.
+    let rows = datasets::papi().unwrap();
+    let obs: Vec<_> = datasets::observations(&rows).into_iter().filter(|o| o.year == 2016 || o.year == 2017).collect();
+    let s = score(&EditionChoice::Index("papi".into()), &obs, &ScoreOptions::default()).unwrap();
+    let total = |code: &str, year: i32| s.get(code, year, "").ok().and_then(|r| r.score);
+    let mut gains: Vec<(f64, String)> = chiso::Registry::get()
+        .provinces()
+        .iter()
+        .filter_map(|p| Some((total(&p.code, 2017)? / total(&p.code, 2016)? - 1.0, p.name_vi.clone())))
+        .collect();
+    assert_eq!(gains.len(), 63);
+    gains.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let place = gains.iter().position(|(_, name)| name == "Trà Vinh").unwrap() + 1;
+    let gain = gains[place - 1].0;
+    assert!(gain > 0.08, "Trà Vinh's gain {gain}");
+    assert!(place <= 3, "Trà Vinh's gain is {place}th: {:?}", &gains[..3]);
+}
+
 #[test]
 fn papi_totals_match_published_figures() {
     let rows = datasets::papi().unwrap();

@@ -174,7 +174,7 @@ fn apply(text: &str, m: &Mutation) -> String {
             for i in 0..*depth {
                 let c = format!("{code}/zz{i}");
                 out.push_str(&format!(
-                    "\n[[node]]\ncode = \"{c}\"\nparent = \"{parent}\"\nkind = \"x\"\nname_en = \"x\"\naggregation = \"SUM\"\n"
+                    "\n[[node]]\ncode = \"{c}\"\nparent = \"{parent}\"\nkind = \"indicator\"\nname_en = \"x\"\naggregation = \"SUM\"\n"
                 ));
                 parent = c;
             }
@@ -307,11 +307,11 @@ proptest! {
             let last = d + 1 == depth;
             let agg = if last { String::new() } else { format!("aggregation = \"{rule}\"\n{k}") };
             text.push_str(&format!(
-                "[[node]]\ncode = \"{c}\"\nkind = \"k\"\nname_en = \"n\"\nweight = 1.0\nmax_points = {}\n{agg}",
+                "[[node]]\ncode = \"{c}\"\nkind = \"indicator\"\nname_en = \"n\"\nweight = 1.0\nmax_points = {}\n{agg}",
                 toml_number(if last { number } else { 1.0 })
             ));
             for f in 1..fan.min(if last { 1 } else { fan }) {
-                text.push_str(&format!("[[node]]\ncode = \"{parent}/f{d}_{f}\"\nkind = \"k\"\nname_en = \"f\"\nweight = 0.0\nmax_points = 1.0\n"));
+                text.push_str(&format!("[[node]]\ncode = \"{parent}/f{d}_{f}\"\nkind = \"indicator\"\nname_en = \"f\"\nweight = 0.0\nmax_points = 1.0\n"));
             }
             parent = c;
         }
@@ -517,7 +517,7 @@ fn deep_chain_is_refused_with_the_limit() {
     for i in 0..40_000 {
         let c = format!("x.2020/n{i}");
         text.push_str(&format!(
-            "[[node]]\ncode = \"{c}\"\nparent = \"{parent}\"\nkind = \"k\"\nname_en = \"n\"\naggregation = \"SUM\"\n"
+            "[[node]]\ncode = \"{c}\"\nparent = \"{parent}\"\nkind = \"indicator\"\nname_en = \"n\"\naggregation = \"SUM\"\n"
         ));
         parent = c;
     }

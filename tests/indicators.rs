@@ -1,3 +1,4 @@
+#![allow(clippy::result_large_err)]
 //! The indicator layer on real data: every PCI sub-index of 2013–2016 rebuilt from VCCI's raw indicators alone,
 //! composites from those sub-indices, and the typed errors of bad layers and bad values.
 
@@ -151,7 +152,7 @@ fn explain_what_if_and_target_for_tra_vinh_2016() {
     assert!(w.composite[p] > w.base_composite[p]);
     let (moves, res) = target(layer, &field, "84", 20, false).unwrap();
     assert!(!moves.is_empty());
-    assert!(res.ranks[p].unwrap() <= 20);
+    assert!(res.ranking.rank[p].unwrap() <= 20);
     assert!(moves.iter().all(|m| m.cost > 0.0 && m.cost <= 1.0 + 1e-9));
 }
 
@@ -195,6 +196,139 @@ normalise = { method = "minmax", range = [1.0, 10.0] }
     let flat = chiso::indicators::Field { raw: vec![3.0, 3.0, 3.0], ..field };
     let e = score_field(&layer, &flat).unwrap_err();
     assert!(matches!(&e, ChisoError::DegenerateIndicator { year: 2016, value, .. } if *value == 3.0), "{e}");
+    assert!(e.to_string().contains("every province with a value has 3 (min = max)"), "{e}");
+}
+
+/// A layer of one min–max indicator on `edition`'s time-costs node (a user's layer: no year of its own).
+fn one_indicator_layer(edition: &str, method: &str) -> Layer {
+    let text = format!(
+        "[layer]\nedition = \"{edition}\"\nstatus = \"user_supplied\"\n[[sub_index]]\nnode = \"time_costs\"\n\
+         aggregation = \"WMEAN\"\nrule_status = \"user_supplied\"\n[[indicator]]\nnode = \"time_costs/days\"\n\
+         unit = \"days\"\ndirection = \"lower_is_better\"\nweight = 1.0\n\
+         normalise = {{ method = {method}, range = [1.0, 10.0] }}\n"
+    );
+    Layer::from_toml_str(&text, "mine.toml").unwrap()
+}
+
+/// A layer with one min–max indicator (`<sub-index>/days`, fewer is better) under every sub-index of `edition`, so
+/// that the composite exists.
+fn every_sub_index_layer(edition: &str) -> Layer {
+    let mut text = format!("[layer]\nedition = \"{edition}\"\nstatus = \"user_supplied\"\n");
+    let m = catalog().edition(edition).unwrap();
+    let subs: Vec<&str> = m.nodes.iter().filter(|n| n.depth == 1 && n.scored).map(|n| n.path.as_str()).collect();
+    for node in &subs {
+        text +=
+            &format!("[[sub_index]]\nnode = \"{node}\"\naggregation = \"WMEAN\"\nrule_status = \"user_supplied\"\n");
+    }
+    for node in &subs {
+        text += &format!(
+            "[[indicator]]\nnode = \"{node}/days\"\nunit = \"days\"\ndirection = \"lower_is_better\"\nweight = 1.0\n\
+             weight_status = \"user_supplied\"\n\
+             normalise = {{ method = \"minmax\", range = [1.0, 10.0], status = \"user_supplied\" }}\n"
+        );
+    }
+    Layer::from_toml_str(&text, "mine.toml").unwrap()
+}
+
+/// Every indicator of province p at `days[p]`.
+fn field_on(layer: &Layer, year: i32, codes: &[&str], days: &[f64]) -> chiso::indicators::Field {
+    let k = layer.indicators.len();
+    let mut f = field_of(year, codes, days.iter().flat_map(|&d| std::iter::repeat_n(d, k)).collect());
+    f.published = vec![f64::NAN; codes.len() * layer.nodes.len()];
+    f
+}
+
+fn field_of(year: i32, codes: &[&str], raw: Vec<f64>) -> chiso::indicators::Field {
+    let n = codes.len();
+    chiso::indicators::Field {
+        year,
+        provinces: codes.iter().map(|c| c.to_string()).collect(),
+        raw,
+        published: vec![f64::NAN; n],
+    }
+}
+
+#[test]
+fn ranks_only_over_the_publishers_field() {
+    // Three provinces of the 63 VCCI ranked in 2016: no rank, the rank among them, and how many of how many.
+    let layer = every_sub_index_layer("pci.2013");
+    let field = field_on(&layer, 2016, &["84", "01", "79"], &[10.0, 5.0, 20.0]);
+    let s = score_field(&layer, &field).unwrap();
+    assert_eq!(s.ranking.field_status, chiso::engine::FieldStatus::PartialField);
+    assert_eq!((s.ranking.n_ranked, s.ranking.n_field), (3, 63));
+    assert_eq!(s.ranking.rank, vec![None, None, None]);
+    // Fewer days is better: Hà Nội (5) first, Trà Vinh (10) second, TP.HCM (20) third.
+    assert_eq!(s.ranking.rank_within, vec![Some(2), Some(1), Some(3)]);
+    let edits: Vec<(String, f64)> = layer.indicators.iter().map(|i| (i.path.clone(), 2.0)).collect();
+    let w = what_if(&layer, &field, "84", &edits).unwrap();
+    assert_eq!(w.ranking.rank, vec![None, None, None]);
+    assert_eq!(w.ranking.rank_within[0], Some(1));
+    assert_eq!(w.base_ranking.rank_within[0], Some(2));
+    assert_eq!(w.ranking.field_status, chiso::engine::FieldStatus::PartialField);
+    // A rank target on a partial field has no meaning: refused, saying why.
+    let e = target(&layer, &field, "84", 1, false).unwrap_err();
+    assert!(e.to_string().contains("3 of the 63 provinces pci ranks"), "{e}");
+
+    // The bundled 2016 field is VCCI's whole field: rank = rank within.
+    let layer = builtin_layer("pci", 2016).unwrap();
+    let s = score_field(layer, &bundled_field(layer, 2016).unwrap()).unwrap();
+    assert_eq!(s.ranking.field_status, chiso::engine::FieldStatus::FullField);
+    assert_eq!((s.ranking.n_ranked, s.ranking.n_field), (63, 63));
+    assert_eq!(s.ranking.rank, s.ranking.rank_within);
+}
+
+#[test]
+fn the_field_year_decides_the_ranked_field_and_the_layer_it_may_use() {
+    // VCCI ranked 42 provinces in 2005: 42 provinces on a pci.2005 layer are the whole field that year.
+    let full = bundled_field(builtin_layer("pci", 2016).unwrap(), 2016).unwrap();
+    let codes: Vec<String> = full.provinces[..42].to_vec();
+    let refs: Vec<&str> = codes.iter().map(String::as_str).collect();
+    let raw: Vec<f64> = (0..42).map(|i| f64::from(i) + 1.0).collect();
+    let l2005 = every_sub_index_layer("pci.2005");
+    let s = score_field(&l2005, &field_on(&l2005, 2005, &refs, &raw)).unwrap();
+    assert_eq!((s.ranking.n_field, s.ranking.field_status), (42, chiso::engine::FieldStatus::FullField));
+    // Fewer days is better: the province with the most days is 42nd of 42.
+    assert_eq!(s.ranking.rank[41], Some(42));
+    assert_eq!(s.ranking.rank, s.ranking.rank_within);
+    // The same 42 provinces in 2010 are 42 of the 63 ranked that year: no rank.
+    let l2009 = every_sub_index_layer("pci.2009");
+    let s = score_field(&l2009, &field_on(&l2009, 2010, &refs, &raw)).unwrap();
+    assert_eq!((s.ranking.n_ranked, s.ranking.n_field), (42, 63));
+    assert_eq!(s.ranking.field_status, chiso::engine::FieldStatus::PartialField);
+    assert!(s.ranking.rank.iter().all(Option::is_none));
+    assert_eq!(s.ranking.rank_within[41], Some(42));
+    // An edition not in force in the field's year, or a layer established for another year, is refused.
+    let e = score_field(&l2005, &field_on(&l2005, 2010, &refs, &raw)).unwrap_err();
+    assert!(matches!(&e, ChisoError::InvalidArgument(m) if m.contains("in force for 2005–2005")), "{e}");
+    let layer = builtin_layer("pci", 2016).unwrap();
+    let mut field = bundled_field(layer, 2016).unwrap();
+    field.year = 2015;
+    let e = score_field(layer, &field).unwrap_err();
+    assert!(e.to_string().contains("established for data year 2016, not 2015"), "{e}");
+}
+
+#[test]
+fn degenerate_fields_say_what_happened_per_rule() {
+    let codes = ["84", "01"];
+    let cases = [
+        ("\"zscore\"", vec![4.0, f64::NAN], "only one province has a value (4)"),
+        ("\"frontier\", worst = 5.0", vec![5.0, 8.0], "best value 5 equals the rule's fixed worst"),
+        ("\"rank\"", vec![f64::NAN, f64::NAN], "no province has a value"),
+        ("\"minmax\"", vec![7.0, 7.0], "every province with a value has 7 (min = max)"),
+    ];
+    for (method, raw, needle) in cases {
+        let e = score_field(&one_indicator_layer("pci.2013", method), &field_of(2016, &codes, raw)).unwrap_err();
+        assert!(
+            matches!(&e, ChisoError::DegenerateIndicator { year: 2016, indicator, .. } if indicator == "pci.2013/time_costs/days"),
+            "{e}"
+        );
+        assert!(e.to_string().contains(needle), "{method}: {e}");
+    }
+    // An edit that makes the field degenerate names the province whose change did it.
+    let layer = one_indicator_layer("pci.2013", "\"minmax\"");
+    let e =
+        what_if(&layer, &field_of(2016, &codes, vec![4.0, 7.0]), "84", &[("time_costs/days".into(), 7.0)]).unwrap_err();
+    assert!(matches!(&e, ChisoError::DegenerateIndicator { province, .. } if province == "Trà Vinh"), "{e}");
 }
 
 #[test]
@@ -263,7 +397,7 @@ mod properties {
             let dir = if lower { Direction::LowerIsBetter } else { Direction::HigherIsBetter };
             let rule = Rule { method: Method::MinMax, range: (1.0, 10.0), cap: Cap::None };
             match rule.apply(&raw, dir) {
-                Err(d) => prop_assert!(raw.iter().all(|&v| v == d.value)),
+                Err(d) => prop_assert!(raw.iter().all(|&v| v == d.value())),
                 Ok((s, b)) => {
                     for (i, &si) in s.iter().enumerate() {
                         prop_assert!((1.0 - 1e-9..=10.0 + 1e-9).contains(&si));
@@ -298,5 +432,111 @@ mod properties {
                 }
             }
         }
+    }
+}
+
+mod plans {
+    use super::{every_sub_index_layer, field_on};
+    use chiso::engine::FieldStatus;
+    use chiso::indicators::{builtin_layer, bundled_field, project_plan, what_if, IndicatorTask, RawChange};
+    use chiso::{ChisoError, Status};
+
+    fn task(id: &str, indicator: &str, change: RawChange) -> IndicatorTask {
+        IndicatorTask { id: id.into(), title: None, indicator: indicator.into(), change, lead_agency: None }
+    }
+
+    #[test]
+    fn a_task_that_moves_the_bound_is_projected_by_hand() {
+        // Days (fewer is better, min–max onto 1–10 over the field) on every sub-index: Trà Vinh 10, Hà Nội 5,
+        // TP.HCM 20; only time costs is edited.
+        let layer = every_sub_index_layer("pci.2013");
+        let field = field_on(&layer, 2016, &["84", "01", "79"], &[10.0, 5.0, 20.0]);
+        let owners = vec![("time_costs".to_string(), "Cục Thuế".to_string())];
+        let tasks = [task("T1", "time_costs/days", RawChange::To(2.0))];
+        let out = project_plan(&layer, &field, "84", &tasks, &owners).unwrap();
+        let t = &out.tasks[0];
+        // Base: 1 + 9·(20 − 10)/(20 − 5) = 7. Trà Vinh at 2 days becomes the best: the bound moves from 5 to 2 and
+        // Trà Vinh scores 10; the time-costs sub-index (one indicator, weighted mean) goes 7 → 10.
+        assert_eq!((t.from, t.to), (10.0, 2.0));
+        assert!((t.node_base - 7.0).abs() < 1e-12 && (t.node_value - 10.0).abs() < 1e-12, "{t:?}");
+        assert!(t.bound_moved && !t.beyond_bounds);
+        // PCI 2013: composite = 10 · Σ w·s / 100 with time costs' weight 5: +3 points of the sub-index = +1.5.
+        assert!((t.composite - t.composite_base - 1.5).abs() < 1e-9, "{t:?}");
+        // Hà Nội, the former best, falls on time costs: 1 + 9·(20 − 5)/(20 − 2) = 8.5 (from 10).
+        let w = what_if(&layer, &field, "84", &[("time_costs/days".into(), 2.0)]).unwrap();
+        let m = layer.nodes.len();
+        let q = layer.nodes.iter().position(|n| n.node == "time_costs").unwrap();
+        assert!((w.projected.nodes[m + q] - 8.5).abs() < 1e-12);
+        assert!((w.composite[1] - w.base_composite[1] + 0.75).abs() < 1e-9);
+        // Three provinces are not VCCI's field: ranks among them only. Trà Vinh was 2nd (Hà Nội best on every
+        // sub-index) and stays 2nd: Hà Nội's composite is still higher (10 on nine sub-indices).
+        assert_eq!((t.rank_base, t.rank), (None, None));
+        assert_eq!((t.rank_within_base, t.rank_within), (Some(2), Some(2)));
+        assert_eq!((t.n_ranked, t.n_field, t.field_status), (3, 63, FieldStatus::PartialField));
+        assert_eq!(t.owner.as_deref(), Some("Cục Thuế"));
+        assert_eq!(t.provenance, Status::UserSupplied);
+        // A layer that does not state its weights' status gives them none: unknown.
+        let unstated = super::one_indicator_layer("pci.2013", "\"minmax\"");
+        assert_eq!(unstated.indicators[0].provenance(&unstated.nodes[0]), Status::Unknown);
+        // The same task as a raw change: −8 days.
+        let by =
+            project_plan(&layer, &field, "84", &[task("T1", "time_costs/days", RawChange::By(-8.0))], &[]).unwrap();
+        assert_eq!(by.tasks[0].to, 2.0);
+        assert_eq!(by.tasks[0].composite, t.composite);
+        // Without owners: the index's lead department.
+        assert_eq!(by.tasks[0].owner.as_deref(), Some("Department of Planning and Investment"));
+    }
+
+    #[test]
+    fn tasks_together_and_alone_on_vccis_field() {
+        let layer = builtin_layer("pci", 2016).unwrap();
+        let field = bundled_field(layer, 2016).unwrap();
+        let tasks = [
+            task("T1", "informal_charges/g4_new", RawChange::To(0.04)),
+            task("T2", "time_costs/d4", RawChange::By(-2.0)),
+        ];
+        let out = project_plan(layer, &field, "84", &tasks, &[]).unwrap();
+        let (a, b, all) = (&out.tasks[0], &out.tasks[1], &out.together);
+        // Fixed goalposts: no bound moves, the gains add up.
+        assert!(!all.bound_moved);
+        let gain = |t: &chiso::indicators::TaskProjection| t.composite - t.composite_base;
+        assert!((gain(all) - gain(a) - gain(b)).abs() < 1e-9);
+        assert!(gain(a) > 0.0 && gain(b) > 0.0);
+        // The base is VCCI's published composite for Trà Vinh 2016 (57.64, 42nd of 63).
+        assert!((all.composite_base - 57.64).abs() < 0.005);
+        assert_eq!(all.rank_base, Some(42));
+        assert_eq!(all.field_status, FieldStatus::FullField);
+        assert!(all.rank.unwrap() <= 42 && all.rank == all.rank_within);
+        assert_eq!(a.node.as_deref(), Some("informal_charges"));
+        assert_eq!(all.provenance, Status::Derived);
+    }
+
+    #[test]
+    fn bad_tasks_are_typed_errors_naming_task_indicator_province_and_year() {
+        let layer = builtin_layer("pci", 2016).unwrap();
+        let field = bundled_field(layer, 2016).unwrap();
+        let plan = |t: IndicatorTask| project_plan(layer, &field, "84", &[t], &[]);
+        let e = plan(task("T1", "informal_charges/g4_new", RawChange::To(1.4))).unwrap_err();
+        assert!(
+            matches!(&e, ChisoError::IndicatorValue { province, year: 2016, indicator, .. }
+            if province == "Trà Vinh" && indicator == "pci.2013/informal_charges/g4_new"),
+            "{e}"
+        );
+        let e = plan(task("T1", "time_costs/d4", RawChange::By(f64::NAN))).unwrap_err();
+        assert!(matches!(&e, ChisoError::IndicatorValue { unit, .. } if unit.contains("task \"T1\"")), "{e}");
+        let e = plan(task("T1", "time_costs/d44", RawChange::To(1.0))).unwrap_err();
+        assert!(
+            matches!(&e, ChisoError::UnknownIndicator { indicator, year: 2016, .. } if indicator == "time_costs/d44"),
+            "{e}"
+        );
+        let two = [task("T1", "time_costs/d4", RawChange::To(1.0)), task("T2", "time_costs/d4", RawChange::To(2.0))];
+        let e = project_plan(layer, &field, "84", &two, &[]).unwrap_err();
+        assert!(e.to_string().contains("\"T1\" and \"T2\" both move time_costs/d4"), "{e}");
+        assert!(project_plan(layer, &field, "84", &[], &[]).unwrap_err().to_string().contains("no tasks"));
+        // A field whose arrays do not match the layer is refused, not indexed past its end.
+        let mut short = field.clone();
+        short.published.pop();
+        let e = project_plan(layer, &short, "84", &[task("T1", "time_costs/d4", RawChange::To(1.0))], &[]).unwrap_err();
+        assert!(e.to_string().contains("published node values"), "{e}");
     }
 }

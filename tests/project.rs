@@ -459,7 +459,7 @@ mod plan_api {
             node: node.into(),
             title: id.into(),
             lead_agency: agency.into(),
-            deadline: parse_date(deadline).unwrap(),
+            deadline: parse_date(deadline, id).unwrap(),
             status,
             effect: change,
         }

@@ -1,10 +1,12 @@
+#![allow(clippy::result_large_err)]
 //! What-if ops relative to the field (issue 9 §5): a share of the gap to the year's best province, reaching the
 //! best, reaching a percentile of the field; every projected node above the year's best is flagged, in what-if,
 //! plans and the target solver (whose `cap="best"` keeps it within what some province reached).
 
+use chiso::project::scenarios::Op;
 use chiso::project::target::{solve, solve_capped, Cap, Target};
 use chiso::project::{percentile, what_if, Adjustment, Edit};
-use chiso::{datasets, score, EditionChoice, ScoreOptions, Scores};
+use chiso::{datasets, score, ChisoError, EditionChoice, ScoreOptions, Scores};
 
 fn papi() -> Scores {
     let rows = datasets::papi().unwrap();
@@ -88,12 +90,36 @@ fn percentile_interpolates_like_numpy() {
 #[test]
 fn bad_field_relative_edits_are_refused() {
     let s = papi();
-    assert!(what_if(&s, 2024, &[edit("x", "transparency", Adjustment::BestGap(1.5))]).is_err());
-    assert!(what_if(&s, 2024, &[edit("x", "transparency", Adjustment::Percentile(101.0))]).is_err());
-    assert!(what_if(&s, 2024, &[edit("x", "transparency", Adjustment::Percentile(-1.0))]).is_err());
-    assert!(Adjustment::parse("best_gap", None).unwrap_err().contains("needs a value"));
-    assert!(Adjustment::parse("ceiling", Some(1.0)).unwrap_err().contains("percentile"));
-    assert_eq!(Adjustment::parse("best", None), Ok(Adjustment::ToBest));
+    let refused = |change| match what_if(&s, 2024, &[edit("x", "transparency", change)]) {
+        Err(ChisoError::InvalidArgument(m)) => m,
+        other => panic!("expected InvalidArgument, got {other:?}"),
+    };
+    assert_eq!(refused(Adjustment::BestGap(1.5)), "scenario \"x\": best_gap share 1.5 must be between 0 and 1");
+    assert_eq!(refused(Adjustment::Percentile(101.0)), "scenario \"x\": percentile 101 must be between 0 and 100");
+    assert_eq!(refused(Adjustment::Percentile(-1.0)), "scenario \"x\": percentile -1 must be between 0 and 100");
+    // The op's word and its value, as a plan file or the Python frame gives them.
+    let best_gap: Op = "best_gap".parse().unwrap();
+    assert_eq!(
+        Adjustment::from_op(best_gap, None),
+        Err(ChisoError::Argument {
+            argument: "value".into(),
+            value: "none".into(),
+            message: "op \"best_gap\" needs a value".into()
+        })
+    );
+    match "ceiling".parse::<Op>() {
+        Err(ChisoError::UnknownValue { what, value, expected }) => {
+            assert_eq!((what.as_str(), value.as_str()), ("edit op", "ceiling"));
+            assert_eq!(expected, Adjustment::OPS);
+        }
+        other => panic!("expected UnknownValue, got {other:?}"),
+    }
+    assert_eq!("best".parse::<Op>().and_then(|op| Adjustment::from_op(op, None)), Ok(Adjustment::ToBest));
+    assert_eq!(Adjustment::from_op(Op::ToMax, Some(3.0)), Ok(Adjustment::ToMax), "max ignores a value");
+    for op in Op::ALL {
+        let change = Adjustment::from_op(*op, Some(0.25)).unwrap();
+        assert_eq!((change.op(), change.op().to_string().parse::<Op>().unwrap()), (*op, *op));
+    }
 }
 
 #[test]

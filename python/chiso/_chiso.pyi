@@ -15,6 +15,7 @@ __all__ = [
     "_indicator_explain",
     "_indicator_layer",
     "_indicator_layers",
+    "_indicator_plan",
     "_indicator_score",
     "_indicator_target",
     "_indicator_values",
@@ -324,6 +325,21 @@ def _indicator_target(
     toml: str | None = None,
     minmax: bool = False,
 ) -> dict[str, Any]: ...
+def _indicator_plan(
+    index: str,
+    year: int,
+    province: str,
+    ids: list[str],
+    indicators: list[str],
+    to: list[float | None],
+    change: list[float | None],
+    titles: list[str | None],
+    lead_agencies: list[str | None],
+    owners: list[tuple[str, str]],
+    data: tuple[list[str], list[str], list[float]] | None = None,
+    toml: str | None = None,
+    minmax: bool = False,
+) -> pl.DataFrame: ...
 def _uncertainty(
     scores: Scores,
     year: int,

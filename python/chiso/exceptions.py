@@ -51,7 +51,8 @@ class MissingMaximumError(MethodologyError):
 
 
 class DataError(ChisoError, ValueError):
-    """Bad input data: missing columns, wrong types, NaN, values out of scale, conflicting duplicates, no rows."""
+    """Bad input data: missing columns, wrong types, NaN, values out of scale, conflicting duplicates, no rows (for a
+    plan's task that cannot be read, attributes ``task``, ``field`` and ``value``)."""
 
 
 class UnknownNodeError(DataError, KeyError):
@@ -68,7 +69,8 @@ class UnknownIndexError(ChisoError, KeyError):
 
 class InvalidArgumentError(ChisoError, ValueError):
     """An argument that makes no sense for the call (attributes, where one argument is at fault: ``argument``, the
-    argument's name, and ``value``, its value as given)."""
+    argument's name, and ``value``, its value as given; for a word outside a fixed vocabulary — a measure, a cap, an
+    edit op: ``what`` it names, ``value`` and the ``expected`` words)."""
 
 
 class IndicatorValueError(DataError):
@@ -77,8 +79,10 @@ class IndicatorValueError(DataError):
 
 
 class DegenerateIndicatorError(DataError):
-    """A field-relative normalisation (min–max, rank, z-score, frontier) over a field where every province has the
-    same value, so min = max (attributes: ``year``, ``node`` = the indicator, ``value``, ``province``)."""
+    """A field-relative normalisation (min–max, rank, z-score, frontier) over a field that gives it no scale: no
+    province has a value, only one has (a z-score needs two), every province has the same value (min = max), or
+    the field's best equals a frontier rule's fixed worst; ``reason`` says which (attributes: ``year``, ``node`` =
+    the indicator, ``value`` — NaN when there is none —, ``reason``, ``province``)."""
 
 
 class ArgumentTypeError(InvalidArgumentError, TypeError):

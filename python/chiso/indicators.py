@@ -28,6 +28,7 @@ from ._chiso import (
     _indicator_explain,
     _indicator_layer,
     _indicator_layers,
+    _indicator_plan,
     _indicator_score,
     _indicator_target,
     _indicator_values,
@@ -81,12 +82,14 @@ def layers() -> pl.DataFrame:
 
 
 def layer(year: int, index: str = "pci", *, toml: str | None = None, normalise: Normalise = "file") -> dict[str, Any]:
-    """One layer: ``nodes`` (rule, status, largest residual, provinces not reproducible, note) and ``indicators``
-    (unit, direction, weight, normalisation method and bounds) as DataFrames, with the layer's note.
+    """One layer: ``nodes`` (rule, ``aggregation_status`` of the rule, largest residual, provinces not
+    reproducible, note) and ``indicators`` (unit, direction, weight and ``weight_status``, normalisation method,
+    bounds and ``normalise_status``, and ``provenance``, the weakest of the three statuses) as DataFrames, with the
+    layer's note.
 
     >>> import chiso, polars as pl
     >>> l = chiso.indicators.layer(2016)
-    >>> l["nodes"].filter(node="labor_training")["rule_status"][0]
+    >>> l["nodes"].filter(node="labor_training")["aggregation_status"][0]
     'unknown'
     """
     return _indicator_layer(index, year, toml, _minmax(normalise))
@@ -108,8 +111,10 @@ def score(
     year: int, index: str = "pci", data: Any = None, *, toml: str | None = None, normalise: Normalise = "file"
 ) -> dict[str, pl.DataFrame]:
     """Score a year's field from raw indicators alone: ``nodes`` (value by the rules, published value where
-    bundled, rule status, whether the province is reproducible), ``indicators`` (raw and score) and ``totals``
-    (composite and rank from the rebuilt sub-indices). ``data``: long frame with province, indicator, value.
+    bundled, ``provenance`` of the rule, whether the province is reproducible), ``indicators`` (raw and score) and
+    ``totals`` (composite from the rebuilt sub-indices, ``rank`` over the field VCCI ranked that year — null with
+    ``field_status = "partial_field"`` when ``data`` hold fewer provinces —, ``rank_within`` among the provinces
+    given, ``n_ranked`` of ``n_field``). ``data``: long frame with province, indicator, value.
 
     >>> import chiso, polars as pl
     >>> s = chiso.indicators.score(2016)
@@ -179,7 +184,9 @@ def what_if(
 
     Returns ``indicators`` (edited or bound-moved), ``nodes`` (the province's sub-indices: published base + the
     rule's change), ``field`` (every province's composite and rank, base and projected) and the province's
-    ``composite``, ``rank`` and their bases. Projected values, not published ones.
+    ``composite``, ``rank`` and their bases. Projected values, not published ones. Ranks are over the field VCCI
+    ranked that year: on data for fewer provinces ``rank`` is None and ``field_status`` is ``"partial_field"``,
+    with ``rank_within`` (and ``rank_within_base``) among the provinces given and ``n_ranked`` of ``n_field``.
 
     >>> import chiso, polars as pl
     >>> w = chiso.indicators.what_if("Trà Vinh", 2016, {"time_costs/d4": 2.0})
@@ -230,13 +237,17 @@ def project_plan(
     data: Any = None,
     *,
     owners: pl.DataFrame | None = None,
+    toml: str | None = None,
     normalise: Normalise = "file",
 ) -> pl.DataFrame:
     """Project a plan whose tasks name an indicator and its expected raw value (columns ``id``, ``indicator`` and
-    ``to`` — the new value — or ``change`` — the raw change, e.g. ``-0.10`` for "50% → 40% of firms"; optional
-    ``title``, ``lead_agency``): one row per task with the indicator's from → to, the sub-index
-    and composite change that task alone buys, the rank it alone reaches, and the owner; then a row ``id="all"``
-    with every task together (indicator → sub-index → composite → rank, bounds recomputed).
+    ``to`` — the new value — or ``change`` — the raw change, e.g. ``-0.10`` for "50% → 40% of firms"; both columns
+    may be given, exactly one filled per task; optional ``title``, ``lead_agency``): one row per task with the
+    indicator's ``from`` → ``to``, the sub-index (``node_base`` → ``node_value``) and composite (``base`` →
+    ``value``) that task alone buys, its rank (over VCCI's field; ``rank_within`` among the provinces given,
+    ``field_status``), whether a bound moved, the ``provenance`` and the indicator's ``owner``
+    (:func:`chiso.plans.owners`, replaceable by ``owners``); then a row ``id="all"`` with every task together
+    (indicator → sub-index → composite → rank, bounds recomputed over the whole field each time).
 
     >>> import chiso, polars as pl
     >>> plan = pl.DataFrame({"id": ["T1", "T2"], "indicator": ["informal_charges/g4_new", "time_costs/d4"],
@@ -245,70 +256,42 @@ def project_plan(
     >>> out.filter(id="all")["rank"][0] <= out.filter(id="all")["base_rank"][0]
     True
     """
+    from .plans import owners as owner_table
+
     df = to_polars(plan)
     missing = [c for c in ("id", "indicator") if c not in df.columns]
-    if missing or ("to" in df.columns) == ("change" in df.columns):
+    if missing or not ({"to", "change"} & set(df.columns)):
         raise DataError(
-            f"plan: indicator tasks need columns id, indicator and exactly one of to, change; missing {missing}"
+            f"plan: indicator tasks need columns id, indicator and to or change; missing {missing}"
             if missing
-            else "plan: give exactly one of the columns to (new raw value) and change (raw change)"
+            else "plan: give the column to (new raw value) or change (raw change)"
         )
     if df.height == 0:
         raise DataError("plan: no tasks")
-    if "change" in df.columns:
-        base = explain(province, year, index, data).select("indicator", pl.col("raw").alias("_base"))
-        df = df.join(base, on="indicator", how="left")
-        unknown = df.filter(pl.col("_base").is_null())["indicator"].to_list()
-        if unknown:
-            # Left to what_if, which names the unknown code with suggestions.
-            what_if(province, year, {unknown[0]: 0.0}, index, data, normalise=normalise)
-        df = df.with_columns((pl.col("_base") + pl.col("change")).alias("to")).drop("_base")
-    rows = []
-    for r in df.iter_rows(named=True):
-        w = what_if(province, year, {r["indicator"]: r["to"]}, index, data, normalise=normalise)
-        ind = w["indicators"].filter(pl.col("indicator") == r["indicator"])
-        node = r["indicator"].split("/")[0]
-        sub = w["nodes"].filter(pl.col("node") == node)
-        rows.append(
-            {
-                "id": str(r["id"]),
-                "title": r.get("title"),
-                "indicator": r["indicator"],
-                "from": ind["base_raw"][0],
-                "to": float(r["to"]),
-                "node": node,
-                "node_delta": sub["delta"][0],
-                "base": w["composite_base"],
-                "value": w["composite"],
-                "base_rank": w["rank_base"],
-                "rank": w["rank"],
-                "bound_moved": bool(w["indicators"]["bound_moved"].any()),
-                "lead_agency": r.get("lead_agency"),
-            }
-        )
-    together = what_if(
-        province, year, dict(zip(df["indicator"], df["to"], strict=True)), index, data, normalise=normalise
+
+    def floats(column: str) -> list[float | None]:
+        if column not in df.columns:
+            return [None] * df.height
+        return [None if v is None else float(v) for v in df[column]]
+
+    def strings(column: str) -> list[str | None]:
+        if column not in df.columns:
+            return [None] * df.height
+        return [None if v is None else str(v) for v in df[column]]
+
+    table = owner_table(index, owners)
+    return _indicator_plan(
+        index,
+        year,
+        province,
+        [str(v) for v in df["id"]],
+        [str(v) for v in df["indicator"]],
+        floats("to"),
+        floats("change"),
+        strings("title"),
+        strings("lead_agency"),
+        [(str(n), str(a)) for n, a in table.rows()],
+        _columns(data, year),
+        toml,
+        _minmax(normalise),
     )
-    rows.append(
-        {
-            "id": "all",
-            "title": None,
-            "indicator": None,
-            "from": None,
-            "to": None,
-            "node": None,
-            "node_delta": None,
-            "base": together["composite_base"],
-            "value": together["composite"],
-            "base_rank": together["rank_base"],
-            "rank": together["rank"],
-            "bound_moved": bool(together["indicators"]["bound_moved"].any()),
-            "lead_agency": None,
-        }
-    )
-    out = pl.DataFrame(rows, infer_schema_length=None)
-    out = _owner_column(out.with_columns(pl.col("indicator").fill_null("")), index, owners)
-    return out.with_columns(
-        pl.when(pl.col("id") == "all").then(None).otherwise(pl.col("owner")).alias("owner"),
-        pl.when(pl.col("indicator") == "").then(None).otherwise(pl.col("indicator")).alias("indicator"),
-    ).with_columns(pl.lit("projected").alias("status"))

@@ -752,12 +752,25 @@ pub fn trajectory(
     Ok(out)
 }
 
+/// The group of provinces a [`PeerRow`] compares a province with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PeerGroup {
+    /// Every province of the province's map with a value.
+    National,
+    /// The provinces of its socio-economic region (the registry's region).
+    Region,
+    /// The user's list of peers (with the province itself).
+    Peers,
+}
+
+named_enum!(PeerGroup, "peer group" { National => "national", Region => "region", Peers => "peers" });
+
 /// A province against a group of provinces at one node and year.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PeerRow {
-    /// "national", "region" (the registry's region), "peers" (the user's list).
-    pub group: String,
+    /// Which group: the nation, the region, or the user's peers.
+    pub group: PeerGroup,
     /// Name of the group (Việt Nam, the region, or the user's peers).
     pub group_name: String,
     /// Number of provinces in the group with a value.
@@ -803,10 +816,10 @@ pub fn peers(
     units.retain(|&q, _| registry.all()[q].geography == registry.all()[p].geography);
     let value_of = |q: usize| units.get(&q).and_then(|&k| scores.value(k, i));
     let my_value = value_of(p);
-    let mut groups: Vec<(String, String, Vec<usize>)> =
-        vec![("national".into(), "Việt Nam".into(), units.keys().copied().collect())];
+    let mut groups: Vec<(PeerGroup, String, Vec<usize>)> =
+        vec![(PeerGroup::National, "Việt Nam".into(), units.keys().copied().collect())];
     let region: Vec<usize> = units.keys().copied().filter(|&q| registry.all()[q].region == me.region).collect();
-    groups.push(("region".into(), me.region.clone(), region));
+    groups.push((PeerGroup::Region, me.region.clone(), region));
     if let Some(list) = peer_list {
         let mut members = vec![p];
         for name in list {
@@ -815,7 +828,7 @@ pub fn peers(
         }
         members.sort_unstable();
         members.dedup();
-        groups.push(("peers".into(), format!("{} provinces named", members.len()), members));
+        groups.push((PeerGroup::Peers, format!("{} provinces named", members.len()), members));
     }
     let mut out = Vec::new();
     for (group, name, members) in groups {
@@ -927,7 +940,7 @@ pub struct PointsLost {
     /// Node path in the year's edition ("" for the total).
     pub node: String,
     /// The node's kind.
-    pub kind: String,
+    pub kind: crate::methodology::NodeKind,
     /// Depth in the tree (0 = total).
     pub depth: usize,
     /// The province's value.
@@ -1002,7 +1015,7 @@ pub fn points_lost(scores: &Scores, province: &str, year: i32) -> Result<Vec<Poi
         let gap = best.map(|b| b - value);
         out.push(PointsLost {
             node: n.path.clone(),
-            kind: n.kind.clone(),
+            kind: n.kind,
             depth: n.depth,
             value,
             max,

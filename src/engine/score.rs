@@ -201,7 +201,7 @@ pub struct ScoreRow {
     /// Depth in the tree (0 = total).
     pub depth: usize,
     /// The node's kind as the methodology file names it (pillar, dimension, indicator, …).
-    pub kind: String,
+    pub kind: crate::methodology::NodeKind,
     /// Whether the node counts in its parent (unscored nodes are published for information only).
     pub scored: bool,
     /// The value, on the node's own scale; None where missing.
@@ -447,7 +447,7 @@ impl Scores {
             node: n.code.clone(),
             path: n.path.clone(),
             depth: n.depth,
-            kind: n.kind.clone(),
+            kind: n.kind,
             scored: n.scored,
             score: opt(self.values[i]),
             input: opt(self.supplied[i]),

@@ -4,9 +4,10 @@
 
 use super::layer::{Combine, Layer};
 use super::normalise::{Bounds, Direction, Method};
-use crate::engine::{competition_ranks, percentile_linear, Plan};
+use crate::engine::{competition_ranks, percentile_linear, FieldStatus, Plan};
 use crate::error::{ChisoError, Result};
 use crate::methodology::{catalog, Status};
+use crate::provinces::Geography;
 
 /// Raw indicator values of every province of one data year (NaN = missing), and optionally the published node
 /// values (a what-if then starts from the published values and adds the rule's change).
@@ -33,19 +34,63 @@ pub struct FieldScores {
     pub nodes: Vec<f64>,
     /// Composite (the edition's root) per province, from the node values; NaN where a node is missing.
     pub composite: Vec<f64>,
-    /// Rank of each province by composite among the provinces of the field (competition ranking at the edition's
-    /// rank precision; None = no composite).
-    pub ranks: Vec<Option<u32>>,
+    /// Ranks by composite, over the publisher's field only.
+    pub ranking: Ranking,
+}
+
+/// Ranks of a field's composites, honest about the field the publisher ranks (the index's `[ranked_field]`,
+/// issue 9 §2; the vocabulary of [`crate::engine::ScoreRow`]): `rank` exists only when the field holds every
+/// province the publisher ranked that year; `rank_within` is always the rank among the provinces given.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ranking {
+    /// Per province, the rank over the publisher's field (competition ranking at the edition's rank precision):
+    /// None for every province unless `field_status` is full, and None for a province without a composite.
+    pub rank: Vec<Option<u32>>,
+    /// Per province, the rank among the provinces of this field with a composite (None = no composite).
+    pub rank_within: Vec<Option<u32>>,
+    /// Number of provinces with a composite (the set `rank_within` is taken over).
+    pub n_ranked: u32,
+    /// Number of provinces the publisher ranks in the field's year.
+    pub n_field: u32,
+    /// Whether the field holds the publisher's whole field.
+    pub field_status: FieldStatus,
 }
 
 impl Field {
-    /// Check every value against its indicator's possible range (NaN = missing is allowed; ±inf is not).
+    /// Check that the layer applies to the field's year (its edition is in force that year; a layer whose rules
+    /// were established for one data year is used on that year only), and every value against its indicator's
+    /// possible range (NaN = missing is allowed; ±inf is not).
     pub fn check(&self, layer: &Layer) -> Result<()> {
+        let edition = catalog().edition(&layer.edition)?;
+        if self.year < edition.first_year || edition.last_year.is_some_and(|last| self.year > last) {
+            return Err(ChisoError::InvalidArgument(format!(
+                "indicator layer {} cannot score data year {}: edition {} is in force for {}–{}",
+                layer.origin,
+                self.year,
+                edition.code,
+                edition.first_year,
+                edition.last_year.map_or("today".into(), |y| y.to_string())
+            )));
+        }
+        if let Some(y) = layer.year.filter(|&y| y != self.year) {
+            return Err(ChisoError::InvalidArgument(format!(
+                "indicator layer {} states rules established for data year {y}, not {}: use that year's layer",
+                layer.origin, self.year
+            )));
+        }
         let k = layer.indicators.len();
         if self.raw.len() != self.provinces.len() * k {
             return Err(ChisoError::Data(format!(
                 "{} raw values for {} provinces × {k} indicators",
                 self.raw.len(),
+                self.provinces.len()
+            )));
+        }
+        let m = layer.nodes.len();
+        if self.published.len() != self.provinces.len() * m {
+            return Err(ChisoError::Data(format!(
+                "{} published node values for {} provinces × {m} nodes of the layer",
+                self.published.len(),
                 self.provinces.len()
             )));
         }
@@ -79,7 +124,7 @@ impl Field {
     }
 }
 
-fn province_name(code: &str) -> String {
+pub(crate) fn province_name(code: &str) -> String {
     crate::provinces::Registry::get().by_code(code).map_or(code.to_string(), |p| p.name_vi.clone())
 }
 
@@ -101,7 +146,8 @@ fn score_unchecked(layer: &Layer, field: &Field, edited: &str) -> Result<FieldSc
         let (s, b) = ind.rule.apply(&column, ind.direction).map_err(|d| ChisoError::DegenerateIndicator {
             year: field.year,
             indicator: format!("{}/{}", layer.edition, ind.path),
-            value: d.value,
+            value: d.value(),
+            reason: d.describe(),
             method: ind.rule.method.name().to_string(),
             province: edited.to_string(),
         })?;
@@ -139,12 +185,13 @@ fn score_unchecked(layer: &Layer, field: &Field, edited: &str) -> Result<FieldSc
             };
         }
     }
-    let (composite, ranks) = composite(layer, field.year, &nodes, n)?;
-    Ok(FieldScores { scores, bounds, nodes, composite, ranks })
+    let (composite, ranking) = composite(layer, field.year, &nodes, n)?;
+    Ok(FieldScores { scores, bounds, nodes, composite, ranking })
 }
 
-/// The edition's root from the layer's node values (every other node of the edition missing), and the ranks.
-fn composite(layer: &Layer, year: i32, nodes: &[f64], n: usize) -> Result<(Vec<f64>, Vec<Option<u32>>)> {
+/// The edition's root from the layer's node values (every other node of the edition missing), and its ranks over
+/// the field the publisher ranks in `year` (on the 63-province map).
+fn composite(layer: &Layer, year: i32, nodes: &[f64], n: usize) -> Result<(Vec<f64>, Ranking)> {
     let edition = catalog().edition(&layer.edition)?;
     let plan = Plan::compile(edition);
     let slots: Vec<usize> = layer
@@ -163,9 +210,25 @@ fn composite(layer: &Layer, year: i32, nodes: &[f64], n: usize) -> Result<(Vec<f
         plan.evaluate(&mut buf, false)?;
         out.push(buf[0]);
     }
-    let _ = year;
-    let ranks = competition_ranks(&out, edition.ranking.precision);
-    Ok((out, ranks))
+    let ranking = rank_over_field(&edition.index, year, &out, edition.ranking.precision);
+    Ok((out, ranking))
+}
+
+/// Competition ranks of `values` among themselves, and over the publisher's field of `index` in `year` only when
+/// every province of that field has a value (a user's own index: the field is the provinces given).
+pub(crate) fn rank_over_field(index: &str, year: i32, values: &[f64], precision: Option<u32>) -> Ranking {
+    let rank_within = competition_ranks(values, precision);
+    let n_ranked = rank_within.iter().filter(|r| r.is_some()).count() as u32;
+    let n_field = match catalog().ranked_field(index, year, Geography::Provinces63).size {
+        0 => n_ranked,
+        size => size,
+    };
+    let field_status = if n_ranked >= n_field { FieldStatus::FullField } else { FieldStatus::PartialField };
+    let rank = match field_status {
+        FieldStatus::FullField => rank_within.clone(),
+        FieldStatus::PartialField => vec![None; values.len()],
+    };
+    Ranking { rank, rank_within, n_ranked, n_field, field_status }
 }
 
 /// One row of [`explain`]: an indicator of a province in a year.
@@ -198,8 +261,9 @@ pub struct ExplainRow {
     pub median_value: f64,
     /// Name of the normalisation method (`minmax`, `goalposts`, `zscore`, `rank`, `frontier`).
     pub rule: &'static str,
-    /// The weaker of the node rule's status and the indicator weight's status.
-    pub rule_status: Status,
+    /// Provenance of the indicator's numbers, as in every chiso frame: the weakest status of the rules and weights
+    /// used — the sub-index's rule, the indicator's weight and its normalisation rule.
+    pub provenance: Status,
 }
 
 /// Composite points per point of each layer node (the edition's root as a linear function of the nodes).
@@ -259,7 +323,7 @@ pub fn explain(layer: &Layer, field: &Field, province: &str) -> Result<Vec<Expla
             best_province: best.map_or(String::new(), |b| province_name(&field.provinces[b.0])),
             median_value: percentile_linear(&sorted, 0.5).unwrap_or(f64::NAN),
             rule: ind.rule.method.name(),
-            rule_status: layer.nodes[ind.node].status.weakest(ind.weight_status),
+            provenance: ind.provenance(&layer.nodes[ind.node]),
         });
     }
     Ok(rows)
@@ -277,12 +341,12 @@ pub struct WhatIf {
     pub nodes: Vec<f64>,
     /// Projected composite per province, from `nodes` (NaN where a node is missing).
     pub composite: Vec<f64>,
-    /// Projected rank of each province by `composite` among the provinces of the field (None = no composite).
-    pub ranks: Vec<Option<u32>>,
+    /// Projected ranks by `composite`: over the publisher's field only, and among the provinces given.
+    pub ranking: Ranking,
     /// Base composite the same way (published nodes where given).
     pub base_composite: Vec<f64>,
-    /// Base rank of each province by `base_composite` (None = no composite).
-    pub base_ranks: Vec<Option<u32>>,
+    /// Base ranks by `base_composite`, the same way.
+    pub base_ranking: Ranking,
     /// Per indicator: a field-relative bound moved (the edit redefined the best or worst of the field).
     pub bound_moved: Vec<bool>,
     /// Per indicator: the edited value lies outside the rule's bounds (fixed goalposts extrapolated).
@@ -338,16 +402,16 @@ pub fn what_if(layer: &Layer, field: &Field, province: &str, edits: &[(String, f
     let base_nodes = anchor(&base.nodes);
     let nodes = anchor(&projected.nodes);
     let n = field.provinces.len();
-    let (base_composite, base_ranks) = composite(layer, field.year, &base_nodes, n)?;
-    let (composite, ranks) = composite(layer, field.year, &nodes, n)?;
+    let (base_composite, base_ranking) = composite(layer, field.year, &base_nodes, n)?;
+    let (composite, ranking) = composite(layer, field.year, &nodes, n)?;
     Ok(WhatIf {
         base,
         projected,
         nodes,
         composite,
-        ranks,
+        ranking,
         base_composite,
-        base_ranks,
+        base_ranking,
         bound_moved,
         beyond_bounds,
         edited,
@@ -390,6 +454,19 @@ pub fn target(
     let p = field.province_index(province)?;
     let (n, k) = (field.provinces.len(), layer.indicators.len());
     let start = what_if(layer, field, province, &[])?;
+    // A rank exists only over the publisher's full field (issue 9 §2): a rank target on a partial field would be a
+    // rank among whatever provinces the data hold.
+    if start.base_ranking.field_status == FieldStatus::PartialField {
+        return Err(ChisoError::InvalidArgument(format!(
+            "no rank target for {} in {}: the field holds {} of the {} provinces {} ranks that year (partial field), \
+             so a rank is not defined; give the whole field's indicators",
+            province_name(province),
+            field.year,
+            start.base_ranking.n_ranked,
+            start.base_ranking.n_field,
+            catalog().edition(&layer.edition)?.index
+        )));
+    }
     let to_comp = node_to_composite(layer)?;
     // Candidate moves: to the best observed value (or the possible end in the good direction).
     let mut cands: Vec<(usize, f64, f64, f64)> = Vec::new(); // (j, to, cost, gain)
@@ -433,7 +510,7 @@ pub fn target(
     let mut moves: Vec<TargetMove> = Vec::new();
     let mut last = start;
     for (j, to, cost, gain) in cands {
-        if last.ranks[p].is_some_and(|r| r <= rank) {
+        if last.ranking.rank[p].is_some_and(|r| r <= rank) {
             break;
         }
         let have = last.composite[p];
@@ -452,7 +529,7 @@ pub fn target(
         let edits: Vec<(String, f64)> = moves.iter().map(|m| (m.indicator.clone(), m.to)).collect();
         last = what_if(layer, field, province, &edits)?;
     }
-    if last.ranks[p].is_none_or(|r| r > rank) {
+    if last.ranking.rank[p].is_none_or(|r| r > rank) {
         return Err(ChisoError::InvalidArgument(format!(
             "{} cannot reach rank {rank} in {} by moving indicators {}: best reachable rank {} (composite {:.2})",
             province_name(province),
@@ -462,7 +539,7 @@ pub fn target(
             } else {
                 "within their observed ranges (pass beyond_observed to go further)"
             },
-            last.ranks[p].map_or("none".into(), |r| r.to_string()),
+            last.ranking.rank[p].map_or("none".into(), |r| r.to_string()),
             last.composite[p]
         )));
     }

@@ -70,9 +70,17 @@ pub struct Indicator {
     /// How the raw values become scores.
     pub rule: Rule,
     /// Whether the normalisation rule is the publisher's (official, derived, user-supplied or unknown).
-    pub rule_status: Status,
+    pub normalise_status: Status,
     /// Free-text note from the layer file (None = none).
     pub note: Option<String>,
+}
+
+impl Indicator {
+    /// Provenance of the indicator's score in its node: the weakest status of the node's rule, the indicator's
+    /// weight and its normalisation rule.
+    pub fn provenance(&self, node: &NodeRule) -> Status {
+        node.status.weakest(self.weight_status).weakest(self.normalise_status)
+    }
 }
 
 /// An indicator layer of one edition (and, for rules fitted on one year, one data year).
@@ -227,7 +235,7 @@ impl Layer {
                         Some(p),
                         "indicator without a unit (days, months, hours, count, count_per_100_firms, share, pct, points, score)",
                     )),
-                    Some(u) => Unit::parse(u).ok_or_else(|| err(file, Some(p), format!("unknown unit {u:?}")))?,
+                    Some(u) => u.parse::<Unit>().map_err(|e| err(file, Some(p), e.to_string()))?,
                 };
             let direction = match r.direction.as_deref() {
                 None => {
@@ -237,9 +245,7 @@ impl Layer {
                         "indicator without a direction (higher_is_better or lower_is_better)",
                     ))
                 }
-                Some(d) => Direction::parse(d).ok_or_else(|| {
-                    err(file, Some(p), format!("direction {d:?}: use higher_is_better or lower_is_better"))
-                })?,
+                Some(d) => d.parse::<Direction>().map_err(|e| err(file, Some(p), e.to_string()))?,
             };
             let possible = match r.possible {
                 Some([a, b]) if a < b => (a, b),
@@ -306,7 +312,7 @@ impl Layer {
                 weight,
                 weight_status: status(file, p, r.weight_status.as_deref(), "weight_status")?,
                 rule: Rule { method, range, cap },
-                rule_status: status(file, p, nr.status.as_deref(), "normalise.status")?,
+                normalise_status: status(file, p, nr.status.as_deref(), "normalise.status")?,
                 note: r.note.clone(),
             });
         }
@@ -337,7 +343,7 @@ impl Layer {
         for i in &mut l.indicators {
             if matches!(i.rule.method, Method::Goalposts { .. }) {
                 i.rule.method = Method::MinMax;
-                i.rule_status = Status::UserSupplied;
+                i.normalise_status = Status::UserSupplied;
             }
         }
         l.status = Status::UserSupplied;

@@ -13,24 +13,9 @@ pub enum Direction {
     LowerIsBetter,
 }
 
+named_enum!(Direction, "direction" { HigherIsBetter => "higher_is_better", LowerIsBetter => "lower_is_better" });
+
 impl Direction {
-    /// Read the spelling used in layer files (`higher_is_better`, `lower_is_better`); None if unknown.
-    pub fn parse(s: &str) -> Option<Direction> {
-        match s {
-            "higher_is_better" => Some(Direction::HigherIsBetter),
-            "lower_is_better" => Some(Direction::LowerIsBetter),
-            _ => None,
-        }
-    }
-
-    /// The spelling used in layer files and results.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Direction::HigherIsBetter => "higher_is_better",
-            Direction::LowerIsBetter => "lower_is_better",
-        }
-    }
-
     /// +1 or −1: the sign of "better" on the raw scale.
     pub fn sign(self) -> f64 {
         match self {
@@ -72,38 +57,19 @@ pub enum Unit {
     Score,
 }
 
+named_enum!(Unit, "unit" {
+    Days => "days",
+    Months => "months",
+    Hours => "hours",
+    Count => "count",
+    CountPer100Firms => "count_per_100_firms",
+    Share => "share",
+    Pct => "pct",
+    Points => "points",
+    Score => "score",
+});
+
 impl Unit {
-    /// Read the spelling used in layer files (`days`, `share`, …); None if unknown.
-    pub fn parse(s: &str) -> Option<Unit> {
-        Some(match s {
-            "days" => Unit::Days,
-            "months" => Unit::Months,
-            "hours" => Unit::Hours,
-            "count" => Unit::Count,
-            "count_per_100_firms" => Unit::CountPer100Firms,
-            "share" => Unit::Share,
-            "pct" => Unit::Pct,
-            "points" => Unit::Points,
-            "score" => Unit::Score,
-            _ => return None,
-        })
-    }
-
-    /// The spelling used in layer files and results.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Unit::Days => "days",
-            Unit::Months => "months",
-            Unit::Hours => "hours",
-            Unit::Count => "count",
-            Unit::CountPer100Firms => "count_per_100_firms",
-            Unit::Share => "share",
-            Unit::Pct => "pct",
-            Unit::Points => "points",
-            Unit::Score => "score",
-        }
-    }
-
     /// The values the unit admits: a share above 1 or negative days are impossible, not merely unusual.
     pub fn possible(self) -> (f64, f64) {
         match self {
@@ -189,12 +155,54 @@ pub struct Bounds {
     pub best: f64,
 }
 
-/// Why a field cannot be normalised: every province has the same value (min = max), so a field-relative rule
-/// has no scale.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Degenerate {
-    /// The field's value (the lowest, after any winsorising).
-    pub value: f64,
+/// Why a field cannot be normalised by a rule that needs a spread (each says what actually happened).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Degenerate {
+    /// No province of the field has a value.
+    NoValues,
+    /// Every province with a value has the same one (after any winsorising): min = max.
+    Constant {
+        /// The one value.
+        value: f64,
+    },
+    /// A single province has a value: a z-score needs a standard deviation over at least two.
+    OneValue {
+        /// The one value.
+        value: f64,
+    },
+    /// Distance to the frontier with a fixed worst value that the field's best value equals: no distance to scale.
+    FrontierAtWorst {
+        /// The field's best value, equal to the rule's fixed worst.
+        value: f64,
+    },
+}
+
+impl Degenerate {
+    /// The value at fault (NaN when no province has one).
+    pub fn value(self) -> f64 {
+        match self {
+            Degenerate::NoValues => f64::NAN,
+            Degenerate::Constant { value } | Degenerate::OneValue { value } | Degenerate::FrontierAtWorst { value } => {
+                value
+            }
+        }
+    }
+
+    /// What happened, in words (the start of the error message).
+    pub fn describe(self) -> String {
+        match self {
+            Degenerate::NoValues => "no province has a value".into(),
+            Degenerate::Constant { value } => format!("every province with a value has {value} (min = max)"),
+            Degenerate::OneValue { value } => {
+                format!("only one province has a value ({value}); a z-score needs at least two")
+            }
+            Degenerate::FrontierAtWorst { value } => {
+                format!(
+                    "the field's best value {value} equals the rule's fixed worst value (no distance to the frontier)"
+                )
+            }
+        }
+    }
 }
 
 impl Rule {
@@ -220,7 +228,9 @@ impl Rule {
             Direction::HigherIsBetter => Bounds { worst: field_min, best: field_max },
             Direction::LowerIsBetter => Bounds { worst: field_max, best: field_min },
         };
-        let degenerate = || Degenerate { value: field_min };
+        // min > max only when no province has a value.
+        let degenerate =
+            || if field_min > field_max { Degenerate::NoValues } else { Degenerate::Constant { value: field_min } };
         let linear = |bounds: Bounds, x: &[f64]| -> Vec<f64> {
             x.iter().map(|&v| a + (b - a) * (v - bounds.worst) / (bounds.best - bounds.worst)).collect()
         };
@@ -242,8 +252,11 @@ impl Rule {
             Method::Frontier { worst } => {
                 let fb = field_bounds();
                 let bd = Bounds { worst: worst.unwrap_or(fb.worst), best: fb.best };
-                if bd.best == bd.worst || fb.best.is_infinite() {
+                if fb.best.is_infinite() || (worst.is_none() && bd.best == bd.worst) {
                     return Err(degenerate());
+                }
+                if bd.best == bd.worst {
+                    return Err(Degenerate::FrontierAtWorst { value: bd.best });
                 }
                 (linear(bd, &x), bd)
             }
@@ -252,8 +265,13 @@ impl Rule {
                 let xs: Vec<f64> = x.iter().copied().filter(|v| !v.is_nan()).collect();
                 let mean = xs.iter().sum::<f64>() / n;
                 let sd = (xs.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
-                if sd.is_nan() || sd <= 0.0 {
-                    return Err(degenerate());
+                match xs.len() {
+                    0 => return Err(Degenerate::NoValues),
+                    1 => return Err(Degenerate::OneValue { value: xs[0] }),
+                    // A NaN sd from finite values is an overflow: the scores come out non-finite and the caller
+                    // refuses the value as too large to normalise.
+                    _ if sd == 0.0 => return Err(Degenerate::Constant { value: xs[0] }),
+                    _ => {}
                 }
                 (x.iter().map(|&v| dir.sign() * (v - mean) / sd).collect(), field_bounds())
             }
@@ -307,7 +325,31 @@ mod tests {
 
     #[test]
     fn minmax_refuses_a_constant_field() {
-        assert_eq!(rule(Method::MinMax).apply(&[3.0, 3.0], Direction::HigherIsBetter), Err(Degenerate { value: 3.0 }));
+        assert_eq!(
+            rule(Method::MinMax).apply(&[3.0, 3.0], Direction::HigherIsBetter),
+            Err(Degenerate::Constant { value: 3.0 })
+        );
+    }
+
+    #[test]
+    fn each_degenerate_field_says_what_happened() {
+        let none = [f64::NAN, f64::NAN];
+        for m in [Method::MinMax, Method::Rank, Method::ZScore, Method::Frontier { worst: None }] {
+            assert_eq!(rule(m).apply(&none, Direction::HigherIsBetter), Err(Degenerate::NoValues));
+        }
+        assert_eq!(
+            rule(Method::ZScore).apply(&[4.0, f64::NAN], Direction::HigherIsBetter),
+            Err(Degenerate::OneValue { value: 4.0 })
+        );
+        assert_eq!(
+            rule(Method::ZScore).apply(&[4.0, 4.0], Direction::HigherIsBetter),
+            Err(Degenerate::Constant { value: 4.0 })
+        );
+        // The field has a spread (2 to 5), but its best value is the fixed worst: not "every province has 5".
+        let e = rule(Method::Frontier { worst: Some(5.0) }).apply(&[2.0, 5.0], Direction::HigherIsBetter).unwrap_err();
+        assert_eq!(e, Degenerate::FrontierAtWorst { value: 5.0 });
+        assert!(e.describe().contains("fixed worst") && !e.describe().contains("every province"));
+        assert!(Degenerate::NoValues.value().is_nan());
     }
 
     #[test]

@@ -9,7 +9,8 @@ use std::collections::{HashMap, HashSet};
 use serde::Deserialize;
 
 use super::{
-    Aggregation, GroupMethod, Groups, Lineage, LineageKind, Methodology, MethodologyHeader, Node, Ranking, Status,
+    Aggregation, GroupMethod, Groups, Lineage, LineageKind, Methodology, MethodologyHeader, Node, NodeKind, Ranking,
+    Status,
 };
 use crate::error::{ChisoError, Result};
 use crate::limits::{MAX_DECIMALS, MAX_GROUP_CUTS, MAX_MAGNITUDE, MAX_METHODOLOGY_BYTES, MAX_NODES, MAX_TREE_DEPTH};
@@ -482,7 +483,7 @@ fn build_nodes(edition: &str, raw: &[RawNode], file: &str) -> Result<Vec<Node>> 
             children: Vec::new(),
             inputs: Vec::new(),
             depth: 0,
-            kind: r.kind.clone(),
+            kind: r.kind.parse::<NodeKind>().map_err(|e| err(file, c, format!("kind: {e}")))?,
             name_en: r.name_en.clone(),
             name_vi: r.name_vi.clone(),
             scale,
@@ -775,9 +776,26 @@ weight = 60.0
     }
 
     #[test]
+    fn kind_outside_the_vocabulary() {
+        let t =
+            with_nodes(&GOOD.replace("kind = \"sub-index\"\nname_en = \"B\"", "kind = \"subindex\"\nname_en = \"B\""));
+        match parse(&t, "test.toml") {
+            Err(ChisoError::Methodology { file, node, message }) => {
+                assert_eq!((file.as_str(), node.as_deref()), ("test.toml", Some("x.2020/b")));
+                assert!(
+                    message.starts_with("kind: unknown node kind \"subindex\"; expected one of: total, "),
+                    "{message}"
+                );
+                assert!(message.contains("sub-index") && message.contains("main indicator"), "{message}");
+            }
+            other => panic!("expected a Methodology error, got {other:?}"),
+        }
+    }
+
+    #[test]
     fn duplicate_code() {
         let t = with_nodes(&format!(
-            "{GOOD}\n[[node]]\ncode = \"x.2020/a\"\nkind = \"k\"\nname_en = \"A\"\nweight = 1.0\n"
+            "{GOOD}\n[[node]]\ncode = \"x.2020/a\"\nkind = \"indicator\"\nname_en = \"A\"\nweight = 1.0\n"
         ));
         let m = message(&t);
         assert!(m.contains("test.toml") && m.contains("x.2020/a") && m.contains("duplicate"), "{m}");
@@ -793,7 +811,7 @@ weight = 60.0
     #[test]
     fn cycle() {
         let t = with_nodes(&format!(
-            "{GOOD}\n[[node]]\ncode = \"x.2020/c\"\nparent = \"x.2020/d\"\nkind = \"k\"\nname_en = \"C\"\nscored = false\n[[node]]\ncode = \"x.2020/d\"\nparent = \"x.2020/c\"\nkind = \"k\"\nname_en = \"D\"\nscored = false\n"
+            "{GOOD}\n[[node]]\ncode = \"x.2020/c\"\nparent = \"x.2020/d\"\nkind = \"indicator\"\nname_en = \"C\"\nscored = false\n[[node]]\ncode = \"x.2020/d\"\nparent = \"x.2020/c\"\nkind = \"indicator\"\nname_en = \"D\"\nscored = false\n"
         ));
         let m = message(&t);
         assert!(m.contains("cycle"), "{m}");

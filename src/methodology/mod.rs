@@ -135,6 +135,70 @@ named_enum!(LineageKind, "lineage kind" {
     New => "new",
 });
 
+/// What a node is in its publisher's tree, in the publisher's own terms (the vocabulary of the methodology
+/// specification §1.3, and the words the edition files use for PAPI, SIPAS, ICT and DTI levels).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum NodeKind {
+    /// The edition's root: the index itself.
+    Total,
+    /// An index published next to the total and not counted in it (ICT: the IT Industry Index).
+    Index,
+    /// A pillar (DTI).
+    Pillar,
+    /// A group of indicators (DTI).
+    Group,
+    /// An area of the PAR INDEX.
+    Area,
+    /// A dimension (PAPI).
+    Dimension,
+    /// A sub-index (PCI, PGI).
+    SubIndex,
+    /// A sub-dimension (PAPI).
+    SubDimension,
+    /// A main indicator (DTI).
+    MainIndicator,
+    /// A criterion (specification vocabulary; no bundled edition uses it).
+    Criterion,
+    /// A sub-criterion (specification vocabulary; no bundled edition uses it).
+    SubCriterion,
+    /// An indicator (PCI).
+    Indicator,
+    /// A block of areas (the PAR INDEX block views).
+    Block,
+    /// An aspect (SIPAS).
+    Aspect,
+    /// A component (ICT).
+    Component,
+    /// A sub-component (ICT).
+    SubComponent,
+    /// A content (SIPAS).
+    Content,
+    /// An element (SIPAS).
+    Element,
+}
+
+named_enum!(NodeKind, "node kind" {
+    Total => "total",
+    Index => "index",
+    Pillar => "pillar",
+    Group => "group",
+    Area => "area",
+    Dimension => "dimension",
+    SubIndex => "sub-index",
+    SubDimension => "sub-dimension",
+    MainIndicator => "main indicator",
+    Criterion => "criterion",
+    SubCriterion => "sub-criterion",
+    Indicator => "indicator",
+    Block => "block",
+    Aspect => "aspect",
+    Component => "component",
+    SubComponent => "sub-component",
+    Content => "content",
+    Element => "element",
+});
+
 /// A node's lineage entry.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Lineage {
@@ -199,7 +263,7 @@ pub struct Node {
     /// Depth in the tree (0 = total).
     pub depth: usize,
     /// The node's kind (pillar, dimension, indicator, …).
-    pub kind: String,
+    pub kind: NodeKind,
     /// English name.
     pub name_en: String,
     /// Vietnamese name, with diacritics.

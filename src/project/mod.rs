@@ -18,6 +18,7 @@ use crate::compare::MergeRule;
 use crate::engine::{competition_ranks, MissingPolicy, Prefer, Scores};
 use crate::error::{ChisoError, Result};
 use crate::provinces::{Geography, Registry};
+use scenarios::Op;
 
 /// How a what-if edit changes a node's value.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -45,19 +46,49 @@ impl Adjustment {
     /// The op names of the Python API and plan files, in documentation order.
     pub const OPS: [&'static str; 7] = ["set", "add", "headroom", "max", "best_gap", "best", "percentile"];
 
-    /// A change from its op name and value (`max` and `best` take none). The error text names the op.
-    pub fn parse(op: &str, value: Option<f64>) -> std::result::Result<Adjustment, String> {
-        let need = || value.ok_or_else(|| format!("op {op:?} needs a value"));
-        Ok(match op {
-            "set" => Adjustment::Set(need()?),
-            "add" => Adjustment::Add(need()?),
-            "headroom" => Adjustment::Headroom(need()?),
-            "max" => Adjustment::ToMax,
-            "best_gap" => Adjustment::BestGap(need()?),
-            "best" => Adjustment::ToBest,
-            "percentile" => Adjustment::Percentile(need()?),
-            other => return Err(format!("op {other:?} is unknown; use {}", Adjustment::OPS.join(", "))),
-        })
+    /// A change from its op and value (`max` and `best` take none and ignore one). An op that needs a value and
+    /// has none is a [`ChisoError::Argument`] naming the op; read the op's name with `str::parse::<Op>()`.
+    ///
+    /// ```
+    /// use chiso::project::{scenarios::Op, Adjustment};
+    /// let op: Op = "best_gap".parse().unwrap();
+    /// assert_eq!(Adjustment::from_op(op, Some(0.5)).unwrap(), Adjustment::BestGap(0.5));
+    /// assert!(Adjustment::from_op(op, None).is_err());
+    /// ```
+    pub fn from_op(op: Op, value: Option<f64>) -> Result<Adjustment> {
+        match (op, value) {
+            (Op::ToMax, _) => Ok(Adjustment::ToMax),
+            (Op::ToBest, _) => Ok(Adjustment::ToBest),
+            (op, Some(v)) => Ok(op.change(v)),
+            (op, None) => {
+                Err(ChisoError::argument("value", "none", format!("op {op:?} needs a value", op = op.as_str())))
+            }
+        }
+    }
+
+    /// The op of this change (its name in frames and plan files).
+    pub fn op(&self) -> Op {
+        match self {
+            Adjustment::Set(_) => Op::Set,
+            Adjustment::Add(_) => Op::Add,
+            Adjustment::Headroom(_) => Op::Headroom,
+            Adjustment::ToMax => Op::ToMax,
+            Adjustment::BestGap(_) => Op::BestGap,
+            Adjustment::ToBest => Op::ToBest,
+            Adjustment::Percentile(_) => Op::Percentile,
+        }
+    }
+
+    /// The value of this change (None for `max` and `best`, which take none).
+    pub fn value(&self) -> Option<f64> {
+        match *self {
+            Adjustment::Set(v)
+            | Adjustment::Add(v)
+            | Adjustment::Headroom(v)
+            | Adjustment::BestGap(v)
+            | Adjustment::Percentile(v) => Some(v),
+            Adjustment::ToMax | Adjustment::ToBest => None,
+        }
     }
 }
 
@@ -127,8 +158,8 @@ pub struct Projected {
     pub beyond_best: bool,
     /// This node was edited directly (not just recomputed).
     pub edited: bool,
-    /// What the other provinces did: "held" or "trend to YYYY".
-    pub peers: String,
+    /// What the other provinces did (in frames: `held`, `trend to YYYY`, `user values (n cells)`).
+    pub peers: PeersUsed,
     /// The year projected: `year` for held or given peers, the trend's target year for moved peers.
     pub target_year: i32,
     /// The edition that scores `target_year` and how chiso knows it (in force / assumed to continue).
@@ -181,6 +212,104 @@ pub enum Peers {
     /// The user's values for the other provinces: (province, node, value); unnamed cells are held. A value
     /// replaces that node only (a peer's total is not recomputed from changed parts: give the totals you rank on).
     Given(Vec<(String, String, f64)>),
+}
+
+/// What the other provinces did in a projection: the label of a [`Peers`] choice, with what happened to it. It
+/// reads and writes (and serialises) as the text of the `peers` column: `held`, `trend to 2026`,
+/// `trend to 2026 (3 of 63 held: no trend)`, `user values (12 cells)`.
+///
+/// ```
+/// use chiso::project::PeersUsed;
+/// let used: PeersUsed = "trend to 2026 (3 of 63 held: no trend)".parse().unwrap();
+/// assert_eq!(used, PeersUsed::Trend { target_year: 2026, held: 3, of: 63 });
+/// assert_eq!(PeersUsed::Given { cells: 12 }.to_string(), "user values (12 cells)");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PeersUsed {
+    /// Held at their values of the base year.
+    Held,
+    /// Moved by their own trend to `target_year`.
+    Trend {
+        /// The year the peers were moved to.
+        target_year: i32,
+        /// How many of them had no trend for the total and were held (0 when every one had one, or when not
+        /// counted).
+        held: u32,
+        /// Out of how many provinces (0 when `held` is 0).
+        of: u32,
+    },
+    /// The user's values for some cells (province, node) of the other provinces.
+    Given {
+        /// Number of cells given.
+        cells: usize,
+    },
+}
+
+impl PeersUsed {
+    /// The label of a choice before any peer is found without a trend.
+    pub fn of(peers: &Peers) -> PeersUsed {
+        match peers {
+            Peers::Held => PeersUsed::Held,
+            Peers::Trend { target_year, .. } => PeersUsed::Trend { target_year: *target_year, held: 0, of: 0 },
+            Peers::Given(cells) => PeersUsed::Given { cells: cells.len() },
+        }
+    }
+}
+
+impl std::fmt::Display for PeersUsed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PeersUsed::Held => f.write_str("held"),
+            PeersUsed::Trend { target_year, held: 0, .. } => write!(f, "trend to {target_year}"),
+            PeersUsed::Trend { target_year, held, of } => {
+                write!(f, "trend to {target_year} ({held} of {of} held: no trend)")
+            }
+            PeersUsed::Given { cells } => write!(f, "user values ({cells} cells)"),
+        }
+    }
+}
+
+impl std::str::FromStr for PeersUsed {
+    type Err = ChisoError;
+
+    fn from_str(s: &str) -> Result<PeersUsed> {
+        let fail = || ChisoError::UnknownValue {
+            what: "peers label".into(),
+            value: s.into(),
+            expected: ["held", "trend to YYYY", "trend to YYYY (h of n held: no trend)", "user values (n cells)"]
+                .map(String::from)
+                .to_vec(),
+        };
+        if s == "held" {
+            return Ok(PeersUsed::Held);
+        }
+        if let Some(rest) = s.strip_prefix("user values (").and_then(|r| r.strip_suffix(" cells)")) {
+            return rest.parse().map(|cells| PeersUsed::Given { cells }).map_err(|_| fail());
+        }
+        let rest = s.strip_prefix("trend to ").ok_or_else(fail)?;
+        let (year, counts) = match rest.split_once(" (") {
+            None => (rest, None),
+            Some((year, counts)) => (year, Some(counts.strip_suffix(" held: no trend)").ok_or_else(fail)?)),
+        };
+        let target_year = year.parse().map_err(|_| fail())?;
+        let (held, of) = match counts {
+            None => (0, 0),
+            Some(counts) => {
+                let (held, of) = counts.split_once(" of ").ok_or_else(fail)?;
+                (held.parse().map_err(|_| fail())?, of.parse().map_err(|_| fail())?)
+            }
+        };
+        if held == 0 && of != 0 {
+            return Err(fail()); // "(0 of n held)" is written "trend to YYYY"
+        }
+        Ok(PeersUsed::Trend { target_year, held, of })
+    }
+}
+
+impl serde::Serialize for PeersUsed {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
 }
 
 /// [`what_if`] with a choice of what the other provinces do.
@@ -352,13 +481,11 @@ pub fn what_if_on(
     let best_of = |i: usize, geography| field(i, geography).into_iter().reduce(f64::max);
 
     let peers_label = match peers {
-        Peers::Held => "held".to_string(),
         // Provinces whose total has no trend (too few comparable years) are held, and the label says how many.
         Peers::Trend { target_year, .. } if peers_held > 0 => {
-            format!("trend to {target_year} ({peers_held} of {} held: no trend)", units.len())
+            PeersUsed::Trend { target_year: *target_year, held: peers_held, of: units.len() as u32 }
         }
-        Peers::Trend { target_year, .. } => format!("trend to {target_year}"),
-        Peers::Given(cells) => format!("user values ({} cells)", cells.len()),
+        other => PeersUsed::of(other),
     };
     let mut by_scenario: BTreeMap<&str, Vec<&Edit>> = BTreeMap::new();
     for edit in edits {
@@ -573,7 +700,7 @@ pub fn what_if_on(
                         best,
                         beyond_best: best.zip(value).is_some_and(|(b, v)| v > b + 1e-9 * b.abs().max(1.0)),
                         edited: buffers.iter().any(|b| b.edited[i]),
-                        peers: peers_label.clone(),
+                        peers: peers_label,
                         target_year,
                         edition: edition.clone(),
                         edition_status,
@@ -616,7 +743,7 @@ pub fn what_if_on(
                     // A tolerance of the node's rounding noise: reaching the best exactly is not beyond it.
                     beyond_best: best.zip(value).is_some_and(|(b, v)| v > b + 1e-9 * b.abs().max(1.0)),
                     edited: was_edited[i],
-                    peers: peers_label.clone(),
+                    peers: peers_label,
                     target_year,
                     edition: edition.clone(),
                     edition_status,

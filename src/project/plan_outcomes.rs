@@ -93,7 +93,7 @@ pub struct PlanSimulation {
     /// What was varied, one entry per uncertain task input (e.g. `"PAR-02 delivers (p = 0.8)"`).
     pub varied: Vec<String>,
     /// What the other provinces did.
-    pub peers: String,
+    pub peers: super::PeersUsed,
     /// The province's total before the plan.
     pub base_total: f64,
     /// Rank before the plan over the publisher's field (None when the scores hold only part of it).

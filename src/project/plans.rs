@@ -54,17 +54,85 @@ pub enum Selection {
     Ids(Vec<String>),
 }
 
-/// Parse a YYYY-MM-DD date.
-pub fn parse_date(s: &str) -> Option<(i32, u32, u32)> {
-    let mut parts = s.trim().splitn(3, '-');
-    let (y, m, d) = (parts.next()?.parse().ok()?, parts.next()?.parse().ok()?, parts.next()?.parse().ok()?);
-    ((1..=12).contains(&m) && (1..=31).contains(&d)).then_some((y, m, d))
+/// Read the YYYY-MM-DD deadline of task `task` as (year, month, day). A text that is not a calendar date
+/// (`2025-02-30`, `2025/01/01`, `soon`) is a [`ChisoError::PlanTask`] naming the task, the field and the text.
+///
+/// ```
+/// use chiso::{project::plans::parse_date, ChisoError};
+/// assert_eq!(parse_date("2024-02-29", "PAR-01").unwrap(), (2024, 2, 29));
+/// match parse_date("2025-02-29", "PAR-01") {
+///     Err(ChisoError::PlanTask { task, field, value, .. }) => assert_eq!((task, field, value), ("PAR-01".into(), "deadline".into(), "2025-02-29".into())),
+///     other => panic!("{other:?}"),
+/// }
+/// ```
+pub fn parse_date(s: &str, task: &str) -> Result<(i32, u32, u32)> {
+    let fail = |message: String| ChisoError::PlanTask {
+        task: task.into(),
+        field: "deadline".into(),
+        value: s.into(),
+        message: format!("{message}; write the date as YYYY-MM-DD"),
+    };
+    let parts: Vec<&str> = s.trim().split('-').collect();
+    let [y, m, d] = parts[..] else {
+        return Err(fail("not a date".into()));
+    };
+    let number = |part: &str, what: &str| -> Result<u32> {
+        if part.is_empty() || !part.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(fail(format!("the {what} {part:?} is not a number")));
+        }
+        part.parse::<u32>().map_err(|_| fail(format!("the {what} {part:?} is too large")))
+    };
+    let (year, month, day) = (number(y, "year")?, number(m, "month")?, number(d, "day")?);
+    let year = i32::try_from(year)
+        .ok()
+        .filter(|y| (1..=9999).contains(y))
+        .ok_or_else(|| fail(format!("year {year} is not a year")))?;
+    if !(1..=12).contains(&month) {
+        return Err(fail(format!("month {month} is not a month")));
+    }
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = match month {
+        2 if leap => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    };
+    if !(1..=days).contains(&day) {
+        return Err(fail(format!("day {day} is not a day of month {month} of {year}, which has {days}")));
+    }
+    Ok((year, month, day))
 }
 
-/// An effect from its op and value (the ops of [`Adjustment::parse`]: `set`, `add`, `headroom`, `best_gap`,
-/// `percentile` with a value; `max`, `best` without).
+/// An effect from its op and value (the ops of [`Op`](super::scenarios::Op): `set`, `add`, `headroom`,
+/// `best_gap`, `percentile` with a value; `max`, `best` without) for task `task`. An unknown op or a missing value
+/// is a [`ChisoError::PlanTask`] naming the task.
 pub fn parse_effect(op: &str, value: Option<f64>, task: &str) -> Result<Adjustment> {
-    Adjustment::parse(op, value).map_err(|e| ChisoError::Data(format!("plan: task {task:?}: {e}")))
+    let fail = |field: &str, value: String, e: ChisoError| ChisoError::PlanTask {
+        task: task.into(),
+        field: field.into(),
+        value,
+        message: match e {
+            ChisoError::UnknownValue { expected, .. } => format!("use {}", expected.join(", ")),
+            ChisoError::Argument { message, .. } => message,
+            other => other.to_string(),
+        },
+    };
+    let parsed = op.parse::<super::scenarios::Op>().map_err(|e| fail("effect_op", op.into(), e))?;
+    Adjustment::from_op(parsed, value).map_err(|e| fail("effect_value", "none".into(), e))
+}
+
+/// Read the status of task `task` (`planned`, `in_progress`, `done`); anything else is a
+/// [`ChisoError::PlanTask`] naming the task.
+pub fn parse_status(s: &str, task: &str) -> Result<TaskStatus> {
+    s.parse::<TaskStatus>().map_err(|e| ChisoError::PlanTask {
+        task: task.into(),
+        field: "status".into(),
+        value: s.into(),
+        message: match e {
+            ChisoError::UnknownValue { expected, .. } => format!("use {}", expected.join(", ")),
+            other => other.to_string(),
+        },
+    })
 }
 
 pub(crate) fn chosen<'a>(tasks: &'a [Task], index: &str, selection: &Selection) -> Result<Vec<&'a Task>> {

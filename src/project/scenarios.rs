@@ -37,22 +37,19 @@ pub enum Op {
     Percentile,
 }
 
-impl Op {
-    /// The op names of `what_if` ([`Adjustment::OPS`]).
-    pub fn parse(s: &str) -> Option<Op> {
-        match s {
-            "set" => Some(Op::Set),
-            "add" => Some(Op::Add),
-            "headroom" => Some(Op::Headroom),
-            "max" => Some(Op::ToMax),
-            "best_gap" => Some(Op::BestGap),
-            "best" => Some(Op::ToBest),
-            "percentile" => Some(Op::Percentile),
-            _ => None,
-        }
-    }
+// The op names of `what_if` ([`Adjustment::OPS`]).
+named_enum!(Op, "edit op" {
+    Set => "set",
+    Add => "add",
+    Headroom => "headroom",
+    ToMax => "max",
+    BestGap => "best_gap",
+    ToBest => "best",
+    Percentile => "percentile",
+});
 
-    fn change(self, v: f64) -> Adjustment {
+impl Op {
+    pub(super) fn change(self, v: f64) -> Adjustment {
         match self {
             Op::Set => Adjustment::Set(v),
             Op::Add => Adjustment::Add(v),
@@ -99,7 +96,7 @@ pub struct ScenarioOutcomes {
     /// reached.
     pub beyond_best: Vec<bool>,
     /// What the other provinces did ("held", "trend to YYYY", "user values (n cells)").
-    pub peers: String,
+    pub peers: super::PeersUsed,
 }
 
 /// Evaluate `values.len() / nodes.len()` scenarios of `province` in data year `year`: scenario s sets column j's
@@ -378,7 +375,7 @@ pub fn what_if_many(
         clamped,
         best,
         beyond_best: beyond,
-        peers: peers_label(peers),
+        peers: super::PeersUsed::of(peers),
     })
 }
 
@@ -390,15 +387,6 @@ fn percentile_sorted(sorted: &[f64], q: f64) -> f64 {
     let h = (sorted.len() - 1) as f64 * (q / 100.0);
     let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
     sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
-}
-
-/// The label of a peers choice, as in what-if output.
-fn peers_label(peers: &Peers) -> String {
-    match peers {
-        Peers::Held => "held".to_string(),
-        Peers::Trend { target_year, .. } => format!("trend to {target_year}"),
-        Peers::Given(cells) => format!("user values ({} cells)", cells.len()),
-    }
 }
 
 /// Per node, every unit's value in `year` as the peers stand: held, moved by their trend, or the user's values.

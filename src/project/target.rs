@@ -20,7 +20,7 @@ pub enum Target {
 }
 
 /// How far one input may be raised.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Cap {
     /// Up to the node's maximum (the scale's theoretical top).
     #[default]
@@ -30,16 +30,7 @@ pub enum Cap {
     Best,
 }
 
-impl Cap {
-    /// Read a cap: "max" or "best".
-    pub fn parse(s: &str) -> Result<Cap> {
-        match s {
-            "max" => Ok(Cap::Max),
-            "best" => Ok(Cap::Best),
-            other => Err(ChisoError::InvalidArgument(format!("cap={other:?}: use \"max\" or \"best\""))),
-        }
-    }
-}
+named_enum!(Cap, "cap" { Max => "max", Best => "best" });
 
 /// One input to improve.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

@@ -23,7 +23,7 @@ use crate::provinces::{Geography, Province, Registry};
 pub const MERGER_YEAR: i32 = 2025;
 
 /// How a fit window whose editions put the node on different scales is made one series (an explicit choice).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Bridge {
     /// Map each edition's scale linearly onto the latest edition's: v' = lo' + (v − lo)·(hi' − lo')/(hi − lo).
     Rescale,
@@ -31,27 +31,10 @@ pub enum Bridge {
     AsPublished,
 }
 
-impl Bridge {
-    /// The spelling used in frames and messages.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Bridge::Rescale => "rescale",
-            Bridge::AsPublished => "as_published",
-        }
-    }
-
-    /// Read a bridge: "rescale" or "as_published".
-    pub fn parse(s: &str) -> Result<Bridge> {
-        match s {
-            "rescale" => Ok(Bridge::Rescale),
-            "as_published" => Ok(Bridge::AsPublished),
-            other => Err(ChisoError::InvalidArgument(format!("bridge={other:?}: use \"rescale\" or \"as_published\""))),
-        }
-    }
-}
+named_enum!(Bridge, "bridge" { Rescale => "rescale", AsPublished => "as_published" });
 
 /// Which edition scores the target year, and how chiso knows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EditionStatus {
     /// The catalog's edition for that year.
     InForce,
@@ -61,16 +44,7 @@ pub enum EditionStatus {
     Chosen,
 }
 
-impl EditionStatus {
-    /// The spelling used in frames and messages.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EditionStatus::InForce => "in_force",
-            EditionStatus::Assumed => "assumed",
-            EditionStatus::Chosen => "chosen",
-        }
-    }
-}
+named_enum!(EditionStatus, "edition status" { InForce => "in_force", Assumed => "assumed", Chosen => "chosen" });
 
 /// The map a projection is on.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

@@ -173,7 +173,7 @@ pub fn tree_frame<'py>(py: Python<'py>, m: &Methodology) -> PyResult<Bound<'py, 
         f.str("path", &n.path);
         f.opt_str("parent", n.parent.map(|p| m.nodes[p].code.as_str()));
         f.int("depth", n.depth as i64);
-        f.str("kind", &n.kind);
+        f.str("kind", n.kind.as_str());
         f.str("name_en", &n.name_en);
         f.opt_str("name_vi", n.name_vi.as_deref());
         f.bool("scored", n.scored);
@@ -349,11 +349,12 @@ fn build_exception(py: Python<'_>, e: &ChisoError) -> PyResult<PyErr> {
             fields.set_item("unit", unit)?;
             "IndicatorValueError"
         }
-        ChisoError::DegenerateIndicator { year, indicator, value, province, .. } => {
+        ChisoError::DegenerateIndicator { year, indicator, value, reason, province, .. } => {
             fields.set_item("province", province)?;
             fields.set_item("year", year)?;
             fields.set_item("node", indicator)?;
             fields.set_item("value", value)?;
+            fields.set_item("reason", reason)?;
             "DegenerateIndicatorError"
         }
         ChisoError::Computed { province, year, node, value, inputs, .. } => {
@@ -366,6 +367,18 @@ fn build_exception(py: Python<'_>, e: &ChisoError) -> PyResult<PyErr> {
         }
         ChisoError::Data(_) => "DataError",
         ChisoError::InvalidArgument(_) => "InvalidArgumentError",
+        ChisoError::UnknownValue { what, value, expected } => {
+            fields.set_item("what", what)?;
+            fields.set_item("value", value)?;
+            fields.set_item("expected", expected)?;
+            "InvalidArgumentError"
+        }
+        ChisoError::PlanTask { task, field, value, .. } => {
+            fields.set_item("task", task)?;
+            fields.set_item("field", field)?;
+            fields.set_item("value", value)?;
+            "DataError"
+        }
         ChisoError::Argument { argument, value, .. } => {
             fields.set_item("argument", argument)?;
             fields.set_item("value", value)?;
@@ -483,7 +496,7 @@ fn score_columns(s: &Scores, depth: Option<usize>, view: ScoreView) -> (usize, V
             ("node", ArrowColumn::labelled(node_strings(|n| &n.path), node_index.clone(), None)),
             ("code", ArrowColumn::labelled(node_strings(|n| &n.code), node_index.clone(), None)),
             ("depth", ArrowColumn::ints((0..length).map(|j| node_of(j).depth as i64).collect(), None)),
-            ("kind", ArrowColumn::labelled(node_strings(|n| &n.kind), node_index, None)),
+            ("kind", ArrowColumn::labelled(node_strings(|n| n.kind.as_str()), node_index, None)),
             ("scored", ArrowColumn::bools(Bits::collect((0..length).map(|j| node_of(j).scored)))),
             ("score", floats(c.values)),
             (
@@ -709,7 +722,7 @@ pub fn trajectory_frame<'py>(py: Python<'py>, rows: &[crate::compare::Trajectory
 pub fn peers_frame<'py>(py: Python<'py>, rows: &[crate::compare::PeerRow]) -> PyResult<Bound<'py, PyAny>> {
     let mut f = Frame::default();
     for r in rows {
-        f.str("group", &r.group);
+        f.str("group", r.group.as_str());
         f.str("group_name", &r.group_name);
         f.int("n", r.n as i64);
         f.opt_float("value", r.value);
@@ -794,7 +807,7 @@ pub fn points_lost_frame<'py>(py: Python<'py>, rows: &[crate::compare::PointsLos
     f.declare("lead_department", Column::Str(vec![]));
     for r in rows {
         f.str("node", &r.node);
-        f.str("kind", &r.kind);
+        f.str("kind", r.kind.as_str());
         f.int("depth", r.depth as i64);
         f.opt_float("value", Some(r.value));
         f.opt_float("max", r.max);
@@ -829,7 +842,7 @@ pub fn projected_frame<'py>(py: Python<'py>, rows: &[crate::project::Projected])
         f.bool("clamped", r.clamped);
         f.opt_float("best", r.best);
         f.bool("beyond_best", r.beyond_best);
-        f.str("peers", &r.peers);
+        f.str("peers", &r.peers.to_string());
         f.projection_labels(r.target_year, &r.edition, r.edition_status, &r.map);
         f.str("status", "projected");
     }

@@ -86,6 +86,16 @@ fn field_for(layer: &Layer, year: i32, data: Option<(Vec<String>, Vec<String>, V
 
 type Data = Option<(Vec<String>, Vec<String>, Vec<f64>)>;
 
+/// The rank columns of every chiso frame (`rank` over the publisher's field, null on a partial field;
+/// `rank_within` among the provinces given; `n_ranked` of `n_field`; `field_status`) for province row `p`.
+fn ranking_columns(f: &mut Frame, r: &ind::Ranking, p: usize) {
+    f.opt_int("rank", r.rank[p].map(i64::from));
+    f.opt_int("rank_within", r.rank_within[p].map(i64::from));
+    f.int("n_ranked", i64::from(r.n_ranked));
+    f.int("n_field", i64::from(r.n_field));
+    f.str("field_status", r.field_status.as_str());
+}
+
 /// Every built-in layer: edition, year, status, number of indicators, origin.
 #[pyfunction]
 fn _indicator_layers<'py>(py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
@@ -130,7 +140,7 @@ fn _indicator_layer<'py>(
                 ind::Combine::WMean => None,
             },
         );
-        nodes.str("rule_status", n.status.as_str());
+        nodes.str("aggregation_status", n.status.as_str());
         nodes.opt_float("max_residual", n.max_residual);
         nodes.int("indicators", n.indicators.len() as i64);
         let names: Vec<String> = n.not_reproducible.iter().map(|c| name_of(c)).collect();
@@ -156,7 +166,8 @@ fn _indicator_layer<'py>(
         inds.opt_float("upper", hi);
         inds.opt_float("range_min", Some(i.rule.range.0));
         inds.opt_float("range_max", Some(i.rule.range.1));
-        inds.str("rule_status", l.nodes[i.node].status.as_str());
+        inds.str("normalise_status", i.normalise_status.as_str());
+        inds.str("provenance", i.provenance(&l.nodes[i.node]).as_str());
     }
     let d = PyDict::new(py);
     d.set_item("edition", &l.edition)?;
@@ -214,7 +225,7 @@ fn _indicator_score<'py>(
             nodes.str("node", &n.node);
             nodes.opt_float("value", opt(s.nodes[p * m + q]));
             nodes.opt_float("published", opt(field.published[p * m + q]));
-            nodes.str("rule_status", n.status.as_str());
+            nodes.str("provenance", n.status.as_str());
             nodes.bool("reproducible", !n.not_reproducible.contains(code));
         }
         for (j, i) in l.indicators.iter().enumerate() {
@@ -227,7 +238,7 @@ fn _indicator_score<'py>(
         totals.str("province", &name);
         totals.int("year", i64::from(year));
         totals.opt_float("composite", opt(s.composite[p]));
-        totals.opt_int("rank", s.ranks[p].map(i64::from));
+        ranking_columns(&mut totals, &s.ranking, p);
     }
     let d = PyDict::new(py);
     d.set_item("nodes", nodes.build(py)?)?;
@@ -270,7 +281,7 @@ fn _indicator_explain<'py>(
         f.str("best_province", &r.best_province);
         f.opt_float("median_value", opt(r.median_value));
         f.str("method", r.rule);
-        f.str("rule_status", r.rule_status.as_str());
+        f.str("provenance", r.provenance.as_str());
     }
     f.build(py)
 }
@@ -311,15 +322,16 @@ fn what_if_frames<'py>(
         nodes.opt_float("base", opt(base));
         nodes.opt_float("value", opt(w.nodes[p * m + q]));
         nodes.opt_float("delta", opt(w.nodes[p * m + q] - base));
-        nodes.str("rule_status", n.status.as_str());
+        nodes.str("provenance", n.status.as_str());
     }
     let mut field_rows = Frame::default();
     for (q, c) in field.provinces.iter().enumerate() {
         field_rows.str("province", &name_of(c));
         field_rows.opt_float("base", opt(w.base_composite[q]));
         field_rows.opt_float("value", opt(w.composite[q]));
-        field_rows.opt_int("base_rank", w.base_ranks[q].map(i64::from));
-        field_rows.opt_int("rank", w.ranks[q].map(i64::from));
+        field_rows.opt_int("base_rank", w.base_ranking.rank[q].map(i64::from));
+        field_rows.opt_int("base_rank_within", w.base_ranking.rank_within[q].map(i64::from));
+        ranking_columns(&mut field_rows, &w.ranking, q);
     }
     let d = PyDict::new(py);
     d.set_item("indicators", inds.build(py)?)?;
@@ -328,8 +340,13 @@ fn what_if_frames<'py>(
     d.set_item("province", name_of(code))?;
     d.set_item("composite_base", opt(w.base_composite[p]))?;
     d.set_item("composite", opt(w.composite[p]))?;
-    d.set_item("rank_base", w.base_ranks[p])?;
-    d.set_item("rank", w.ranks[p])?;
+    d.set_item("rank_base", w.base_ranking.rank[p])?;
+    d.set_item("rank", w.ranking.rank[p])?;
+    d.set_item("rank_within_base", w.base_ranking.rank_within[p])?;
+    d.set_item("rank_within", w.ranking.rank_within[p])?;
+    d.set_item("n_ranked", w.ranking.n_ranked)?;
+    d.set_item("n_field", w.ranking.n_field)?;
+    d.set_item("field_status", w.ranking.field_status.as_str())?;
     d.set_item("layer_status", l.status.as_str())?;
     Ok(d)
 }
@@ -397,7 +414,91 @@ fn _indicator_target<'py>(
     Ok(d)
 }
 
+/// An indicator-level plan projected task by task and all together (`chiso.indicators.project_plan`): one row per
+/// task, then the row "all". `to` and `change` give each task's expected raw value or raw change (exactly one of
+/// the two per task, checked here).
+#[pyfunction]
+#[pyo3(signature = (index, year, province, ids, indicators, to, change, titles, lead_agencies, owners, data=None, toml=None, minmax=false))]
+#[allow(clippy::too_many_arguments)]
+fn _indicator_plan<'py>(
+    py: Python<'py>,
+    index: &str,
+    year: i32,
+    province: &str,
+    ids: Vec<String>,
+    indicators: Vec<String>,
+    to: Vec<Option<f64>>,
+    change: Vec<Option<f64>>,
+    titles: Vec<Option<String>>,
+    lead_agencies: Vec<Option<String>>,
+    owners: Vec<(String, String)>,
+    data: Data,
+    toml: Option<&str>,
+    minmax: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let n = ids.len();
+    if [indicators.len(), to.len(), change.len(), titles.len(), lead_agencies.len()].iter().any(|&l| l != n) {
+        return Err(to_py_err(ChisoError::Data("plan: task columns differ in length".into())));
+    }
+    let mut tasks = Vec::with_capacity(n);
+    for i in 0..n {
+        let change = match (to[i], change[i]) {
+            (Some(v), None) => ind::RawChange::To(v),
+            (None, Some(d)) => ind::RawChange::By(d),
+            _ => {
+                return Err(to_py_err(ChisoError::Data(format!(
+                    "plan: task {:?} ({}) needs exactly one of to (the new raw value) and change (the raw change)",
+                    ids[i], indicators[i]
+                ))))
+            }
+        };
+        tasks.push(ind::IndicatorTask {
+            id: ids[i].clone(),
+            title: titles[i].clone(),
+            indicator: indicators[i].clone(),
+            change,
+            lead_agency: lead_agencies[i].clone(),
+        });
+    }
+    let l = layer_for(index, year, toml, minmax)?;
+    let field = field_for(&l, year, data)?;
+    let code = code_of(province)?;
+    let out = py.detach(|| ind::project_plan(&l, &field, &code, &tasks, &owners)).map_err(to_py_err)?;
+    let mut f = Frame::default();
+    for t in out.tasks.iter().chain(std::iter::once(&out.together)) {
+        f.str("province", &name_of(&code));
+        f.int("year", i64::from(year));
+        f.str("id", &t.id);
+        f.opt_str("title", t.title.as_deref());
+        f.opt_str("indicator", t.indicator.as_deref());
+        f.opt_str("node", t.node.as_deref());
+        f.opt_float("from", opt(t.from));
+        f.opt_float("to", opt(t.to));
+        f.opt_float("node_base", opt(t.node_base));
+        f.opt_float("node_value", opt(t.node_value));
+        f.opt_float("node_delta", opt(t.node_value - t.node_base));
+        f.opt_float("base", opt(t.composite_base));
+        f.opt_float("value", opt(t.composite));
+        f.opt_float("delta", opt(t.composite - t.composite_base));
+        f.opt_int("base_rank", t.rank_base.map(i64::from));
+        f.opt_int("rank", t.rank.map(i64::from));
+        f.opt_int("base_rank_within", t.rank_within_base.map(i64::from));
+        f.opt_int("rank_within", t.rank_within.map(i64::from));
+        f.int("n_ranked", i64::from(t.n_ranked));
+        f.int("n_field", i64::from(t.n_field));
+        f.str("field_status", t.field_status.as_str());
+        f.bool("bound_moved", t.bound_moved);
+        f.bool("beyond_bounds", t.beyond_bounds);
+        f.str("provenance", t.provenance.as_str());
+        f.opt_str("owner", t.owner.as_deref());
+        f.opt_str("lead_agency", t.lead_agency.as_deref());
+        f.str("status", "projected");
+    }
+    f.build(py)
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(_indicator_plan, m)?)?;
     m.add_function(wrap_pyfunction!(_indicator_layers, m)?)?;
     m.add_function(wrap_pyfunction!(_indicator_layer, m)?)?;
     m.add_function(wrap_pyfunction!(_indicator_values, m)?)?;

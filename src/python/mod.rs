@@ -410,7 +410,9 @@ impl PyScores {
                 cell(&nodes, "node", r)?,
                 cell(&ops, "op", r)?,
             );
-            let change = Adjustment::parse(&op, *value)
+            let change = op
+                .parse::<crate::project::scenarios::Op>()
+                .and_then(|op| Adjustment::from_op(op, *value))
                 .map_err(|e| to_py_err(ChisoError::Data(format!("row {r} ({province} / {node}): {e}"))))?;
             edits.push(Edit { scenario, province, node, change });
         }
@@ -462,7 +464,7 @@ impl PyScores {
         cap: &str,
     ) -> PyResult<Bound<'py, PyDict>> {
         use crate::project::target::{solve_capped, Cap, Target};
-        let cap_choice = Cap::parse(cap).map_err(to_py_err)?;
+        let cap_choice = cap.parse::<Cap>().map_err(|e| to_py_err(e.for_argument("cap")))?;
         let target = match (rank, score) {
             (Some(r), None) => Target::Rank(r),
             (None, Some(s)) => Target::Score(s),
@@ -784,7 +786,7 @@ fn trend_options(
     let options = TrendOptions {
         window,
         across_breaks,
-        bridge: bridge.map(Bridge::parse).transpose().map_err(to_py_err)?,
+        bridge: bridge.map(str::parse::<Bridge>).transpose().map_err(|e| to_py_err(e.for_argument("bridge")))?,
         edition,
         map: map.map(parse_map).transpose().map_err(to_py_err)?,
         merge_rule: merge_rule.map(parse_merge_rule).transpose().map_err(to_py_err)?,
@@ -1145,7 +1147,7 @@ fn provinces<'py>(py: Python<'py>, geography: &str) -> PyResult<Bound<'py, PyAny
         f.str("code", &p.code);
         f.str("name_vi", &p.name_vi);
         f.str("name_ascii", &p.name_ascii);
-        f.str("kind", &p.kind);
+        f.str("kind", p.kind.as_str());
         f.str("region", &p.region);
         f.opt_str("papi_code", p.papi_code.as_deref());
         f.str_list("aliases", &p.aliases);
@@ -1243,17 +1245,11 @@ pub(crate) type TaskRow = (String, String, String, String, String, String, Strin
 
 /// Tasks from Python rows (id, index, node, title, lead_agency, deadline, status, effect_op, effect_value).
 pub(crate) fn tasks_from(rows: Vec<TaskRow>) -> PyResult<Vec<crate::project::plans::Task>> {
-    use crate::project::plans::{parse_date, parse_effect, Task, TaskStatus};
+    use crate::project::plans::{parse_date, parse_effect, parse_status, Task};
     rows.into_iter()
         .map(|(id, index, node, title, lead_agency, deadline, status, op, value)| {
-            let deadline = parse_date(&deadline).ok_or_else(|| {
-                to_py_err(ChisoError::Data(format!("plan: task {id:?} has deadline {deadline:?}, not YYYY-MM-DD")))
-            })?;
-            let status = status.parse::<TaskStatus>().ok().ok_or_else(|| {
-                to_py_err(ChisoError::Data(format!(
-                    "plan: task {id:?} has status {status:?}; use planned, in_progress, done"
-                )))
-            })?;
+            let deadline = parse_date(&deadline, &id).map_err(to_py_err)?;
+            let status = parse_status(&status, &id).map_err(to_py_err)?;
             let effect = parse_effect(&op, value, &id).map_err(to_py_err)?;
             Ok(Task { id, index, node, title, lead_agency, deadline, status, effect })
         })

@@ -78,7 +78,7 @@ fn _plan_simulate<'py>(
     for (name, q) in [("rank_within_p05", 0.05), ("rank_within_median", 0.5), ("rank_within_p95", 0.95)] {
         summary.opt_int(name, sim.rank_quantile(q, true).map(i64::from));
     }
-    summary.str("peers", &sim.peers);
+    summary.str("peers", &sim.peers.to_string());
     summary.str("status", "projected");
 
     let mut tasks_frame = Frame::default();

@@ -225,13 +225,8 @@ fn _what_if_many<'py>(
 ) -> PyResult<Bound<'py, PyDict>> {
     use crate::project::scenarios::{what_if_many, Op};
     use crate::project::Peers;
-    let ops: Vec<Op> = ops
-        .iter()
-        .map(|o| {
-            Op::parse(o)
-                .ok_or_else(|| to_py_err(ChisoError::argument("op", o, "one of 'set', 'add', 'headroom', 'max'")))
-        })
-        .collect::<PyResult<_>>()?;
+    let ops: Vec<Op> =
+        ops.iter().map(|o| o.parse::<Op>().map_err(|e| to_py_err(e.for_argument("op")))).collect::<PyResult<_>>()?;
     let values = f64s("values", values)?;
     let peers = match (peers_target_year, peer_values) {
         (Some(target_year), None) => {
@@ -261,7 +256,7 @@ fn _what_if_many<'py>(
     d.set_item("n_ranked", out.n_ranked.clone())?;
     d.set_item("province_code", out.province_code.clone())?;
     d.set_item("province", out.province.clone())?;
-    d.set_item("peers", out.peers.clone())?;
+    d.set_item("peers", out.peers.to_string())?;
     Ok(d)
 }
 

@@ -207,7 +207,7 @@ def mutated(draw: st.DrawFn) -> str:
             for i in range(draw(st.integers(min_value=1, max_value=2000))):
                 child = f"{root}/zz{i}"
                 text += f'\n[[node]]\ncode = "{child}"\nparent = "{parent}"\n'
-                text += 'kind = "x"\nname_en = "x"\naggregation = "SUM"\n'
+                text += 'kind = "indicator"\nname_en = "x"\naggregation = "SUM"\n'
                 parent = child
     return text
 
@@ -475,7 +475,7 @@ def test_deep_trees_are_refused_with_the_limit() -> None:
     import threading
 
     parents = ["x.2020", *(f"x.2020/n{i}" for i in range(39_999))]
-    node = '[[node]]\ncode = "x.2020/n{}"\nparent = "{}"\nkind = "k"\nname_en = "n"\n'
+    node = '[[node]]\ncode = "x.2020/n{}"\nparent = "{}"\nkind = "indicator"\nname_en = "n"\n'
     chain = [node.format(i, p) for i, p in enumerate(parents)]
     text = HEAD + ROOT + "".join(chain)
     errors: list[BaseException] = []
@@ -544,7 +544,7 @@ def test_numeric_checks_reject_non_finite_first(old: str, new: str, message: str
 
 
 def test_max_points_zero_and_cut_counts_are_refused() -> None:
-    node = '[[node]]\ncode = "x.2020/a"\nkind = "k"\nname_en = "a"\nmax_points = 0.0\n'
+    node = '[[node]]\ncode = "x.2020/a"\nkind = "indicator"\nname_en = "a"\nmax_points = 0.0\n'
     with pytest.raises(chiso.MethodologyError, match="max_points = 0 on a scored node"):
         chiso.methodology_from_toml(HEAD + ROOT + node)
     cuts = ", ".join(str(300 - i) for i in range(300))

@@ -63,7 +63,7 @@ def test_established_sub_indices_equal_the_workbook(year: int) -> None:
     )
     joined = nodes.join(book, on=["province_code", "node"], how="inner")
     assert joined.height == nodes.height  # every province and sub-index found in the workbook
-    established = joined.filter((pl.col("rule_status") == "derived") & pl.col("reproducible"))
+    established = joined.filter((pl.col("provenance") == "derived") & pl.col("reproducible"))
     assert established.height >= 63 * 5
     gap = established.select((pl.col("value") - pl.col("workbook")).abs().max()).item()
     assert gap <= TOL

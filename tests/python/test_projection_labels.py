@@ -117,6 +117,10 @@ def test_mixed_scales_need_a_bridge() -> None:
     t = early.trend("Trà Vinh", target_year=2020, across_breaks=True, bridge="rescale")
     assert t["bridge"][0] == "rescale"
     assert t["fit_editions"][0].to_list()[0] == "papi.2011"
+    with pytest.raises(chiso.InvalidArgumentError) as refused:
+        early.trend("Trà Vinh", target_year=2020, across_breaks=True, bridge="stretch")
+    assert (refused.value.argument, refused.value.value) == ("bridge", '"stretch"')
+    assert str(refused.value) == 'argument bridge = "stretch": expected one of: rescale, as_published'
 
 
 def test_field_relative_ops_and_cap(papi: chiso.Scores) -> None:
@@ -139,8 +143,10 @@ def test_field_relative_ops_and_cap(papi: chiso.Scores) -> None:
         chiso.project.what_if(papi, 2024, changes.with_columns(op=pl.lit("ceiling")))
     capped = papi.target("Trà Vinh", 2024, rank=1, cap="best")
     assert not capped["steps"]["beyond_best"].any()
-    with pytest.raises(chiso.InvalidArgumentError, match="cap="):
+    with pytest.raises(chiso.InvalidArgumentError) as refused:
         papi.target("Trà Vinh", 2024, rank=1, cap="sky")
+    assert (refused.value.argument, refused.value.value) == ("cap", '"sky"')
+    assert str(refused.value) == 'argument cap = "sky": expected one of: max, best'
 
 
 def test_names_resolve_by_year() -> None:
