@@ -30,6 +30,7 @@ __all__ = [
     "_uncertainty",
     "_what_if_many",
     "_score",
+    "_frame_sample",
     "dataset",
     "find_province",
     "indices",
