@@ -1,10 +1,11 @@
 """Scoring from raw indicators: chiso's indicator layer against a numpy implementation of the same rules.
 
-Twelve synthetic data years (2005–2016) of 63 provinces × the 111 indicators of the PCI 2016 layer (VCCI's 2016
-values perturbed per year, kept inside each unit's possible range). Both sides normalise every indicator by min–max
-across the year's provinces onto 1–10 with its direction (the layer with ``normalise="minmax"``), build each
-sub-index as intercept + Σ weight · score, the composite with the pci.2013 weights and the rank per year. The numbers
-are checked equal before any timing is reported. Run: ``make bench`` (or ``python benches/bench_indicators.py``).
+Twelve synthetic fields (the size of twelve data years) of 63 provinces × the 111 indicators of the PCI 2016 layer:
+VCCI's 2016 values perturbed per replica, kept inside each unit's possible range, each scored as data year 2016
+(the layer's rules are established for that year only). Both sides normalise every indicator by min–max across the
+field's provinces onto 1–10 with its direction (the layer with ``normalise="minmax"``), build each sub-index as
+intercept + Σ weight · score, the composite with the pci.2013 weights and the rank per field. The numbers are
+checked equal before any timing is reported. Run: ``make bench`` (or ``python benches/bench_indicators.py``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ import polars as pl
 LAYER = (Path(__file__).parents[1] / "methodologies" / "pci" / "indicators" / "pci.2013.2016.toml").read_text(
     encoding="utf-8"
 )
-YEARS = range(2005, 2017)
+REPLICAS = range(12)
+YEAR = 2016
 WEIGHTS = {  # pci.2013 composite weights (%), pci.md A4.2
     "entry_costs": 5,
     "land_access": 5,
@@ -40,7 +42,7 @@ def synthetic() -> tuple[pl.DataFrame, pl.DataFrame]:
     base = chiso.indicators.data(2016).pivot(on="indicator", index="province", values="value")
     rng = np.random.default_rng(2016)
     frames = []
-    for year in YEARS:
+    for replica in REPLICAS:
         cols = {"province": base["province"].to_list()}
         for row in inds.iter_rows(named=True):
             x = base[row["indicator"]].to_numpy()
@@ -50,14 +52,14 @@ def synthetic() -> tuple[pl.DataFrame, pl.DataFrame]:
             elif row["unit"] == "pct":
                 noisy = np.clip(noisy, 0, 100)
             cols[row["indicator"]] = noisy
-        frames.append(pl.DataFrame(cols).with_columns(pl.lit(year).alias("year")))
+        frames.append(pl.DataFrame(cols).with_columns(pl.lit(replica).alias("replica")))
     wide = pl.concat(frames)
-    long = wide.unpivot(index=["province", "year"], variable_name="indicator", value_name="value")
+    long = wide.unpivot(index=["province", "replica"], variable_name="indicator", value_name="value")
     return wide, long
 
 
 def reference(wide: pl.DataFrame, layer: dict) -> dict[int, tuple[np.ndarray, np.ndarray]]:
-    """numpy: min–max per year and indicator with direction, Σ weight·score + intercept, composite, 1224 rank."""
+    """numpy: min–max per field and indicator with direction, Σ weight·score + intercept, composite, 1224 rank."""
     inds = layer["indicators"]
     nodes = layer["nodes"]
     codes = inds["indicator"].to_list()
@@ -69,8 +71,8 @@ def reference(wide: pl.DataFrame, layer: dict) -> dict[int, tuple[np.ndarray, np
     intercept = nodes["intercept"].to_numpy()
     comp_w = np.array([WEIGHTS[q] for q in node_names]) / 10.0
     out = {}
-    for year in YEARS:
-        part = wide.filter(pl.col("year") == year).sort("province")
+    for replica in REPLICAS:
+        part = wide.filter(pl.col("replica") == replica).sort("province")
         x = part.select(codes).to_numpy()
         lo, hi = x.min(axis=0), x.max(axis=0)
         worst = np.where(sign > 0, lo, hi)
@@ -80,18 +82,18 @@ def reference(wide: pl.DataFrame, layer: dict) -> dict[int, tuple[np.ndarray, np
         composite = sub @ comp_w
         keyed = np.round(composite, 9)
         rank = 1 + (keyed[None, :] > keyed[:, None]).sum(axis=1)
-        out[year] = (composite, rank)
+        out[replica] = (composite, rank)
     return out
 
 
 def with_chiso(long: pl.DataFrame) -> dict[int, tuple[np.ndarray, np.ndarray]]:
     out = {}
-    for year in YEARS:
-        part = long.filter(pl.col("year") == year)
-        totals = chiso.indicators.score(year, data=part, toml=LAYER, normalise="minmax")["totals"]
+    for replica in REPLICAS:
+        part = long.filter(pl.col("replica") == replica).drop("replica")
+        totals = chiso.indicators.score(YEAR, data=part, toml=LAYER, normalise="minmax")["totals"]
         # chiso reports Vietnamese names; the reference sorts by the same names.
         t = totals.sort("province")
-        out[year] = (t["composite"].to_numpy(), t["rank"].to_numpy())
+        out[replica] = (t["composite"].to_numpy(), t["rank"].to_numpy())
     return out
 
 
@@ -109,13 +111,13 @@ def main() -> None:
     layer = chiso.indicators.layer(2016, normalise="minmax")
     ref = reference(wide, layer)
     mine = with_chiso(long)
-    for year in YEARS:
-        assert np.allclose(ref[year][0], mine[year][0], rtol=0, atol=1e-9), year
-        assert (ref[year][1] == mine[year][1]).all(), year
+    for replica in REPLICAS:
+        assert np.allclose(ref[replica][0], mine[replica][0], rtol=0, atol=1e-9), replica
+        assert (ref[replica][1] == mine[replica][1]).all(), replica
     n_values = long.height
     t_ref = best_of(lambda: reference(wide, layer))
     t_chiso = best_of(lambda: with_chiso(long))
-    print(f"{len(YEARS)} years × 63 provinces × {layer['indicators'].height} indicators = {n_values} raw values")
+    print(f"{len(REPLICAS)} fields × 63 provinces × {layer['indicators'].height} indicators = {n_values} raw values")
     print("composites and ranks equal (|Δ| ≤ 1e-9, ranks identical)")
     print(f"numpy reference : {t_ref * 1e3:8.1f} ms")
     print(f"chiso           : {t_chiso * 1e3:8.1f} ms  (incl. conversion of long frames, province matching)")

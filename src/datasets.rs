@@ -218,6 +218,12 @@ mod tests {
                 assert!(r.value.is_finite());
             }
         }
-        assert!(by_index("xyz").is_err());
+        match by_index("xyz") {
+            Err(crate::ChisoError::UnknownIndex { index, known }) => {
+                assert_eq!(index, "xyz");
+                assert!(known.contains("papi") && known.contains("pci"), "{known}");
+            }
+            other => panic!("expected UnknownIndex, got {:?}", other.map(|r| r.len())),
+        }
     }
 }

@@ -286,3 +286,130 @@ scored = false
     let e = pci(&[Observation::new("Trà Vinh", 2015, "transparency", 0.6).in_measure(Measure::Ratio)]).unwrap_err();
     assert!(matches!(e, ChisoError::Measure { .. }), "{e}");
 }
+
+/// A node published in points (scale 0 to its maximum) reads a value given as a percentage or ratio of that
+/// maximum; a node published as a percentage (scale 0–100, no maximum) reads a ratio. Hand-computed: 50% of a
+/// 20-point criterion is 10 points; a ratio of 0.25 on a 0–100 node is 25.
+#[test]
+fn points_and_percentage_nodes_read_other_measures() {
+    let text = r#"
+[edition]
+code = "y.2021"
+first_year = 2021
+name_en = "Y"
+name_vi = "Y"
+status = "official"
+[[node]]
+code = "y.2021"
+kind = "total"
+name_en = "T"
+scale = [0.0, 50.0]
+max_points = 50.0
+aggregation = "SUM"
+[[node]]
+code = "y.2021/a"
+kind = "main indicator"
+name_en = "A"
+scale = [0.0, 20.0]
+max_points = 20.0
+[[node]]
+code = "y.2021/b"
+kind = "main indicator"
+name_en = "B"
+scale = [0.0, 30.0]
+max_points = 30.0
+[[node]]
+code = "y.2021/c"
+kind = "main indicator"
+name_en = "C"
+scale = [0.0, 100.0]
+scored = false
+"#;
+    use chiso::Measure;
+    let m = std::sync::Arc::new(Methodology::from_toml_str(text, "y.toml").unwrap());
+    let s = score(
+        &EditionChoice::Methodology(m),
+        &[
+            Observation::new("Trà Vinh", 2021, "a", 50.0).in_measure(Measure::Pct),
+            Observation::new("Trà Vinh", 2021, "b", 0.2).in_measure(Measure::Ratio),
+            Observation::new("Trà Vinh", 2021, "c", 0.25).in_measure(Measure::Ratio),
+        ],
+        &ScoreOptions::default(),
+    )
+    .unwrap();
+    let value = |node: &str| s.get("84", 2021, node).unwrap().score.unwrap();
+    assert!((value("a") - 10.0).abs() < 1e-12, "50% of 20 points");
+    assert!((value("b") - 6.0).abs() < 1e-12, "a ratio of 0.2 of 30 points");
+    assert!((value("c") - 25.0).abs() < 1e-12, "a ratio of 0.25 on a 0–100 node");
+    assert!((s.total("84", 2021).unwrap().unwrap() - 16.0).abs() < 1e-12);
+}
+
+/// Only a scale from 0 makes a node a points or percentage node: a 1–20 node with a maximum of 20 and a 0–50 node
+/// without one take only scores, like PCI's 1–10 sub-indices.
+#[test]
+fn scales_not_from_zero_take_only_scores() {
+    use chiso::Measure;
+    let text = |scale: &str, max: &str| {
+        format!(
+            "[edition]\ncode = \"v.2021\"\nfirst_year = 2021\nname_en = \"V\"\nname_vi = \"V\"\nstatus = \"official\"\n\
+             [[node]]\ncode = \"v.2021\"\nkind = \"total\"\nname_en = \"T\"\naggregation = \"MEAN\"\n\
+             [[node]]\ncode = \"v.2021/a\"\nkind = \"main indicator\"\nname_en = \"A\"\nscale = {scale}\n{max}\n"
+        )
+    };
+    for (scale, max, given) in
+        [("[1.0, 20.0]", "max_points = 20.0", Measure::Pct), ("[5.0, 100.0]", "", Measure::Ratio)]
+    {
+        let m = std::sync::Arc::new(Methodology::from_toml_str(&text(scale, max), "v.toml").unwrap());
+        let e = score(
+            &EditionChoice::Methodology(m),
+            &[Observation::new("Trà Vinh", 2021, "a", 0.5).in_measure(given)],
+            &ScoreOptions::default(),
+        )
+        .unwrap_err();
+        assert!(matches!(e, ChisoError::Measure { .. }), "scale {scale}: {e}");
+    }
+}
+
+/// A computed total past its node's maximum is refused even when it passes it by less than a point: two areas
+/// of unknown maxima (10.0 + 0.5 given against a total of at most 10) cannot make a total of 10.5.
+#[test]
+fn a_computed_total_just_past_its_maximum_is_refused() {
+    let text = r#"
+[edition]
+code = "z.2021"
+first_year = 2021
+name_en = "Z"
+name_vi = "Z"
+status = "official"
+[[node]]
+code = "z.2021"
+kind = "total"
+name_en = "T"
+max_points = 10.0
+aggregation = "SUM"
+[[node]]
+code = "z.2021/a"
+kind = "main indicator"
+name_en = "A"
+[[node]]
+code = "z.2021/b"
+kind = "main indicator"
+name_en = "B"
+"#;
+    let m = std::sync::Arc::new(Methodology::from_toml_str(text, "z.toml").unwrap());
+    let run = |a: f64, b: f64| {
+        score(
+            &EditionChoice::Methodology(m.clone()),
+            &[Observation::new("Trà Vinh", 2021, "a", a), Observation::new("Trà Vinh", 2021, "b", b)],
+            &ScoreOptions::default(),
+        )
+    };
+    assert!((run(9.5, 0.5).unwrap().total("84", 2021).unwrap().unwrap() - 10.0).abs() < 1e-12);
+    match run(10.0, 0.5).unwrap_err() {
+        ChisoError::Computed { province, year, node, value, .. } => {
+            assert_eq!((province.as_str(), year, node.as_str()), ("Trà Vinh", 2021, "z.2021"));
+            assert!((value - 10.5).abs() < 1e-12);
+        }
+        e => panic!("expected a Computed error, got {e}"),
+    }
+}

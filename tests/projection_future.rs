@@ -6,7 +6,7 @@ use chiso::compare::{peers, MergeRule};
 use chiso::project::trend::{rank_outlook, trend, Bridge, EditionStatus, TrendOptions};
 use chiso::project::{what_if_on, Adjustment, Edit, Peers};
 use chiso::provinces::Geography;
-use chiso::{datasets, score, EditionChoice, Observation, ScoreOptions, Scores};
+use chiso::{datasets, score, ChisoError, EditionChoice, Observation, ScoreOptions, Scores};
 
 fn scored(index: &str) -> Scores {
     let rows = match index {
@@ -75,10 +75,13 @@ fn windows_of_zero_or_one_are_refused() {
         let opts = TrendOptions { window, ..options() };
         let err = trend(&s, "Trà Vinh", "", 2025, &opts).unwrap_err().to_string();
         assert!(err.contains(&format!("window={window}")) && err.contains("at least 2"), "{err}");
-        assert!(rank_outlook(&s, 2025, &opts, 10, 1).is_err());
+        let refused = ChisoError::InvalidArgument(format!(
+            "window={window}: a trend needs at least 2 years (3 for a prediction interval)"
+        ));
+        assert_eq!(rank_outlook(&s, 2025, &opts, 10, 1).map(|_| ()).unwrap_err(), refused);
         let edit = Edit { scenario: "a".into(), province: "84".into(), node: "".into(), change: Adjustment::Add(0.0) };
         let peers_trend = Peers::Trend { target_year: 2025, options: opts.clone() };
-        assert!(what_if_on(&s, 2024, &[edit], &peers_trend, None, None).is_err());
+        assert_eq!(what_if_on(&s, 2024, &[edit], &peers_trend, None, None).map(|_| ()).unwrap_err(), refused);
     }
 }
 

@@ -2,7 +2,7 @@
 //! are known, else null with the reason; the relative-change flag is a materiality threshold, named so.
 
 use chiso::compare::{compare, CompareOptions, Materiality};
-use chiso::{datasets, score, EditionChoice, ScoreOptions, Scores, Uncertainty};
+use chiso::{datasets, score, ChisoError, EditionChoice, ScoreOptions, Scores, Uncertainty};
 
 fn papi() -> Scores {
     let rows = datasets::papi().unwrap();
@@ -78,11 +78,17 @@ fn intervals_give_standard_errors_and_bad_ones_are_refused() {
     assert!(bad(Uncertainty::StandardError(-1.0)).contains("negative"));
     assert!(bad(Uncertainty::StandardError(f64::NAN)).contains("Trà Vinh"));
     assert!(bad(Uncertainty::Interval { low: 2.0, high: 1.0, level: 0.95 }).contains("low ≤ high"));
-    assert!(s
-        .clone()
-        .with_standard_errors(&[("84".into(), 2030, "".into(), Uncertainty::StandardError(0.1))])
-        .is_err());
-    assert!(compare(&s, 2023, 2024, &CompareOptions { level: Some(1.5), ..Default::default() }).is_err());
+    assert_eq!(
+        s.clone()
+            .with_standard_errors(&[("84".into(), 2030, "".into(), Uncertainty::StandardError(0.1))])
+            .map(|_| ())
+            .unwrap_err(),
+        ChisoError::Data("standard error for Trà Vinh in 2030, which has no scores".into())
+    );
+    assert_eq!(
+        compare(&s, 2023, 2024, &CompareOptions { level: Some(1.5), ..Default::default() }).map(|_| ()).unwrap_err(),
+        ChisoError::InvalidArgument("level=1.5: a test level is between 0 and 1, e.g. 0.05".into())
+    );
 }
 
 #[test]
@@ -98,4 +104,22 @@ fn no_test_across_editions() {
     let c = compare(&s, 2020, 2021, &options).unwrap().remove(0);
     assert_eq!(c.significant, None);
     assert!(c.significance_note.unwrap().contains("cross_edition"));
+}
+
+/// A standard error of zero (a value published without sampling error) is a standard error, kept as 0 — not
+/// refused as negative and not dropped as missing.
+#[test]
+fn a_zero_standard_error_is_kept() {
+    let s = papi().with_standard_errors(&[("84".into(), 2024, "".into(), Uncertainty::StandardError(0.0))]).unwrap();
+    let registry = chiso::Registry::get();
+    let unit = s.unit_of(registry.index_of("84").unwrap(), 2024).unwrap();
+    assert_eq!(s.standard_error(unit, 0), Some(0.0));
+    // A degenerate interval is the same statement; a 100% interval is none.
+    let v = s.get("84", 2024, "").unwrap().score.unwrap();
+    let point = Uncertainty::Interval { low: v, high: v, level: 0.95 };
+    let s = s.with_standard_errors(&[("84".into(), 2024, "".into(), point)]).unwrap();
+    assert_eq!(s.standard_error(unit, 0), Some(0.0));
+    let certain = Uncertainty::Interval { low: v - 1.0, high: v + 1.0, level: 1.0 };
+    let e = s.with_standard_errors(&[("84".into(), 2024, "".into(), certain)]).unwrap_err();
+    assert!(e.to_string().contains("0 < level < 1"), "{e}");
 }

@@ -3,11 +3,11 @@
 A province's plan acts on indicators — the days to register a business, the share of firms paying informal
 charges — not on a sub-index. An *indicator layer* (a TOML file per edition and year, see
 ``docs/methodology-files.md``) gives every raw indicator its unit, direction, weight and normalisation rule, and
-every sub-index the rule that combines them. The bundled PCI layers 2009–2016 were established from VCCI's own
-workbooks, year by year: 58 of the 76 sub-index-years are exact affine functions of their indicators (to the
-workbooks' float32 precision) — every sub-index but Labour Training in 2013–2016 (Business Support except where
-the trade-fair count is top-coded), fewer in 2009–2012. The others are marked ``unknown`` and carry their fit and
-largest residual; see ``chiso.indicators.layer(year)["nodes"]``.
+every sub-index the rule that combines them. The bundled PCI layers 2005–2016 were established from VCCI's own
+workbooks, year by year: 96 of the 115 sub-index-years are exact affine functions of their indicators (to the
+workbooks' precision) — every sub-index of 2005–2007, all but Land Access in 2008, all but Labour Training in
+2013–2016 (Business Support except where the trade-fair count is top-coded), fewer in 2009–2012. The others are
+marked ``unknown`` and carry their fit and largest residual; see ``chiso.indicators.layer(year)["nodes"]``.
 
 >>> import chiso
 >>> ex = chiso.indicators.explain("Trà Vinh", 2016)
@@ -96,7 +96,7 @@ def layer(year: int, index: str = "pci", *, toml: str | None = None, normalise: 
 
 
 def data(year: int | None = None) -> pl.DataFrame:
-    """The bundled raw PCI indicators (VCCI's workbooks 2009–2016), long: province_code, province, year, node,
+    """The bundled raw PCI indicators (VCCI's workbooks 2005–2016), long: province_code, province, year, node,
     indicator (``node/code``), value in the indicator's own unit.
 
     >>> import chiso, polars as pl

@@ -77,3 +77,53 @@ fn inputs_of(m: &Methodology, i: usize, values: &[f64]) -> String {
     let more = if deps.len() > shown.len() { format!(", … ({} inputs)", deps.len()) } else { String::new() };
     format!("{}{more}", shown.join(", "))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EDITION: &str = r#"
+[edition]
+code = "w.2021"
+first_year = 2021
+name_en = "W"
+name_vi = "W"
+status = "official"
+[[node]]
+code = "w.2021"
+kind = "total"
+name_en = "T"
+max_points = 10.0
+aggregation = "SUM"
+[[node]]
+code = "w.2021/a"
+kind = "main indicator"
+name_en = "A"
+scale = [0.0, 1.0]
+"#;
+
+    /// The bounds are inclusive: a computed value exactly on either edge of its range (the maximum's rounding
+    /// allowance included) passes, the next representable value beyond it does not.
+    #[test]
+    fn bounds_are_inclusive_at_both_edges() {
+        let m = Methodology::from_toml_str(EDITION, "w.toml").unwrap();
+        for i in 0..m.nodes.len() {
+            let (lo, hi) = bounds(&m, i).unwrap();
+            let check = |v: f64| {
+                let mut values = vec![0.5; m.nodes.len()];
+                values[i] = v;
+                check_computed(&m, &values, |j| j == i, "Trà Vinh", 2021)
+            };
+            assert!(check(lo).is_ok() && check(hi).is_ok(), "node {i}: [{lo}, {hi}]");
+            assert!(check(lo - lo.abs().max(1e-300) * 1e-12).is_err(), "node {i} below {lo}");
+            assert!(check(hi + hi.abs() * 1e-12).is_err(), "node {i} above {hi}");
+        }
+        // The maximum's allowance is rounding noise, not a point: 10 + 1e-6 is past a maximum of 10.
+        let (_, hi) = bounds(&m, 0).unwrap();
+        assert!(hi > 10.0 && hi < 10.0 + 1e-6, "{hi}");
+        let (lo, hi) = bounds(&m, 1).unwrap();
+        assert!(lo < 0.0 && lo > -1e-6 && hi > 1.0 && hi < 1.0 + 1e-6, "[{lo}, {hi}] around the scale [0, 1]");
+        // Rounding noise of 1e-9 relative to the scale's magnitude (here 2e-9 on [0, 1]) is allowed.
+        assert!(hi >= 1.0 + 1.5e-9, "{hi}");
+    }
+}

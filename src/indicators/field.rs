@@ -375,7 +375,7 @@ pub fn what_if(layer: &Layer, field: &Field, province: &str, edits: &[(String, f
     }
     f2.check(layer)?;
     let projected = score_unchecked(layer, &f2, &province_name(province))?;
-    let bound_moved = (0..k).map(|j| base.bounds[j] != projected.bounds[j]).collect();
+    let bound_moved: Vec<bool> = (0..k).map(|j| base.bounds[j] != projected.bounds[j]).collect();
     let beyond_bounds = layer
         .indicators
         .iter()
@@ -385,7 +385,10 @@ pub fn what_if(layer: &Layer, field: &Field, province: &str, edits: &[(String, f
             _ => false,
         })
         .collect();
-    let anchor = |rule_nodes: &[f64]| -> Vec<f64> {
+    let m = layer.nodes.len();
+    // Per node: did the edit move a bound of one of its indicators (then every province's value may change)?
+    let node_moved: Vec<bool> = layer.nodes.iter().map(|r| r.indicators.iter().any(|&j| bound_moved[j])).collect();
+    let anchor = |rule_nodes: &[f64], edited_province: Option<usize>| -> Vec<f64> {
         rule_nodes
             .iter()
             .enumerate()
@@ -393,14 +396,22 @@ pub fn what_if(layer: &Layer, field: &Field, province: &str, edits: &[(String, f
                 let publ = field.published.get(i).copied().unwrap_or(f64::NAN);
                 if publ.is_nan() {
                     v
+                } else if v.is_nan()
+                    && base.nodes[i].is_nan()
+                    && edited_province.is_none_or(|e| e != i / m && !node_moved[i % m])
+                {
+                    // A node the rule cannot rebuild (a raw value missing), in the base, or of a province that was
+                    // not edited and whose bounds did not move: its value is certainly unchanged, so the published
+                    // one stands.
+                    publ
                 } else {
                     publ + (v - base.nodes[i])
                 }
             })
             .collect()
     };
-    let base_nodes = anchor(&base.nodes);
-    let nodes = anchor(&projected.nodes);
+    let base_nodes = anchor(&base.nodes, None);
+    let nodes = anchor(&projected.nodes, Some(p));
     let n = field.provinces.len();
     let (base_composite, base_ranking) = composite(layer, field.year, &base_nodes, n)?;
     let (composite, ranking) = composite(layer, field.year, &nodes, n)?;

@@ -360,7 +360,12 @@ mod tests {
                 assert_eq!(pair[0].last_year.unwrap() + 1, pair[1].first_year, "{id}: contiguous");
             }
             // 2025 brings the 34 merged units, for which no PCI or PAPI rule is known: refused, not guessed.
-            assert!(c.for_year(id, 2025).is_err());
+            match c.for_year(id, 2025) {
+                Err(crate::ChisoError::NoEditionForYear { index, year, .. }) => {
+                    assert_eq!((index.as_str(), year), (id, 2025))
+                }
+                other => panic!("{id} 2025: expected NoEditionForYear, got {other:?}"),
+            }
             assert!(c.for_year(id, 2024).is_ok());
         }
     }

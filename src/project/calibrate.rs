@@ -255,6 +255,10 @@ mod tests {
             assert!((a - b).abs() < 1e-6, "{maxima:?}");
         }
         assert!(residuals.iter().all(|r| r.abs() < 1e-9));
-        assert!(calibrate_maxima(&pct[..3], &totals[..3], 100.0).is_err());
+        let few = calibrate_maxima(&pct[..3], &totals[..3], 100.0).map(|_| ()).unwrap_err();
+        assert!(
+            matches!(few, crate::ChisoError::InvalidArgument(ref m) if m.contains('3') && m.contains('8')),
+            "{few:?}"
+        );
     }
 }

@@ -106,7 +106,7 @@ def test_all_values_null() -> None:
         {"province": ["Trà Vinh"], "year": [2015], "transparency": [None]},
         schema_overrides={"transparency": pl.Float64},
     )
-    with pytest.raises(DataError):
+    with pytest.raises(DataError, match="^no values to score: every value cell is empty$"):
         chiso.score("pci", frame)
 
 

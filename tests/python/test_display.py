@@ -39,7 +39,7 @@ def test_methodology_html_in_both_languages() -> None:
         assert "Transparency" in en
     finally:
         chiso.set_language("vi")
-    with pytest.raises(chiso.InvalidArgumentError):
+    with pytest.raises(chiso.InvalidArgumentError, match="^language='fr': use 'vi' or 'en'$"):
         chiso.set_language("fr")
 
 

@@ -152,8 +152,9 @@ def test_float_province_codes_are_their_integer_codes() -> None:
     assert chiso.find_province("1.0") == ("01", "Hà Nội")
     with pytest.raises(chiso.DataError, match="not a province code"):
         chiso.score("papi", pd.DataFrame({"province": [1.5], "year": [2024], "node": [""], "value": [40.0]}))
-    with pytest.raises(chiso.UnknownProvinceError):
+    with pytest.raises(chiso.UnknownProvinceError) as e:
         chiso.find_province("1.5")
+    assert e.value.province == "1.5 (a province code is a whole number)"
 
 
 # --- methodology files --------------------------------------------------------------------------------------------
@@ -577,8 +578,9 @@ def test_silent_drops_and_last_one_wins_are_errors() -> None:
     rows = pl.DataFrame(
         {"province": ["Đà Nẵng", "Quảng Nam"], "year": [2024] * 2, "node": ["zzz"] * 2, "value": [0.8, 0.5]}
     )
-    with pytest.raises(chiso.UnknownNodeError):
+    with pytest.raises(chiso.UnknownNodeError) as e:
         chiso.to_units_2025(rows, "dti")
+    assert (e.value.edition, e.value.node, e.value.province, e.value.year) == ("dti.2024", "zzz", "Đà Nẵng", 2024)
     with pytest.raises(chiso.DataError, match="outside the scale"):
         chiso.to_units_2025(rows.with_columns(node=pl.lit(""), value=pl.lit(80.0)), "dti")
     with pytest.raises(chiso.InvalidArgumentError, match="decimals_out = 4294967295"):

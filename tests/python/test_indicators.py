@@ -42,7 +42,7 @@ def test_layer_documents_units_directions_and_unknown_rules() -> None:
     assert set(inds.filter(node="time_costs")["provenance"]) == {"derived"}
     bs = layer["nodes"].filter(node="business_support")
     assert len(bs["not_reproducible"][0]) == 10
-    assert chiso.indicators.layers().height == 8  # 2009–2016
+    assert chiso.indicators.layers().height == 12  # 2005–2016
 
 
 def test_explain_tra_vinh() -> None:
@@ -160,7 +160,7 @@ normalise = { method = "minmax", range = [1.0, 10.0] }
     with pytest.raises(MethodologyError, match="without a direction"):
         chiso.indicators.score(2016, data=data, toml=mine.replace('direction = "lower_is_better"\n', ""))
     with pytest.raises(chiso.InvalidArgumentError, match="established for"):
-        chiso.indicators.explain("Trà Vinh", 2008)
+        chiso.indicators.explain("Trà Vinh", 2017)
 
 
 PROVINCES_2016 = sorted(set(chiso.indicators.data(2016)["province"]))

@@ -152,10 +152,12 @@ def test_methodology_lookups() -> None:
     assert chiso.methodology("papi").code == "papi.2021"
     assert chiso.methodology("pci", edition="pci.2009").code == "pci.2009"
     assert chiso.methodology("pci", edition="2009").code == "pci.2009"
-    with pytest.raises(chiso.UnknownIndexError):
+    with pytest.raises(chiso.UnknownIndexError, match="pci.2009 \\(2009–2012\\)") as e:
         chiso.methodology("pci", edition="pci.2010")
-    with pytest.raises(chiso.UnknownIndexError):
+    assert (e.value.index, e.value.edition) == ("pci", "pci.2010")
+    with pytest.raises(chiso.UnknownIndexError, match="known indices: par, sipas, papi, pci, pgi, ict, dti") as e:
         chiso.methodology("xyz")
+    assert e.value.index == "xyz"
     with pytest.raises(chiso.UnknownIndexError) as info:
         chiso.methodology("papi", year=2010)
     assert info.value.year == 2010
@@ -422,25 +424,33 @@ def test_rescale_sum_accepts_weights_that_do_not_sum() -> None:
 @pytest.mark.parametrize(
     ("weights", "fragment"),
     [
-        ({"nonexistent": 5}, "nonexistent"),
-        ({"pci.2022/transparency": 20}, "pci.2022/transparency"),
-        ({"transparency": -5, "business_support": 45}, "-5"),
-        ({"transparency": float("nan")}, "NaN"),
-        ({"pci.2013": 100}, "root"),
+        ({"nonexistent": 5}, 'with_weights: node "nonexistent" is not in edition pci.2013'),
+        ({"pci.2022/transparency": 20}, 'with_weights: node "pci.2022/transparency" is not in edition pci.2013'),
+        (
+            {"transparency": -5, "business_support": 45},
+            "with_weights: weight -5 for pci.2013/transparency must be a finite number from 0 to 1e12",
+        ),
+        (
+            {"transparency": float("nan")},
+            "with_weights: weight NaN for pci.2013/transparency must be a finite number from 0 to 1e12",
+        ),
+        ({"pci.2013": 100}, "with_weights: pci.2013 is the root and has no weight"),
     ],
 )
 def test_with_weights_rejects_bad_weights(weights: dict, fragment: str) -> None:
-    with pytest.raises(chiso.ChisoError) as info:
+    with pytest.raises(chiso.InvalidArgumentError) as info:
         chiso.methodology("pci", year=2016).with_weights(weights)
     assert isinstance(info.value, ValueError)
-    assert fragment in str(info.value)
+    assert str(info.value) == fragment
 
 
 def test_with_weights_on_an_unweighted_rule() -> None:
     """PAPI sums are unweighted (papi.md §4): a weight there makes no sense."""
-    with pytest.raises(chiso.ChisoError) as info:
+    with pytest.raises(chiso.InvalidArgumentError) as info:
         chiso.methodology("papi", year=2021).with_weights({"participation": 2})
-    assert "SUM" in str(info.value)
+    assert str(info.value) == (
+        "with_weights: the parent of papi.2021/participation (papi.2021) aggregates by SUM, which takes no weights"
+    )
 
 
 # --- methodology files --------------------------------------------------------------------------------------------

@@ -7,10 +7,10 @@ import warnings
 from pathlib import Path
 
 import chiso
+import matplotlib  # a test dependency installed by the Makefile: never skipped
 import polars as pl
 import pytest
 
-matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
 
 

@@ -68,8 +68,9 @@ def test_bad_changes(papi_2024: pl.DataFrame) -> None:
         what_if(
             s, 2024, pl.DataFrame({"province": ["84"], "node": ["transparency"], "op": ["headroom"], "value": [2.0]})
         )
-    with pytest.raises(chiso.UnknownProvinceError):
+    with pytest.raises(chiso.UnknownProvinceError) as e:
         what_if(s, 2024, pl.DataFrame({"province": ["Tra Vnh"], "node": [""], "op": ["add"], "value": [1.0]}))
+    assert (e.value.province, e.value.suggestions[:1]) == ("Tra Vnh", ["Trà Vinh"])
 
 
 def test_target_rank_is_reached_by_its_own_answer() -> None:

@@ -172,8 +172,9 @@ def test_unknown_province_suggests(name: str) -> None:
 
 @pytest.mark.parametrize("name", ["P64", "P00", "00", "99", "", "Atlantis"])
 def test_not_a_province(name: str) -> None:
-    with pytest.raises(chiso.UnknownProvinceError):
+    with pytest.raises(chiso.UnknownProvinceError, match=f'unknown province "{name}"') as e:
         chiso.find_province(name)
+    assert e.value.province == name
 
 
 def test_units_2025() -> None:

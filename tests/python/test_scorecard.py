@@ -3,13 +3,16 @@ that prints as a document, and an Excel workbook of real numbers — re-read and
 
 from __future__ import annotations
 
+import csv
 import re
 import subprocess
 import sys
 import zipfile
 from html.parser import HTMLParser
+from pathlib import Path
 
 import matplotlib
+import numpy as np
 import polars as pl
 import pytest
 
@@ -18,6 +21,18 @@ matplotlib.use("Agg")
 import chiso  # noqa: E402
 from chiso import scorecard  # noqa: E402
 from chiso.report import BASELINE, display_frame, province_report  # noqa: E402
+
+
+def papi_total(year: int) -> float:
+    """Trà Vinh's PAPI total of ``year`` from the reference table (tests/reference/tra_vinh_pci_pgi_papi.csv: the
+    sum of the published sub-dimensions, compiled independently of chiso): 39.811846 (2021) … 40.616298 (2024)."""
+    path = Path(__file__).parents[1] / "reference" / "tra_vinh_pci_pgi_papi.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = [
+            r for r in csv.DictReader(f) if (r["index"], r["year"], r["measure"]) == ("PAPI", str(year), "papi_total")
+        ]
+    return float(rows[0]["value"])
+
 
 #: What no reader may see: a column name or code in snake_case, or a Python boolean.
 RAW = re.compile(r"\b[a-z0-9]+_[a-z0-9_]+\b|\bTrue\b|\bFalse\b|\bNone\b|\bnull\b|\bnan\b")
@@ -93,6 +108,7 @@ def test_no_raw_names_or_booleans_visible(lang: str, page_vi: str, page_en: str)
 
 def test_one_language_at_a_time(page_vi: str, page_en: str) -> None:
     vi, en = " ".join(Page(page_vi).text), " ".join(Page(page_en).text)
+    assert f"{papi_total(2024):.2f}" == "40.62"  # the 2024 total the summary prints
     for word in ("Tóm tắt", "Thứ hạng", "Điểm bị mất", "Sở Nội vụ", "Năm 2024: 40,62 điểm"):
         assert word in vi and word not in en
     for word in ("Summary", "Rank", "Points lost", "Department of Home Affairs", "2024: 40.62 points"):
@@ -140,14 +156,15 @@ def test_comparisons_only_where_comparable() -> None:
     assert "đổi phiên bản phương pháp" in row["note"] and f"khác phiên bản với năm {BASELINE}" in row["note"]
     papi = display_frame(province_report("Trà Vinh", "papi"), "en")
     by_year = {r["year"]: r for r in papi.iter_rows(named=True)}
-    assert by_year[2024]["delta_baseline"] == pytest.approx(by_year[2024]["score"] - by_year[2021]["score"])
+    assert by_year[2024]["delta_baseline"] == pytest.approx(papi_total(2024) - papi_total(2021), abs=2e-6)
     assert all(by_year[y]["delta_baseline"] is None for y in range(2011, BASELINE + 1))
     assert by_year[2021]["delta"] is None  # 2021 starts a new edition
 
 
 def test_unknown_province() -> None:
-    with pytest.raises(chiso.UnknownProvinceError):
+    with pytest.raises(chiso.UnknownProvinceError) as e:
         scorecard.scorecard_html("Tra Vnh")
+    assert (e.value.province, e.value.suggestions[:1]) == ("Tra Vnh", ["Trà Vinh"])
 
 
 # --- Excel --------------------------------------------------------------------------------------------------------
@@ -191,9 +208,9 @@ def test_excel_round_trip_gives_numbers(workbook) -> None:  # type: ignore[no-un
             else:
                 assert "–" not in again[column].cast(pl.String).to_list(), (sheet, column)
     papi = frames["PAPI"]
-    assert papi.filter(pl.col("Năm") == 2024)["Điểm"].to_list() == [
-        province_report("Trà Vinh", "papi").filter(year=2024)["score"][0]
-    ]
+    again = pl.read_excel(path, sheet_name="PAPI")
+    assert again.filter(pl.col("Năm") == 2024)["Điểm"][0] == pytest.approx(papi_total(2024), abs=1e-6)
+    assert papi.height == again.height == 14  # PAPI 2011–2024
 
 
 def test_excel_formats_widths_frozen_headers(workbook) -> None:  # type: ignore[no-untyped-def]
@@ -236,7 +253,18 @@ def test_projection_for_the_next_year_with_its_band(page_vi: str) -> None:
     p = papi.projection
     assert p is not None and p["year"] == 2025 and p["edition_status"] == "assumed"
     assert (p["score"], p["lower"], p["upper"]) == (trend["linear"], trend["lower"], trend["upper"])
-    assert p["lower"] < p["score"] < p["upper"]
+    # Independently: least squares through the four totals of the 2021 edition (reference table) and the 95%
+    # prediction interval ŷ ± t(0.975; n − 2)·s·√(1 + 1/n + (x₀ − x̄)²/Σ(x − x̄)²), t(0.975; 2) = 4.302653.
+    years = np.array([2021.0, 2022.0, 2023.0, 2024.0])
+    totals = np.array([papi_total(int(y)) for y in years])
+    slope, intercept = np.polyfit(years, totals, 1)
+    s = np.sqrt(((totals - (intercept + slope * years)) ** 2).sum() / 2)
+    half = 4.302653 * s * np.sqrt(1 + 1 / 4 + (2025 - years.mean()) ** 2 / ((years - years.mean()) ** 2).sum())
+    assert p["score"] == pytest.approx(intercept + slope * 2025, abs=1e-5)
+    assert (p["lower"], p["upper"]) == (
+        pytest.approx(p["score"] - half, abs=1e-5),
+        pytest.approx(p["score"] + half, abs=1e-5),
+    )
     section = sections_of(page_vi)["papi"]
     band = f"(khoảng {chiso._labels.number(p['lower'], 2, 'vi')} – {chiso._labels.number(p['upper'], 2, 'vi')})"
     assert f"Dự báo 2025: {chiso._labels.number(p['score'], 2, 'vi')} {band}" in section

@@ -107,7 +107,8 @@ def test_bad_answers(change, match: str) -> None:  # type: ignore[no-untyped-def
 
 
 def test_unknown_province_and_bad_threshold() -> None:
-    with pytest.raises(chiso.UnknownProvinceError):
+    with pytest.raises(chiso.UnknownProvinceError) as e:
         satisfaction(answers(40).with_columns(province=pl.lit("Tra Vnh")), scale=(1, 5), satisfied_min=4)
+    assert (e.value.province, e.value.suggestions[:1]) == ("Tra Vnh", ["Trà Vinh"])
     with pytest.raises(chiso.InvalidArgumentError, match="satisfied_min"):
         satisfaction(answers(40), scale=(1, 5), satisfied_min=6)

@@ -84,7 +84,6 @@ def test_rank_probabilities_and_chart(scores: chiso.Scores) -> None:
     assert p["p_rank_le_63"].to_list() == [1.0] * 63
     assert abs(p["p_rank_le_10"].sum() - 10) < 1e-9
     assert (p["p_rank_le_1"] <= p["p_rank_le_10"]).all()
-    pytest.importorskip("matplotlib")
     import matplotlib
 
     matplotlib.use("Agg")
@@ -94,8 +93,9 @@ def test_rank_probabilities_and_chart(scores: chiso.Scores) -> None:
     assert len(ax.collections[0].get_segments()) == 63
     assert "Dirichlet" in ax.get_title()
     plt.close(fig)
-    with pytest.raises(chiso.InvalidArgumentError):
+    with pytest.raises(chiso.InvalidArgumentError, match="needs the result of chiso.uncertainty.analyse") as e:
         chiso.plot.rank_bands(scores)
+    assert (e.value.argument, e.value.value) == ("result", "Scores")
 
 
 def test_input_noise_from_a_frame(scores: chiso.Scores) -> None:
@@ -158,10 +158,12 @@ def test_bad_sensitivity_arguments(scores: chiso.Scores) -> None:
     with pytest.raises(chiso.InvalidArgumentError) as e:
         chiso.uncertainty.sensitivity(scores, 2016, weights=(0.75, 1.25), first_order="sobol")  # type: ignore[arg-type]
     assert e.value.argument == "first_order"
-    with pytest.raises(chiso.InvalidArgumentError):
+    with pytest.raises(chiso.ArgumentRangeError) as e:
         chiso.uncertainty.sensitivity(scores, 2016, weights=(0.75, 1.25), bootstrap=10**6)
-    with pytest.raises(chiso.UnknownProvinceError):
+    assert (e.value.argument, e.value.value, e.value.accepted) == ("bootstrap", 10**6, (0, 10_000))
+    with pytest.raises(chiso.UnknownProvinceError) as e:
         chiso.uncertainty.sensitivity(scores, 2016, weights=(0.75, 1.25), output="score", province="Atlantis")
+    assert (e.value.province, e.value.suggestions) == ("Atlantis", [])
 
 
 def test_rank_outlook_refuses_zero_draws() -> None:

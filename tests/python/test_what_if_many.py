@@ -45,8 +45,9 @@ def test_peers_trend_and_given(papi: chiso.Scores) -> None:
         papi, 2024, "Trà Vinh", nodes=NODES[0], op="set", values=[1.0, 2.0], peers="given", peer_values=given
     )
     assert out["peers"][0] == "user values (1 cells)"
-    with pytest.raises(chiso.InvalidArgumentError):
+    with pytest.raises(chiso.InvalidArgumentError, match="peers='trend' needs target_year") as e:
         chiso.project.what_if_many(papi, 2024, "Trà Vinh", nodes=NODES[0], op="set", values=[1.0], peers="trend")
+    assert e.value.argument == "target_year"
 
 
 @pytest.mark.parametrize(
