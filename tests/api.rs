@@ -370,3 +370,35 @@ fn trend_errors_read_as_one_sentence() {
         other => panic!("expected InvalidArgument, got {other:?}"),
     }
 }
+
+/// The column form of `score` (the one the Python binding uses) refuses columns of different lengths, the
+/// measures column included, instead of reading past the shortest.
+#[test]
+fn score_columns_refuses_columns_of_different_lengths() {
+    use chiso::engine::{score_columns, Columns};
+    use chiso::Measure;
+    let names = ["Trà Vinh"];
+    let nodes = ["transparency"];
+    let run = |years: &[i32], measures: Option<&[Measure]>| {
+        score_columns(
+            &chiso::EditionChoice::Index("pci".into()),
+            Columns {
+                province_names: &names,
+                province_idx: &[0, 0],
+                years,
+                node_names: &nodes,
+                node_idx: &[0, 0],
+                values: &[6.0, 6.5],
+                measures,
+            },
+            &chiso::ScoreOptions::default(),
+        )
+    };
+    let lengths = "province, year, node and value columns differ in length";
+    let e = run(&[2015, 2016], Some(&[Measure::Score])).unwrap_err();
+    assert!(matches!(&e, chiso::ChisoError::Data(m) if m == lengths), "{e}");
+    let e = run(&[2015], None).unwrap_err();
+    assert!(matches!(&e, chiso::ChisoError::Data(m) if m == lengths), "{e}");
+    let s = run(&[2015, 2016], Some(&[Measure::Score, Measure::Score])).unwrap();
+    assert_eq!(s.get("Trà Vinh", 2016, "transparency").unwrap().score, Some(6.5));
+}

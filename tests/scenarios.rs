@@ -126,3 +126,75 @@ fn field_relative_ops_equal_what_if() {
         }
     }
 }
+
+/// Past one chunk (the parallel path) and on PCI 2011 with VCCI's published composites kept (the shifted totals)
+/// and missing values renormalised: every scenario equals `what_if` of that scenario alone — the engine that
+/// re-evaluates only the edited nodes' ancestors gives the full pass's numbers.
+#[test]
+fn chunks_and_published_totals_equal_what_if() {
+    use chiso::{MissingPolicy, Prefer};
+    let rows = datasets::pci().unwrap();
+    let options = ScoreOptions { prefer: Prefer::Published, missing: MissingPolicy::Renormalise };
+    let s = score(&EditionChoice::Index("pci".into()), &datasets::observations(&rows), &options).unwrap();
+    let nodes = vec!["transparency".to_string(), "entry_costs".to_string()];
+    let count = 9_001; // two full chunks and a part
+    let values: Vec<f64> = (0..count).flat_map(|i| [(i % 97) as f64 / 40.0, -((i % 13) as f64) / 7.0]).collect();
+    let outputs = vec!["".to_string(), "transparency".to_string()];
+    let many =
+        what_if_many(&s, 2011, "Trà Vinh", &nodes, &[Op::Add, Op::Add], &values, &outputs, &Peers::Held).unwrap();
+    assert_eq!(many.scenarios, count);
+    for k in [0, 1, 4095, 4096, 4097, 8191, 8192, 9000] {
+        let edits: Vec<Edit> = nodes
+            .iter()
+            .zip(&values[2 * k..2 * k + 2])
+            .map(|(n, &v)| Edit {
+                scenario: "s".into(),
+                province: "Trà Vinh".into(),
+                node: n.clone(),
+                change: Adjustment::Add(v),
+            })
+            .collect();
+        let one = what_if_with(&s, 2011, &edits, &Peers::Held).unwrap();
+        for (j, node) in outputs.iter().enumerate() {
+            let p = one.iter().find(|p| &p.node == node).unwrap();
+            assert_eq!(p.value.unwrap().to_bits(), many.values[k * 2 + j].to_bits(), "scenario {k} {node}");
+            assert_eq!(p.rank.unwrap_or(0), many.ranks[k * 2 + j], "scenario {k} {node}");
+            assert_eq!(p.rank_within.unwrap_or(0), many.ranks_within[k * 2 + j], "scenario {k} {node}");
+            assert_eq!(p.clamped, many.clamped[k] && p.edited, "scenario {k} {node}");
+        }
+    }
+}
+
+/// One peers rule and one label vocabulary: `what_if_many` and `what_if` move the peers by their trend alike (same
+/// ranks, same label, held provinces counted), and both refuse a peer value outside its node's scale.
+#[test]
+fn peers_and_their_label_are_what_ifs() {
+    let s = papi();
+    let nodes: Vec<String> = vec![NODES[0].to_string()];
+    let trend = Peers::Trend { target_year: 2026, options: Default::default() };
+    let many = what_if_many(&s, 2024, "Trà Vinh", &nodes, &[Op::Add], &[0.0, 0.5], &["".into()], &trend).unwrap();
+    for (k, v) in [0.0, 0.5].into_iter().enumerate() {
+        let edit = Edit {
+            scenario: "s".into(),
+            province: "Trà Vinh".into(),
+            node: nodes[0].clone(),
+            change: Adjustment::Add(v),
+        };
+        let one = what_if_with(&s, 2024, &[edit], &trend).unwrap();
+        let total = one.iter().find(|p| p.node.is_empty()).unwrap();
+        assert_eq!(total.peers, many.peers);
+        assert_eq!(total.rank_within.unwrap_or(0), many.ranks_within[k]);
+    }
+    assert!(matches!(many.peers, chiso::project::PeersUsed::Trend { target_year: 2026, .. }), "{}", many.peers);
+    let absurd = Peers::Given(vec![("Vĩnh Long".into(), "".into(), 1e6)]);
+    let e = what_if_many(&s, 2024, "Trà Vinh", &nodes, &[Op::Add], &[0.0], &["".into()], &absurd).unwrap_err();
+    assert!(matches!(e, ChisoError::OutOfScale { .. }), "{e:?}");
+    let edit = Edit {
+        scenario: "s".into(),
+        province: "Trà Vinh".into(),
+        node: nodes[0].clone(),
+        change: Adjustment::Add(0.0),
+    };
+    let e = what_if_with(&s, 2024, &[edit], &absurd).unwrap_err();
+    assert!(matches!(e, ChisoError::OutOfScale { .. }), "{e:?}");
+}

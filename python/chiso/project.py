@@ -195,49 +195,57 @@ def what_if_many(
     raw = _what_if_many(
         scores, year, province, node_list, ops, np.ascontiguousarray(array).tobytes(), outputs, target_year, cells
     )
+    return _scenario_frame(raw, year)
+
+
+def _scenario_frame(raw: dict[str, Any], year: int) -> pl.DataFrame:
+    """The frame of :func:`what_if_many` from the extension's columns: every per-row column arrives as a buffer
+    ready for polars (float64 with NaN for null, ranks included, cast once), the per-node constants as one-value
+    series repeated — one constructor per column, no expression per column, so a call's fixed cost stays small."""
     n, k = raw["scenarios"], len(raw["nodes"])
-    value = np.frombuffer(raw["values"], dtype="<f8")
-    rank = np.frombuffer(raw["ranks"], dtype="<u4").astype(np.int64)
-    within = np.frombuffer(raw["ranks_within"], dtype="<u4").astype(np.int64)
-    base_value = np.tile(np.asarray(raw["base_values"], dtype=np.float64), n)
-    base_rank = np.tile(np.asarray(raw["base_ranks"], dtype=np.int64), n)
-    frame = pl.DataFrame(
-        {
-            "scenario": np.repeat(np.arange(n, dtype=np.int64), k) if k > 1 else np.arange(n, dtype=np.int64),
-            "node_index": np.tile(np.arange(k, dtype=np.int64), n),
-            "value": value,
-            "rank": rank,
-            "rank_within": within,
-            "base_value": base_value,
-            "base_rank": base_rank,
-            "clamped": np.repeat(np.frombuffer(raw["clamped"], dtype=np.uint8).astype(bool), k),
-            "best": np.tile(np.asarray(raw["best"], dtype=np.float64), n),
-            "beyond_best": np.frombuffer(raw["beyond_best"], dtype=np.uint8).astype(bool),
-        }
-    )
-    node_names = pl.Series(raw["nodes"], dtype=pl.String)
-    return frame.select(
-        "scenario",
-        pl.lit(raw["province_code"]).alias("province_code"),
-        pl.lit(raw["province"]).alias("province"),
-        pl.lit(year).cast(pl.Int64).alias("year"),
-        (pl.lit(raw["nodes"][0]) if k == 1 else pl.col("node_index").map_batches(lambda c: node_names.gather(c)))
-        .cast(pl.String)
-        .alias("node"),
-        pl.col("value").fill_nan(None),
-        (pl.col("value") - pl.col("base_value")).fill_nan(None).alias("delta"),
-        pl.when(pl.col("rank") > 0).then(pl.col("rank")).alias("rank"),
-        pl.when(pl.col("rank_within") > 0).then(pl.col("rank_within")).alias("rank_within"),
-        pl.col("base_value").fill_nan(None),
-        pl.when(pl.col("base_rank") > 0).then(pl.col("base_rank")).alias("base_rank"),
-        pl.when((pl.col("rank") > 0) & (pl.col("base_rank") > 0))
-        .then(pl.col("base_rank") - pl.col("rank"))
-        .alias("rank_change"),
-        "clamped",
-        pl.col("best").fill_nan(None),
-        "beyond_best",
-        pl.lit(raw["peers"]).alias("peers"),
-        pl.lit("projected").alias("status"),
+    rows = n * k
+
+    def floats(name: str) -> pl.Series:
+        return pl.Series(name, np.frombuffer(raw[name], dtype="<f8"), nan_to_null=True)
+
+    def ranks(name: str) -> pl.Series:
+        return floats(name).cast(pl.Int64)
+
+    def flags(name: str) -> pl.Series:
+        return pl.Series(name, np.frombuffer(raw[name], dtype=np.uint8).view(np.bool_))
+
+    def constant(name: str, value: Any, dtype: Any) -> pl.Series:
+        return pl.Series(name, [value], dtype=dtype).new_from_index(0, rows)
+
+    def per_node(name: str, values: list[Any], dtype: Any) -> pl.Series:
+        if k == 1:
+            return constant(name, values[0], dtype)
+        return pl.Series(name, values, dtype=dtype).gather(np.tile(np.arange(k, dtype=np.uint32), n))
+
+    def nullable(values: list[float], missing: float) -> list[float | None]:
+        return [None if v == missing or v != v else v for v in values]
+
+    scenario = np.arange(n, dtype=np.int64)
+    return pl.DataFrame(
+        [
+            pl.Series("scenario", scenario if k == 1 else np.repeat(scenario, k)),
+            constant("province_code", raw["province_code"], pl.String),
+            constant("province", raw["province"], pl.String),
+            constant("year", year, pl.Int64),
+            per_node("node", raw["nodes"], pl.String),
+            floats("value"),
+            floats("delta"),
+            ranks("rank"),
+            ranks("rank_within"),
+            per_node("base_value", nullable(raw["base_values"], float("nan")), pl.Float64),
+            per_node("base_rank", nullable(raw["base_ranks"], 0), pl.Int64),
+            ranks("rank_change"),
+            flags("clamped"),
+            per_node("best", nullable(raw["best"], float("nan")), pl.Float64),
+            flags("beyond_best"),
+            constant("peers", raw["peers"], pl.String),
+            constant("status", "projected", pl.String),
+        ]
     )
 
 

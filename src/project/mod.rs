@@ -6,6 +6,7 @@
 //! values — no frames are rebuilt, so thousands of scenarios per call are cheap.
 
 pub mod calibrate;
+mod peers;
 pub mod plan_outcomes;
 pub mod plans;
 pub mod scenarios;
@@ -18,6 +19,7 @@ use crate::compare::MergeRule;
 use crate::engine::{competition_ranks, MissingPolicy, Prefer, Scores};
 use crate::error::{ChisoError, Result};
 use crate::provinces::{Geography, Registry};
+use crate::text::round_to;
 use scenarios::Op;
 
 /// How a what-if edit changes a node's value.
@@ -352,44 +354,10 @@ pub fn what_if_on(
     let options = scores.options();
     let renormalise = options.missing == MissingPolicy::Renormalise;
 
-    // Base columns per node across the year's units (for re-ranking), and each unit's position.
-    let mut base: Vec<Vec<f64>> =
-        (0..n).map(|i| units.iter().map(|&k| scores.value(k, i).unwrap_or(f64::NAN)).collect()).collect();
-    if let Peers::Given(cells) = peers {
-        for (province, node, value) in cells {
-            let p = registry.find_for_year(province, year)?;
-            let pos = units
-                .iter()
-                .position(|&k| registry.all()[scores.units()[k].province].code == p.code)
-                .ok_or_else(|| ChisoError::InvalidArgument(format!("peers: {} has no scores in {year}", p.name_vi)))?;
-            let i = m.find(node).ok_or_else(|| {
-                ChisoError::InvalidArgument(format!("peers: node {node:?} is not in edition {}", m.code))
-            })?;
-            if !value.is_finite() {
-                return Err(ChisoError::NonFinite {
-                    province: p.name_vi.clone(),
-                    year,
-                    node: node.clone(),
-                    value: *value,
-                });
-            }
-            // A peer's value is data like any other: inside the node's scale or maximum.
-            let n = &m.nodes[i];
-            let (lo, hi) = n.scale.unwrap_or((0.0, n.max_points.unwrap_or(f64::INFINITY)));
-            let slack = n.scale_slack();
-            if *value < lo - slack || *value > hi + slack {
-                return Err(ChisoError::OutOfScale {
-                    province: p.name_vi.clone(),
-                    year,
-                    node: n.code.clone(),
-                    value: *value,
-                    min: lo,
-                    max: hi,
-                });
-            }
-            base[i][pos] = *value;
-        }
-    }
+    // Base columns per node across the year's units (for re-ranking): the peers as `peers` says, at every node.
+    let all_nodes: Vec<usize> = (0..n).collect();
+    let peers::PeerColumns { columns: base, label: peers_label } =
+        peers::peer_columns(scores, year, &units, m, peers, &all_nodes)?;
     // The year projected, its edition and the map. An edition that cannot score the target year is an error
     // here, not a silent fall-back to held peers.
     let target_year = match peers {
@@ -412,23 +380,6 @@ pub fn what_if_on(
             Geography::Provinces63 => None,
         },
     };
-    let mut peers_held = 0;
-    if let Peers::Trend { target_year, options } = peers {
-        // Each province moves by its own series on the 63-province map; the units, if asked, are merged after.
-        let options = trend::TrendOptions { map: Some(Geography::Provinces63), ..options.clone() };
-        for (pos, &k) in units.iter().enumerate() {
-            let code = &registry.all()[scores.units()[k].province].code;
-            // The total first: a province whose total has no trend is counted as held in the label.
-            for (i, node) in m.nodes.iter().enumerate() {
-                // By path, as a user asks for a trend: the series follows the node's lineage across editions.
-                match trend::trend(scores, code, &node.path, *target_year, &options) {
-                    Ok(t) => base[i][pos] = t.linear,
-                    Err(_) if i == 0 && scores.value(k, 0).is_some() => peers_held += 1,
-                    Err(_) => {}
-                }
-            }
-        }
-    }
     // On the 34-unit map: each unit's node value from its members' by the rule (None if a member has none).
     let unit_rows: Vec<(usize, Vec<usize>)> = if map == Geography::Units2025 {
         registry
@@ -480,13 +431,6 @@ pub fn what_if_on(
     };
     let best_of = |i: usize, geography| field(i, geography).into_iter().reduce(f64::max);
 
-    let peers_label = match peers {
-        // Provinces whose total has no trend (too few comparable years) are held, and the label says how many.
-        Peers::Trend { target_year, .. } if peers_held > 0 => {
-            PeersUsed::Trend { target_year: *target_year, held: peers_held, of: units.len() as u32 }
-        }
-        other => PeersUsed::of(other),
-    };
     let mut by_scenario: BTreeMap<&str, Vec<&Edit>> = BTreeMap::new();
     for edit in edits {
         by_scenario.entry(edit.scenario.as_str()).or_default().push(edit);
@@ -498,6 +442,51 @@ pub fn what_if_on(
             crate::limits::MAX_SCENARIOS
         )));
     }
+    // Per node, fixed for every scenario: the best observed value on each map, the units' best, and the other
+    // provinces' rank keys.
+    let province_best: Vec<Option<f64>> = (0..n).map(|i| best_of(i, Geography::Provinces63)).collect();
+    let unit_map_best: Vec<Option<f64>> = (0..n).map(|i| best_of(i, Geography::Units2025)).collect();
+    let unit_best: Vec<Option<f64>> =
+        unit_base.iter().map(|c| c.iter().copied().filter(|v| !v.is_nan()).reduce(f64::max)).collect();
+    let decimals = m.ranking.precision.unwrap_or(crate::engine::rank::UNROUNDED_DECIMALS);
+    let peer_keys: Vec<Vec<f64>> = base.iter().map(|c| c.iter().map(|&v| round_to(v, decimals)).collect()).collect();
+    // One output row: a node of a province (or unit) under a scenario.
+    #[allow(clippy::too_many_arguments)]
+    let row = |scenario: &str,
+               place: &crate::provinces::Province,
+               i: usize,
+               base_value: Option<f64>,
+               value: Option<f64>,
+               base_rank: Option<u32>,
+               (rank_within, rank, n_ranked): (Option<u32>, Option<u32>, u32),
+               best: Option<f64>,
+               clamped: bool,
+               edited: bool| Projected {
+        scenario: scenario.to_string(),
+        province_code: place.code.clone(),
+        province: place.name_vi.clone(),
+        year,
+        node: m.nodes[i].path.clone(),
+        depth: m.nodes[i].depth,
+        base_value,
+        value,
+        delta: base_value.zip(value).map(|(a, b)| b - a),
+        base_rank,
+        rank,
+        rank_change: base_rank.zip(rank).map(|(a, b)| a as i64 - b as i64),
+        rank_within,
+        n_ranked,
+        clamped,
+        best,
+        // A tolerance of the node's rounding noise: reaching the best exactly is not beyond it.
+        beyond_best: best.zip(value).is_some_and(|(b, v)| v > b + 1e-9 * b.abs().max(1.0)),
+        edited,
+        peers: peers_label,
+        target_year,
+        edition: edition.clone(),
+        edition_status,
+        map: map_used.clone(),
+    };
     let mut out = Vec::new();
     for (scenario, list) in by_scenario {
         // Edited provinces: position → (values, keep mask, edited nodes, clamped nodes).
@@ -615,7 +604,6 @@ pub fn what_if_on(
             entry.keep[i] = true; // pinned: a computed node keeps the edited value
             entry.edited[i] = true;
         }
-        let mut columns = base.clone();
         let mut results: Vec<(usize, Buffer)> = Vec::new();
         for (pos, buffer) in edited {
             let Buffer { mut values, mut keep, edited: was_edited, clamped } = buffer;
@@ -650,12 +638,15 @@ pub fn what_if_on(
             }
             let who = &registry.all()[scores.units()[units[pos]].province].name_vi;
             crate::engine::check_computed(m, &values, |i| !was_edited[i] && !m.dependencies(i).is_empty(), who, year)?;
-            for (i, column) in columns.iter_mut().enumerate() {
-                column[pos] = values[i];
-            }
             results.push((pos, Buffer { values, keep, edited: was_edited, clamped }));
         }
         if map == Geography::Units2025 {
+            let mut columns = base.clone();
+            for (pos, buffer) in &results {
+                for (i, column) in columns.iter_mut().enumerate() {
+                    column[*pos] = buffer.values[i];
+                }
+            }
             let merged = merge(&columns);
             let ranks: Vec<Vec<Option<u32>>> =
                 merged.iter().map(|c| competition_ranks(c, m.ranking.precision)).collect();
@@ -671,84 +662,70 @@ pub fn what_if_on(
             }
             for (j, buffers) in touched {
                 let unit = &registry.all()[unit_rows[j].0];
-                for (i, node) in m.nodes.iter().enumerate() {
+                for i in 0..n {
                     let value = (!merged[i][j].is_nan()).then_some(merged[i][j]);
                     let base_value = (!unit_base[i][j].is_nan()).then_some(unit_base[i][j]);
-                    let best = unit_base[i].iter().copied().filter(|v| !v.is_nan()).reduce(f64::max);
                     // A rank only when every unit of the map is ranked (the field of the 34); else `rank_within`.
                     let n_ranked = ranks[i].iter().filter(|r| r.is_some()).count() as u32;
                     let full = n_ranked as usize == unit_rows.len();
                     let base_full = unit_base_ranks[i].iter().all(Option::is_some);
                     let rank_within = ranks[i][j];
-                    let (base_rank, rank) = (unit_base_ranks[i][j].filter(|_| base_full), rank_within.filter(|_| full));
-                    out.push(Projected {
-                        scenario: scenario.to_string(),
-                        province_code: unit.code.clone(),
-                        province: unit.name_vi.clone(),
-                        year,
-                        node: node.path.clone(),
-                        depth: node.depth,
+                    out.push(row(
+                        scenario,
+                        unit,
+                        i,
                         base_value,
                         value,
-                        delta: base_value.zip(value).map(|(a, b)| b - a),
-                        base_rank,
-                        rank,
-                        rank_change: base_rank.zip(rank).map(|(a, b)| a as i64 - b as i64),
-                        rank_within,
-                        n_ranked,
-                        clamped: buffers.iter().any(|b| b.clamped[i]),
-                        best,
-                        beyond_best: best.zip(value).is_some_and(|(b, v)| v > b + 1e-9 * b.abs().max(1.0)),
-                        edited: buffers.iter().any(|b| b.edited[i]),
-                        peers: peers_label,
-                        target_year,
-                        edition: edition.clone(),
-                        edition_status,
-                        map: map_used.clone(),
-                    });
+                        unit_base_ranks[i][j].filter(|_| base_full),
+                        (rank_within, rank_within.filter(|_| full), n_ranked),
+                        unit_best[i],
+                        buffers.iter().any(|b| b.clamped[i]),
+                        buffers.iter().any(|b| b.edited[i]),
+                    ));
                 }
             }
             continue;
         }
-        let ranks: Vec<Vec<Option<u32>>> = columns.iter().map(|c| competition_ranks(c, m.ranking.precision)).collect();
-        for (pos, Buffer { values, edited: was_edited, clamped, .. }) in results {
-            let k = units[pos];
+        // On the provinces' map only the edited provinces' ranks are reported: each is one count of the keys
+        // above its own (a competition rank), the other provinces' keys rounded once for all scenarios.
+        let mut result_at = vec![usize::MAX; units.len()];
+        for (r, (pos, _)) in results.iter().enumerate() {
+            result_at[*pos] = r;
+        }
+        for (pos, Buffer { values, edited: was_edited, clamped, .. }) in &results {
+            let k = units[*pos];
             let province = &registry.all()[scores.units()[k].province];
-            for (i, node) in m.nodes.iter().enumerate() {
-                let (base_rank, _) = scores.rank_of(k, i);
-                let value = (!values[i].is_nan()).then_some(values[i]);
-                let base_value = scores.value(k, i);
-                let n_ranked = ranks[i].iter().filter(|r| r.is_some()).count() as u32;
-                let rank_within = ranks[i][pos];
+            let best = if province.geography == Geography::Units2025 { &unit_map_best } else { &province_best };
+            for i in 0..n {
+                let key = round_to(values[i], decimals);
+                let (mut above, mut n_ranked) = (0u32, 0u32);
+                for (q, &base_key) in peer_keys[i].iter().enumerate() {
+                    let key_q = match result_at[q] {
+                        usize::MAX => base_key,
+                        _ if q == *pos => key,
+                        r => round_to(results[r].1.values[i], decimals),
+                    };
+                    if key_q.is_finite() {
+                        n_ranked += 1;
+                        above += u32::from(key_q > key);
+                    }
+                }
+                let rank_within = key.is_finite().then_some(above + 1);
                 // A rank only over the publisher's full field; within a partial one only `rank_within`.
                 let rank = rank_within.filter(|_| n_ranked >= scores.field_of(k).size);
-                let best = best_of(i, province.geography);
-                out.push(Projected {
-                    scenario: scenario.to_string(),
-                    province_code: province.code.clone(),
-                    province: province.name_vi.clone(),
-                    year,
-                    node: node.path.clone(),
-                    depth: node.depth,
-                    base_value,
+                let value = (!values[i].is_nan()).then_some(values[i]);
+                out.push(row(
+                    scenario,
+                    province,
+                    i,
+                    scores.value(k, i),
                     value,
-                    delta: base_value.zip(value).map(|(a, b)| b - a),
-                    base_rank,
-                    rank,
-                    rank_change: base_rank.zip(rank).map(|(a, b)| a as i64 - b as i64),
-                    rank_within,
-                    n_ranked,
-                    clamped: clamped[i],
-                    best,
-                    // A tolerance of the node's rounding noise: reaching the best exactly is not beyond it.
-                    beyond_best: best.zip(value).is_some_and(|(b, v)| v > b + 1e-9 * b.abs().max(1.0)),
-                    edited: was_edited[i],
-                    peers: peers_label,
-                    target_year,
-                    edition: edition.clone(),
-                    edition_status,
-                    map: map_used.clone(),
-                });
+                    scores.rank_of(k, i).0,
+                    (rank_within, rank, n_ranked),
+                    best[i],
+                    clamped[i],
+                    was_edited[i],
+                ));
             }
         }
     }

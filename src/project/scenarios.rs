@@ -7,7 +7,7 @@
 
 use rayon::prelude::*;
 
-use super::{trend, Adjustment, Peers};
+use super::{Adjustment, Peers};
 use crate::engine::{MissingPolicy, Prefer, Scores};
 use crate::error::{ChisoError, Result};
 use crate::provinces::Registry;
@@ -249,7 +249,8 @@ pub fn what_if_many(
     }
 
     // Peers' values at the output nodes, sorted by rank key (descending).
-    let base = peer_columns(scores, year, &units, m, peers)?;
+    let super::peers::PeerColumns { columns: base, label: peers_label } =
+        super::peers::peer_columns(scores, year, &units, m, peers, &out_nodes)?;
     let decimals = m.ranking.precision.unwrap_or(crate::engine::rank::UNROUNDED_DECIMALS);
     let field = scores.field_of(k).size;
     let peer_keys: Vec<Vec<f64>> = out_nodes
@@ -295,6 +296,14 @@ pub fn what_if_many(
     let scale: Vec<(f64, f64)> =
         edited.iter().map(|&i| m.nodes[i].scale.unwrap_or((f64::NEG_INFINITY, f64::INFINITY))).collect();
 
+    // Only the edited nodes' ancestors can move: every other node is evaluated once, and each scenario resets the
+    // moving nodes to their starting values and re-evaluates just their steps (the same arithmetic, in the same
+    // order, as a full pass).
+    let moving_steps = plan.steps_depending_on(&is_edited);
+    let moving_nodes = plan.step_nodes(&moving_steps);
+    let mut template = supplied.clone();
+    plan.evaluate_keeping(&mut template, renormalise, &keep);
+
     let k_out = out_nodes.len();
     let mut out_values = vec![f64::NAN; count * k_out];
     let mut out_ranks = vec![0u32; count * k_out];
@@ -302,60 +311,78 @@ pub fn what_if_many(
     let mut clamped = vec![false; count];
     let mut beyond = vec![false; count * k_out];
     let best: Vec<f64> = out_nodes.iter().map(|&i| field_at(i).last().copied().unwrap_or(f64::NAN)).collect();
+    let beyond_at: Vec<f64> = best.iter().map(|&b| b + 1e-9 * b.abs().max(1.0)).collect();
+    let full_field: Vec<bool> = peer_keys.iter().map(|keys| keys.len() as u32 + 1 >= field).collect();
     let width = edited.len();
-    out_values
-        .par_chunks_mut(CHUNK * k_out)
-        .zip(out_ranks.par_chunks_mut(CHUNK * k_out))
-        .zip(out_within.par_chunks_mut(CHUNK * k_out))
-        .zip(clamped.par_chunks_mut(CHUNK))
-        .zip(beyond.par_chunks_mut(CHUNK * k_out))
-        .enumerate()
-        .for_each(|(c, ((((vals, ranks), within), clamps), beyond))| {
-            let mut buffer = supplied.clone();
-            for (t, clamp) in clamps.iter_mut().enumerate() {
-                let s = c * CHUNK + t;
-                buffer.copy_from_slice(&supplied);
-                for j in 0..width {
-                    let v = values[s * width + j];
-                    let mut x = match ops[j].change(v) {
-                        Adjustment::Set(v) => v,
-                        Adjustment::Add(d) => current[j] + d,
-                        Adjustment::Headroom(share) => current[j] + share * (maximum[j] - current[j]),
-                        Adjustment::ToMax => maximum[j],
-                        Adjustment::BestGap(share) => {
-                            let best = fields[j].last().copied().unwrap_or(f64::NAN);
-                            current[j] + share * (best - current[j]).max(0.0)
-                        }
-                        Adjustment::ToBest => current[j].max(fields[j].last().copied().unwrap_or(f64::NAN)),
-                        Adjustment::Percentile(q) => current[j].max(percentile_sorted(&fields[j], q)),
-                    };
-                    let (lo, hi) = scale[j];
-                    if x < lo || x > hi {
-                        x = x.clamp(lo, hi);
-                        *clamp = true;
+    let half_step = rounding_reach(decimals);
+    let evaluate_chunk = |first: usize,
+                          vals: &mut [f64],
+                          ranks: &mut [u32],
+                          within: &mut [u32],
+                          clamps: &mut [bool],
+                          beyond: &mut [bool]| {
+        let mut buffer = template.clone();
+        for (t, clamp) in clamps.iter_mut().enumerate() {
+            let s = first + t;
+            for &d in &moving_nodes {
+                buffer[d] = supplied[d];
+            }
+            let row = &values[s * width..(s + 1) * width];
+            for j in 0..width {
+                let v = row[j];
+                let mut x = match ops[j] {
+                    Op::Set => v,
+                    Op::Add => current[j] + v,
+                    Op::Headroom => current[j] + v * (maximum[j] - current[j]),
+                    Op::ToMax => maximum[j],
+                    Op::BestGap => {
+                        let best = fields[j].last().copied().unwrap_or(f64::NAN);
+                        current[j] + v * (best - current[j]).max(0.0)
                     }
-                    buffer[edited[j]] = x;
+                    Op::ToBest => current[j].max(fields[j].last().copied().unwrap_or(f64::NAN)),
+                    Op::Percentile => current[j].max(percentile_sorted(&fields[j], v)),
+                };
+                let (lo, hi) = scale[j];
+                if x < lo || x > hi {
+                    x = x.clamp(lo, hi);
+                    *clamp = true;
                 }
-                plan.evaluate_keeping(&mut buffer, renormalise, &keep);
-                for &a in &shifted {
-                    buffer[a] = supplied[a] + (buffer[a] - before[a]);
-                }
-                for (j, &i) in out_nodes.iter().enumerate() {
-                    let v = buffer[i];
-                    vals[t * k_out + j] = v;
-                    beyond[t * k_out + j] = v > best[j] + 1e-9 * best[j].abs().max(1.0);
-                    if !v.is_nan() {
-                        let key = round_to(v, decimals);
-                        let keys = &peer_keys[j];
-                        let r = keys.partition_point(|&p| p > key) as u32 + 1;
-                        within[t * k_out + j] = r;
-                        if keys.len() as u32 + 1 >= field {
-                            ranks[t * k_out + j] = r;
-                        }
+                buffer[edited[j]] = x;
+            }
+            plan.evaluate_steps_keeping(&moving_steps, &mut buffer, renormalise, &keep);
+            for &a in &shifted {
+                buffer[a] = supplied[a] + (buffer[a] - before[a]);
+            }
+            for (j, &i) in out_nodes.iter().enumerate() {
+                let v = buffer[i];
+                let o = t * k_out + j;
+                vals[o] = v;
+                beyond[o] = v > beyond_at[j];
+                if !v.is_nan() {
+                    let r = rank_among(&peer_keys[j], v, decimals, half_step) as u32 + 1;
+                    within[o] = r;
+                    if full_field[j] {
+                        ranks[o] = r;
                     }
                 }
             }
-        });
+        }
+    };
+    if count <= CHUNK {
+        // One chunk: no thread hand-over for a small call.
+        evaluate_chunk(0, &mut out_values, &mut out_ranks, &mut out_within, &mut clamped, &mut beyond);
+    } else {
+        out_values
+            .par_chunks_mut(CHUNK * k_out)
+            .zip(out_ranks.par_chunks_mut(CHUNK * k_out))
+            .zip(out_within.par_chunks_mut(CHUNK * k_out))
+            .zip(clamped.par_chunks_mut(CHUNK))
+            .zip(beyond.par_chunks_mut(CHUNK * k_out))
+            .enumerate()
+            .for_each(|(c, ((((vals, ranks), within), clamps), beyond))| {
+                evaluate_chunk(c * CHUNK, vals, ranks, within, clamps, beyond)
+            });
+    }
     Ok(ScenarioOutcomes {
         province_code: me.code.clone(),
         province: me.name_vi.clone(),
@@ -375,8 +402,30 @@ pub fn what_if_many(
         clamped,
         best,
         beyond_best: beyond,
-        peers: super::PeersUsed::of(peers),
+        peers: peers_label,
     })
+}
+
+/// How far rounding to `decimals` (after the 12-significant-digit snap of [`round_to`]) can move a value, with
+/// room to spare: half a unit of the last decimal, widened by a millionth.
+fn rounding_reach(decimals: u32) -> f64 {
+    0.5 * 10f64.powi(-(decimals as i32)) * (1.0 + 1e-6)
+}
+
+/// How many of `keys` (descending, rounded to `decimals`) are above `value` rounded to `decimals`: a peer ties
+/// only when equal after rounding. Rounding is costly (a logarithm and powers), so it happens only when a peer key
+/// lies within rounding's reach of `value`; otherwise the count is the same for the rounded and the raw value.
+#[inline]
+fn rank_among(keys: &[f64], value: f64, decimals: u32, reach: f64) -> usize {
+    // |round_to(v) − v| ≤ reach + 1e-11·|v|: the snap moves v by at most half its 12th significant digit.
+    let band = reach + 1e-11 * value.abs();
+    let above = keys.partition_point(|&p| p > value + band);
+    let not_below = keys.partition_point(|&p| p >= value - band);
+    if above == not_below {
+        return above;
+    }
+    let key = round_to(value, decimals);
+    keys.partition_point(|&p| p > key)
 }
 
 /// Linear percentile (0–100) of ascending values, as [`super::percentile`], without re-sorting per scenario.
@@ -389,51 +438,33 @@ fn percentile_sorted(sorted: &[f64], q: f64) -> f64 {
     sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
 }
 
-/// Per node, every unit's value in `year` as the peers stand: held, moved by their trend, or the user's values.
-fn peer_columns(
-    scores: &Scores,
-    year: i32,
-    units: &[usize],
-    m: &crate::methodology::Methodology,
-    peers: &Peers,
-) -> Result<Vec<Vec<f64>>> {
-    let registry = Registry::get();
-    let n = m.nodes.len();
-    let mut base: Vec<Vec<f64>> =
-        (0..n).map(|i| units.iter().map(|&k| scores.value(k, i).unwrap_or(f64::NAN)).collect()).collect();
-    match peers {
-        Peers::Held => {}
-        Peers::Given(cells) => {
-            for (province, node, value) in cells {
-                let p = registry.find_for_year(province, year)?;
-                let pos = units
-                    .iter()
-                    .position(|&k| registry.all()[scores.units()[k].province].code == p.code)
-                    .ok_or_else(|| ChisoError::argument("peer_values", province, format!("no scores in {year}")))?;
-                let i = m.find(node).ok_or_else(|| {
-                    ChisoError::argument("peer_values", node, format!("no such node in edition {}", m.code))
-                })?;
-                if !value.is_finite() {
-                    return Err(ChisoError::NonFinite {
-                        province: p.name_vi.clone(),
-                        year,
-                        node: node.clone(),
-                        value: *value,
-                    });
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The shortcut of `rank_among` counts exactly what rounding every value would: on values at, next to and
+    /// between the rounded peer keys, for every precision the catalog uses and the unrounded one.
+    #[test]
+    fn rank_among_equals_rounding_every_value() {
+        for decimals in [0, 1, 2, 3, 4, crate::engine::rank::UNROUNDED_DECIMALS] {
+            let step = 10f64.powi(-(decimals as i32));
+            let mut keys: Vec<f64> = (0..60).map(|i| round_to(40.0 + 0.37 * i as f64 * step * 7.0, decimals)).collect();
+            keys.push(keys[3]); // a tie among the peers
+            keys.sort_unstable_by(|a, b| b.total_cmp(a));
+            let reach = rounding_reach(decimals);
+            let mut probes = Vec::new();
+            for &k in &keys {
+                for d in [-0.5 * step, 0.5 * step, 0.0, -0.49999 * step, 0.49999 * step, step] {
+                    let v = k + d;
+                    probes.extend([v, v.next_up(), v.next_down()]);
                 }
-                base[i][pos] = *value;
             }
-        }
-        Peers::Trend { target_year, options } => {
-            for (pos, &k) in units.iter().enumerate() {
-                let code = &registry.all()[scores.units()[k].province].code;
-                for (i, node) in m.nodes.iter().enumerate() {
-                    if let Ok(t) = trend::trend(scores, code, &node.code, *target_year, options) {
-                        base[i][pos] = t.linear;
-                    }
-                }
+            probes.extend([0.0, -1.0, 1e6, keys[0] + 1.0, keys[keys.len() - 1] - 1.0]);
+            for v in probes {
+                let key = round_to(v, decimals);
+                let expected = keys.partition_point(|&p| p > key);
+                assert_eq!(rank_among(&keys, v, decimals, reach), expected, "v = {v:?}, decimals = {decimals}");
             }
         }
     }
-    Ok(base)
 }

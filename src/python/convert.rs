@@ -821,18 +821,50 @@ pub fn points_lost_frame<'py>(py: Python<'py>, rows: &[crate::compare::PointsLos
     f.build(py)
 }
 
+/// What-if and plan projections, one row per node of each edited province and scenario (see
+/// [`super::columns`]: typed buffers, no Python object per value).
 pub fn projected_frame<'py>(py: Python<'py>, rows: &[crate::project::Projected]) -> PyResult<Bound<'py, PyAny>> {
-    let mut f = Frame::default();
+    const SCHEMA: [(&str, &str); 27] = [
+        ("scenario", "str"),
+        ("province_code", "str"),
+        ("province", "str"),
+        ("year", "int"),
+        ("node", "str"),
+        ("depth", "int"),
+        ("base_value", "float"),
+        ("value", "float"),
+        ("delta", "float"),
+        ("base_rank", "opt_int"),
+        ("rank", "opt_int"),
+        ("rank_change", "opt_int"),
+        ("rank_within", "opt_int"),
+        ("n_ranked", "int"),
+        ("edited", "bool"),
+        ("clamped", "bool"),
+        ("best", "float"),
+        ("beyond_best", "bool"),
+        ("peers", "str"),
+        ("target_year", "int"),
+        ("edition", "str"),
+        ("edition_status", "str"),
+        ("map", "str"),
+        ("map_status", "str"),
+        ("merge_rule", "str"),
+        ("merge_rule_status", "str"),
+        ("status", "str"),
+    ];
+    let mut f = super::columns::Columns::default();
     for r in rows {
-        f.str("scenario", &r.scenario);
-        f.str("province_code", &r.province_code);
-        f.str("province", &r.province);
+        f.row();
+        f.str("scenario", Some(&r.scenario));
+        f.str("province_code", Some(&r.province_code));
+        f.str("province", Some(&r.province));
         f.int("year", r.year as i64);
-        f.str("node", &r.node);
+        f.str("node", Some(&r.node));
         f.int("depth", r.depth as i64);
-        f.opt_float("base_value", r.base_value);
-        f.opt_float("value", r.value);
-        f.opt_float("delta", r.delta);
+        f.float("base_value", r.base_value);
+        f.float("value", r.value);
+        f.float("delta", r.delta);
         f.opt_int("base_rank", r.base_rank.map(i64::from));
         f.opt_int("rank", r.rank.map(i64::from));
         f.opt_int("rank_change", r.rank_change);
@@ -840,13 +872,19 @@ pub fn projected_frame<'py>(py: Python<'py>, rows: &[crate::project::Projected])
         f.int("n_ranked", r.n_ranked as i64);
         f.bool("edited", r.edited);
         f.bool("clamped", r.clamped);
-        f.opt_float("best", r.best);
+        f.float("best", r.best);
         f.bool("beyond_best", r.beyond_best);
-        f.str("peers", &r.peers.to_string());
-        f.projection_labels(r.target_year, &r.edition, r.edition_status, &r.map);
-        f.str("status", "projected");
+        f.str("peers", Some(&r.peers.to_string()));
+        f.int("target_year", r.target_year as i64);
+        f.str("edition", Some(&r.edition));
+        f.str("edition_status", Some(r.edition_status.as_str()));
+        f.str("map", Some(r.map.map.as_str()));
+        f.str("map_status", Some(r.map.status()));
+        f.str("merge_rule", r.map.merge_rule.map(|(m, _)| m.as_str()));
+        f.str("merge_rule_status", r.map.merge_rule.map(|(_, s)| s.as_str()));
+        f.str("status", Some("projected"));
     }
-    f.build(py)
+    f.build(py, &SCHEMA)
 }
 
 pub fn steps_frame<'py>(py: Python<'py>, rows: &[crate::project::target::Step]) -> PyResult<Bound<'py, PyAny>> {

@@ -3,6 +3,7 @@
 
 mod arrow;
 mod buffers;
+mod columns;
 mod convert;
 mod indicators;
 mod plan_outcomes;

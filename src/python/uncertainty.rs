@@ -4,7 +4,7 @@
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
-use super::buffers::f64s;
+use super::buffers::{bytes_of, f64s};
 use super::convert::{to_py_err, Frame};
 use super::PyScores;
 use crate::error::ChisoError;
@@ -239,15 +239,34 @@ fn _what_if_many<'py>(
         .detach(|| what_if_many(&scores.inner, year, province, &nodes, &ops, &values, &outputs, &peers))
         .map_err(to_py_err)?;
     let d = PyDict::new(py);
-    let bytes_f = |v: &[f64]| v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>();
-    let bytes_u = |v: &[u32]| v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>();
-    d.set_item("values", PyBytes::new(py, &bytes_f(&out.values)))?;
-    d.set_item("ranks", PyBytes::new(py, &bytes_u(&out.ranks)))?;
-    d.set_item("ranks_within", PyBytes::new(py, &bytes_u(&out.ranks_within)))?;
-    let clamped: Vec<u8> = out.clamped.iter().map(|&c| u8::from(c)).collect();
+    // Every per-row column ready for polars (float64, NaN = null; ranks as floats so that polars reads the nulls
+    // in the same pass), so Python builds the frame without an expression per column.
+    let k = out.nodes.len();
+    let ranked = |r: u32| if r == 0 { f64::NAN } else { f64::from(r) };
+    let per_row = |f: &dyn Fn(usize, usize) -> f64| -> PyResult<Bound<'py, PyBytes>> {
+        PyBytes::new_with(py, out.values.len() * 8, |buf| {
+            for (s, row) in buf.chunks_exact_mut(8 * k).enumerate() {
+                for (j, slot) in row.chunks_exact_mut(8).enumerate() {
+                    slot.copy_from_slice(&f(s, j).to_le_bytes());
+                }
+            }
+            Ok(())
+        })
+    };
+    d.set_item("value", bytes_of(py, &out.values, f64::to_le_bytes))?;
+    d.set_item("delta", per_row(&|s, j| out.values[s * k + j] - out.base_values[j])?)?;
+    d.set_item("rank", per_row(&|s, j| ranked(out.ranks[s * k + j]))?)?;
+    d.set_item("rank_within", per_row(&|s, j| ranked(out.ranks_within[s * k + j]))?)?;
+    d.set_item(
+        "rank_change",
+        per_row(&|s, j| match (out.base_ranks[j], out.ranks[s * k + j]) {
+            (0, _) | (_, 0) => f64::NAN,
+            (base, rank) => f64::from(base) - f64::from(rank),
+        })?,
+    )?;
+    let clamped: Vec<u8> = out.clamped.iter().flat_map(|&c| std::iter::repeat_n(u8::from(c), k)).collect();
     d.set_item("clamped", PyBytes::new(py, &clamped))?;
-    let beyond: Vec<u8> = out.beyond_best.iter().map(|&c| u8::from(c)).collect();
-    d.set_item("beyond_best", PyBytes::new(py, &beyond))?;
+    d.set_item("beyond_best", bytes_of(py, &out.beyond_best, |c| [u8::from(c)]))?;
     d.set_item("best", out.best.clone())?;
     d.set_item("nodes", out.nodes.clone())?;
     d.set_item("scenarios", out.scenarios)?;
