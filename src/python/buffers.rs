@@ -1,8 +1,10 @@
-//! Numeric columns into Rust as little-endian byte buffers (numpy's `tobytes()`): one copy of the column, never a
-//! Python object per value (result frames go out through `arrow`). The choice of this mechanism over
+//! Numeric columns across the Python boundary as little-endian byte buffers (numpy's `tobytes()` in,
+//! `np.frombuffer` out for the what-if and uncertainty arrays): one copy of the column, never a Python object per
+//! value. Result frames go out through `arrow`. The choice of this mechanism over
 //! pyo3-polars or arrow-rs is measured in the README ("Architecture notes").
 
 use pyo3::prelude::*;
+use pyo3::types::PyBytes;
 
 use super::convert::to_py_err;
 use crate::error::ChisoError;
@@ -31,4 +33,13 @@ pub fn u32s(argument: &str, bytes: &[u8]) -> PyResult<Vec<u32>> {
 
 pub fn i64s(argument: &str, bytes: &[u8]) -> PyResult<Vec<i64>> {
     decode(argument, "int64", bytes, i64::from_le_bytes)
+}
+
+/// A column of little-endian numbers as one `bytes` object.
+pub fn bytes_of<'py, const N: usize, T: Copy>(py: Python<'py>, v: &[T], to: fn(T) -> [u8; N]) -> Bound<'py, PyBytes> {
+    let mut out = Vec::with_capacity(v.len() * N);
+    for &x in v {
+        out.extend_from_slice(&to(x));
+    }
+    PyBytes::new(py, &out)
 }
