@@ -73,9 +73,6 @@ pub(crate) struct Scratch {
     has_nan: Vec<bool>,
     /// The province at each rank (fast-path ranking).
     by_rank: Vec<u32>,
-    /// The provinces by the output's value, descending, as the last run of this worker left them (the next run's
-    /// order differs little, so sorting from it is a few moves).
-    order: Vec<u32>,
     pub ranks: Vec<u32>,
 }
 
@@ -93,7 +90,6 @@ impl Model {
                 .map(|i| self.base[i * self.units..(i + 1) * self.units].iter().any(|v| v.is_nan()))
                 .collect(),
             by_rank: vec![u32::MAX; self.units],
-            order: (0..self.units as u32).collect(),
             ranks: vec![0; self.units],
         }
     }
@@ -259,32 +255,6 @@ impl Model {
     fn rank(&self, s: &mut Scratch) {
         let n = self.units;
         let row = &s.values[self.output * n..(self.output + 1) * n];
-        let step = 10f64.powi(-(self.decimals as i32));
-        // Rounding moves a value by at most half a step plus the 12-digit snap (< 1e-10 relative): neighbours in
-        // value order further apart than a step keep their order and make no tie when rounded.
-        let apart = |va: f64, vb: f64| va - vb > step + 1e-9 * va.abs().max(vb.abs());
-        if row.iter().all(|v| !v.is_nan()) {
-            // Every province has a value (the usual case): insertion-sort the provinces by value from the last
-            // run's order, which is nearly sorted, so this is O(n) plus the few moves a run makes.
-            let order = &mut s.order;
-            for i in 1..n {
-                let p = order[i];
-                let v = row[p as usize];
-                let mut j = i;
-                while j > 0 && row[order[j - 1] as usize] < v {
-                    order[j] = order[j - 1];
-                    j -= 1;
-                }
-                order[j] = p;
-            }
-            if order.windows(2).all(|w| apart(row[w[0] as usize], row[w[1] as usize])) {
-                for (r, &p) in order.iter().enumerate() {
-                    s.ranks[p as usize] = r as u32 + 1;
-                }
-                return;
-            }
-            return self.rank_rounded(s);
-        }
         s.by_rank.fill(u32::MAX);
         let mut exact = true;
         let mut ranked = 0;
@@ -306,11 +276,18 @@ impl Model {
                 _ => exact = false, // two equal values
             }
         }
+        let step = 10f64.powi(-(self.decimals as i32));
         if exact {
             // Ranked provinces hold ranks 1..=ranked; check the neighbours.
             for r in 1..ranked {
                 let (a, b) = (s.by_rank[r - 1], s.by_rank[r]);
-                if a == u32::MAX || b == u32::MAX || !apart(row[a as usize], row[b as usize]) {
+                if a == u32::MAX || b == u32::MAX {
+                    exact = false;
+                    break;
+                }
+                let (va, vb) = (row[a as usize], row[b as usize]);
+                // Rounding moves a value by at most half a step plus the 12-digit snap (< 1e-10 relative).
+                if va - vb <= step + 1e-9 * va.abs().max(vb.abs()) {
                     exact = false;
                     break;
                 }
@@ -319,14 +296,6 @@ impl Model {
         if exact {
             return;
         }
-        self.rank_rounded(s);
-    }
-
-    /// Competition ranks of the output row on the values rounded to the ranking precision, by sorting (the case
-    /// the fast paths of [`Model::rank`] leave: values within a rounding step of each other).
-    fn rank_rounded(&self, s: &mut Scratch) {
-        let n = self.units;
-        let row = &s.values[self.output * n..(self.output + 1) * n];
         let mut keyed: Vec<(f64, usize)> =
             (0..n).filter(|&p| !row[p].is_nan()).map(|p| (round_to(row[p], self.decimals), p)).collect();
         keyed.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
@@ -348,9 +317,8 @@ mod tests {
     use crate::engine::competition_ranks;
     use proptest::prelude::*;
 
-    /// A model of one node and no steps: the run ranks the supplied values, its sort starting from the provinces
-    /// in `start` order (a worker's last run leaves any order).
-    fn ranks_of(values: &[f64], precision: Option<u32>, start: &[u32]) -> Vec<u32> {
+    /// A model of one node and no steps: the run ranks the supplied values.
+    fn ranks_of(values: &[f64], precision: Option<u32>) -> Vec<u32> {
         let model = Model {
             units: values.len(),
             base: values.to_vec(),
@@ -368,7 +336,6 @@ mod tests {
             factors: vec![],
         };
         let mut s = model.scratch();
-        s.order.copy_from_slice(start);
         model.run(None, &mut s);
         s.ranks
     }
@@ -379,24 +346,14 @@ mod tests {
         fn fast_ranks_equal_competition_ranks(
             cells in proptest::collection::vec((0u32..40, 0u32..4), 1..70),
             precision in proptest::option::of(0u32..4),
-            shuffle in any::<u64>(),
         ) {
-            // Values on a coarse grid plus tiny offsets: many exact and near ties around rounding boundaries; the
-            // sort starts from a shuffled order.
+            // Values on a coarse grid plus tiny offsets: many exact and near ties around rounding boundaries.
             let values: Vec<f64> = cells
                 .iter()
                 .map(|&(k, jitter)| if k == 39 { f64::NAN } else { f64::from(k) * 0.005 + f64::from(jitter) * 1e-12 })
                 .collect();
             let expected: Vec<u32> = competition_ranks(&values, precision).into_iter().map(|r| r.unwrap_or(0)).collect();
-            let mut start: Vec<u32> = (0..values.len() as u32).collect();
-            let mut x = shuffle | 1;
-            for i in (1..start.len()).rev() {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                start.swap(i, (x % (i as u64 + 1)) as usize);
-            }
-            prop_assert_eq!(ranks_of(&values, precision, &start), expected);
+            prop_assert_eq!(ranks_of(&values, precision), expected);
         }
     }
 }
