@@ -24,6 +24,84 @@ pub const SOURCES_OTHER_INDICES: &str = include_str!("../data/SOURCES_other_indi
 /// Where every bundled value comes from, its licence and its known defects (`data/SOURCES.md`).
 pub const SOURCES: &str = include_str!("../data/SOURCES.md");
 
+/// What a published value measures: a [`Measure`](crate::Measure) scoring can read, or a publisher's tier or
+/// group label (kept, not scored).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PublishedMeasure {
+    /// On the node's own scale.
+    Score,
+    /// Points out of the node's maximum.
+    Points,
+    /// Points / maximum (0–1).
+    Ratio,
+    /// Ratio × 100.
+    Pct,
+    /// The publisher's rank.
+    Rank,
+    /// The publisher's tier (PCI: `Rất tốt` … ), its label in `label`.
+    Tier,
+    /// The publisher's performance group, its label in `label`.
+    Group,
+}
+
+named_enum!(PublishedMeasure, "published measure" {
+    Score => "score",
+    Points => "points",
+    Ratio => "ratio",
+    Pct => "pct",
+    Rank => "rank",
+    Tier => "tier",
+    Group => "group",
+});
+
+impl PublishedMeasure {
+    /// The measure scoring reads the value in; None for tiers and groups (labels, not values to score).
+    pub fn scored(self) -> Option<crate::Measure> {
+        use crate::Measure;
+        match self {
+            PublishedMeasure::Score => Some(Measure::Score),
+            PublishedMeasure::Points => Some(Measure::Points),
+            PublishedMeasure::Ratio => Some(Measure::Ratio),
+            PublishedMeasure::Pct => Some(Measure::Pct),
+            PublishedMeasure::Rank => Some(Measure::Rank),
+            PublishedMeasure::Tier | PublishedMeasure::Group => None,
+        }
+    }
+}
+
+/// Where a bundled value comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SourceKind {
+    /// The publisher's own file or page.
+    Official,
+    /// A third-party transcription of the publisher's file.
+    OfficialTranscribed,
+    /// A newspaper or provincial page quoting the publisher.
+    Press,
+    /// Computed by the dataset builder from published values (the note says how).
+    Derived,
+}
+
+named_enum!(SourceKind, "source kind" {
+    Official => "official",
+    OfficialTranscribed => "official_transcribed",
+    Press => "press",
+    Derived => "derived",
+});
+
+/// What a bundled value is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Subject {
+    /// A province of the 63-unit map (or Hà Tây).
+    Province,
+    /// One of the 34 units of 2025.
+    Unit2025,
+    /// The nation (an average or a national index), province code `VN`.
+    National,
+}
+
+named_enum!(Subject, "unit" { Province => "province", Unit2025 => "unit_2025", National => "national" });
+
 /// One published value.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -38,19 +116,18 @@ pub struct DatasetRow {
     pub edition: String,
     /// Full node code, e.g. `pci.2013/transparency`.
     pub node: String,
-    /// `score`, `rank` or `tier`.
-    pub measure: String,
+    /// What the value measures (`score`, `rank`, `tier`, …).
+    pub measure: PublishedMeasure,
     /// The published value.
     pub value: f64,
     /// Tier label for `tier` rows (e.g. "Khá"), else empty.
     pub label: String,
-    /// `official` (the publisher's own file or page), `official_transcribed` (a third-party transcription),
-    /// `press` (a newspaper or provincial page quoting the publisher) or `derived`.
-    pub provenance: String,
+    /// Where the value comes from: the publisher's own file or page, a transcription of it, the press, or derived.
+    pub provenance: SourceKind,
     /// Source key (explained in `data/SOURCES.md`) or the source's URL.
     pub source: String,
-    /// "province", "unit_2025" or "national".
-    pub unit: String,
+    /// A province, a 2025 unit, or the nation.
+    pub unit: Subject,
     /// Where the number stands in the spec, conflicts with other rows, caveats.
     pub note: String,
     /// The value scoring uses for its cell. Where sources conflict (two values for one province, year, node and
@@ -117,18 +194,19 @@ fn parse(text: &str, name: &str) -> Result<Vec<DatasetRow>> {
         let opt = |i: Option<usize>, default: &str| -> Result<String> {
             Ok(i.map(get).transpose()?.unwrap_or(default).to_string())
         };
+        let word = |e: ChisoError| bad(&e.to_string());
         rows.push(DatasetRow {
             year,
             province_code,
             province,
             edition,
             node,
-            measure: opt(im, "score")?,
+            measure: opt(im, "score")?.parse().map_err(word)?,
             value,
             label: opt(il, "")?,
-            provenance: get(ip)?.to_string(),
+            provenance: get(ip)?.parse().map_err(word)?,
             source: get(is)?.to_string(),
-            unit: opt(iu, if code == "VN" { "national" } else { "province" })?,
+            unit: opt(iu, if code == "VN" { "national" } else { "province" })?.parse().map_err(word)?,
             note: opt(inote, "")?,
             primary: match iprimary.map(get).transpose()? {
                 None | Some("true") => true,
@@ -196,9 +274,9 @@ pub fn by_index(index: &str) -> Result<Vec<DatasetRow>> {
 /// [`crate::score`].
 pub fn observations(rows: &[DatasetRow]) -> Vec<crate::Observation> {
     rows.iter()
-        .filter(|r| r.unit != "national" && r.primary)
+        .filter(|r| r.unit != Subject::National && r.primary)
         .filter_map(|r| {
-            let measure = r.measure.parse::<crate::Measure>().ok()?;
+            let measure = r.measure.scored()?;
             Some(crate::Observation::new(r.province_code.clone(), r.year, r.node.clone(), r.value).in_measure(measure))
         })
         .collect()

@@ -199,6 +199,20 @@ fn vocabularies_are_enums_that_round_trip() {
     round_trips(ProvinceKind::ALL, "province kind", &["province", "city"]);
     round_trips(Direction::ALL, "direction", &["higher_is_better", "lower_is_better"]);
     round_trips(
+        chiso::datasets::PublishedMeasure::ALL,
+        "published measure",
+        &["score", "points", "ratio", "pct", "rank", "tier", "group"],
+    );
+    round_trips(
+        chiso::datasets::SourceKind::ALL,
+        "source kind",
+        &["official", "official_transcribed", "press", "derived"],
+    );
+    round_trips(chiso::datasets::Subject::ALL, "unit", &["province", "unit_2025", "national"]);
+    round_trips(chiso::compare::MaterialityMeasure::ALL, "materiality measure", &["relative", "points"]);
+    round_trips(chiso::compare::MergeRule::ALL, "merge rule", &["member_mean"]);
+    round_trips(Status::ALL, "provenance", &["official", "derived", "user_supplied", "unknown"]);
+    round_trips(
         Unit::ALL,
         "unit",
         &["days", "months", "hours", "count", "count_per_100_firms", "share", "pct", "points", "score"],
@@ -247,6 +261,28 @@ fn peers_labels_read_and_write_as_the_peers_column() {
             other => panic!("{bad}: expected UnknownValue, got {other:?}"),
         }
     }
+}
+
+#[test]
+fn dataset_rows_and_index_facts_are_typed() {
+    use chiso::datasets::{PublishedMeasure, SourceKind, Subject};
+    let rows = chiso::datasets::pci().unwrap();
+    // VCCI's 2016 workbook: Trà Vinh's PCI 57.64, 42nd of 63, its tier a label (not a value to score).
+    let tv = |measure: PublishedMeasure| {
+        rows.iter().find(|r| r.year == 2016 && r.province == "Trà Vinh" && r.node == "pci.2013" && r.measure == measure)
+    };
+    let score = tv(PublishedMeasure::Score).unwrap();
+    assert_eq!((score.provenance, score.unit), (SourceKind::Official, Subject::Province));
+    assert!((score.value - 57.64).abs() < 0.005);
+    assert_eq!(tv(PublishedMeasure::Rank).unwrap().value, 42.0);
+    assert_eq!(tv(PublishedMeasure::Tier).unwrap().measure.scored(), None);
+    assert_eq!(PublishedMeasure::Pct.scored(), Some(Measure::Pct));
+    assert!(score.measure == "score", "an enum compares equal to its spelling");
+    let c = catalog();
+    // PAPI reports call a change above 5% of the base significant (papi.md §6; methodologies/papi/index.toml).
+    assert_eq!(c.index_materiality("papi"), Some(chiso::compare::Materiality::Relative(0.05)));
+    let (rule, status) = c.index_merge_rule("dti").unwrap();
+    assert_eq!((rule, status), (chiso::compare::MergeRule::MemberMean, Status::Official));
 }
 
 #[test]

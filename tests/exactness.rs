@@ -56,7 +56,7 @@ fn pci_ranks_equal_vcci_ranks() {
     let rows = datasets::pci().unwrap();
     let published: HashMap<(String, i32), u32> = rows
         .iter()
-        .filter(|r| r.measure == "rank" && r.node == r.edition && r.year <= 2016)
+        .filter(|r| r.measure == datasets::PublishedMeasure::Rank && r.node == r.edition && r.year <= 2016)
         .map(|r| ((r.province_code.clone(), r.year), r.value as u32))
         .collect();
     assert_eq!(published.len(), 42 + 3 * 64 + 8 * 63);
@@ -86,7 +86,7 @@ fn pci_2020_ties_are_shared_and_derived() {
     let rows = datasets::pci().unwrap();
     let scores = pci_scores(Prefer::Computed);
     let mut differing = Vec::new();
-    for r in rows.iter().filter(|r| r.year == 2020 && r.measure == "rank") {
+    for r in rows.iter().filter(|r| r.year == 2020 && r.measure == datasets::PublishedMeasure::Rank) {
         let row = scores.get(&r.province_code, 2020, "").unwrap();
         assert_eq!(row.rank_status, chiso::Status::Derived);
         if row.rank != Some(r.value as u32) {

@@ -595,3 +595,27 @@ fn a_province_whose_raw_values_are_missing_keeps_its_published_node_unless_edite
         w.base_ranking.rank[tv].map(|r| if w.base_ranking.rank[gl] < Some(r) { r - 1 } else { r })
     );
 }
+
+#[test]
+fn cached_layers_and_fields_are_the_ones_read_afresh() {
+    let layer = builtin_layer("pci", 2016).unwrap();
+    let (a, b) = (bundled_field(layer, 2016).unwrap(), bundled_field(layer, 2016).unwrap());
+    assert_eq!(a.provinces, b.provinces);
+    assert!(a.raw.iter().zip(&b.raw).all(|(x, y)| x.to_bits() == y.to_bits()));
+    // The min–max variant has the same columns: the same field; another year's layer, another field.
+    let variant = layer.field_relative_variant();
+    assert_eq!(bundled_field(&variant, 2016).unwrap().raw.len(), a.raw.len());
+    assert_ne!(bundled_field(builtin_layer("pci", 2015).unwrap(), 2015).unwrap().raw.len(), 0);
+    let text = "[layer]\nedition = \"pci.2013\"\nstatus = \"user_supplied\"\n[[sub_index]]\nnode = \"time_costs\"\n\
+                rule_status = \"user_supplied\"\n[[indicator]]\nnode = \"time_costs/x\"\nunit = \"days\"\n\
+                direction = \"lower_is_better\"\nweight = 1.0\nnormalise = { method = \"minmax\" }\n";
+    let fresh = Layer::from_toml_str(text, "mine.toml").unwrap();
+    assert_eq!(Layer::from_toml_str_cached(text, "mine.toml").unwrap(), fresh);
+    assert_eq!(Layer::from_toml_str_cached(text, "mine.toml").unwrap(), fresh);
+    // An error is not remembered as a layer: the same bad text fails every time, naming the file.
+    let bad = text.replace("unit = \"days\"\n", "");
+    for _ in 0..2 {
+        let e = Layer::from_toml_str_cached(&bad, "bad.toml").unwrap_err();
+        assert!(matches!(&e, ChisoError::Methodology { file, .. } if file == "bad.toml"), "{e}");
+    }
+}

@@ -286,15 +286,15 @@ def _indicator_values() -> pl.DataFrame: ...
 def _indicator_score(
     index: str,
     year: int,
-    data: tuple[list[str], list[str], list[float]] | None = None,
+    data: tuple[list[str], bytes, list[str], bytes, bytes] | None = None,
     toml: str | None = None,
     minmax: bool = False,
-) -> dict[str, pl.DataFrame]: ...
+) -> dict[str, Any]: ...
 def _indicator_explain(
     index: str,
     year: int,
     province: str,
-    data: tuple[list[str], list[str], list[float]] | None = None,
+    data: tuple[list[str], bytes, list[str], bytes, bytes] | None = None,
     toml: str | None = None,
     minmax: bool = False,
 ) -> pl.DataFrame: ...
@@ -304,7 +304,7 @@ def _indicator_what_if(
     province: str,
     codes: list[str],
     values: list[float],
-    data: tuple[list[str], list[str], list[float]] | None = None,
+    data: tuple[list[str], bytes, list[str], bytes, bytes] | None = None,
     toml: str | None = None,
     minmax: bool = False,
 ) -> dict[str, Any]: ...
@@ -314,7 +314,7 @@ def _indicator_target(
     province: str,
     rank: int,
     beyond_observed: bool = False,
-    data: tuple[list[str], list[str], list[float]] | None = None,
+    data: tuple[list[str], bytes, list[str], bytes, bytes] | None = None,
     toml: str | None = None,
     minmax: bool = False,
 ) -> dict[str, Any]: ...
@@ -329,7 +329,7 @@ def _indicator_plan(
     titles: list[str | None],
     lead_agencies: list[str | None],
     owners: list[tuple[str, str]],
-    data: tuple[list[str], list[str], list[float]] | None = None,
+    data: tuple[list[str], bytes, list[str], bytes, bytes] | None = None,
     toml: str | None = None,
     minmax: bool = False,
 ) -> pl.DataFrame: ...

@@ -20,8 +20,10 @@ marked ``unknown`` and carry their fit and largest residual; see ``chiso.indicat
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Literal
 
+import numpy as np
 import polars as pl
 
 from ._chiso import (
@@ -37,6 +39,9 @@ from ._chiso import (
 from ._frames import to_polars
 from .exceptions import DataError
 
+# The bundled raw values as a frame, built once (60,000 rows); data() hands out copies.
+_bundled_values = functools.cache(_indicator_values)
+
 __all__ = ["data", "explain", "layer", "layers", "project_plan", "score", "target", "what_if"]
 
 Normalise = Literal["file", "minmax"]
@@ -48,8 +53,22 @@ def _minmax(normalise: Normalise) -> bool:
     return normalise == "minmax"
 
 
-def _columns(data: Any, year: int) -> tuple[list[str], list[str], list[float]] | None:
-    """(province, indicator, value) columns of the year from a long frame, or None for the bundled data."""
+Columns = tuple[list[str], bytes, list[str], bytes, bytes]
+
+
+def _codes(column: pl.Series) -> tuple[list[str], bytes]:
+    """The distinct values of a string column and each row's index into them (uint32 bytes)."""
+    if column.null_count():
+        raise DataError(f"indicator data: {column.null_count()} rows without a {column.name}")
+    text = column.cast(pl.String)
+    distinct = text.unique(maintain_order=True)
+    index = text.replace_strict(distinct, pl.int_range(distinct.len(), eager=True, dtype=pl.UInt32))
+    return distinct.to_list(), index.to_numpy().astype("<u4").tobytes()
+
+
+def _columns(data: Any, year: int) -> Columns | None:
+    """The year's rows of a long frame (province, indicator, value) as columns for the core: distinct provinces and
+    indicators with each row's index, and the values as float64 bytes; None for the bundled data."""
     if data is None:
         return None
     df = to_polars(data)
@@ -58,16 +77,16 @@ def _columns(data: Any, year: int) -> tuple[list[str], list[str], list[float]] |
         raise DataError(f"indicator data need columns province, indicator, value (and year); missing {missing}")
     if "year" in df.columns:
         df = df.filter(pl.col("year") == year)
+    df = df.filter(pl.col("value").is_not_null())
     if df.height == 0:
         raise DataError(f"no indicator values for {year}")
-    nulls = df.filter(pl.col("value").is_null())
-    if nulls.height:
-        df = df.filter(pl.col("value").is_not_null())
-    return (
-        [str(p) for p in df["province"]],
-        [str(i) for i in df["indicator"]],
-        [float(v) for v in df["value"]],
-    )
+    try:
+        values = df["value"].cast(pl.Float64, strict=True).to_numpy().astype("<f8")
+    except (pl.exceptions.InvalidOperationError, pl.exceptions.ComputeError) as e:
+        raise DataError(f"indicator data: the value column is not numeric ({df['value'].dtype})") from e
+    provinces, province_rows = _codes(df["province"])
+    indicators, indicator_rows = _codes(df["indicator"])
+    return provinces, province_rows, indicators, indicator_rows, values.tobytes()
 
 
 def layers() -> pl.DataFrame:
@@ -103,8 +122,8 @@ def data(year: int | None = None) -> pl.DataFrame:
     >>> chiso.indicators.data(2016).height
     6993
     """
-    df = _indicator_values()
-    return df if year is None else df.filter(pl.col("year") == year)
+    df = _bundled_values()
+    return df.clone() if year is None else df.filter(pl.col("year") == year)
 
 
 def score(
@@ -122,7 +141,19 @@ def score(
     ...     (pl.col("value") - pl.col("published")).abs().max()).item() < 1e-5
     True
     """
-    return _indicator_score(index, year, _columns(data, year), toml, _minmax(normalise))
+    out = _indicator_score(index, year, _columns(data, year), toml, _minmax(normalise))
+    parts = out["indicators"]
+    n, k = len(parts["provinces"]), len(parts["indicators"])
+    out["indicators"] = pl.DataFrame(
+        {
+            "province": pl.Series(parts["provinces"], dtype=pl.String).gather(np.repeat(np.arange(n), k)),
+            "year": pl.repeat(year, n * k, dtype=pl.Int64, eager=True),
+            "indicator": pl.Series(parts["indicators"], dtype=pl.String).gather(np.tile(np.arange(k), n)),
+            "raw": np.frombuffer(parts["raw"], dtype="<f8"),
+            "score": np.frombuffer(parts["score"], dtype="<f8"),
+        }
+    ).with_columns(pl.col("raw", "score").fill_nan(None))
+    return out
 
 
 def _owner_column(df: pl.DataFrame, index: str, owners: pl.DataFrame | None, column: str = "indicator") -> pl.DataFrame:

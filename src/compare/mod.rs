@@ -6,7 +6,7 @@ mod lineage;
 pub mod significance;
 
 pub use lineage::{links, Comparability, Link};
-pub use significance::{Materiality, DEFAULT_LEVEL};
+pub use significance::{Materiality, MaterialityMeasure, DEFAULT_LEVEL};
 
 use std::collections::{BTreeSet, HashMap};
 

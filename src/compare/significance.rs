@@ -8,6 +8,28 @@
 //! symmetric normal interval). Where a standard error is unknown — computed nodes, whose children's covariances are
 //! not published; years without an input — `significant` is None and the note says why.
 
+/// Which threshold a materiality rule puts on a change: relative or in points (`[significance] measure` of an
+/// `index.toml`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum MaterialityMeasure {
+    /// |delta / base value| > threshold.
+    Relative,
+    /// |delta| > threshold, in the node's own unit.
+    Points,
+}
+
+named_enum!(MaterialityMeasure, "materiality measure" { Relative => "relative", Points => "points" });
+
+impl MaterialityMeasure {
+    /// The rule with this measure and `threshold`.
+    pub fn with(self, threshold: f64) -> Materiality {
+        match self {
+            MaterialityMeasure::Relative => Materiality::Relative(threshold),
+            MaterialityMeasure::Points => Materiality::Points(threshold),
+        }
+    }
+}
+
 /// What a "material" change is: a threshold on the relative change or on the delta in points.
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
 pub enum Materiality {

@@ -10,8 +10,36 @@ use crate::error::{ChisoError, Result};
 pub const BUNDLED_INDICATORS: &str = include_str!("../../data/pci_indicators.csv");
 
 /// The bundled field of a layer's year: every province with raw values, and the published node values
-/// (sub-indices) from the bundled PCI table.
+/// (sub-indices) from the bundled PCI table. Built once per year and set of indicators (the bundled CSV holds
+/// 60,000 rows), then cloned.
 pub fn bundled_field(layer: &Layer, year: i32) -> Result<Field> {
+    use std::collections::hash_map::DefaultHasher;
+    use std::collections::HashMap;
+    use std::hash::{Hash, Hasher};
+    use std::sync::{Mutex, OnceLock};
+    static CACHE: OnceLock<Mutex<HashMap<(i32, u64), Field>>> = OnceLock::new();
+    // The field depends on the year, the edition and the layer's indicators and nodes in order (their columns).
+    let mut h = DefaultHasher::new();
+    layer.edition.hash(&mut h);
+    layer.indicators.iter().for_each(|i| i.path.hash(&mut h));
+    layer.nodes.iter().for_each(|n| n.node.hash(&mut h));
+    let key = (year, h.finish());
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    if let Some(f) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        return Ok(f);
+    }
+    let field = read_bundled_field(layer, year)?;
+    if let Ok(mut c) = cache.lock() {
+        // Bounded: built-in layers give one entry per year (twice with the min-max variant's equal columns).
+        if c.len() >= 64 {
+            c.clear();
+        }
+        c.insert(key, field.clone());
+    }
+    Ok(field)
+}
+
+fn read_bundled_field(layer: &Layer, year: i32) -> Result<Field> {
     let k = layer.indicators.len();
     let mut provinces: Vec<String> = Vec::new();
     let mut raw: Vec<f64> = Vec::new();
@@ -40,7 +68,7 @@ pub fn bundled_field(layer: &Layer, year: i32) -> Result<Field> {
     let m = layer.nodes.len();
     let mut published = vec![f64::NAN; provinces.len() * m];
     for row in datasets::pci()? {
-        if row.year != year || row.measure != "score" {
+        if row.year != year || row.measure != crate::datasets::PublishedMeasure::Score {
             continue;
         }
         let Some(p) = provinces.iter().position(|c| *c == row.province_code) else { continue };

@@ -335,6 +335,26 @@ impl Layer {
         })
     }
 
+    /// [`Layer::from_toml_str`], remembering the last layers parsed (keyed by their text and file name): a notebook
+    /// that scores, explains and projects with its own layer parses it once.
+    pub fn from_toml_str_cached(text: &str, file: &str) -> Result<Layer> {
+        use std::sync::{Mutex, OnceLock};
+        static CACHE: OnceLock<Mutex<HashMap<(String, String), Layer>>> = OnceLock::new();
+        let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+        let key = (text.to_string(), file.to_string());
+        if let Some(l) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+            return Ok(l);
+        }
+        let layer = Layer::from_toml_str(text, file)?;
+        if let Ok(mut c) = cache.lock() {
+            if c.len() >= 16 {
+                c.clear();
+            }
+            c.insert(key, layer.clone());
+        }
+        Ok(layer)
+    }
+
     /// The same layer with every fixed-goalposts rule replaced by min–max over the field, labelled
     /// user-supplied: a counterfactual in which a province that beats the field's best (or worst) moves the bound
     /// for every province. On a field whose extremes are the goalposts the scores are unchanged.

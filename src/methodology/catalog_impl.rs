@@ -47,12 +47,12 @@ pub struct IndexInfo {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SignificanceInfo {
-    /// "relative" (|Δ / base| > threshold) or "points" (|Δ| > threshold).
-    pub measure: String,
+    /// Relative (|Δ / base| > threshold) or in points (|Δ| > threshold).
+    pub measure: crate::compare::MaterialityMeasure,
     /// The threshold value.
     pub threshold: f64,
     /// Provenance, as the specification labels it.
-    pub status: String,
+    pub status: crate::Status,
     /// Free-text note from the specification.
     pub note: String,
 }
@@ -61,10 +61,10 @@ pub struct SignificanceInfo {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MergedUnitsInfo {
-    /// "member_mean".
-    pub rule: String,
+    /// The rule.
+    pub rule: crate::compare::MergeRule,
     /// Provenance of the rule.
-    pub status: String,
+    pub status: crate::Status,
     /// Where the rule is stated.
     pub note: String,
 }
@@ -78,7 +78,7 @@ pub struct RankedFieldInfo {
     /// Tây up to 2008, and separately the 34 units of 2025).
     pub default: String,
     /// Provenance of the field.
-    pub status: String,
+    pub status: crate::Status,
     /// Where the field is stated.
     pub note: String,
     /// Years whose field is smaller than the map (provinces not surveyed).
@@ -95,7 +95,7 @@ pub struct RankedFieldYears {
     /// Number of provinces the publisher ranked (or surveyed) those years.
     pub size: u32,
     /// Provenance of the size.
-    pub status: String,
+    pub status: crate::Status,
     /// Where the size is stated.
     pub note: String,
 }
@@ -161,42 +161,25 @@ impl Catalog {
                 message: e.to_string(),
             })?;
             if let Some(sig) = f.significance {
-                let valid = matches!(sig.measure.as_str(), "relative" | "points")
-                    && sig.threshold.is_finite()
-                    && sig.threshold > 0.0;
-                if !valid {
+                if !(sig.threshold.is_finite() && sig.threshold > 0.0) {
                     return Err(ChisoError::Methodology {
                         file,
                         node: None,
-                        message: format!(
-                            "significance: measure {:?} / threshold {} (use relative or points, > 0)",
-                            sig.measure, sig.threshold
-                        ),
+                        message: format!("significance: threshold {} must be a number > 0", sig.threshold),
                     });
                 }
                 significance.push((f.index.id.clone(), sig));
             }
             if let Some(m) = f.merged_units {
-                if m.rule != "member_mean" {
-                    return Err(ChisoError::Methodology {
-                        file,
-                        node: None,
-                        message: format!("merged_units.rule = {:?}: the known rule is member_mean", m.rule),
-                    });
-                }
                 merged_units.push((f.index.id.clone(), m));
             }
             let rf = &f.ranked_field;
-            let bad_status = |s: &str| s.parse::<crate::Status>().is_err();
-            if rf.default != "map"
-                || bad_status(&rf.status)
-                || rf.years.iter().any(|y| y.size == 0 || y.years.is_empty() || bad_status(&y.status))
-            {
+            if rf.default != "map" || rf.years.iter().any(|y| y.size == 0 || y.years.is_empty()) {
                 return Err(ChisoError::Methodology {
                     file,
                     node: None,
-                    message: "ranked_field: default must be \"map\", statuses official/derived/unknown, each years \
-                              entry a non-empty list of years with a size > 0"
+                    message: "ranked_field: default must be \"map\", each years entry a non-empty list of years with \
+                              a size > 0"
                         .into(),
                 });
             }
@@ -247,19 +230,13 @@ impl Catalog {
     /// The documented materiality threshold of an index (its `[significance]` wording), if any.
     pub fn index_materiality(&self, index: &str) -> Option<crate::compare::Materiality> {
         let (_, s) = self.significance.iter().find(|(id, _)| id == index)?;
-        Some(match s.measure.as_str() {
-            "points" => crate::compare::Materiality::Points(s.threshold),
-            _ => crate::compare::Materiality::Relative(s.threshold),
-        })
+        Some(s.measure.with(s.threshold))
     }
 
     /// The published rule (and its status) for mapping the 63 provinces onto the 34 units of 2025, if any.
     pub fn index_merge_rule(&self, index: &str) -> Option<(crate::compare::MergeRule, crate::Status)> {
         let (_, m) = self.merged_units.iter().find(|(id, _)| id == index)?;
-        Some((
-            crate::compare::MergeRule::MemberMean,
-            m.status.parse::<crate::Status>().unwrap_or(crate::Status::Unknown),
-        ))
+        Some((m.rule, m.status))
     }
 
     /// The field `index` ranks in data year `year` on map `geography` (issue 9 §2): the index's declared size for
@@ -274,13 +251,12 @@ impl Catalog {
             };
         };
         let map = crate::provinces::Registry::get().map_size(geography, year);
-        let status = |s: &str| s.parse::<crate::Status>().unwrap_or(crate::Status::Unknown);
         let declared = (geography == crate::provinces::Geography::Provinces63)
             .then(|| info.years.iter().find(|y| y.years.contains(&year)))
             .flatten();
         match declared {
-            Some(y) => RankedField { size: y.size, status: status(&y.status), note: y.note.clone() },
-            None => RankedField { size: map, status: status(&info.status), note: info.note.clone() },
+            Some(y) => RankedField { size: y.size, status: y.status, note: y.note.clone() },
+            None => RankedField { size: map, status: info.status, note: info.note.clone() },
         }
     }
 

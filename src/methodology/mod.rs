@@ -30,6 +30,9 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every provenance, strongest first.
+    pub const ALL: &'static [Status] = &[Status::Official, Status::Derived, Status::UserSupplied, Status::Unknown];
+
     /// The spelling used in files, frames and messages.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -62,10 +65,19 @@ impl std::str::FromStr for Status {
             "derived" => Ok(Status::Derived),
             "user_supplied" | "user-supplied" | "user" => Ok(Status::UserSupplied),
             "unknown" => Ok(Status::Unknown),
-            _ => Err(ChisoError::InvalidArgument(format!(
-                "unknown provenance {s:?}; expected one of: official, derived, user_supplied, unknown"
-            ))),
+            _ => Err(ChisoError::UnknownValue {
+                what: "provenance".into(),
+                value: s.into(),
+                expected: Status::ALL.iter().map(|s| s.as_str().to_string()).collect(),
+            }),
         }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Status {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Status, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse().map_err(serde::de::Error::custom)
     }
 }
 

@@ -221,12 +221,12 @@ pub fn dataset_frame<'py>(py: Python<'py>, rows: &[DatasetRow]) -> PyResult<Boun
         f.str("edition", &r.edition);
         f.str("node", path_of(&r.node));
         f.str("code", &r.node);
-        f.str("measure", &r.measure);
+        f.str("measure", r.measure.as_str());
         f.opt_float("value", Some(r.value));
         f.opt_str("label", (!r.label.is_empty()).then_some(r.label.as_str()));
-        f.str("provenance", &r.provenance);
+        f.str("provenance", r.provenance.as_str());
         f.str("source", &r.source);
-        f.str("unit", &r.unit);
+        f.str("unit", r.unit.as_str());
         f.opt_str("note", (!r.note.is_empty()).then_some(r.note.as_str()));
         f.bool("primary", r.primary);
     }

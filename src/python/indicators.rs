@@ -2,8 +2,9 @@
 //! explanations, what-ifs and targets at indicator level. Conversion only; the work is in `crate::indicators`.
 
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyBytes, PyDict};
 
+use super::buffers;
 use super::convert::{to_py_err, Frame};
 use crate::error::ChisoError;
 use crate::indicators::{self as ind, Field, Layer, Method};
@@ -30,7 +31,7 @@ fn name_of(code: &str) -> String {
 /// beyond the field's best or worst moves the bounds for every province).
 fn layer_for(index: &str, year: i32, toml: Option<&str>, minmax: bool) -> PyResult<Layer> {
     let mut layer = match toml {
-        Some(text) => Layer::from_toml_str(text, "<user layer>").map_err(to_py_err)?,
+        Some(text) => Layer::from_toml_str_cached(text, "<user layer>").map_err(to_py_err)?,
         None => ind::builtin_layer(index, year).map_err(to_py_err)?.clone(),
     };
     if minmax {
@@ -39,52 +40,72 @@ fn layer_for(index: &str, year: i32, toml: Option<&str>, minmax: bool) -> PyResu
     Ok(layer)
 }
 
-/// The field: the bundled raw values of the year, or the user's (province, indicator, value) columns.
-fn field_for(layer: &Layer, year: i32, data: Option<(Vec<String>, Vec<String>, Vec<f64>)>) -> PyResult<Field> {
-    let Some((provinces, indicators, values)) = data else {
+/// The field: the bundled raw values of the year, or the user's long frame as columns: the distinct province
+/// names and each row's index into them, the distinct indicator codes and each row's index, and the values
+/// (little-endian uint32 and float64 buffers: one copy, no Python object per row). Each distinct name and code is
+/// resolved once; a (province, indicator) given twice with different values is an error.
+fn field_for(layer: &Layer, year: i32, data: Data) -> PyResult<Field> {
+    let Some((province_names, province_rows, indicator_codes, indicator_rows, values)) = data else {
         return ind::bundled_field(layer, year).map_err(to_py_err);
     };
-    if provinces.len() != indicators.len() || provinces.len() != values.len() {
+    let province_rows = buffers::u32s("province", province_rows.as_bytes())?;
+    let indicator_rows = buffers::u32s("indicator", indicator_rows.as_bytes())?;
+    let values = buffers::f64s("value", values.as_bytes())?;
+    if province_rows.len() != indicator_rows.len() || province_rows.len() != values.len() {
         return Err(to_py_err(ChisoError::Data("province, indicator and value differ in length".into())));
     }
-    let k = layer.indicators.len();
+    // Distinct provinces: their GSO codes, and their row in the field (names that are spellings of one province
+    // share a row).
     let mut codes: Vec<String> = Vec::new();
-    let mut raw: Vec<f64> = Vec::new();
-    // Names repeat once per indicator: resolve each distinct spelling once.
-    let mut resolved: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
-    for ((p, i), v) in provinces.iter().zip(&indicators).zip(&values) {
-        let code = match resolved.get(p.as_str()) {
-            Some(c) => c.clone(),
-            None => {
-                let c = code_of(p)?;
-                resolved.insert(p.as_str(), c.clone());
-                c
-            }
-        };
-        let j = layer.find(i).ok_or_else(|| {
-            to_py_err(ChisoError::UnknownIndicator {
-                layer: format!("{} {year}", layer.edition),
-                indicator: i.clone(),
-                province: name_of(&code),
-                year,
-                suggestions: layer.suggestions(i),
-            })
-        })?;
-        let row = match codes.iter().position(|c| *c == code) {
+    let mut row_of = Vec::with_capacity(province_names.len());
+    for name in &province_names {
+        let code = code_of(name)?;
+        row_of.push(match codes.iter().position(|c| *c == code) {
             Some(r) => r,
             None => {
                 codes.push(code);
-                raw.extend(std::iter::repeat_n(f64::NAN, k));
                 codes.len() - 1
             }
+        });
+    }
+    let column_of: Vec<Option<usize>> = indicator_codes.iter().map(|c| layer.find(c)).collect();
+    let k = layer.indicators.len();
+    let mut raw = vec![f64::NAN; codes.len() * k];
+    for ((&p, &i), &v) in province_rows.iter().zip(&indicator_rows).zip(&values) {
+        let (Some(&row), Some(&column)) = (row_of.get(p as usize), column_of.get(i as usize)) else {
+            return Err(to_py_err(ChisoError::Data(format!(
+                "indicator data: row index {p} or {i} outside the {} provinces and {} indicators given",
+                province_names.len(),
+                indicator_codes.len()
+            ))));
         };
-        raw[row * k + j] = *v;
+        let Some(j) = column else {
+            return Err(to_py_err(ChisoError::UnknownIndicator {
+                layer: format!("{} {year}", layer.edition),
+                indicator: indicator_codes[i as usize].clone(),
+                province: name_of(&codes[row]),
+                year,
+                suggestions: layer.suggestions(&indicator_codes[i as usize]),
+            }));
+        };
+        let slot = &mut raw[row * k + j];
+        if !slot.is_nan() && *slot != v {
+            return Err(to_py_err(ChisoError::Duplicate {
+                province: name_of(&codes[row]),
+                year,
+                node: format!("{}/{}", layer.edition, layer.indicators[j].path),
+                first: *slot,
+                second: v,
+            }));
+        }
+        *slot = v;
     }
     let published = vec![f64::NAN; codes.len() * layer.nodes.len()];
     Ok(Field { year, provinces: codes, raw, published })
 }
 
-type Data = Option<(Vec<String>, Vec<String>, Vec<f64>)>;
+/// A long frame of raw values as columns (see `field_for`); None = the bundled data.
+type Data<'py> = Option<(Vec<String>, Bound<'py, PyBytes>, Vec<String>, Bound<'py, PyBytes>, Bound<'py, PyBytes>)>;
 
 /// The rank columns of every chiso frame (`rank` over the publisher's field, null on a partial field;
 /// `rank_within` among the provinces given; `n_ranked` of `n_field`; `field_status`) for province row `p`.
@@ -206,16 +227,15 @@ fn _indicator_score<'py>(
     py: Python<'py>,
     index: &str,
     year: i32,
-    data: Data,
+    data: Data<'py>,
     toml: Option<&str>,
     minmax: bool,
 ) -> PyResult<Bound<'py, PyDict>> {
     let l = layer_for(index, year, toml, minmax)?;
     let field = field_for(&l, year, data)?;
     let s = py.detach(|| ind::score_field(&l, &field)).map_err(to_py_err)?;
-    let (k, m) = (l.indicators.len(), l.nodes.len());
+    let m = l.nodes.len();
     let mut nodes = Frame::default();
-    let mut inds = Frame::default();
     let mut totals = Frame::default();
     for (p, code) in field.provinces.iter().enumerate() {
         let name = name_of(code);
@@ -228,13 +248,6 @@ fn _indicator_score<'py>(
             nodes.str("provenance", n.status.as_str());
             nodes.bool("reproducible", !n.not_reproducible.contains(code));
         }
-        for (j, i) in l.indicators.iter().enumerate() {
-            inds.str("province", &name);
-            inds.int("year", i64::from(year));
-            inds.str("indicator", &i.path);
-            inds.opt_float("raw", opt(field.raw[p * k + j]));
-            inds.opt_float("score", opt(s.scores[p * k + j]));
-        }
         totals.str("province", &name);
         totals.int("year", i64::from(year));
         totals.opt_float("composite", opt(s.composite[p]));
@@ -242,7 +255,16 @@ fn _indicator_score<'py>(
     }
     let d = PyDict::new(py);
     d.set_item("nodes", nodes.build(py)?)?;
-    d.set_item("indicators", inds.build(py)?)?;
+    // provinces × indicators: the names once and the values as float64 buffers (NaN = missing); the Python layer
+    // lays them out long (7,000 rows a year: one Python object per row would cost more than the scoring).
+    let names: Vec<String> = field.provinces.iter().map(|c| name_of(c)).collect();
+    let paths: Vec<&str> = l.indicators.iter().map(|i| i.path.as_str()).collect();
+    let inds = PyDict::new(py);
+    inds.set_item("provinces", names)?;
+    inds.set_item("indicators", paths)?;
+    inds.set_item("raw", buffers::bytes_of(py, &field.raw, f64::to_le_bytes))?;
+    inds.set_item("score", buffers::bytes_of(py, &s.scores, f64::to_le_bytes))?;
+    d.set_item("indicators", inds)?;
     d.set_item("totals", totals.build(py)?)?;
     Ok(d)
 }
@@ -255,7 +277,7 @@ fn _indicator_explain<'py>(
     index: &str,
     year: i32,
     province: &str,
-    data: Data,
+    data: Data<'py>,
     toml: Option<&str>,
     minmax: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
@@ -363,7 +385,7 @@ fn _indicator_what_if<'py>(
     province: &str,
     codes: Vec<String>,
     values: Vec<f64>,
-    data: Data,
+    data: Data<'py>,
     toml: Option<&str>,
     minmax: bool,
 ) -> PyResult<Bound<'py, PyDict>> {
@@ -389,7 +411,7 @@ fn _indicator_target<'py>(
     province: &str,
     rank: u32,
     beyond_observed: bool,
-    data: Data,
+    data: Data<'py>,
     toml: Option<&str>,
     minmax: bool,
 ) -> PyResult<Bound<'py, PyDict>> {
@@ -432,7 +454,7 @@ fn _indicator_plan<'py>(
     titles: Vec<Option<String>>,
     lead_agencies: Vec<Option<String>>,
     owners: Vec<(String, String)>,
-    data: Data,
+    data: Data<'py>,
     toml: Option<&str>,
     minmax: bool,
 ) -> PyResult<Bound<'py, PyAny>> {

@@ -268,3 +268,29 @@ def test_indicator_plan_gains_add_up_under_fixed_goalposts(d_share: float, d_hou
     assert gains[2] == pytest.approx(gains[0] + gains[1], abs=1e-9)
     assert min(gains) >= -1e-12
     assert out.filter(id="all")["rank"][0] <= out.filter(id="all")["base_rank"][0]
+
+
+def test_user_data_columns_are_checked() -> None:
+    """The long frame crosses as distinct names + row indices + float64 buffers: bad rows are still typed errors."""
+    two = pl.DataFrame(
+        {"province": ["Trà Vinh", "tra vinh"], "indicator": ["time_costs/d4", "time_costs/d4"], "value": [4.0, 5.0]}
+    )
+    # The same province (two spellings) and indicator with two values: refused, naming both values.
+    with pytest.raises(chiso.DataError, match="given twice with different values 4 and 5") as e:
+        chiso.indicators.score(2016, data=two)
+    assert e.value.province == "Trà Vinh" and e.value.node == "pci.2013/time_costs/d4"
+    with pytest.raises(chiso.DataError, match="not numeric"):
+        chiso.indicators.score(2016, data=two.with_columns(pl.lit("many").alias("value")))
+    with pytest.raises(chiso.DataError, match="without a province"):
+        chiso.indicators.score(2016, data=two.with_columns(pl.lit(None, dtype=pl.String).alias("province")))
+    with pytest.raises(UnknownNodeError, match="d44") as e2:
+        chiso.indicators.score(2016, data=two.with_columns(pl.lit("time_costs/d44").alias("indicator")))
+    assert e2.value.province == "Trà Vinh" and e2.value.year == 2016
+    # pandas is accepted and gives the same frame.
+    data = chiso.indicators.data(2016).filter(pl.col("province").is_in(["Trà Vinh", "Bến Tre"]))
+    a = chiso.indicators.score(2016, data=data)["indicators"]
+    b = chiso.indicators.score(2016, data=data.to_pandas())["indicators"]
+    assert a.equals(b) and a.height == data.height
+    assert a.filter(province="Trà Vinh", indicator="time_costs/d4")["raw"][0] == pytest.approx(
+        data.filter(province="Trà Vinh", indicator="time_costs/d4")["value"][0]
+    )
