@@ -483,7 +483,7 @@ struct PeerTrends {
 }
 
 /// Stream tag of the peers' draws (apart from the tasks' streams, which stay the same with or without them).
-const PEER_STREAM: u64 = 0x5EED_0F_9EE2_5EED;
+const PEER_STREAM: u64 = 0x5EED_F00D_9EE2_5EED;
 
 fn peer_trends(
     scores: &Scores,
