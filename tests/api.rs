@@ -114,6 +114,27 @@ fn plan_refuses_buffers_of_the_wrong_length() {
     assert!(ragged.iter().all(|&v| v == 1.0), "nothing is evaluated when the buffer is refused");
 }
 
+/// Province-years back to back evaluate as each alone would: the PAPI 2021 total with every sub-dimension at
+/// 1 is the number of sub-dimensions (each dimension the sum of its own), at 2 twice that.
+#[test]
+fn evaluate_many_evaluates_each_unit_as_evaluate_does() {
+    let m = catalog().edition("papi.2021").unwrap();
+    let plan = Plan::compile(m);
+    let n = plan.n_nodes();
+    let leaves: Vec<usize> = (0..n).filter(|&i| m.nodes[i].scored && m.dependencies(i).is_empty()).collect();
+    let mut many = vec![f64::NAN; 2 * n];
+    for &i in &leaves {
+        many[i] = 1.0;
+        many[n + i] = 2.0;
+    }
+    plan.evaluate_many(&mut many, false).unwrap();
+    assert_eq!(many[0], leaves.len() as f64);
+    assert_eq!(many[n], 2.0 * leaves.len() as f64);
+    let mut one = many[n..].to_vec();
+    plan.evaluate(&mut one, false).unwrap();
+    assert_eq!(one, many[n..].to_vec());
+}
+
 #[test]
 fn percentiles_of_nothing_are_none() {
     assert_eq!(percentile_linear(&[], 0.5), None);

@@ -121,6 +121,9 @@ scale = [0.0, 1.0]
         // The maximum's allowance is rounding noise, not a point: 10 + 1e-6 is past a maximum of 10.
         let (_, hi) = bounds(&m, 0).unwrap();
         assert!(hi > 10.0 && hi < 10.0 + 1e-6, "{hi}");
+        // The allowance below zero grows with the maximum too (1e-9 of 1 + 10 here).
+        let (lo, _) = bounds(&m, 0).unwrap();
+        assert!(lo <= -1e-8 && lo > -1e-6, "{lo}");
         let (lo, hi) = bounds(&m, 1).unwrap();
         assert!(lo < 0.0 && lo > -1e-6 && hi > 1.0 && hi < 1.0 + 1e-6, "[{lo}, {hi}] around the scale [0, 1]");
         // Rounding noise of 1e-9 relative to the scale's magnitude (here 2e-9 on [0, 1]) is allowed.
