@@ -17,7 +17,7 @@ PROVINCE ?= Trà Vinh
 $(VENV_ABS)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV_ABS)
 	$(PIP) install --quiet --upgrade pip
-	$(PIP) install --quiet "maturin>=1.16,<2" "polars>=1.0" "pytest>=8" "hypothesis>=6" "pandas>=2" "pyarrow>=14" "numpy>=1.26" \
+	$(PIP) install --quiet "maturin>=1.16,<2" "polars>=1.2" "pytest>=8" "hypothesis>=6" "pandas>=2" "pyarrow>=14" "numpy>=1.26" \
 		"mypy>=1.18" "ruff>=0.14" "fastexcel>=0.11" "xlsxwriter>=3" "matplotlib>=3.8" \
 		"nbclient>=0.10" "nbformat>=5.10" "ipykernel>=6.29"
 	touch $@

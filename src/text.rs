@@ -95,19 +95,72 @@ pub(crate) fn num(v: f64) -> String {
 
 /// Round half away from zero to `decimals`, after snapping to 12 significant digits so that a value printed as
 /// 0.125 rounds as 0.13 even when its binary form is 0.12499999…
+///
+/// Every rank compares values rounded by this function, so it is on the scoring path once per value: the decimal
+/// magnitude and the powers of ten come from tables (see [`magnitude`], [`pow10`]) that give bit for bit what
+/// `log10().floor()` and `powi` give, which [`round_to_reference`] spells out and a test checks.
 pub fn round_to(value: f64, decimals: u32) -> f64 {
     if !value.is_finite() || value == 0.0 {
         return value;
     }
-    let magnitude = value.abs().log10().floor() as i32;
-    let digits = 11 - magnitude; // decimals kept by the 12-significant-digit snap
+    let digits = 11 - magnitude(value.abs()); // decimals kept by the 12-significant-digit snap
     if digits <= decimals as i32 {
         return value; // already coarser than the requested precision
     }
     // `snapped` is an exact integer; dividing it by a power of ten is correctly rounded, so a true .5 stays .5.
+    let snapped = (value * pow10(digits)).round();
+    let scaled = (snapped / pow10(digits - decimals as i32)).round();
+    scaled / pow10(decimals as i32)
+}
+
+/// [`round_to`] as first written: `log10` and `powi` on every call (the definition the tables must reproduce).
+#[cfg(test)]
+fn round_to_reference(value: f64, decimals: u32) -> f64 {
+    if !value.is_finite() || value == 0.0 {
+        return value;
+    }
+    let magnitude = value.abs().log10().floor() as i32;
+    let digits = 11 - magnitude;
+    if digits <= decimals as i32 {
+        return value;
+    }
     let snapped = (value * 10f64.powi(digits)).round();
     let scaled = (snapped / 10f64.powi(digits - decimals as i32)).round();
     scaled / 10f64.powi(decimals as i32)
+}
+
+/// Exponents with a tabled power of ten: every exponent [`round_to`] can ask for when the magnitude is ≥ −330
+/// (`digits` = 11 − magnitude ≤ 341); others are computed.
+const POW10_TABLE: usize = 342;
+
+/// `10f64.powi(k)`, bit for bit: the table is filled by `powi` itself, at run time, once.
+fn pow10(k: i32) -> f64 {
+    static TABLE: std::sync::OnceLock<Vec<f64>> = std::sync::OnceLock::new();
+    let table = TABLE.get_or_init(|| (0..POW10_TABLE as i32).map(|k| 10f64.powi(std::hint::black_box(k))).collect());
+    match usize::try_from(k).ok().and_then(|k| table.get(k)) {
+        Some(&p) => p,
+        None => 10f64.powi(k),
+    }
+}
+
+/// `x.log10().floor() as i32` for a finite x > 0, bit for bit. For 1 ≤ x < 10^22 the exact powers of ten
+/// bracket x; only within a relative 1e-12 of a power of ten — where `log10` may round onto the integer — and
+/// outside that range is `log10` itself asked.
+fn magnitude(x: f64) -> i32 {
+    // 10^0 … 10^22 are exact doubles.
+    const EXACT: [f64; 23] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+        1e20, 1e21, 1e22,
+    ];
+    if (1.0..1e22).contains(&x) {
+        // The largest k with 10^k ≤ x.
+        let k = EXACT.partition_point(|&p| p <= x) - 1;
+        let near = |p: f64| (x - p).abs() <= p * 1e-12;
+        if !near(EXACT[k]) && !near(EXACT[k + 1]) {
+            return k as i32;
+        }
+    }
+    x.log10().floor() as i32
 }
 
 #[cfg(test)]
@@ -129,6 +182,41 @@ mod tests {
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         let c = closest("Tra Vnh", ["Trà Vinh", "Vĩnh Long", "Hà Nội"], 2);
         assert_eq!(c[0], "Trà Vinh");
+    }
+
+    #[test]
+    fn tabled_rounding_is_the_reference_bit_for_bit() {
+        let mut seed = 7u64;
+        let mut next = || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let mut values =
+            vec![0.0, -0.0, 1.0, 0.1, 0.125, 63.445, 64.5649999, 1e22, f64::from_bits(1e22f64.to_bits() - 1), 5e-324];
+        for k in -30..25 {
+            let p = 10f64.powi(k);
+            // Around every power of ten, where log10 may round onto the integer.
+            for f in [1.0 - 1e-15, 1.0 - 1e-12, 1.0 - 1e-13, 1.0, 1.0 + 1e-16, 1.0 + 1e-12, 1.0 + 3e-12] {
+                values.push(p * f);
+                values.push(f64::from_bits((p * f).to_bits() + 1));
+                values.push(f64::from_bits((p * f).to_bits() - 1));
+            }
+        }
+        for _ in 0..200_000 {
+            // Scores on every scale (0–1, 1–10, 0–100, points) and far outside, both signs.
+            let e = (next() * 60.0 - 30.0).floor();
+            values.push((next() * 2.0 - 1.0) * 10f64.powf(e));
+            values.push((next() * 100.0 * 1e6).round() / 1e6);
+        }
+        for &v in &values {
+            for d in [0, 1, 2, 3, 4, 6, 9, 12, 15, 400] {
+                let (fast, reference) = (round_to(v, d), round_to_reference(v, d));
+                assert!(
+                    fast.to_bits() == reference.to_bits(),
+                    "round_to({v:e}, {d}) = {fast:e}, reference {reference:e}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -178,6 +178,7 @@ def score(
         f.values,
         measure_names=f.measure_names,
         measure_idx=f.measure_idx,
+        present=f.present,
         edition=edition,
         missing=missing,
         prefer=prefer,

@@ -30,6 +30,7 @@ __all__ = [
     "_uncertainty",
     "_what_if_many",
     "_score",
+    "_frame_sample",
     "dataset",
     "find_province",
     "indices",
@@ -207,18 +208,26 @@ class Scores:
 def _score(
     index: str | Methodology,
     province_names: list[str],
-    province_idx: bytes,
+    province_idx: bytes | None,
     years: bytes,
     node_names: list[str],
-    node_idx: bytes,
+    node_idx: bytes | None,
     values: bytes,
     *,
     measure_names: list[str] | None = None,
     measure_idx: bytes | None = None,
+    present: bytes | None = None,
     edition: str | None = None,
     missing: str = "strict",
     prefer: str = "computed",
 ) -> Scores: ...
+def _frame_sample(
+    strings: list[str | None],
+    ints: list[int | None],
+    floats: list[float | None],
+    bools: list[bool | None],
+    lists: list[list[str]],
+) -> pl.DataFrame: ...
 def methodology(index: str, year: int | None = None, edition: str | None = None) -> Methodology: ...
 def load_methodology(path: str | PathLike[str]) -> Methodology: ...
 def methodology_from_toml(text: str, name: str = "<string>") -> Methodology: ...

@@ -10,6 +10,7 @@ import os
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import numpy as np
 import polars as pl
 
 from .exceptions import DataError
@@ -198,19 +199,27 @@ def _province_names(df: pl.DataFrame, column: str) -> pl.Series:
 
 
 class Factored(NamedTuple):
-    """Observations as columns, with each distinct province name and node given once (Rust resolves each once).
+    """Observations as columns for ``chiso._chiso._score``, in one of two shapes (Rust resolves each distinct
+    province name and node once):
+
+    * long: ``province_names`` distinct, ``province_idx`` one index per observation, ``years``, ``node_idx`` and
+      ``values`` one per observation;
+    * wide: ``province_idx`` None and ``province_names`` one name per row of the frame, ``years`` one per row,
+      ``node_idx`` None and ``values`` the node columns laid end to end (column-major, one block of rows per
+      name in ``node_names``), ``present`` (one byte per value, 0 = an empty cell) where some cell is empty.
 
     Index, year and value columns are little-endian uint32 / int64 / float64 buffers: they cross into Rust as one
     copy each, without a Python object per value."""
 
     province_names: list[str]
-    province_idx: bytes
+    province_idx: bytes | None
     years: bytes
     node_names: list[str]
-    node_idx: bytes
+    node_idx: bytes | None
     values: bytes
     measure_names: list[str] | None = None
     measure_idx: bytes | None = None
+    present: bytes | None = None
 
 
 def _buffer(s: pl.Series, dtype: type[pl.DataType]) -> bytes:
@@ -327,29 +336,24 @@ def observations(data: Any) -> Factored:
             "no node columns: give a long frame (province, year, node, value) or a wide one "
             f"(province, year, one column per node); found {df.columns}"
         )
-    # Wide: factor the provinces once per row of the frame, then lay the node columns end to end.
-    province_names, province_idx = _factor(_province_names(df, province))
+    # Wide: the node columns laid end to end as one buffer; Rust factors the provinces (one name per row) and
+    # skips the empty cells, so no per-value frame is built here.
+    provinces = _province_names(df, province).to_list()
     years = _years(df)
     columns = [_numeric(df, c, province) for c in value_columns]
-    values = pl.concat(columns)
-    keep = values.is_not_null()
-    n = df.height
-    pidx = province_idx
-    stacked = pl.DataFrame(
-        {
-            "p": pl.concat([pidx] * len(columns)),
-            "y": pl.concat([years] * len(columns)),
-            "n": pl.Series(range(len(columns)), dtype=pl.UInt32).repeat_by(n).explode(),
-            "v": values,
-        }
-    ).filter(keep)
-    if stacked.height == 0:
+    empty = [c.null_count() for c in columns]
+    if sum(empty) == df.height * len(columns):
         raise DataError("no values to score: every value cell is empty")
+    values = np.concatenate([c.to_numpy() for c in columns]).astype("<f8", copy=False)
+    present = (
+        np.concatenate([c.is_not_null().to_numpy() for c in columns]).astype("u1").tobytes() if any(empty) else None
+    )
     return Factored(
-        province_names,
-        _buffer(stacked["p"], pl.UInt32),
-        _buffer(stacked["y"], pl.Int64),
+        provinces,
+        None,
+        _buffer(years, pl.Int64),
         value_columns,
-        _buffer(stacked["n"], pl.UInt32),
-        _buffer(stacked["v"], pl.Float64),
+        None,
+        values.tobytes(),
+        present=present,
     )

@@ -9,8 +9,6 @@ mod score;
 pub(crate) use check::check_computed;
 pub use plan::Plan;
 pub use rank::{competition_ranks, percentile_linear, quartile_group, UNROUNDED_DECIMALS};
-#[cfg(feature = "python")]
-pub(crate) use score::Slot;
 pub use score::{
     score, score_columns, Columns, Comparison, EditionChoice, FieldStatus, Measure, MissingPolicy, Observation, Origin,
     Prefer, ScoreOptions, ScoreRow, Scores, Uncertainty, Unit,

@@ -21,18 +21,40 @@ pub const UNROUNDED_DECIMALS: u32 = 9;
 /// ```
 pub fn competition_ranks(values: &[f64], precision: Option<u32>) -> Vec<Option<u32>> {
     let d = precision.unwrap_or(UNROUNDED_DECIMALS);
-    let keyed: Vec<f64> = values.iter().map(|&v| round_to(v, d)).collect();
-    // Only finite values are ranked: an infinity is no score, never the best one.
-    let mut order: Vec<usize> = (0..values.len()).filter(|&i| keyed[i].is_finite()).collect();
-    order.sort_by(|&a, &b| keyed[b].total_cmp(&keyed[a]));
+    // Only finite values are ranked: an infinity is no score, never the best one. Sorted by key, highest first;
+    // ranks depend only on the keys (equal keys share a rank), so the order among equal keys does not matter.
+    let mut keyed: Vec<(f64, u32)> = values
+        .iter()
+        .enumerate()
+        .filter(|(_, v)| v.is_finite())
+        .map(|(i, &v)| (round_to(v, d), i as u32))
+        .filter(|(k, _)| k.is_finite())
+        .collect();
     let mut ranks = vec![None; values.len()];
-    for (pos, &i) in order.iter().enumerate() {
-        let rank =
-            if pos > 0 && keyed[order[pos - 1]] == keyed[i] { ranks[order[pos - 1]] } else { Some(pos as u32 + 1) };
-        ranks[i] = rank;
+    if keyed.len() <= COUNT_BELOW {
+        // A field of provinces: count, rank = 1 + #{keys above} (no sort; n² comparisons that vectorise).
+        let keys: Vec<f64> = keyed.iter().map(|&(k, _)| k).collect();
+        for &(key, i) in &keyed {
+            let above = keys.iter().filter(|&&k| k > key).count();
+            ranks[i as usize] = Some(above as u32 + 1);
+        }
+        return ranks;
+    }
+    keyed.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
+    let mut previous: Option<(f64, u32)> = None;
+    for (pos, &(key, i)) in keyed.iter().enumerate() {
+        let rank = match previous {
+            Some((k, r)) if k == key => r,
+            _ => pos as u32 + 1,
+        };
+        previous = Some((key, rank));
+        ranks[i as usize] = Some(rank);
     }
     ranks
 }
+
+/// Up to this many values, ranks are counted rather than sorted (faster for the 34–64 units of a field).
+const COUNT_BELOW: usize = 128;
 
 /// Percentile by linear interpolation between order statistics (R type 7, numpy "linear", Excel PERCENTILE.INC).
 /// `sorted` must be ascending; None when it is empty or `p` is outside [0, 1].
@@ -95,6 +117,37 @@ mod tests {
     fn float_noise_does_not_break_ties() {
         // 0.1 + 0.2 and 0.3 differ in the last bit of a double; they are the same score.
         assert_eq!(competition_ranks(&[0.1 + 0.2, 0.3], None), vec![Some(1), Some(1)]);
+    }
+
+    #[test]
+    fn counting_and_sorting_give_the_same_ranks() {
+        // Below COUNT_BELOW values the ranks are counted, above they are sorted: the same rule either way.
+        let mut seed = 11u64;
+        for n in [1, 2, 5, 63, 127, 128, 129, 300] {
+            let values: Vec<f64> = (0..n)
+                .map(|i| {
+                    seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                    match i % 17 {
+                        0 => f64::NAN,
+                        1 => f64::INFINITY,
+                        2 => 50.0,         // ties
+                        3 => 50.0 + 1e-12, // a tie after rounding
+                        4 => -0.0,
+                        5 => 0.0,
+                        _ => ((seed >> 11) % 1000) as f64 / 10.0,
+                    }
+                })
+                .collect();
+            let got = competition_ranks(&values, None);
+            for (i, &v) in values.iter().enumerate() {
+                let key = round_to(v, UNROUNDED_DECIMALS);
+                let expected = v.is_finite().then(|| {
+                    1 + values.iter().filter(|w| w.is_finite() && round_to(**w, UNROUNDED_DECIMALS) > key).count()
+                        as u32
+                });
+                assert_eq!(got[i], expected, "n = {n}, value {v}");
+            }
+        }
     }
 
     #[test]

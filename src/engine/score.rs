@@ -272,19 +272,19 @@ pub struct Comparison {
     pub within: bool,
 }
 
-/// The raw contents of one slot (one province-year and node), as the binding reads them.
-#[derive(Debug, Clone, Copy, PartialEq)]
+/// The per-slot columns of a [`Scores`], borrowed (as the binding reads them: null is NaN for values, 0 for
+/// ranks, `u8::MAX` for groups).
 #[cfg_attr(not(feature = "python"), allow(dead_code))]
-pub(crate) struct Slot {
-    pub value: f64,
-    pub supplied: f64,
-    pub origin: Origin,
-    pub provenance: Option<Status>,
-    /// 0 = no rank.
-    pub rank: u32,
-    pub n_ranked: u32,
-    /// Index into the edition's group labels; `u8::MAX` = no group.
-    pub group: u8,
+pub(crate) struct SlotColumns<'a> {
+    pub values: &'a [f64],
+    pub supplied: &'a [f64],
+    pub origin: &'a [Origin],
+    pub provenance: &'a [Option<Status>],
+    pub rank: &'a [u32],
+    pub rank_within: &'a [u32],
+    pub n_ranked: &'a [u32],
+    pub published_rank: &'a [u32],
+    pub group: &'a [u8],
 }
 
 /// The result of scoring, stored by columns: one slot per province-year and node, in contiguous buffers. Rows
@@ -376,17 +376,19 @@ impl Scores {
         &self.preorders[edition]
     }
 
-    /// Raw slot access for the binding (crate-internal: slot indices from this table only).
+    /// The per-slot columns, for the binding to read whole (crate-internal).
     #[cfg_attr(not(feature = "python"), allow(dead_code))]
-    pub(crate) fn slot(&self, i: usize) -> Slot {
-        Slot {
-            value: self.values[i],
-            supplied: self.supplied[i],
-            origin: self.origin[i],
-            provenance: self.provenance[i],
-            rank: self.rank[i],
-            n_ranked: self.n_ranked[i],
-            group: self.group[i],
+    pub(crate) fn slot_columns(&self) -> SlotColumns<'_> {
+        SlotColumns {
+            values: &self.values,
+            supplied: &self.supplied,
+            origin: &self.origin,
+            provenance: &self.provenance,
+            rank: &self.rank,
+            rank_within: &self.rank_within,
+            n_ranked: &self.n_ranked,
+            published_rank: &self.published_rank,
+            group: &self.group,
         }
     }
 
@@ -578,21 +580,6 @@ impl Scores {
     pub(crate) fn rank_of(&self, unit: usize, node: usize) -> (Option<u32>, u32) {
         let i = self.units[unit].offset + node;
         ((self.rank[i] > 0).then_some(self.rank[i]), self.n_ranked[i])
-    }
-
-    /// Rank of node `node` of unit `unit` among the units of this result with a value (not the publisher's rank
-    /// unless the field is full; crate-internal: indices from this table only).
-    #[cfg_attr(not(feature = "python"), allow(dead_code))]
-    pub(crate) fn rank_within_of(&self, unit: usize, node: usize) -> Option<u32> {
-        let r = self.rank_within[self.units[unit].offset + node];
-        (r > 0).then_some(r)
-    }
-
-    /// The rank the input supplied for node `node` of unit `unit` (`measure = "rank"`).
-    #[cfg_attr(not(feature = "python"), allow(dead_code))]
-    pub(crate) fn published_rank_of(&self, unit: usize, node: usize) -> Option<u32> {
-        let r = self.published_rank[self.units[unit].offset + node];
-        (r > 0).then_some(r)
     }
 
     /// The field the publisher ranks in unit `unit`'s data year and map.
@@ -840,15 +827,16 @@ pub fn score_columns(choice: &EditionChoice, data: Columns<'_>, options: &ScoreO
         if let Some(e) = year_edition[slot] {
             return Ok(e);
         }
-        let m: Arc<Methodology> = match choice {
-            EditionChoice::Index(index) => Arc::new(catalog().for_year(index, year)?.clone()),
-            EditionChoice::Edition(code) => Arc::new(catalog().edition(code)?.clone()),
-            EditionChoice::Methodology(m) => m.clone(),
+        let (m, plan) = match choice {
+            EditionChoice::Index(index) => builtin(catalog().for_year(index, year)?),
+            EditionChoice::Edition(code) => builtin(catalog().edition(code)?),
+            // A methodology the user passes is compiled for this call: never looked up in the cache of built-in
+            // editions, which a derived methodology may share its code with.
+            EditionChoice::Methodology(m) => (m.clone(), Plan::compile(m)),
         };
         let e = match editions.iter().position(|(x, _)| x.code == m.code) {
             Some(e) => e,
             None => {
-                let plan = Plan::compile(&m);
                 editions.push((m, plan));
                 editions.len() - 1
             }
@@ -857,13 +845,17 @@ pub fn score_columns(choice: &EditionChoice, data: Columns<'_>, options: &ScoreO
         Ok(e)
     };
 
-    // Dense lookup tables: (edition, distinct node name) → node, (province, year) → unit.
+    // Dense lookup tables: (edition, distinct node name) → node, (province, year) → unit. Each unit's supplied
+    // values and published ranks live in two buffers shared by all units (`start[k]` = its first slot), so
+    // scoring allocates per call, not per province-year.
     let n_provinces = registry.all().len();
     let mut node_cache: Vec<Vec<Option<usize>>> = Vec::new();
     let mut unit_of: Vec<u32> = vec![u32::MAX; n_provinces * span];
     let mut units: Vec<Unit> = Vec::new();
-    let mut buffers: Vec<(Vec<f64>, Vec<f64>)> = Vec::new();
-    let mut ranks_given: Vec<Vec<u32>> = Vec::new();
+    let mut start: Vec<usize> = Vec::new();
+    let mut supplied: Vec<f64> = Vec::new();
+    let mut ranks_given: Vec<u32> = Vec::new();
+    let all = registry.all();
     for r in 0..n {
         let candidates = provinces.get(data.province_idx[r] as usize).ok_or_else(|| {
             ChisoError::Data(format!(
@@ -873,7 +865,6 @@ pub fn score_columns(choice: &EditionChoice, data: Columns<'_>, options: &ScoreO
             ))
         })?;
         let year = data.years[r];
-        let all = registry.all();
         let covers = |i: usize| (all[i].years.0..=all[i].years.1).contains(&year);
         let pi = match candidates.iter().copied().find(|&i| covers(i)) {
             Some(i) => i,
@@ -893,7 +884,7 @@ pub fn score_columns(choice: &EditionChoice, data: Columns<'_>, options: &ScoreO
         };
         let e = edition_of(year, &mut editions)?;
         let m = &editions[e].0;
-        let pname = || registry.all()[pi].name_vi.clone();
+        let pname = all[pi].name_vi.as_str();
         let name_idx = data.node_idx[r] as usize;
         if node_cache.len() <= e {
             node_cache.resize(e + 1, Vec::new());
@@ -910,7 +901,7 @@ pub fn score_columns(choice: &EditionChoice, data: Columns<'_>, options: &ScoreO
                         data.node_names.len()
                     ))
                 })?;
-                let i = m.find(name).ok_or_else(|| unknown_node(m, name, &pname(), year))?;
+                let i = m.find(name).ok_or_else(|| unknown_node(m, name, pname, year))?;
                 node_cache[e][name_idx] = Some(i);
                 i
             }
@@ -918,23 +909,31 @@ pub fn score_columns(choice: &EditionChoice, data: Columns<'_>, options: &ScoreO
         let node = &m.nodes[idx];
         let value = data.values[r];
         if !value.is_finite() {
-            return Err(ChisoError::NonFinite { province: pname(), year, node: node.code.clone(), value });
+            return Err(ChisoError::NonFinite { province: pname.to_string(), year, node: node.code.clone(), value });
         }
+        // The unit of (province, data year), created with empty slots on first use.
+        let cell = pi * span + (year - ymin) as usize;
+        if unit_of[cell] == u32::MAX {
+            unit_of[cell] = units.len() as u32;
+            units.push(Unit { province: pi, year, edition: e, offset: 0 });
+            start.push(supplied.len());
+            supplied.resize(supplied.len() + m.nodes.len(), f64::NAN);
+            ranks_given.resize(ranks_given.len() + m.nodes.len(), 0);
+        }
+        let slot = start[unit_of[cell] as usize] + idx;
         let measure = data.measures.and_then(|ms| ms.get(r).copied()).unwrap_or_default();
         if measure == Measure::Rank {
             // A published rank: a whole number from 1, kept beside the computed one, never scored.
             if value < 1.0 || value.fract() != 0.0 || value > f64::from(u16::MAX) {
                 return Err(ChisoError::Data(format!(
-                    "{} {year}, node {}: rank {value} is not a rank (a whole number from 1)",
-                    pname(),
+                    "{pname} {year}, node {}: rank {value} is not a rank (a whole number from 1)",
                     node.code
                 )));
             }
-            let k = unit_slot(&mut unit_of, &mut units, &mut buffers, &mut ranks_given, pi, span, ymin, year, e, m);
-            let given = &mut ranks_given[k][idx];
+            let given = &mut ranks_given[slot];
             if *given != 0 && *given != value as u32 {
                 return Err(ChisoError::Duplicate {
-                    province: pname(),
+                    province: pname.to_string(),
                     year,
                     node: format!("{} (rank)", node.code),
                     first: f64::from(*given),
@@ -944,12 +943,12 @@ pub fn score_columns(choice: &EditionChoice, data: Columns<'_>, options: &ScoreO
             *given = value as u32;
             continue;
         }
-        let value = to_native(m, node, measure, value, (&pname(), year))?;
+        let value = if measure == Measure::Score { value } else { to_native(m, node, measure, value, (pname, year))? };
         if let Some((lo, hi)) = node.scale {
             let slack = node.scale_slack();
             if value < lo - slack || value > hi + slack {
                 return Err(ChisoError::OutOfScale {
-                    province: pname(),
+                    province: pname.to_string(),
                     year,
                     node: node.code.clone(),
                     value,
@@ -960,7 +959,7 @@ pub fn score_columns(choice: &EditionChoice, data: Columns<'_>, options: &ScoreO
         } else if let Some(max) = node.max_points {
             if value < 0.0 || value > max * (1.0 + 1e-9) {
                 return Err(ChisoError::OutOfScale {
-                    province: pname(),
+                    province: pname.to_string(),
                     year,
                     node: node.code.clone(),
                     value,
@@ -969,25 +968,23 @@ pub fn score_columns(choice: &EditionChoice, data: Columns<'_>, options: &ScoreO
                 });
             }
         }
-        let k = unit_slot(&mut unit_of, &mut units, &mut buffers, &mut ranks_given, pi, span, ymin, year, e, m);
-        let (vals, sup) = &mut buffers[k];
-        if !sup[idx].is_nan() && sup[idx] != value {
+        let sup = &mut supplied[slot];
+        if !sup.is_nan() && *sup != value {
             return Err(ChisoError::Duplicate {
-                province: pname(),
+                province: pname.to_string(),
                 year,
                 node: node.code.clone(),
-                first: sup[idx],
+                first: *sup,
                 second: value,
             });
         }
-        sup[idx] = value;
-        vals[idx] = value;
+        *sup = value;
     }
 
     // Units in GSO order then year; slots laid out back to back.
     let mut order: Vec<usize> = (0..units.len()).collect();
-    order.sort_by_key(|&k| (units[k].province, units[k].year));
-    let total: usize = units.iter().map(|u| editions[u.edition].0.nodes.len()).sum();
+    order.sort_unstable_by_key(|&k| (units[k].province, units[k].year));
+    let total = supplied.len();
     let mut scores = Scores {
         preorders: editions.iter().map(|(m, _)| preorder(m)).collect(),
         units: Vec::with_capacity(units.len()),
@@ -1008,33 +1005,25 @@ pub fn score_columns(choice: &EditionChoice, data: Columns<'_>, options: &ScoreO
     };
     let renormalise = options.missing == MissingPolicy::Renormalise;
     let keep_supplied = options.prefer == Prefer::Published;
-    // Per edition, once: evaluation order and which nodes have a rule to apply.
-    let shapes: Vec<(Vec<usize>, Vec<bool>)> = scores
-        .editions
-        .iter()
-        .map(|(m, _)| {
-            let computable = m
-                .nodes
-                .iter()
-                .enumerate()
-                .map(|(i, n)| !matches!(n.aggregation, Aggregation::Opaque) && !m.dependencies(i).is_empty())
-                .collect();
-            (m.topological_order(), computable)
-        })
-        .collect();
+    // Per edition, once: evaluation order, each node's dependencies, and which nodes have a rule to apply.
+    let shapes: Vec<Shape> = scores.editions.iter().map(|(m, _)| Shape::of(m)).collect();
     let mut computed = Vec::new();
     for k in order {
         let mut u = units[k];
-        let (mut vals, sup) = std::mem::take(&mut buffers[k]);
         let (m, plan) = &scores.editions[u.edition];
-        let (topo, computable) = &shapes[u.edition];
-        plan.evaluate_with(&mut vals, renormalise, keep_supplied);
+        let shape = &shapes[u.edition];
+        let width = m.nodes.len();
+        let sup = &supplied[start[k]..start[k] + width];
+        u.offset = scores.values.len();
+        scores.values.extend_from_slice(sup);
+        let vals = &mut scores.values[u.offset..];
+        plan.evaluate_with(vals, renormalise, keep_supplied);
         let kept = |i: usize| keep_supplied && !sup[i].is_nan();
-        let name = || registry.all()[u.province].name_vi.clone();
-        super::check_computed(m, &vals, |i| computable[i] && !kept(i), &name(), u.year)?;
-        computed_provenance(m, topo, &vals, &sup, &mut computed);
-        for i in 0..m.nodes.len() {
-            let complete = computable[i] && m.dependencies(i).iter().all(|&c| !vals[c].is_nan());
+        let name = &registry.all()[u.province].name_vi;
+        super::check_computed(m, vals, |i| shape.computable[i] && !kept(i), name, u.year)?;
+        computed_provenance(m, shape, vals, sup, &mut computed);
+        for i in 0..width {
+            let complete = shape.computable[i] && shape.dependencies[i].iter().all(|&c| !vals[c].is_nan());
             let origin = if vals[i].is_nan() {
                 Origin::Missing
             } else if keep_supplied && !sup[i].is_nan() {
@@ -1053,38 +1042,48 @@ pub fn score_columns(choice: &EditionChoice, data: Columns<'_>, options: &ScoreO
                 Origin::Renormalised => Some(computed[i].weakest(Status::Derived)),
             });
         }
-        u.offset = scores.values.len();
-        scores.values.extend_from_slice(&vals);
-        scores.supplied.extend_from_slice(&sup);
-        scores.published_rank.extend_from_slice(&ranks_given[k]);
+        scores.supplied.extend_from_slice(sup);
+        scores.published_rank.extend_from_slice(&ranks_given[start[k]..start[k] + width]);
         scores.units.push(u);
     }
     rank_and_group(&mut scores);
     Ok(scores)
 }
 
-/// The unit of (province, data year), created with empty buffers on first use.
-#[allow(clippy::too_many_arguments)]
-fn unit_slot(
-    unit_of: &mut [u32],
-    units: &mut Vec<Unit>,
-    buffers: &mut Vec<(Vec<f64>, Vec<f64>)>,
-    ranks_given: &mut Vec<Vec<u32>>,
-    province: usize,
-    span: usize,
-    ymin: i32,
-    year: i32,
-    edition: usize,
-    m: &Methodology,
-) -> usize {
-    let cell = province * span + (year - ymin) as usize;
-    if unit_of[cell] == u32::MAX {
-        unit_of[cell] = units.len() as u32;
-        units.push(Unit { province, year, edition, offset: 0 });
-        buffers.push((vec![f64::NAN; m.nodes.len()], vec![f64::NAN; m.nodes.len()]));
-        ranks_given.push(vec![0; m.nodes.len()]);
+/// A built-in edition and its compiled plan, compiled once per process: the catalog never changes, so neither
+/// do they (a user's methodology never comes here, see [`score_columns`]).
+fn builtin(m: &'static Methodology) -> (Arc<Methodology>, Plan) {
+    type Compiled = HashMap<usize, (Arc<Methodology>, Plan)>;
+    static COMPILED: std::sync::OnceLock<std::sync::Mutex<Compiled>> = std::sync::OnceLock::new();
+    // Keyed by the edition's address in the catalog, which lives (unmoved) for the whole process.
+    let key = m as *const Methodology as usize;
+    let cache = COMPILED.get_or_init(Default::default);
+    let mut cache = cache.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let (m, plan) = cache.entry(key).or_insert_with(|| (Arc::new(m.clone()), Plan::compile(m)));
+    (m.clone(), plan.clone())
+}
+
+/// What the engine needs of an edition's tree for every unit, worked out once per call.
+struct Shape {
+    /// Evaluation order: every node after the nodes it is computed from.
+    topological: Vec<usize>,
+    /// Per node, the nodes it is computed from ([`Methodology::dependencies`]).
+    dependencies: Vec<Vec<usize>>,
+    /// Per node, whether it has a rule to apply (not opaque, and something to apply it to).
+    computable: Vec<bool>,
+}
+
+impl Shape {
+    fn of(m: &Methodology) -> Shape {
+        let dependencies: Vec<Vec<usize>> = (0..m.nodes.len()).map(|i| m.dependencies(i)).collect();
+        let computable = m
+            .nodes
+            .iter()
+            .zip(&dependencies)
+            .map(|(n, d)| !matches!(n.aggregation, Aggregation::Opaque) && !d.is_empty())
+            .collect();
+        Shape { topological: m.topological_order(), dependencies, computable }
     }
-    unit_of[cell] as usize
 }
 
 /// Nodes root first, each followed by its subtree (reading order for tables).
@@ -1102,13 +1101,13 @@ fn preorder(m: &Methodology) -> Vec<usize> {
 
 /// Provenance of each computed node: the weakest status of its rule, the weights or maxima it uses, and the
 /// computed children it is built from.
-fn computed_provenance(m: &Methodology, topo: &[usize], values: &[f64], supplied: &[f64], status: &mut Vec<Status>) {
+fn computed_provenance(m: &Methodology, shape: &Shape, values: &[f64], supplied: &[f64], status: &mut Vec<Status>) {
     status.clear();
     status.resize(m.nodes.len(), Status::Official);
-    for &i in topo {
+    for &i in &shape.topological {
         let n = &m.nodes[i];
         let mut s = n.aggregation_status;
-        for c in m.dependencies(i) {
+        for &c in &shape.dependencies[i] {
             let ch = &m.nodes[c];
             match n.aggregation {
                 Aggregation::WMean { .. } => s = s.weakest(ch.weight_status),
@@ -1116,7 +1115,7 @@ fn computed_provenance(m: &Methodology, topo: &[usize], values: &[f64], supplied
                 _ => {}
             }
             // A child that was itself computed passes its provenance up; a supplied child is data, not a rule.
-            let child_computed = !m.dependencies(c).is_empty() && !values[c].is_nan() && supplied[c].is_nan();
+            let child_computed = !shape.dependencies[c].is_empty() && !values[c].is_nan() && supplied[c].is_nan();
             if child_computed {
                 s = s.weakest(status[c]);
             }

@@ -1,5 +1,6 @@
 //! Numeric columns across the Python boundary as little-endian byte buffers (numpy's `tobytes()` in,
-//! `np.frombuffer` out): one copy of the column, never a Python object per value. The choice of this mechanism over
+//! `np.frombuffer` out for the what-if and uncertainty arrays): one copy of the column, never a Python object per
+//! value. Result frames go out through `arrow`. The choice of this mechanism over
 //! pyo3-polars or arrow-rs is measured in the README ("Architecture notes").
 
 use pyo3::prelude::*;

@@ -2,13 +2,13 @@
 //! `ChisoError` → the exception classes of `chiso.exceptions`, with structured attributes.
 
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::PyDict;
 
-use super::buffers::bytes_of;
+use super::arrow::Column as ArrowColumn;
 use crate::datasets::DatasetRow;
 use crate::engine::{Comparison, Origin, Scores};
 use crate::error::ChisoError;
-use crate::methodology::Methodology;
+use crate::methodology::{Methodology, Status};
 
 enum Column {
     Str(Vec<Option<String>>),
@@ -21,26 +21,37 @@ enum Column {
 }
 
 impl Column {
-    fn dtype<'py>(&self, pl: &Bound<'py, PyModule>) -> PyResult<Bound<'py, PyAny>> {
+    /// The column in Arrow's layout (same dtype and nulls as the polars column it becomes).
+    fn to_arrow(&self) -> ArrowColumn {
+        let mut out = match self {
+            Column::Str(_) => ArrowColumn::str(),
+            Column::Int(_) => ArrowColumn::int(),
+            Column::Float(_) => ArrowColumn::float(),
+            Column::Bool(_) | Column::OptBool(_) => ArrowColumn::bool(),
+            Column::StrList(_) => ArrowColumn::list(ArrowColumn::str()),
+            Column::IntList(_) => ArrowColumn::list(ArrowColumn::int()),
+        };
         match self {
-            Column::Str(_) => pl.getattr("String"),
-            Column::Int(_) => pl.getattr("Int64"),
-            Column::Float(_) => pl.getattr("Float64"),
-            Column::Bool(_) | Column::OptBool(_) => pl.getattr("Boolean"),
-            Column::StrList(_) => pl.getattr("List")?.call1((pl.getattr("String")?,)),
-            Column::IntList(_) => pl.getattr("List")?.call1((pl.getattr("Int64")?,)),
+            Column::Str(v) => v.iter().for_each(|x| out.push_str(x.as_deref())),
+            Column::Int(v) => v.iter().for_each(|&x| out.push_int(x)),
+            Column::Float(v) => v.iter().for_each(|&x| out.push_float(x)),
+            Column::Bool(v) => v.iter().for_each(|&x| out.push_bool(Some(x))),
+            Column::OptBool(v) => v.iter().for_each(|&x| out.push_bool(x)),
+            Column::StrList(v) => v.iter().for_each(|x| out.push_strs(x)),
+            Column::IntList(v) => v.iter().for_each(|x| out.push_ints(x)),
         }
+        out
     }
 
-    fn to_list<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+    fn len(&self) -> usize {
         match self {
-            Column::Str(v) => PyList::new(py, v),
-            Column::Int(v) => PyList::new(py, v),
-            Column::Float(v) => PyList::new(py, v),
-            Column::Bool(v) => PyList::new(py, v),
-            Column::OptBool(v) => PyList::new(py, v),
-            Column::StrList(v) => PyList::new(py, v),
-            Column::IntList(v) => PyList::new(py, v),
+            Column::Str(v) => v.len(),
+            Column::Int(v) => v.len(),
+            Column::Float(v) => v.len(),
+            Column::Bool(v) => v.len(),
+            Column::OptBool(v) => v.len(),
+            Column::StrList(v) => v.len(),
+            Column::IntList(v) => v.len(),
         }
     }
 }
@@ -120,22 +131,31 @@ impl Frame {
         self.opt_str("merge_rule", map.merge_rule.map(|(r, _)| r.as_str()));
         self.opt_str("merge_rule_status", map.merge_rule.map(|(_, s)| s.as_str()));
     }
+    /// The columns of `_frame_sample`, declared so that they exist (with their dtypes) even without rows.
+    pub fn declare_all(&mut self) {
+        self.declare("strings", Column::Str(vec![]));
+        self.declare("ints", Column::Int(vec![]));
+        self.declare("floats", Column::Float(vec![]));
+        self.declare("bools", Column::OptBool(vec![]));
+        self.declare("lists", Column::StrList(vec![]));
+    }
     /// Declare a column up front (so an empty table still has its schema).
     fn declare(&mut self, name: &str, col: Column) {
         self.column(name, || col);
     }
 
+    /// The polars DataFrame of these columns, handed over in Arrow's layout (see `arrow`). Columns of unequal
+    /// length are an error, as polars would raise.
     pub fn build<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let pl = py.import("polars")?;
-        let data = PyDict::new(py);
-        let schema = PyDict::new(py);
-        for (name, col) in &self.columns {
-            data.set_item(name, col.to_list(py)?)?;
-            schema.set_item(name, col.dtype(&pl)?)?;
+        let length = self.columns.first().map_or(0, |(_, c)| c.len());
+        if let Some((name, c)) = self.columns.iter().find(|(_, c)| c.len() != length) {
+            return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                "column {name:?} has {} values, the first column {length}",
+                c.len()
+            )));
         }
-        let kwargs = PyDict::new(py);
-        kwargs.set_item("schema", schema)?;
-        pl.getattr("DataFrame")?.call((data,), Some(&kwargs))
+        let columns = self.columns.iter().map(|(name, c)| (name.clone(), c.to_arrow())).collect();
+        super::arrow::frame(py, length, columns)
     }
 }
 
@@ -370,176 +390,214 @@ fn build_exception(py: Python<'_>, e: &ChisoError) -> PyResult<PyErr> {
     Ok(PyErr::from_value(instance))
 }
 
-/// The columns of a [`Scores`] for `chiso._assemble`: small tables of units and nodes, and per-slot columns that
-/// point into them, so that no string is built per slot. `depth` keeps only the slots of nodes at that depth.
-/// The Python objects are made with the GIL held; the columns are gathered without it.
-pub fn score_columns<'py>(py: Python<'py>, s: &Scores, depth: Option<usize>) -> PyResult<Bound<'py, PyDict>> {
-    let c = py.detach(|| gather_score_columns(s, depth));
-    let slots = PyDict::new(py);
-    slots.set_item("unit", bytes_of(py, &c.unit, u32::to_le_bytes))?;
-    slots.set_item("node", bytes_of(py, &c.node, u32::to_le_bytes))?;
-    slots.set_item("score", bytes_of(py, &c.score, f64::to_le_bytes))?;
-    slots.set_item("input", bytes_of(py, &c.input, f64::to_le_bytes))?;
-    slots.set_item("rank", bytes_of(py, &c.rank, u32::to_le_bytes))?;
-    slots.set_item("n_ranked", bytes_of(py, &c.n_ranked, u32::to_le_bytes))?;
-    slots.set_item("rank_within", bytes_of(py, &c.rank_within, u32::to_le_bytes))?;
-    slots.set_item("n_field", bytes_of(py, &c.n_field, u32::to_le_bytes))?;
-    slots.set_item("full_field", bytes_of(py, &c.full_field, u8::to_le_bytes))?;
-    slots.set_item("published_rank", bytes_of(py, &c.published_rank, u32::to_le_bytes))?;
-    slots.set_item("group", bytes_of(py, &c.group, u32::to_le_bytes))?;
-    slots.set_item("origin", bytes_of(py, &c.origin, u8::to_le_bytes))?;
-    slots.set_item("provenance", bytes_of(py, &c.provenance, u32::to_le_bytes))?;
-    slots.set_item("missing_at", bytes_of(py, &c.missing_at, u32::to_le_bytes))?;
-    slots.set_item("missing_children", c.missing)?;
-    let out = PyDict::new(py);
-    out.set_item("units", c.units.build(py)?)?;
-    out.set_item("nodes", c.nodes.build(py)?)?;
-    out.set_item("group_labels", c.labels)?;
-    out.set_item("origin_labels", vec!["input", "computed", "renormalised", "missing"])?;
-    out.set_item("provenance_labels", c.provenance_labels)?;
-    out.set_item("slots", slots)?;
-    Ok(out)
+/// Which view of a [`Scores`] to build (the columns of each, in order, as `Scores.long()` documents them).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum ScoreView {
+    /// Every column, one row per slot.
+    Long,
+    /// One row per province-year: the unit and slot columns, without the node's own (node, code, depth, kind,
+    /// scored, max).
+    Totals,
 }
 
-/// The columns [`score_columns`] hands to Python, as Rust vectors.
-struct ScoreColumns {
-    units: Frame,
-    nodes: Frame,
-    labels: Vec<String>,
-    unit: Vec<u32>,
-    node: Vec<u32>,
-    score: Vec<f64>,
-    input: Vec<f64>,
-    rank: Vec<u32>,
-    n_ranked: Vec<u32>,
-    rank_within: Vec<u32>,
-    n_field: Vec<u32>,
-    full_field: Vec<u8>,
-    published_rank: Vec<u32>,
-    group: Vec<u32>,
-    origin: Vec<u8>,
-    provenance: Vec<u32>,
-    provenance_labels: Vec<&'static str>,
-    missing_at: Vec<u32>,
-    missing: Vec<Vec<String>>,
+/// A view of a [`Scores`] as a polars DataFrame, built here column by column in Arrow's layout (see `arrow`):
+/// `depth` keeps only the slots of nodes at that depth. The columns are built without the GIL.
+pub fn score_frame<'py>(
+    py: Python<'py>,
+    s: &Scores,
+    depth: Option<usize>,
+    view: ScoreView,
+) -> PyResult<Bound<'py, PyAny>> {
+    let (length, columns) = py.detach(|| score_columns(s, depth, view));
+    super::arrow::frame(py, length, columns)
 }
 
-fn gather_score_columns(s: &Scores, depth: Option<usize>) -> ScoreColumns {
+fn score_columns(s: &Scores, depth: Option<usize>, view: ScoreView) -> (usize, Vec<(String, ArrowColumn)>) {
+    use super::arrow::Bits;
+    use crate::engine::FieldStatus;
     let registry = crate::provinces::Registry::get();
-    let mut units = Frame::default();
-    for u in s.units() {
-        let p = &registry.all()[u.province];
-        units.str("province_code", &p.code);
-        units.str("province", &p.name_vi);
-        units.int("year", u.year as i64);
-        units.str("edition", &s.edition(u.edition).code);
-    }
-    // Node table: all editions' nodes back to back; group labels likewise.
-    let mut nodes = Frame::default();
-    let mut node_offset = Vec::new();
-    let mut labels: Vec<String> = Vec::new();
-    let mut label_offset = Vec::new();
-    let mut first_node = 0;
-    for m in s.editions() {
-        node_offset.push(first_node);
-        first_node += m.nodes.len();
-        label_offset.push(labels.len());
-        if let Some(g) = &m.groups {
-            labels.extend(g.labels.iter().cloned());
-        }
-        for n in &m.nodes {
-            nodes.str("edition", &m.code);
-            // One vocabulary in every frame: `node` is the path below the edition root ("" = the total), `code`
-            // the full code (edition/path).
-            nodes.str("node", &n.path);
-            nodes.str("code", &n.code);
-            nodes.int("depth", n.depth as i64);
-            nodes.str("kind", n.kind.as_str());
-            nodes.bool("scored", n.scored);
-            nodes.opt_float("max", n.max_value());
-            nodes.str("rank_status", m.ranking.status.as_str());
-        }
-    }
-    // Per-slot columns as little-endian buffers (`chiso._assemble` reads them with numpy): null is NaN for scores,
-    // 0 for ranks (a rank starts at 1) and u32::MAX for indices into the label tables.
-    let (mut unit, mut node, mut rank, mut n_ranked) = (vec![], vec![], vec![], vec![]);
-    let (mut score, mut input, mut group, mut origin) = (vec![], vec![], vec![], vec![]);
-    let (mut rank_within, mut n_field, mut full_field, mut published_rank) = (vec![], vec![], vec![], vec![]);
-    let (mut provenance, mut provenance_labels): (Vec<u32>, Vec<&'static str>) = (vec![], vec![]);
-    // Missing children are rare: given only for the slots that have some.
-    let (mut missing_at, mut missing): (Vec<u32>, Vec<Vec<String>>) = (vec![], vec![]);
-    for (k, u) in s.units().iter().enumerate() {
-        let m = s.edition(u.edition);
+    let units = s.units();
+    let editions: Vec<&Methodology> = s.editions().collect();
+    // The rows: (unit, node) in reading order, and the slot each reads.
+    let mut rows: Vec<(u32, u32)> = Vec::new();
+    for (k, u) in units.iter().enumerate() {
+        let m = editions[u.edition];
         for &i in s.preorder(u.edition) {
-            if depth.is_some_and(|d| m.nodes[i].depth != d) {
-                continue;
-            }
-            let crate::engine::Slot {
-                value: v,
-                supplied: sup,
-                origin: o,
-                provenance: prov,
-                rank: r,
-                n_ranked: nr,
-                group: g,
-            } = s.slot(u.offset + i);
-            unit.push(k as u32);
-            node.push((node_offset[u.edition] + i) as u32);
-            score.push(v);
-            input.push(sup);
-            rank.push(r);
-            n_ranked.push(nr);
-            rank_within.push(s.rank_within_of(k, i).unwrap_or(0));
-            n_field.push(s.field_size_at(k, i));
-            full_field.push(u8::from(s.field_status_at(k, i) == crate::engine::FieldStatus::FullField));
-            published_rank.push(s.published_rank_of(k, i).unwrap_or(0));
-            group.push(if g == u8::MAX { u32::MAX } else { (label_offset[u.edition] + g as usize) as u32 });
-            origin.push(match o {
-                Origin::Input => 0u8,
-                Origin::Computed => 1,
-                Origin::Renormalised => 2,
-                Origin::Missing => 3,
-            });
-            provenance.push(match prov.map(|p| p.as_str()) {
-                None => u32::MAX,
-                Some(label) => match provenance_labels.iter().position(|&l| l == label) {
-                    Some(j) => j as u32,
-                    None => {
-                        provenance_labels.push(label);
-                        (provenance_labels.len() - 1) as u32
-                    }
-                },
-            });
-            if matches!(o, Origin::Missing | Origin::Renormalised) {
-                let mc = s.missing_children(k, i);
-                if !mc.is_empty() {
-                    missing_at.push((unit.len() - 1) as u32);
-                    missing.push(mc);
-                }
+            if depth.is_none_or(|d| m.nodes[i].depth == d) {
+                rows.push((k as u32, i as u32));
             }
         }
     }
-    ScoreColumns {
-        units,
-        nodes,
-        labels,
-        unit,
-        node,
-        score,
-        input,
-        rank,
-        n_ranked,
-        rank_within,
-        n_field,
-        full_field,
-        published_rank,
-        group,
-        origin,
-        provenance,
-        provenance_labels,
-        missing_at,
-        missing,
+    let length = rows.len();
+    let unit = |&(k, _): &(u32, u32)| &units[k as usize];
+    let slot = |r: &(u32, u32)| unit(r).offset + r.1 as usize;
+    let c = s.slot_columns();
+    // Every string column is drawn from a small table of labels (see `arrow::Column::Labels`): provinces, editions
+    // and nodes once each, however many rows repeat them. Nodes of all editions are numbered back to back.
+    let mut node_offset = Vec::with_capacity(editions.len());
+    let mut group_offset = Vec::with_capacity(editions.len());
+    let (mut nodes, mut groups) = (0, 0);
+    for m in &editions {
+        node_offset.push(nodes);
+        group_offset.push(groups);
+        nodes += m.nodes.len();
+        groups += m.groups.as_ref().map_or(0, |g| g.labels.len());
     }
+    let node_strings = |f: fn(&crate::methodology::Node) -> &str| -> Vec<String> {
+        editions.iter().flat_map(|m| m.nodes.iter().map(move |n| f(n).to_string())).collect()
+    };
+    let node_index: Vec<u32> = rows.iter().map(|r| (node_offset[unit(r).edition] + r.1 as usize) as u32).collect();
+    let node_of = |j: usize| {
+        let (k, i) = rows[j];
+        &editions[units[k as usize].edition].nodes[i as usize]
+    };
+    let labels = |xs: &[&str]| xs.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+    let ints = |f: &dyn Fn(&(u32, u32)) -> i64| ArrowColumn::ints(rows.iter().map(f).collect(), None);
+    // A rank column: 0 is no rank (null).
+    let ranks = |of: &[u32]| {
+        let values: Vec<u32> = rows.iter().map(|r| of[slot(r)]).collect();
+        let valid = Bits::collect(values.iter().map(|&x| x > 0));
+        ArrowColumn::ints(values.into_iter().map(i64::from).collect(), Some(valid))
+    };
+    let floats = |of: &[f64]| {
+        let values: Vec<f64> = rows.iter().map(|r| of[slot(r)]).collect();
+        let valid = Bits::collect(values.iter().map(|v| !v.is_nan()));
+        ArrowColumn::floats(values, valid)
+    };
+    let province_index: Vec<u32> = rows.iter().map(|r| unit(r).province as u32).collect();
+    let mut columns: Vec<(&str, ArrowColumn)> = vec![
+        (
+            "province_code",
+            ArrowColumn::labelled(
+                registry.all().iter().map(|p| p.code.clone()).collect(),
+                province_index.clone(),
+                None,
+            ),
+        ),
+        (
+            "province",
+            ArrowColumn::labelled(registry.all().iter().map(|p| p.name_vi.clone()).collect(), province_index, None),
+        ),
+        ("year", ints(&|r| i64::from(unit(r).year))),
+        (
+            "edition",
+            ArrowColumn::labelled(
+                editions.iter().map(|m| m.code.clone()).collect(),
+                rows.iter().map(|r| unit(r).edition as u32).collect(),
+                None,
+            ),
+        ),
+    ];
+    if view == ScoreView::Long {
+        // One vocabulary in every frame: `node` is the path below the edition root ("" = the total), `code` the
+        // full code (edition/path).
+        let max: Vec<Option<f64>> = (0..length).map(|j| node_of(j).max_value()).collect();
+        columns.extend([
+            ("node", ArrowColumn::labelled(node_strings(|n| &n.path), node_index.clone(), None)),
+            ("code", ArrowColumn::labelled(node_strings(|n| &n.code), node_index.clone(), None)),
+            ("depth", ArrowColumn::ints((0..length).map(|j| node_of(j).depth as i64).collect(), None)),
+            ("kind", ArrowColumn::labelled(node_strings(|n| n.kind.as_str()), node_index, None)),
+            ("scored", ArrowColumn::bools(Bits::collect((0..length).map(|j| node_of(j).scored)))),
+            ("score", floats(c.values)),
+            (
+                "max",
+                ArrowColumn::floats(
+                    max.iter().map(|m| m.unwrap_or(0.0)).collect(),
+                    Bits::collect(max.iter().map(Option::is_some)),
+                ),
+            ),
+        ]);
+    } else {
+        columns.push(("score", floats(c.values)));
+    }
+    let status: Vec<Option<usize>> = rows
+        .iter()
+        .map(|r| {
+            c.provenance[slot(r)].and_then(|p| {
+                [Status::Official, Status::Derived, Status::UserSupplied, Status::Unknown].iter().position(|&x| x == p)
+            })
+        })
+        .collect();
+    let group: Vec<Option<usize>> = rows
+        .iter()
+        .map(|r| {
+            let (u, g) = (unit(r), c.group[slot(r)] as usize);
+            let n_groups = editions[u.edition].groups.as_ref().map_or(0, |g| g.labels.len());
+            (g < n_groups).then(|| group_offset[u.edition] + g)
+        })
+        .collect();
+    let mut missing = ArrowColumn::list(ArrowColumn::str());
+    missing.reserve(length, 0);
+    let no_children: [&str; 0] = [];
+    for r in &rows {
+        if matches!(c.origin[slot(r)], Origin::Missing | Origin::Renormalised) {
+            missing.push_strs(&s.missing_children(r.0 as usize, r.1 as usize));
+        } else {
+            missing.push_strs(&no_children);
+        }
+    }
+    columns.extend([
+        ("rank", ranks(c.rank)),
+        ("rank_within", ranks(c.rank_within)),
+        ("n_ranked", ints(&|r| i64::from(c.n_ranked[slot(r)]))),
+        ("n_field", ints(&|r| i64::from(s.field_size_at(r.0 as usize, r.1 as usize)))),
+        (
+            "field_status",
+            ArrowColumn::labelled(
+                labels(&["full_field", "partial_field"]),
+                rows.iter()
+                    .map(|r| u32::from(s.field_status_at(r.0 as usize, r.1 as usize) != FieldStatus::FullField))
+                    .collect(),
+                None,
+            ),
+        ),
+        ("published_rank", ranks(c.published_rank)),
+        (
+            "rank_status",
+            ArrowColumn::labelled(
+                editions.iter().map(|m| m.ranking.status.as_str().to_string()).collect(),
+                rows.iter().map(|r| unit(r).edition as u32).collect(),
+                None,
+            ),
+        ),
+        (
+            "group",
+            ArrowColumn::labelled(
+                editions.iter().flat_map(|m| m.groups.as_ref().map_or(Vec::new(), |g| g.labels.clone())).collect(),
+                group.iter().map(|g| g.unwrap_or(0) as u32).collect(),
+                Some(Bits::collect(group.iter().map(Option::is_some))),
+            ),
+        ),
+        (
+            "origin",
+            ArrowColumn::labelled(
+                labels(&["input", "computed", "renormalised", "missing"]),
+                rows.iter()
+                    .map(|r| match c.origin[slot(r)] {
+                        Origin::Input => 0,
+                        Origin::Computed => 1,
+                        Origin::Renormalised => 2,
+                        Origin::Missing => 3,
+                    })
+                    .collect(),
+                None,
+            ),
+        ),
+        (
+            "provenance",
+            ArrowColumn::labelled(
+                [Status::Official, Status::Derived, Status::UserSupplied, Status::Unknown]
+                    .iter()
+                    .map(|p| p.as_str().to_string())
+                    .collect(),
+                status.iter().map(|p| p.unwrap_or(0) as u32).collect(),
+                Some(Bits::collect(status.iter().map(Option::is_some))),
+            ),
+        ),
+        ("input", floats(c.supplied)),
+        ("missing_children", missing),
+    ]);
+    (length, columns.into_iter().map(|(n, c)| (n.to_string(), c)).collect())
 }
 
 pub fn changes_frame<'py>(py: Python<'py>, rows: &[crate::compare::Change]) -> PyResult<Bound<'py, PyAny>> {

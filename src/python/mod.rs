@@ -1,6 +1,7 @@
 //! The Python binding (`chiso._chiso`): conversion and exception mapping only. Every computation is in the core
 //! crate, so Rust users have everything Python users have.
 
+mod arrow;
 mod buffers;
 mod columns;
 mod convert;
@@ -153,8 +154,7 @@ impl PyScores {
     /// >>> row["score"] is None, row["origin"], row["missing_children"]
     /// (True, 'missing', ['papi.2018/transparency', 'papi.2018/control_of_corruption'])
     fn long<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let cols = convert::score_columns(py, &self.inner, None)?;
-        py.import("chiso._assemble")?.call_method1("long", (cols,))
+        convert::score_frame(py, &self.inner, None, convert::ScoreView::Long)
     }
 
     /// One row per province and year: the total, its rank over the publisher's field (null unless the data
@@ -166,8 +166,7 @@ impl PyScores {
     /// >>> t.filter(province="Trà Vinh").select("score", "rank", "n_ranked").row(0)
     /// (57.644..., 42, 63)
     fn totals<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let cols = convert::score_columns(py, &self.inner, Some(0))?;
-        py.import("chiso._assemble")?.call_method1("totals", (cols,))
+        convert::score_frame(py, &self.inner, Some(0), convert::ScoreView::Totals)
     }
 
     /// Wide view of one level: one row per province and year, one column per node at depth `level`
@@ -193,8 +192,8 @@ impl PyScores {
                 self.editions().join(", ")
             ))));
         }
-        let cols = convert::score_columns(py, &self.inner, Some(level))?;
-        py.import("chiso._assemble")?.call_method1("wide", (cols, value))
+        let long = convert::score_frame(py, &self.inner, Some(level), convert::ScoreView::Long)?;
+        py.import("chiso._assemble")?.call_method1("wide", (long, value))
     }
 
     /// Computed nodes compared with the values supplied for them: difference and the tolerance of README §1.5
@@ -820,31 +819,52 @@ fn compare_options(
     Ok(crate::compare::CompareOptions { nodes, provinces, comparable_only, materiality, level: None, merge_rule: None })
 }
 
-/// Score factored columns (the Python layer has shaped the frame; see `chiso._frames`). Index, year and value
-/// columns are little-endian uint32 / int64 / float64 buffers.
+/// Score factored columns (the Python layer has shaped the frame; see `chiso._frames.Factored`). Index, year and
+/// value columns are little-endian uint32 / int64 / float64 buffers, in one of two shapes:
+///
+/// * long: `province_names` distinct, `province_idx`, `years`, `node_idx` and `values` one per observation;
+/// * wide: `province_idx` None and `province_names` one per row of the frame (factored here, each distinct name
+///   resolved once), `years` one per row, `node_idx` None and `values` the node columns end to end (one block of
+///   rows per node name), `present` one byte per value (0 = an empty cell, skipped) or None when none is empty.
 #[pyfunction]
-#[pyo3(signature = (index, province_names, province_idx, years, node_names, node_idx, values, *, measure_names = None, measure_idx = None, edition = None, missing = "strict", prefer = "computed"))]
+#[pyo3(signature = (index, province_names, province_idx, years, node_names, node_idx, values, *, measure_names = None, measure_idx = None, present = None, edition = None, missing = "strict", prefer = "computed"))]
 #[allow(clippy::too_many_arguments)]
 fn _score(
     py: Python<'_>,
     index: &Bound<'_, PyAny>,
-    province_names: Vec<String>,
-    province_idx: &[u8],
+    province_names: &Bound<'_, pyo3::types::PyList>,
+    province_idx: Option<&[u8]>,
     years: &[u8],
     node_names: Vec<String>,
-    node_idx: &[u8],
+    node_idx: Option<&[u8]>,
     values: &[u8],
     measure_names: Option<Vec<String>>,
     measure_idx: Option<&[u8]>,
+    present: Option<&[u8]>,
     edition: Option<String>,
     missing: &str,
     prefer: &str,
 ) -> PyResult<PyScores> {
     // Numeric columns arrive as little-endian buffers (see `buffers`).
-    let province_idx = buffers::u32s("province_idx", province_idx)?;
     let years = buffers::i64s("years", years)?;
-    let node_idx = buffers::u32s("node_idx", node_idx)?;
     let values = buffers::f64s("values", values)?;
+    let (province_names, province_idx) = match province_idx {
+        Some(idx) => (province_names.extract::<Vec<String>>()?, buffers::u32s("province_idx", idx)?),
+        None => factor_names(province_names)?,
+    };
+    let (province_idx, years, node_idx, values) = match node_idx {
+        Some(idx) => {
+            if present.is_some() {
+                return Err(to_py_err(ChisoError::argument(
+                    "present",
+                    "a mask".to_string(),
+                    "only for node columns laid end to end (node_idx=None)",
+                )));
+            }
+            (province_idx, years, buffers::u32s("node_idx", idx)?, values)
+        }
+        None => unstack(&province_idx, &years, node_names.len(), &values, present)?,
+    };
     let measure_idx = measure_idx.map(|b| buffers::u32s("measure_idx", b)).transpose()?;
     let measures: Option<Vec<engine::Measure>> = match (measure_names, measure_idx) {
         (Some(names), Some(idx)) => {
@@ -925,6 +945,95 @@ fn _score(
         })
         .map_err(to_py_err)?;
     Ok(PyScores { inner: scores })
+}
+
+/// A frame of the given columns, built as every result frame is (Arrow buffers handed to polars, see `arrow`):
+/// lets the tests check that layer on any content (nulls, NaN, long and non-ASCII text, empty lists, no rows).
+#[pyfunction]
+fn _frame_sample<'py>(
+    py: Python<'py>,
+    strings: Vec<Option<String>>,
+    ints: Vec<Option<i64>>,
+    floats: Vec<Option<f64>>,
+    bools: Vec<Option<bool>>,
+    lists: Vec<Vec<String>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let mut f = Frame::default();
+    f.declare_all();
+    strings.iter().for_each(|v| f.opt_str("strings", v.as_deref()));
+    ints.iter().for_each(|&v| f.opt_int("ints", v));
+    floats.iter().for_each(|&v| f.opt_float("floats", v));
+    bools.iter().for_each(|&v| f.opt_bool("bools", v));
+    lists.iter().for_each(|v| f.str_list("lists", v));
+    f.build(py)
+}
+
+/// One name per row → the distinct names (in order of first appearance) and each row's index into them.
+fn factor_names(names: &Bound<'_, pyo3::types::PyList>) -> PyResult<(Vec<String>, Vec<u32>)> {
+    let mut distinct: Vec<String> = Vec::new();
+    let mut seen: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+    let mut idx = Vec::with_capacity(names.len());
+    for item in names.iter() {
+        let s = item.cast::<pyo3::types::PyString>()?;
+        let name = s.to_str()?;
+        let i = match seen.get(name) {
+            Some(&i) => i,
+            None => {
+                let i = distinct.len() as u32;
+                seen.insert(name.to_string(), i);
+                distinct.push(name.to_string());
+                i
+            }
+        };
+        idx.push(i);
+    }
+    Ok((distinct, idx))
+}
+
+/// Observations as columns: province index, year, node index, value.
+type Unstacked = (Vec<u32>, Vec<i64>, Vec<u32>, Vec<f64>);
+
+/// Node columns laid end to end (`values`: one block of `provinces.len()` rows per node) → one observation per
+/// present cell, column by column: (province index, year, node index, value).
+fn unstack(
+    provinces: &[u32],
+    years: &[i64],
+    n_nodes: usize,
+    values: &[f64],
+    present: Option<&[u8]>,
+) -> PyResult<Unstacked> {
+    let rows = provinces.len();
+    let size = |argument: &str, len: usize| {
+        to_py_err(ChisoError::argument(
+            argument,
+            format!("{len} values"),
+            format!("{rows} rows × {n_nodes} node columns = {} values", rows * n_nodes),
+        ))
+    };
+    if years.len() != rows {
+        return Err(size("years", years.len()));
+    }
+    if values.len() != rows * n_nodes {
+        return Err(size("values", values.len()));
+    }
+    if let Some(p) = present.filter(|p| p.len() != values.len()) {
+        return Err(size("present", p.len()));
+    }
+    let kept = present.map_or(values.len(), |p| p.iter().filter(|&&b| b != 0).count());
+    let (mut p_out, mut y_out, mut n_out, mut v_out) =
+        (Vec::with_capacity(kept), Vec::with_capacity(kept), Vec::with_capacity(kept), Vec::with_capacity(kept));
+    for (j, block) in values.chunks_exact(rows.max(1)).enumerate().take(n_nodes) {
+        for (r, &v) in block.iter().enumerate() {
+            if present.is_some_and(|p| p[j * rows + r] == 0) {
+                continue;
+            }
+            p_out.push(provinces[r]);
+            y_out.push(years[r]);
+            n_out.push(j as u32);
+            v_out.push(v);
+        }
+    }
+    Ok((p_out, y_out, n_out, v_out))
 }
 
 /// The built-in edition `code` of `index`: "pci.2013" or just "2013"; an edition of another index is refused.
@@ -1258,6 +1367,7 @@ fn _chiso(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyScores>()?;
     indicators::register(m)?;
     m.add_function(wrap_pyfunction!(_score, m)?)?;
+    m.add_function(wrap_pyfunction!(_frame_sample, m)?)?;
     m.add_function(wrap_pyfunction!(methodology, m)?)?;
     m.add_function(wrap_pyfunction!(load_methodology, m)?)?;
     m.add_function(wrap_pyfunction!(methodology_from_toml, m)?)?;
