@@ -8,8 +8,8 @@
 //! public_finance 11.5, digital_government 13: together 35.5, as §5 derives) and every province's points are
 //! INVENTED for this test: no criterion-level PAR data is published for every province.
 
-use chiso::indicators::{bundled_field, explain, score_field, what_if, Field, Layer};
 use chiso::engine::FieldStatus;
+use chiso::indicators::{bundled_field, explain, score_field, what_if, Field, Layer};
 use chiso::ChisoError;
 
 /// One criterion per line: area, code, maximum. Goalposts [0, max] onto [0, max]: a criterion scores its points.

@@ -112,7 +112,9 @@ def layers() -> pl.DataFrame:
     return _indicator_layers()
 
 
-def layer(year: int, index: str | None = None, *, toml: str | None = None, normalise: Normalise = "file") -> dict[str, Any]:
+def layer(
+    year: int, index: str | None = None, *, toml: str | None = None, normalise: Normalise = "file"
+) -> dict[str, Any]:
     """One layer: ``nodes`` (rule, ``aggregation_status`` of the rule, largest residual, provinces not
     reproducible, note) and ``indicators`` (unit, direction, weight and ``weight_status``, normalisation method,
     bounds and ``normalise_status``, and ``provenance``, the weakest of the three statuses) as DataFrames, with the

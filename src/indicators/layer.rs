@@ -226,9 +226,9 @@ impl Layer {
             let (parent, _) = p
                 .rsplit_once('/')
                 .ok_or_else(|| err(file, Some(p), "an indicator's node is <node path>/<indicator code>"))?;
-            let node = *node_of
-                .get(parent)
-                .ok_or_else(|| err(file, Some(p), format!("its node {parent:?} has no [[node]] (or [[sub_index]]) entry")))?;
+            let node = *node_of.get(parent).ok_or_else(|| {
+                err(file, Some(p), format!("its node {parent:?} has no [[node]] (or [[sub_index]]) entry"))
+            })?;
             let unit =
                 match r.unit.as_deref() {
                     None => return Err(err(
@@ -287,7 +287,9 @@ impl Layer {
                 (Some([a, b]), _) => return Err(err(file, Some(p), format!("possible = [{a}, {b}] is empty"))),
                 // Points against a maximum (a PAR INDEX or DTI criterion): the maximum is the upper goalpost, so
                 // points above it are impossible, not an extrapolation.
-                (None, Method::Goalposts { upper, .. }) if unit == Unit::Points && *upper > 0.0 => (unit.possible().0, *upper),
+                (None, Method::Goalposts { upper, .. }) if unit == Unit::Points && *upper > 0.0 => {
+                    (unit.possible().0, *upper)
+                }
                 (None, _) => unit.possible(),
             };
             let cap = match (nr.cap.as_deref(), nr.winsorise) {

@@ -9,10 +9,9 @@ every province's points are INVENTED for this test: no criterion-level PAR data 
 
 from __future__ import annotations
 
+import chiso
 import polars as pl
 import pytest
-
-import chiso
 
 CRITERIA = [
     ("steering", "c1", 5.0),
@@ -27,12 +26,14 @@ CRITERIA = [
     ("impact", "c1", 16.5),
 ]
 
-LAYER = '[layer]\nedition = "par.2024"\nstatus = "user_supplied"\n' + "".join(
-    f'\n[[node]]\nnode = "{a}"\nrule_status = "official"\n' for a in dict.fromkeys(c[0] for c in CRITERIA)
-) + "".join(
-    f'\n[[indicator]]\nnode = "{a}/{c}"\nunit = "points"\ndirection = "higher_is_better"\nweight = 1.0\n'
-    f'normalise = {{ method = "goalposts", lower = 0.0, upper = {m}, range = [0.0, {m}] }}\n'
-    for a, c, m in CRITERIA
+LAYER = (
+    '[layer]\nedition = "par.2024"\nstatus = "user_supplied"\n'
+    + "".join(f'\n[[node]]\nnode = "{a}"\nrule_status = "official"\n' for a in dict.fromkeys(c[0] for c in CRITERIA))
+    + "".join(
+        f'\n[[indicator]]\nnode = "{a}/{c}"\nunit = "points"\ndirection = "higher_is_better"\nweight = 1.0\n'
+        f'normalise = {{ method = "goalposts", lower = 0.0, upper = {m}, range = [0.0, {m}] }}\n'
+        for a, c, m in CRITERIA
+    )
 )
 
 # Invented points, in CRITERIA's order.
