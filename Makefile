@@ -46,6 +46,7 @@ bench: build-dev
 	cargo bench --bench uncertainty
 	$(PY) benches/bench_uncertainty.py
 	$(PY) benches/bench_what_if.py
+	$(PY) benches/bench_plan_simulation.py
 
 # Rust style and lints; Python lints; the .pyi stubs checked against the compiled module (mypy's stubtest).
 lint: build-dev

@@ -12,6 +12,7 @@ Run: ``make bench`` or ``python benches/bench_uncertainty.py``.
 from __future__ import annotations
 
 import importlib.util
+import os
 import pathlib
 import time
 
@@ -41,7 +42,10 @@ def main() -> None:
     long = wide.unpivot(index="province", variable_name="node", value_name="value").with_columns(year=pl.lit(2016))
     scores = chiso.score("pci", long, edition="pci.2013")
     order = None
-    print("PCI 2016, 63 provinces x 10 sub-indices; weights x U(0.75, 1.25), arithmetic/geometric 1/2")
+    print(
+        "PCI 2016, 63 provinces x 10 sub-indices; weights x U(0.75, 1.25), arithmetic/geometric 1/2; "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
     for n in (10_000, 100_000):
         rng = np.random.default_rng(1)  # the reference's draws (ua_reference.run, seed 1)
         design = np.column_stack(

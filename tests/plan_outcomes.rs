@@ -230,3 +230,61 @@ fn set_and_max_tasks_that_do_not_deliver_leave_the_node() {
     let det = what_if(&s, 2016, &edits).unwrap().into_iter().find(|p| p.node.is_empty()).unwrap();
     assert!(sim.totals.iter().all(|t| (t - det.value.unwrap()).abs() < 1e-9));
 }
+
+/// Peers with their own trend uncertainty (PCI 2012–2016, peers moved to 2018): the tasks' draws are the same
+/// with or without it; `varied` says what was drawn; and the mean rank over the runs is what each
+/// peer's Student t predictive distribution implies, 1 + Σ_q P(peer q > total), computed here from statrs' t CDF
+/// and the trend's own projection and standard error (within five standard errors of the simulation).
+#[test]
+fn peers_with_their_trend_uncertainty() {
+    use chiso::project::plan_outcomes::{simulate_with, PeerSpread};
+    use chiso::project::trend::{trend, TrendOptions};
+    use statrs::distribution::{ContinuousCDF, StudentsT};
+    let rows: Vec<_> = datasets::pci().unwrap().into_iter().filter(|r| (2012..=2016).contains(&r.year)).collect();
+    let s =
+        score(&EditionChoice::Index("pci".into()), &datasets::observations(&rows), &ScoreOptions::default()).unwrap();
+    let tasks = [task("T1", "transparency", "A", Adjustment::Add(1.0))];
+    let outcome = [Outcome { probability: 1.0, range: None }];
+    let peers = Peers::Trend { target_year: 2018, options: TrendOptions::default() };
+    let runs = 20_000;
+    let go = |spread| {
+        simulate_with(&s, &tasks, &outcome, "Trà Vinh", 2016, "pci", &Selection::All, &peers, spread, runs, 3).unwrap()
+    };
+    let fixed = go(PeerSpread::Fixed);
+    let drawn = go(PeerSpread::TrendUncertainty);
+    assert_eq!(fixed.totals, drawn.totals, "the tasks' draws do not depend on the peers'");
+    assert_eq!(drawn.peers, fixed.peers, "the peers' rule is the same; `varied` says what is drawn");
+    assert!(drawn.varied.iter().any(|v| v.contains("Student t")), "{:?}", drawn.varied);
+    assert!(fixed.ranks_within.iter().all(|&r| r == fixed.ranks_within[0]), "fixed peers: one rank");
+    // The analytic mean rank (the total is the same in every run here).
+    let total = drawn.totals[0];
+    let options = TrendOptions { map: Some(chiso::provinces::Geography::Provinces63), ..Default::default() };
+    let mut expected = 1.0;
+    for p in chiso::Registry::get().all().iter().filter(|p| p.code != "84") {
+        let Ok(t) = trend(&s, &p.code, "", 2018, &options) else { continue };
+        expected += match t.prediction_se {
+            Some(se) => 1.0 - StudentsT::new(0.0, 1.0, (t.n_years - 2) as f64).unwrap().cdf((total - t.linear) / se),
+            None => f64::from(t.linear > total),
+        };
+    }
+    let mean = drawn.ranks_within.iter().map(|&r| f64::from(r)).sum::<f64>() / runs as f64;
+    let sd = (drawn.ranks_within.iter().map(|&r| (f64::from(r) - mean).powi(2)).sum::<f64>() / runs as f64).sqrt();
+    assert!(sd > 0.5, "the peers' draws spread the rank: sd {sd}");
+    assert!((mean - expected).abs() < 5.0 * sd / (runs as f64).sqrt(), "mean rank {mean} vs {expected}");
+    // Held peers have no trend uncertainty to draw: a typed error naming the argument.
+    let e = simulate_with(
+        &s,
+        &tasks,
+        &outcome,
+        "Trà Vinh",
+        2016,
+        "pci",
+        &Selection::All,
+        &Peers::Held,
+        PeerSpread::TrendUncertainty,
+        10,
+        1,
+    )
+    .unwrap_err();
+    assert!(argument_of(e).starts_with("peer_uncertainty:"));
+}

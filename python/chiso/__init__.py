@@ -40,7 +40,7 @@ from ._chiso import (  # noqa: E402
     provinces,
 )
 from ._display import set_language  # noqa: E402
-from ._frames import observations, to_polars  # noqa: E402
+from ._frames import observations, read_table, to_polars  # noqa: E402
 from .exceptions import (  # noqa: E402
     ArgumentRangeError,
     ArgumentTypeError,
@@ -167,6 +167,8 @@ def score(
 
     Two of the 63 provinces VCCI ranks: ``rank`` (the publisher's field) is null, ``rank_within`` ranks the two.
     """
+    if isinstance(data, (str, bytes)) or hasattr(data, "__fspath__"):
+        data = read_table(data)  # read once: the values and their se / ci_low / ci_high columns alike
     f = observations(data)
     scores = _score(
         index_or_methodology,
@@ -190,8 +192,6 @@ def score(
 
 def _with_uncertainty(scores: Scores, data: Any, ci_level: float) -> Scores:
     """The ``se`` / ``ci_low`` / ``ci_high`` columns of a long frame, attached to the scores (none: unchanged)."""
-    if isinstance(data, (str, bytes)) or hasattr(data, "__fspath__"):
-        return scores  # a file path: read by observations(); its uncertainty columns are not read here
     df = to_polars(data)
     columns = [c for c in ("se", "ci_low", "ci_high") if c in df.columns]
     if not columns or "node" not in df.columns:

@@ -278,6 +278,7 @@ def _plan_simulate(
     seed: int,
     peers_target_year: int | None = None,
     peer_values: list[tuple[str, str, float]] | None = None,
+    peer_uncertainty: bool = False,
 ) -> dict[str, Any]: ...
 def _plan_gains(scores: Scores, tasks: list[tuple[Any, ...]], province: str, year: int, index: str) -> pl.DataFrame: ...
 def _plan_uncovered(

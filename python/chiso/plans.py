@@ -264,6 +264,7 @@ def simulate(
     peers: str = "held",
     target_year: int | None = None,
     peer_values: Any = None,
+    peer_uncertainty: bool = False,
 ) -> PlanSimulation:
     """Monte Carlo over the plan's tasks: in each run a task delivers with its ``probability`` (default 1) and
     then changes its node by its op with a value drawn from the triangular distribution (``effect_min``,
@@ -271,8 +272,11 @@ def simulate(
     node as it is. Returns the distribution of the projected total and rank, P(rank ≤ k), the expected gain per
     lead agency and each task's share of the variance (:class:`PlanSimulation`). The other provinces are ``held``,
     move by their ``trend`` to ``target_year``, or take ``peer_values`` (``given``; columns ``province``, ``node``,
-    ``value``) as in :func:`chiso.project.what_if_many`. Seeded: the same ``seed`` gives the same result on any
-    machine. Two tasks on one node are refused (merge them); ``max`` and ``best`` take no range.
+    ``value``) as in :func:`chiso.project.what_if_many`. With ``peers="trend"``, ``peer_uncertainty=True`` draws
+    each other province's total per run from its own trend's prediction (Student t around the projection, scaled
+    by the prediction's standard error; see :meth:`chiso.Scores.trend`), recorded in ``varied``.
+    Seeded: the same ``seed`` gives the same result on any machine (and the same task draws with or without the
+    peers' uncertainty). Two tasks on one node are refused (merge them); ``max`` and ``best`` take no range.
 
     >>> import chiso, polars as pl
     >>> s = chiso.score("papi", chiso.datasets.papi().filter(year=2024))
@@ -302,6 +306,10 @@ def simulate(
         raise InvalidArgumentError("peers='trend' needs target_year (and only it does)", argument="target_year")
     if (peers == "given") != (peer_values is not None):
         raise InvalidArgumentError("peers='given' needs peer_values (and only it does)", argument="peer_values")
+    if not isinstance(peer_uncertainty, bool):
+        raise InvalidArgumentError(
+            f"peer_uncertainty={peer_uncertainty!r}: give True or False", argument="peer_uncertainty"
+        )
     cells = None
     if peer_values is not None:
         pv = to_polars(peer_values)
@@ -316,7 +324,18 @@ def simulate(
     outcome_rows = _outcomes(plan)
     selection = [tasks] if isinstance(tasks, str) else list(tasks)
     out = _plan_simulate(
-        scores, _rows(plan), outcome_rows, province, year, index, selection, runs, seed, target_year, cells
+        scores,
+        _rows(plan),
+        outcome_rows,
+        province,
+        year,
+        index,
+        selection,
+        runs,
+        seed,
+        target_year,
+        cells,
+        peer_uncertainty,
     )
     ranks = np.frombuffer(out["ranks"], dtype="<u4")
     outcomes = pl.DataFrame(

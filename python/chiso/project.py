@@ -10,6 +10,7 @@ import numpy as np
 import polars as pl
 
 from ._chiso import Scores, _calibrate_maxima, _what_if_many
+from ._columns import Constant, columns_frame
 from ._frames import to_polars
 from .exceptions import DataError, InvalidArgumentError
 
@@ -200,10 +201,9 @@ def what_if_many(
 
 def _scenario_frame(raw: dict[str, Any], year: int) -> pl.DataFrame:
     """The frame of :func:`what_if_many` from the extension's columns: every per-row column arrives as a buffer
-    ready for polars (float64 with NaN for null, ranks included, cast once), the per-node constants as one-value
-    series repeated — one constructor per column, no expression per column, so a call's fixed cost stays small."""
+    ready for polars (float64 with NaN for null, ranks included, cast once), the per-node constants as one value
+    each — one constructor per column, no expression per column, so a call's fixed cost stays small."""
     n, k = raw["scenarios"], len(raw["nodes"])
-    rows = n * k
 
     def floats(name: str) -> pl.Series:
         return pl.Series(name, np.frombuffer(raw[name], dtype="<f8"), nan_to_null=True)
@@ -214,24 +214,21 @@ def _scenario_frame(raw: dict[str, Any], year: int) -> pl.DataFrame:
     def flags(name: str) -> pl.Series:
         return pl.Series(name, np.frombuffer(raw[name], dtype=np.uint8).view(np.bool_))
 
-    def constant(name: str, value: Any, dtype: Any) -> pl.Series:
-        return pl.Series(name, [value], dtype=dtype).new_from_index(0, rows)
-
-    def per_node(name: str, values: list[Any], dtype: Any) -> pl.Series:
+    def per_node(name: str, values: list[Any], dtype: Any) -> pl.Series | Constant:
         if k == 1:
-            return constant(name, values[0], dtype)
+            return Constant(name, values[0], dtype)
         return pl.Series(name, values, dtype=dtype).gather(np.tile(np.arange(k, dtype=np.uint32), n))
 
     def nullable(values: list[float], missing: float) -> list[float | None]:
         return [None if v == missing or v != v else v for v in values]
 
     scenario = np.arange(n, dtype=np.int64)
-    return pl.DataFrame(
+    return columns_frame(
         [
             pl.Series("scenario", scenario if k == 1 else np.repeat(scenario, k)),
-            constant("province_code", raw["province_code"], pl.String),
-            constant("province", raw["province"], pl.String),
-            constant("year", year, pl.Int64),
+            Constant("province_code", raw["province_code"], pl.String),
+            Constant("province", raw["province"], pl.String),
+            Constant("year", year, pl.Int64),
             per_node("node", raw["nodes"], pl.String),
             floats("value"),
             floats("delta"),
@@ -243,9 +240,10 @@ def _scenario_frame(raw: dict[str, Any], year: int) -> pl.DataFrame:
             flags("clamped"),
             per_node("best", nullable(raw["best"], float("nan")), pl.Float64),
             flags("beyond_best"),
-            constant("peers", raw["peers"], pl.String),
-            constant("status", "projected", pl.String),
-        ]
+            Constant("peers", raw["peers"], pl.String),
+            Constant("status", "projected", pl.String),
+        ],
+        n * k,
     )
 
 

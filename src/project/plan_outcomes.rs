@@ -27,6 +27,19 @@ pub const MAX_DRAWS: usize = 20_000_000;
 /// Runs per chunk of the seeded generator (fixed, so results do not depend on the number of threads).
 const CHUNK: usize = 2048;
 
+/// Whether the other provinces' projected totals are fixed or drawn per run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PeerSpread {
+    /// The peers stand where [`Peers`] puts them in every run.
+    #[default]
+    Fixed,
+    /// With [`Peers::Trend`] only: each peer's total is drawn per run from its own trend's predictive distribution
+    /// (Student t with n − 2 degrees of freedom around the linear projection, scaled by the prediction's standard
+    /// error, [`super::trend::TrendPoint::prediction_se`]); a peer whose trend has no interval (fewer than 3 years)
+    /// stays at its projection, one without a trend at its value.
+    TrendUncertainty,
+}
+
 /// How sure a task is: the probability that it delivers, and the range of its effect's value when it does
 /// (minimum, most likely, maximum; None = the task's own effect value, fixed).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -234,6 +247,32 @@ pub fn simulate(
     runs: usize,
     seed: u64,
 ) -> Result<PlanSimulation> {
+    simulate_with(scores, tasks, outcomes, province, year, index, selection, peers, PeerSpread::Fixed, runs, seed)
+}
+
+/// [`simulate`] with the peers' own uncertainty drawn per run ([`PeerSpread`]). The tasks' draws do not depend
+/// on it (the peers draw from their own seeded streams), so the same seed compares the two.
+#[allow(clippy::too_many_arguments)]
+pub fn simulate_with(
+    scores: &Scores,
+    tasks: &[Task],
+    outcomes: &[Outcome],
+    province: &str,
+    year: i32,
+    index: &str,
+    selection: &Selection,
+    peers: &Peers,
+    peer_spread: PeerSpread,
+    runs: usize,
+    seed: u64,
+) -> Result<PlanSimulation> {
+    if peer_spread == PeerSpread::TrendUncertainty && !matches!(peers, Peers::Trend { .. }) {
+        return Err(ChisoError::argument(
+            "peer_uncertainty",
+            "true",
+            "only peers moved by their trend have a trend uncertainty: use peers='trend' with a target year",
+        ));
+    }
     if outcomes.len() != tasks.len() {
         return Err(ChisoError::argument(
             "outcomes",
@@ -325,9 +364,28 @@ pub fn simulate(
     let total = [String::new()];
     let all = what_if_many(scores, year, province, &nodes, &ops, &draws, &total, peers)?;
     let ScenarioOutcomes {
-        province_code, province: name, base_values, base_ranks, values, ranks, ranks_within, ..
+        province_code,
+        province: name,
+        base_values,
+        base_ranks,
+        values,
+        mut ranks,
+        mut ranks_within,
+        ..
     } = all.clone();
     let base_total = base_values[0];
+    let mut varied = Vec::new();
+    if let (PeerSpread::TrendUncertainty, Peers::Trend { target_year, options }) = (peer_spread, peers) {
+        let spread = peer_trends(scores, year, &province_code, *target_year, options)?;
+        spread.rerank(&values, &mut ranks, &mut ranks_within, seed);
+        varied.push(format!(
+            "peers' totals ~ their trend to {target_year}: Student t around each projection ({} provinces drawn; {} \
+             without a prediction interval at their projection, {} without a trend held)",
+            spread.drawn(),
+            spread.no_interval,
+            spread.no_trend
+        ));
+    }
 
     // Variance shares: squared correlation of each task's column with the total.
     let mean_y = values.iter().sum::<f64>() / runs as f64;
@@ -384,7 +442,6 @@ pub fn simulate(
     }
     agencies.sort_by(|a, b| b.expected_gain.total_cmp(&a.expected_gain));
 
-    let mut varied = Vec::new();
     for t in &list {
         let o = outcome_of(t);
         if o.probability < 1.0 {
@@ -411,4 +468,103 @@ pub fn simulate(
         tasks: task_spread,
         agencies,
     })
+}
+
+/// The other provinces' totals in the target year as their own trends project them, with the spread of each
+/// projection, for drawing them per run.
+struct PeerTrends {
+    /// Per peer: the projection (or the held value), the prediction's standard error (0 = fixed), the t's degrees
+    /// of freedom.
+    peers: Vec<(f64, f64, f64)>,
+    /// Rounding of the ranking (the edition's precision).
+    decimals: u32,
+    no_interval: usize,
+    no_trend: usize,
+}
+
+/// Stream tag of the peers' draws (apart from the tasks' streams, which stay the same with or without them).
+const PEER_STREAM: u64 = 0x5EED_F00D_9EE2_5EED;
+
+fn peer_trends(
+    scores: &Scores,
+    year: i32,
+    province_code: &str,
+    target_year: i32,
+    options: &super::trend::TrendOptions,
+) -> Result<PeerTrends> {
+    let registry = crate::provinces::Registry::get();
+    let options = super::trend::TrendOptions { map: Some(crate::provinces::Geography::Provinces63), ..options.clone() };
+    let units: Vec<usize> = (0..scores.units().len()).filter(|&k| scores.units()[k].year == year).collect();
+    let m = scores.edition(units.first().map_or(0, |&k| scores.units()[k].edition));
+    let decimals = m.ranking.precision.unwrap_or(crate::engine::rank::UNROUNDED_DECIMALS);
+    let (mut peers, mut no_interval, mut no_trend) = (Vec::new(), 0, 0);
+    for &k in &units {
+        let code = &registry.all()[scores.units()[k].province].code;
+        let Some(held) = scores.value(k, 0).filter(|_| code != province_code) else {
+            continue;
+        };
+        match super::trend::trend(scores, code, "", target_year, &options) {
+            Ok(t) => {
+                let se = t.prediction_se.unwrap_or(0.0);
+                no_interval += usize::from(t.prediction_se.is_none());
+                peers.push((t.linear, se, t.n_years.saturating_sub(2) as f64));
+            }
+            Err(_) => {
+                no_trend += 1;
+                peers.push((held, 0.0, 0.0));
+            }
+        }
+    }
+    Ok(PeerTrends { peers, decimals, no_interval, no_trend })
+}
+
+impl PeerTrends {
+    fn drawn(&self) -> usize {
+        self.peers.iter().filter(|p| p.1 > 0.0).count()
+    }
+
+    /// Re-rank every run's total against the peers' totals drawn for that run (competition ranks on the values
+    /// rounded to the edition's precision, as everywhere); a run keeps rank 0 where it had none (no value, or
+    /// only part of the publisher's field).
+    fn rerank(&self, totals: &[f64], ranks: &mut [u32], within: &mut [u32], seed: u64) {
+        let laws: Vec<Option<rand_distr::StudentT<f64>>> = self
+            .peers
+            .iter()
+            .map(|&(_, se, df)| (se > 0.0).then(|| rand_distr::StudentT::new(df).ok()).flatten())
+            .collect();
+        // Rounding moves a value by at most this (half the last decimal and the 12-digit snap, with room).
+        let reach = 0.5 * 10f64.powi(-(self.decimals as i32)) * (1.0 + 1e-6);
+        totals
+            .par_chunks(CHUNK)
+            .zip(ranks.par_chunks_mut(CHUNK))
+            .zip(within.par_chunks_mut(CHUNK))
+            .enumerate()
+            .for_each(|(c, ((totals, ranks), within))| {
+                let mut rng = chunk_stream(seed ^ PEER_STREAM, c);
+                for ((&total, rank), rank_within) in totals.iter().zip(ranks).zip(within) {
+                    // Every peer draws in every run, so a run's draws do not depend on the others'.
+                    let mut above = 0u32;
+                    let key = crate::text::round_to(total, self.decimals);
+                    for (&(centre, se, _), law) in self.peers.iter().zip(&laws) {
+                        let p = match law {
+                            Some(t) => centre + se * t.sample(&mut rng),
+                            None => centre,
+                        };
+                        let band = 2.0 * (reach + 1e-11 * p.abs().max(total.abs()));
+                        above += u32::from(if (p - total).abs() > band {
+                            p > total
+                        } else {
+                            crate::text::round_to(p, self.decimals) > key
+                        });
+                    }
+                    if total.is_nan() {
+                        continue;
+                    }
+                    *rank_within = above + 1;
+                    if *rank > 0 {
+                        *rank = above + 1;
+                    }
+                }
+            });
+    }
 }

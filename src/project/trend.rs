@@ -146,6 +146,10 @@ pub struct TrendPoint {
     pub lower: Option<f64>,
     /// Upper end of the 95% prediction interval.
     pub upper: Option<f64>,
+    /// Standard error of the prediction at the target year, before any clamping to the scale: the scale of the
+    /// Student t predictive distribution with `n_years − 2` degrees of freedom behind `lower`/`upper` (None with
+    /// fewer than 3 years).
+    pub prediction_se: Option<f64>,
     /// Compound annual growth over the window and the value it projects (None for non-positive values).
     pub cagr: Option<f64>,
     /// The value at the target year under compound growth at the fitted rate.
@@ -474,13 +478,17 @@ fn fit(
     let intercept = y_mean - slope * t_mean;
     let target = f64::from(target_year);
     let mut linear = intercept + slope * target;
-    let (mut lower, mut upper) = if window.len() >= 3 {
+    let prediction_se = (window.len() >= 3).then(|| {
         let sse: f64 = t.iter().zip(&y).map(|(ti, yi)| (yi - intercept - slope * ti).powi(2)).sum();
         let s = (sse / (n - 2.0)).sqrt();
-        let half = t_quantile(window.len() - 2) * s * (1.0 + 1.0 / n + (target - t_mean).powi(2) / sxx).sqrt();
-        (Some(linear - half), Some(linear + half))
-    } else {
-        (None, None)
+        s * (1.0 + 1.0 / n + (target - t_mean).powi(2) / sxx).sqrt()
+    });
+    let (mut lower, mut upper) = match prediction_se {
+        Some(se) => {
+            let half = t_quantile(window.len() - 2) * se;
+            (Some(linear - half), Some(linear + half))
+        }
+        None => (None, None),
     };
     let first = window[0];
     let (v0, v1) = (y[0], y[y.len() - 1]);
@@ -538,6 +546,7 @@ fn fit(
         linear,
         lower,
         upper,
+        prediction_se,
         cagr,
         compound,
         compound_lower,

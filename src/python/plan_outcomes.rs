@@ -7,7 +7,7 @@ use pyo3::types::{PyBytes, PyDict};
 
 use super::convert::{to_py_err, Frame};
 use super::{tasks_from, PyScores, TaskRow};
-use crate::project::plan_outcomes::{simulate, Outcome};
+use crate::project::plan_outcomes::{simulate_with, Outcome, PeerSpread};
 use crate::project::plans::Selection;
 use crate::project::Peers;
 
@@ -16,7 +16,7 @@ type OutcomeRow = (Option<f64>, Option<f64>, Option<f64>, Option<f64>);
 
 /// Plan simulation (see `chiso.plans.simulate`).
 #[pyfunction]
-#[pyo3(signature = (scores, tasks, outcomes, province, year, index, selection, runs, seed, peers_target_year = None, peer_values = None))]
+#[pyo3(signature = (scores, tasks, outcomes, province, year, index, selection, runs, seed, peers_target_year = None, peer_values = None, peer_uncertainty = false))]
 #[allow(clippy::too_many_arguments)]
 fn _plan_simulate<'py>(
     py: Python<'py>,
@@ -31,6 +31,7 @@ fn _plan_simulate<'py>(
     seed: u64,
     peers_target_year: Option<i32>,
     peer_values: Option<Vec<(String, String, f64)>>,
+    peer_uncertainty: bool,
 ) -> PyResult<Bound<'py, PyDict>> {
     let tasks = tasks_from(tasks)?;
     let outcomes: Vec<Outcome> = outcomes
@@ -56,7 +57,22 @@ fn _plan_simulate<'py>(
         _ => Peers::Held,
     };
     let sim = py
-        .detach(|| simulate(&scores.inner, &tasks, &outcomes, province, year, index, &selection, &peers, runs, seed))
+        .detach(|| {
+            let spread = if peer_uncertainty { PeerSpread::TrendUncertainty } else { PeerSpread::Fixed };
+            simulate_with(
+                &scores.inner,
+                &tasks,
+                &outcomes,
+                province,
+                year,
+                index,
+                &selection,
+                &peers,
+                spread,
+                runs,
+                seed,
+            )
+        })
         .map_err(to_py_err)?;
 
     let mut summary = Frame::default();

@@ -243,23 +243,13 @@ fn _what_if_many<'py>(
     // in the same pass), so Python builds the frame without an expression per column.
     let k = out.nodes.len();
     let ranked = |r: u32| if r == 0 { f64::NAN } else { f64::from(r) };
-    let per_row = |f: &dyn Fn(usize, usize) -> f64| -> PyResult<Bound<'py, PyBytes>> {
-        PyBytes::new_with(py, out.values.len() * 8, |buf| {
-            for (s, row) in buf.chunks_exact_mut(8 * k).enumerate() {
-                for (j, slot) in row.chunks_exact_mut(8).enumerate() {
-                    slot.copy_from_slice(&f(s, j).to_le_bytes());
-                }
-            }
-            Ok(())
-        })
-    };
     d.set_item("value", bytes_of(py, &out.values, f64::to_le_bytes))?;
-    d.set_item("delta", per_row(&|s, j| out.values[s * k + j] - out.base_values[j])?)?;
-    d.set_item("rank", per_row(&|s, j| ranked(out.ranks[s * k + j]))?)?;
-    d.set_item("rank_within", per_row(&|s, j| ranked(out.ranks_within[s * k + j]))?)?;
+    d.set_item("delta", per_row(py, out.values.len(), k, |s, j| out.values[s * k + j] - out.base_values[j])?)?;
+    d.set_item("rank", per_row(py, out.values.len(), k, |s, j| ranked(out.ranks[s * k + j]))?)?;
+    d.set_item("rank_within", per_row(py, out.values.len(), k, |s, j| ranked(out.ranks_within[s * k + j]))?)?;
     d.set_item(
         "rank_change",
-        per_row(&|s, j| match (out.base_ranks[j], out.ranks[s * k + j]) {
+        per_row(py, out.values.len(), k, |s, j| match (out.base_ranks[j], out.ranks[s * k + j]) {
             (0, _) | (_, 0) => f64::NAN,
             (base, rank) => f64::from(base) - f64::from(rank),
         })?,
@@ -284,4 +274,22 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_uncertainty, m)?)?;
     m.add_function(wrap_pyfunction!(_sensitivity, m)?)?;
     Ok(())
+}
+
+/// A per-row float64 column of `rows` rows, `k` per scenario, from `f(scenario, node)` (generic, so the closure is
+/// inlined into the loop).
+fn per_row<'py>(
+    py: Python<'py>,
+    rows: usize,
+    k: usize,
+    f: impl Fn(usize, usize) -> f64,
+) -> PyResult<Bound<'py, PyBytes>> {
+    PyBytes::new_with(py, rows * 8, |buf| {
+        for (s, row) in buf.chunks_exact_mut(8 * k).enumerate() {
+            for (j, slot) in row.chunks_exact_mut(8).enumerate() {
+                slot.copy_from_slice(&f(s, j).to_le_bytes());
+            }
+        }
+        Ok(())
+    })
 }

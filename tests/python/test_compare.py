@@ -11,6 +11,7 @@ fields of methodologies/*/*.toml.
 from __future__ import annotations
 
 from collections import defaultdict
+from pathlib import Path
 
 import chiso
 import polars as pl
@@ -1362,3 +1363,22 @@ def test_significant_is_a_two_sided_test_with_standard_errors() -> None:
     assert chiso.score("papi", with_se).compare(2023, 2024, provinces=["84"], nodes=[""])["significant"][0] is False
     with pytest.raises(chiso.DataError, match="negative"):
         chiso.score("papi", with_columns(se=pl.lit(-1.0)))
+
+
+def test_standard_errors_in_a_file_are_read(tmp_path: Path) -> None:
+    """A CSV path carries its ``se`` column as a frame does: the z = 3 change of the test above is significant
+    when the same rows come from a file (the column was once read for values only)."""
+    data = chiso.datasets.papi().filter(pl.col("year").is_in([2023, 2024]), pl.col("primary"))
+    scores = chiso.score("papi", data)
+    delta = scores.compare(2023, 2024, provinces=["Trà Vinh"], nodes=[""])["delta"][0]
+    se = abs(delta) / (3 * 2**0.5)
+    totals = scores.totals().filter(province_code="84").select("province_code", "year", pl.col("score").alias("value"))
+    rows = pl.concat(
+        [data.select("province_code", "year", "node", "value"), totals.with_columns(node=pl.lit(""), se=pl.lit(se))],
+        how="diagonal_relaxed",
+    )
+    path = tmp_path / "papi_with_se.csv"
+    rows.write_csv(path)
+    total = chiso.score("papi", str(path)).compare(2023, 2024, provinces=["84"], nodes=[""])
+    assert total["significant"][0] is True
+    assert total["p_value"][0] == pytest.approx(0.0026998, abs=1e-6)  # two-sided p at z = 3

@@ -130,3 +130,28 @@ def test_bad_input_names_the_argument(
     assert getattr(info.value, "argument", None) == argument
     if argument == "runs" and kwargs["runs"] > 1:
         assert "1000000" in str(info.value)
+
+
+def test_peers_with_their_trend_uncertainty() -> None:
+    """Peers moved by their trend and drawn from its prediction per run: the same seed gives the same totals as
+    fixed peers (the tasks' draws do not move), a spread of ranks instead of one, and ``varied`` says what was drawn."""
+    pci = chiso.score("pci", chiso.datasets.pci().filter(pl.col("year").is_between(2012, 2016)))
+    kwargs: dict[str, Any] = {"index": "pci", "runs": 4000, "seed": 5, "peers": "trend", "target_year": 2018}
+    fixed = simulate(pci, plan(), "Trà Vinh", 2016, **kwargs)
+    drawn = simulate(pci, plan(), "Trà Vinh", 2016, peer_uncertainty=True, **kwargs)
+    assert fixed.outcomes["total"].to_list() == drawn.outcomes["total"].to_list()
+    assert fixed.outcomes["rank_within"].n_unique() == 1
+    assert drawn.outcomes["rank_within"].n_unique() > 3
+    assert drawn.summary["peers"][0] == fixed.summary["peers"][0]
+    assert any("Student t" in v for v in drawn.varied)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "argument"), [({}, "peer_uncertainty"), ({"peer_uncertainty": 1}, "peer_uncertainty")]
+)
+def test_peer_uncertainty_needs_trend_peers_and_a_bool(
+    pci: chiso.Scores, kwargs: dict[str, Any], argument: str
+) -> None:
+    with pytest.raises(chiso.InvalidArgumentError) as e:
+        simulate(pci, plan(), "Trà Vinh", 2016, index="pci", runs=10, **{"peer_uncertainty": True, **kwargs})
+    assert e.value.argument == argument

@@ -65,3 +65,15 @@ def test_bad_input(papi: chiso.Scores, kwargs: dict, argument: str) -> None:
     with pytest.raises(chiso.InvalidArgumentError) as e:
         chiso.project.what_if_many(papi, 2024, "Trà Vinh", nodes=NODES[0], **kwargs)
     assert e.value.argument == argument
+
+
+def test_large_and_small_frames_alike(papi: chiso.Scores) -> None:
+    """Past 65,536 rows the per-scenario constants are polars literals rather than materialised columns: the same
+    schema, and the same rows as the same scenarios in a small call."""
+    shares = np.random.default_rng(4).random((70_000, 3))
+    big = chiso.project.what_if_many(papi, 2024, "Trà Vinh", nodes=NODES, op="headroom", values=shares)
+    small = chiso.project.what_if_many(papi, 2024, "Trà Vinh", nodes=NODES, op="headroom", values=shares[-5:])
+    assert big.schema == small.schema
+    tail = big.tail(5).with_columns(pl.col("scenario") - 69_995)
+    assert tail.equals(small)
+    assert big["province"].unique().to_list() == ["Trà Vinh"] and big["status"].null_count() == 0
