@@ -389,4 +389,5 @@ def _what_if_many(
     outputs: list[str],
     peers_target_year: int | None = None,
     peer_values: list[tuple[str, str, float]] | None = None,
-) -> dict[str, Any]: ...
+    frame: bool = False,
+) -> Any: ...

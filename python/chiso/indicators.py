@@ -53,6 +53,18 @@ def _minmax(normalise: Normalise) -> bool:
     return normalise == "minmax"
 
 
+def _index(index: str | None, year: int, toml: str | None) -> str:
+    """The index of the layer used: a user layer's own (its edition decides; ``index``, if given, must agree), else
+    ``index`` or the PCI, the one index whose raw indicators are bundled."""
+    if toml is None:
+        return index or "pci"
+    edition = str(_indicator_layer(index or "pci", year, toml)["edition"])
+    own = edition.split(".")[0]
+    if index is not None and index != own:
+        raise DataError(f"index={index!r}, but the layer given (toml) is of edition {edition} ({own!r})")
+    return own
+
+
 Columns = tuple[list[str], bytes, list[str], bytes, bytes]
 
 
@@ -100,7 +112,9 @@ def layers() -> pl.DataFrame:
     return _indicator_layers()
 
 
-def layer(year: int, index: str = "pci", *, toml: str | None = None, normalise: Normalise = "file") -> dict[str, Any]:
+def layer(
+    year: int, index: str | None = None, *, toml: str | None = None, normalise: Normalise = "file"
+) -> dict[str, Any]:
     """One layer: ``nodes`` (rule, ``aggregation_status`` of the rule, largest residual, provinces not
     reproducible, note) and ``indicators`` (unit, direction, weight and ``weight_status``, normalisation method,
     bounds and ``normalise_status``, and ``provenance``, the weakest of the three statuses) as DataFrames, with the
@@ -111,6 +125,7 @@ def layer(year: int, index: str = "pci", *, toml: str | None = None, normalise: 
     >>> l["nodes"].filter(node="labor_training")["aggregation_status"][0]
     'unknown'
     """
+    index = _index(index, year, toml)
     return _indicator_layer(index, year, toml, _minmax(normalise))
 
 
@@ -127,7 +142,7 @@ def data(year: int | None = None) -> pl.DataFrame:
 
 
 def score(
-    year: int, index: str = "pci", data: Any = None, *, toml: str | None = None, normalise: Normalise = "file"
+    year: int, index: str | None = None, data: Any = None, *, toml: str | None = None, normalise: Normalise = "file"
 ) -> dict[str, pl.DataFrame]:
     """Score a year's field from raw indicators alone: ``nodes`` (value by the rules, published value where
     bundled, ``provenance`` of the rule, whether the province is reproducible), ``indicators`` (raw and score) and
@@ -141,6 +156,7 @@ def score(
     ...     (pl.col("value") - pl.col("published")).abs().max()).item() < 1e-5
     True
     """
+    index = _index(index, year, toml)
     out = _indicator_score(index, year, _columns(data, year), toml, _minmax(normalise))
     parts = out["indicators"]
     n, k = len(parts["provinces"]), len(parts["indicators"])
@@ -174,7 +190,7 @@ def _owner_column(df: pl.DataFrame, index: str, owners: pl.DataFrame | None, col
 def explain(
     province: str,
     year: int,
-    index: str = "pci",
+    index: str | None = None,
     data: Any = None,
     *,
     owners: pl.DataFrame | None = None,
@@ -193,6 +209,7 @@ def explain(
     >>> bool((ex["composite_points_lost"] >= 0).all())
     True
     """
+    index = _index(index, year, toml)
     df = _indicator_explain(index, year, province, _columns(data, year), toml, _minmax(normalise))
     return _owner_column(df, index, owners).sort("composite_points_lost", descending=True, nulls_last=True)
 
@@ -201,7 +218,7 @@ def what_if(
     province: str,
     year: int,
     changes: dict[str, float],
-    index: str = "pci",
+    index: str | None = None,
     data: Any = None,
     *,
     toml: str | None = None,
@@ -224,6 +241,7 @@ def what_if(
     >>> w["rank"] <= w["rank_base"]
     True
     """
+    index = _index(index, year, toml)
     if not changes:
         raise DataError("what_if: no changes given (a dict of indicator → new raw value)")
     codes = list(changes)
@@ -235,7 +253,7 @@ def target(
     province: str,
     year: int,
     rank: int,
-    index: str = "pci",
+    index: str | None = None,
     data: Any = None,
     *,
     beyond_observed: bool = False,
@@ -253,6 +271,7 @@ def target(
     >>> t["rank"] <= 10
     True
     """
+    index = _index(index, year, toml)
     out = _indicator_target(
         index, year, province, rank, beyond_observed, _columns(data, year), toml, _minmax(normalise)
     )
@@ -264,7 +283,7 @@ def project_plan(
     plan: Any,
     province: str,
     year: int,
-    index: str = "pci",
+    index: str | None = None,
     data: Any = None,
     *,
     owners: pl.DataFrame | None = None,
@@ -287,6 +306,7 @@ def project_plan(
     >>> out.filter(id="all")["rank"][0] <= out.filter(id="all")["base_rank"][0]
     True
     """
+    index = _index(index, year, toml)
     from .plans import owners as owner_table
 
     df = to_polars(plan)

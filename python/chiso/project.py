@@ -10,7 +10,7 @@ import numpy as np
 import polars as pl
 
 from ._chiso import Scores, _calibrate_maxima, _what_if_many
-from ._columns import Constant, columns_frame
+from ._columns import _MATERIALISE_UP_TO, Constant, columns_frame
 from ._frames import to_polars
 from .exceptions import DataError, InvalidArgumentError
 
@@ -193,10 +193,12 @@ def what_if_many(
                 strict=True,
             )
         )
-    raw = _what_if_many(
-        scores, year, province, node_list, ops, np.ascontiguousarray(array).tobytes(), outputs, target_year, cells
-    )
-    return _scenario_frame(raw, year)
+    # A small result is built by the extension as Arrow columns (one import into polars: the fixed cost of a call);
+    # a large one from buffers here, its per-call constants kept as polars literals. Both give the same frame.
+    small = array.shape[0] * len(outputs) <= _MATERIALISE_UP_TO
+    values_bytes = np.ascontiguousarray(array).tobytes()
+    raw = _what_if_many(scores, year, province, node_list, ops, values_bytes, outputs, target_year, cells, small)
+    return raw if small else _scenario_frame(raw, year)
 
 
 def _scenario_frame(raw: dict[str, Any], year: int) -> pl.DataFrame:

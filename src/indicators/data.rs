@@ -9,10 +9,23 @@ use crate::error::{ChisoError, Result};
 /// year, gso_code, sub_index, indicator, value.
 pub const BUNDLED_INDICATORS: &str = include_str!("../../data/pci_indicators.csv");
 
+/// The index whose raw indicators the bundled file holds. This names the file's content, not a rule: no other index
+/// has published criterion-level data for every province (PAR INDEX and DTI print totals and areas only), so a
+/// layer of another index scores the raw values its user passes.
+pub const BUNDLED_INDEX: &str = "pci";
+
 /// The bundled field of a layer's year: every province with raw values, and the published node values
 /// (sub-indices) from the bundled PCI table. Built once per year and set of indicators (the bundled CSV holds
 /// 60,000 rows), then cloned.
 pub fn bundled_field(layer: &Layer, year: i32) -> Result<Field> {
+    let index = crate::methodology::catalog().edition(&layer.edition)?.index.clone();
+    if index != BUNDLED_INDEX {
+        return Err(ChisoError::InvalidArgument(format!(
+            "no bundled indicator data for {} ({year}): the bundled raw indicators are {BUNDLED_INDEX}'s; pass the \
+             field's raw values (province, indicator, value)",
+            layer.edition
+        )));
+    }
     use std::collections::hash_map::DefaultHasher;
     use std::collections::HashMap;
     use std::hash::{Hash, Hasher};

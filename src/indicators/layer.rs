@@ -109,7 +109,8 @@ pub struct Layer {
 #[serde(deny_unknown_fields)]
 struct RawFile {
     layer: RawHead,
-    #[serde(default)]
+    // `[[sub_index]]` is the PCI's word; `[[node]]` says the same for any index (a PAR INDEX area, a DTI pillar).
+    #[serde(default, alias = "node")]
     sub_index: Vec<RawNode>,
     #[serde(default)]
     indicator: Vec<RawIndicator>,
@@ -225,9 +226,9 @@ impl Layer {
             let (parent, _) = p
                 .rsplit_once('/')
                 .ok_or_else(|| err(file, Some(p), "an indicator's node is <node path>/<indicator code>"))?;
-            let node = *node_of
-                .get(parent)
-                .ok_or_else(|| err(file, Some(p), format!("its node {parent:?} has no [[sub_index]] entry")))?;
+            let node = *node_of.get(parent).ok_or_else(|| {
+                err(file, Some(p), format!("its node {parent:?} has no [[node]] (or [[sub_index]]) entry"))
+            })?;
             let unit =
                 match r.unit.as_deref() {
                     None => return Err(err(
@@ -246,11 +247,6 @@ impl Layer {
                     ))
                 }
                 Some(d) => d.parse::<Direction>().map_err(|e| err(file, Some(p), e.to_string()))?,
-            };
-            let possible = match r.possible {
-                Some([a, b]) if a < b => (a, b),
-                Some([a, b]) => return Err(err(file, Some(p), format!("possible = [{a}, {b}] is empty"))),
-                None => unit.possible(),
             };
             let weight =
                 finite(file, p, "weight", r.weight.ok_or_else(|| err(file, Some(p), "indicator without a weight"))?)?;
@@ -285,6 +281,16 @@ impl Layer {
                         format!("normalise.method {other:?}: use minmax, goalposts, zscore, rank or frontier"),
                     ))
                 }
+            };
+            let possible = match (r.possible, &method) {
+                (Some([a, b]), _) if a < b => (a, b),
+                (Some([a, b]), _) => return Err(err(file, Some(p), format!("possible = [{a}, {b}] is empty"))),
+                // Points against a maximum (a PAR INDEX or DTI criterion): the maximum is the upper goalpost, so
+                // points above it are impossible, not an extrapolation.
+                (None, Method::Goalposts { upper, .. }) if unit == Unit::Points && *upper > 0.0 => {
+                    (unit.possible().0, *upper)
+                }
+                (None, _) => unit.possible(),
             };
             let cap = match (nr.cap.as_deref(), nr.winsorise) {
                 (None | Some("none"), None) => Cap::None,

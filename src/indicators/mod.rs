@@ -14,7 +14,7 @@ mod layer;
 mod normalise;
 mod plan;
 
-pub use data::{bundled_field, BUNDLED_INDICATORS};
+pub use data::{bundled_field, BUNDLED_INDEX, BUNDLED_INDICATORS};
 pub use field::{explain, score_field, target, what_if, ExplainRow, Field, FieldScores, Ranking, TargetMove, WhatIf};
 pub use layer::{builtin_layer, builtin_layers, Combine, Indicator, Layer, NodeRule};
 pub use normalise::{Bounds, Cap, Degenerate, Direction, Method, Rule, Unit};

@@ -209,7 +209,7 @@ fn _sensitivity<'py>(
 /// Many what-if scenarios of one province (see `chiso.project.what_if_many`): values in as float64 bytes, values
 /// and ranks out as bytes.
 #[pyfunction]
-#[pyo3(signature = (scores, year, province, nodes, ops, values, outputs, peers_target_year = None, peer_values = None))]
+#[pyo3(signature = (scores, year, province, nodes, ops, values, outputs, peers_target_year = None, peer_values = None, frame = false))]
 #[allow(clippy::too_many_arguments)]
 fn _what_if_many<'py>(
     py: Python<'py>,
@@ -222,7 +222,8 @@ fn _what_if_many<'py>(
     outputs: Vec<String>,
     peers_target_year: Option<i32>,
     peer_values: Option<Vec<(String, String, f64)>>,
-) -> PyResult<Bound<'py, PyDict>> {
+    frame: bool,
+) -> PyResult<Bound<'py, PyAny>> {
     use crate::project::scenarios::{what_if_many, Op};
     use crate::project::Peers;
     let ops: Vec<Op> =
@@ -238,6 +239,9 @@ fn _what_if_many<'py>(
     let out = py
         .detach(|| what_if_many(&scores.inner, year, province, &nodes, &ops, &values, &outputs, &peers))
         .map_err(to_py_err)?;
+    if frame {
+        return scenario_frame(py, &out);
+    }
     let d = PyDict::new(py);
     // Every per-row column ready for polars (float64, NaN = null; ranks as floats so that polars reads the nulls
     // in the same pass), so Python builds the frame without an expression per column.
@@ -266,7 +270,7 @@ fn _what_if_many<'py>(
     d.set_item("province_code", out.province_code.clone())?;
     d.set_item("province", out.province.clone())?;
     d.set_item("peers", out.peers.to_string())?;
-    Ok(d)
+    Ok(d.into_any())
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -292,4 +296,61 @@ fn per_row<'py>(
         }
         Ok(())
     })
+}
+
+/// The frame of `chiso.project.what_if_many` built here as Arrow columns and imported by polars in one call (the
+/// fixed cost of a small call; a large one keeps its per-call constants as polars literals, see `chiso._columns`).
+/// Same columns, types and nulls as `chiso.project._scenario_frame`.
+fn scenario_frame<'py>(
+    py: Python<'py>,
+    out: &crate::project::scenarios::ScenarioOutcomes,
+) -> PyResult<Bound<'py, PyAny>> {
+    use super::arrow::{Bits, Column};
+    let k = out.nodes.len();
+    let rows = out.values.len();
+    let constant = |label: String| Column::labelled(vec![label], vec![0; rows], None);
+    let nan_free = |v: &[f64]| Bits::collect(v.iter().map(|x| !x.is_nan()));
+    let per_node_f = |v: &[f64]| -> Vec<f64> { (0..rows).map(|o| v[o % k]).collect() };
+    let rank = |r: &[u32]| {
+        Column::ints(r.iter().map(|&x| i64::from(x)).collect(), Some(Bits::collect(r.iter().map(|&x| x > 0))))
+    };
+    let base_value = per_node_f(&out.base_values);
+    let best = per_node_f(&out.best);
+    let base_rank: Vec<u32> = (0..rows).map(|o| out.base_ranks[o % k]).collect();
+    let delta: Vec<f64> = out.values.iter().zip(&base_value).map(|(v, b)| v - b).collect();
+    let change: Vec<Option<i64>> = out
+        .ranks
+        .iter()
+        .zip(&base_rank)
+        .map(|(&r, &b)| (r > 0 && b > 0).then(|| i64::from(b) - i64::from(r)))
+        .collect();
+    let columns = vec![
+        ("scenario".to_string(), Column::ints((0..rows).map(|o| (o / k) as i64).collect(), None)),
+        ("province_code".to_string(), constant(out.province_code.clone())),
+        ("province".to_string(), constant(out.province.clone())),
+        ("year".to_string(), Column::ints(vec![i64::from(out.year); rows], None)),
+        ("node".to_string(), Column::labelled(out.nodes.clone(), (0..rows).map(|o| (o % k) as u32).collect(), None)),
+        ("value".to_string(), Column::floats(out.values.clone(), nan_free(&out.values))),
+        ("delta".to_string(), Column::floats(delta.clone(), nan_free(&delta))),
+        ("rank".to_string(), rank(&out.ranks)),
+        ("rank_within".to_string(), rank(&out.ranks_within)),
+        ("base_value".to_string(), Column::floats(base_value.clone(), nan_free(&base_value))),
+        ("base_rank".to_string(), rank(&base_rank)),
+        (
+            "rank_change".to_string(),
+            Column::ints(
+                change.iter().map(|c| c.unwrap_or(0)).collect(),
+                Some(Bits::collect(change.iter().map(Option::is_some))),
+            ),
+        ),
+        (
+            "clamped".to_string(),
+            Column::bools(Bits::collect(out.clamped.iter().flat_map(|&c| std::iter::repeat_n(c, k)))),
+        ),
+        ("best".to_string(), Column::floats(best.clone(), nan_free(&best))),
+        ("beyond_best".to_string(), Column::bools(Bits::collect(out.beyond_best.iter().copied()))),
+        ("peers".to_string(), constant(out.peers.to_string())),
+        ("status".to_string(), constant("projected".to_string())),
+    ];
+    super::arrow::frame(py, rows, columns)
 }
