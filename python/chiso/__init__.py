@@ -167,7 +167,7 @@ def score(
 
     Two of the 63 provinces VCCI ranks: ``rank`` (the publisher's field) is null, ``rank_within`` ranks the two.
     """
-    if isinstance(data, (str, bytes)) or hasattr(data, "__fspath__"):
+    if isinstance(data, str) or hasattr(data, "__fspath__"):
         data = read_table(data)  # read once: the values and their se / ci_low / ci_high columns alike
     f = observations(data)
     scores = _score(
