@@ -22,6 +22,10 @@
 //!   and the values the specification quotes for PAR INDEX, SIPAS, DTI, ICT Index and PGI.
 //! * [`error`] — the one error type, [`ChisoError`].
 //!
+//! Every word with a fixed vocabulary — a measure, a node kind, a provenance, an edit op, a cap, a bridge, a peer
+//! group — is an enum that parses (`FromStr`), prints (`Display`) and serialises as the word the Python frames
+//! use; an unknown word is [`ChisoError::UnknownValue`] naming it and the words accepted.
+//!
 //! ```
 //! use chiso::{score, Observation, ScoreOptions, EditionChoice};
 //!

@@ -167,8 +167,7 @@ fn explain_what_if_and_target_for_tra_vinh_2016() {
     let rows = explain(layer, &field, "84").unwrap();
     assert_eq!(rows.len(), layer.indicators.len());
     let d1 = rows.iter().find(|r| r.indicator == "time_costs/d1").unwrap();
-    assert_eq!(d1.unit, "count");
-    assert_eq!(d1.direction, "lower_is_better");
+    assert_eq!((d1.unit, d1.direction), (chiso::indicators::Unit::Count, chiso::indicators::Direction::LowerIsBetter));
     assert!(rows.iter().all(|r| r.points_lost >= -1e-12));
     // Becoming the best on an indicator beyond the field: goalposts stay, the edit is flagged beyond bounds.
     let j = layer.find("informal_charges/g4_new").unwrap();

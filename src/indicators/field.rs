@@ -239,9 +239,9 @@ pub struct ExplainRow {
     /// Indicator path: node path / indicator code (`time_costs/d1`).
     pub indicator: String,
     /// Unit of the raw value (`days`, `share`, …).
-    pub unit: &'static str,
-    /// `higher_is_better` or `lower_is_better`.
-    pub direction: &'static str,
+    pub unit: super::Unit,
+    /// Which way is better.
+    pub direction: super::Direction,
     /// The province's raw value (NaN = missing).
     pub raw: f64,
     /// The province's score under the indicator's rule, over this field (NaN = missing).
@@ -312,8 +312,8 @@ pub fn explain(layer: &Layer, field: &Field, province: &str) -> Result<Vec<Expla
         rows.push(ExplainRow {
             node: layer.nodes[ind.node].node.clone(),
             indicator: ind.path.clone(),
-            unit: ind.unit.as_str(),
-            direction: ind.direction.as_str(),
+            unit: ind.unit,
+            direction: ind.direction,
             raw: field.raw[p * k + j],
             score: s.scores[p * k + j],
             weight: ind.weight * node_weight,

@@ -292,8 +292,8 @@ fn _indicator_explain<'py>(
         f.str("node", &r.node);
         f.str("indicator", &r.indicator);
         f.opt_str("name_vi", l.indicators[j].name_vi.as_deref());
-        f.str("unit", r.unit);
-        f.str("direction", r.direction);
+        f.str("unit", r.unit.as_str());
+        f.str("direction", r.direction.as_str());
         f.opt_float("raw", opt(r.raw));
         f.opt_float("score", opt(r.score));
         f.opt_float("weight", Some(r.weight));
