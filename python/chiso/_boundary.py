@@ -128,8 +128,10 @@ def _matches(value: Any, node: ast.expr, classes: Mapping[str, type], deep: bool
                 return False
             if len(args) == 2 and isinstance(args[1], ast.Constant) and args[1].value is Ellipsis:
                 return True
-            return len(value) == len(args) and (
-                not deep or all(_matches(v, a, classes, deep) for v, a in zip(value, args, strict=True))
+            # A fixed-size tuple is an argument (a scale, a range), not frame content: its elements are always
+            # checked, so ``scale=(None, 5)`` is an ArgumentTypeError and not a TypeError from ``float(None)``.
+            return len(value) == len(args) and all(
+                _matches(v, a, classes, deep) for v, a in zip(value, args, strict=True)
             )
         return True
     return True

@@ -606,3 +606,12 @@ def test_silent_drops_and_last_one_wins_are_errors() -> None:
                 schema_overrides={"province": pl.String},
             ),
         )
+
+
+@pytest.mark.parametrize("scale", [(None, 5), (1, None), [1, "5"], (1.0, [5])])
+def test_fixed_size_tuples_are_checked_element_by_element(scale: Any) -> None:
+    """A pair such as ``scale`` is an argument, checked whole: a None or a string inside it names the argument
+    (once a bare ``TypeError`` from ``float(None)``, found by the hypothesis suite above)."""
+    answers = pl.DataFrame({"respondent": [1], "province": ["Trà Vinh"], "year": [2024], "node": ["a"], "answer": [5]})
+    with pytest.raises(chiso.ArgumentTypeError, match="argument 'scale' must be tuple\\[float, float\\]"):
+        chiso.survey.satisfaction(answers, scale=scale, satisfied_min=4)
