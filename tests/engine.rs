@@ -413,3 +413,56 @@ name_en = "B"
         e => panic!("expected a Computed error, got {e}"),
     }
 }
+
+/// The published-value tolerance counts every rounded input below a computed node (README §1.5 rule 3): a total
+/// SUM of a computed area (three supplied criteria) and a supplied area has 4 rounded inputs, so at 2 decimals in
+/// and out its tolerance is 0.005 + 4 × 0.005 = 0.025 — hand-computed, not the 2 inputs of its direct children.
+#[test]
+fn published_tolerance_counts_inputs_through_computed_children() {
+    let text = r#"
+[edition]
+code = "u.2021"
+first_year = 2021
+name_en = "U"
+name_vi = "U"
+status = "official"
+[[node]]
+code = "u.2021"
+kind = "total"
+name_en = "T"
+aggregation = "SUM"
+[[node]]
+code = "u.2021/a"
+kind = "area"
+name_en = "A"
+aggregation = "SUM"
+[[node]]
+code = "u.2021/a/x"
+kind = "criterion"
+name_en = "X"
+[[node]]
+code = "u.2021/a/y"
+kind = "criterion"
+name_en = "Y"
+[[node]]
+code = "u.2021/a/z"
+kind = "criterion"
+name_en = "Z"
+[[node]]
+code = "u.2021/b"
+kind = "area"
+name_en = "B"
+"#;
+    let m = std::sync::Arc::new(Methodology::from_toml_str(text, "u.toml").unwrap());
+    let data: Vec<Observation> = [("a/x", 1.01), ("a/y", 2.02), ("a/z", 3.03), ("b", 4.04), ("", 10.12)]
+        .iter()
+        .map(|&(node, v)| Observation::new("Trà Vinh", 2021, node, v))
+        .collect();
+    let s = score(&EditionChoice::Methodology(m), &data, &ScoreOptions::default()).unwrap();
+    let c = s.compare_published(Some(2), 2).unwrap();
+    assert_eq!(c.len(), 1, "only the total was both given and computed");
+    assert_eq!(c[0].node, "u.2021");
+    assert!((c[0].tolerance - 0.025).abs() < 1e-15, "{}", c[0].tolerance);
+    assert!((c[0].difference + 0.02).abs() < 1e-12 && c[0].within, "10.10 computed, 10.12 published");
+    assert!((s.compare_published(None, 2).unwrap()[0].tolerance - 0.005).abs() < 1e-15);
+}

@@ -114,6 +114,14 @@ fn a_zero_standard_error_is_kept() {
     let registry = chiso::Registry::get();
     let unit = s.unit_of(registry.index_of("84").unwrap(), 2024).unwrap();
     assert_eq!(s.standard_error(unit, 0), Some(0.0));
+    // A standard error lands on its own node, not its neighbour's.
+    let transparency = s.edition_of(&s.units()[unit]).unwrap().find("transparency").unwrap();
+    let s = s
+        .with_standard_errors(&[("84".into(), 2024, "transparency".into(), Uncertainty::StandardError(0.03))])
+        .unwrap();
+    assert_eq!(s.standard_error(unit, transparency), Some(0.03));
+    assert_eq!(s.standard_error(unit, transparency - 1), None);
+    assert_eq!(s.standard_error(unit, 0), Some(0.0));
     // A degenerate interval is the same statement; a 100% interval is none.
     let v = s.get("84", 2024, "").unwrap().score.unwrap();
     let point = Uncertainty::Interval { low: v, high: v, level: 0.95 };
