@@ -148,7 +148,9 @@ def score(
     bundled, ``provenance`` of the rule, whether the province is reproducible), ``indicators`` (raw and score) and
     ``totals`` (composite from the rebuilt sub-indices, ``rank`` over the field VCCI ranked that year — null with
     ``field_status = "partial_field"`` when ``data`` hold fewer provinces —, ``rank_within`` among the provinces
-    given, ``n_ranked`` of ``n_field``). ``data``: long frame with province, indicator, value.
+    given, ``n_ranked`` of ``n_field``). ``data``: long frame with province, indicator, value (required for a
+    layer of another index: only the PCI's raw indicators are bundled). ``index``: the built-in layer's index
+    (default the PCI); with ``toml`` the layer's own edition decides (any index; see the guide, "Other indices").
 
     >>> import chiso, polars as pl
     >>> s = chiso.indicators.score(2016)
