@@ -12,6 +12,7 @@ checked line by line against the publishers' tables, with the published data bun
 
 from __future__ import annotations
 
+import os
 import sys
 import warnings
 from typing import Any, Literal
@@ -167,7 +168,7 @@ def score(
 
     Two of the 63 provinces VCCI ranks: ``rank`` (the publisher's field) is null, ``rank_within`` ranks the two.
     """
-    if isinstance(data, str) or hasattr(data, "__fspath__"):
+    if isinstance(data, (str, os.PathLike)):  # what to_polars reads as a path; bytes are not a path here
         data = read_table(data)  # read once: the values and their se / ci_low / ci_high columns alike
     f = observations(data)
     scores = _score(

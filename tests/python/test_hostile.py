@@ -615,3 +615,10 @@ def test_fixed_size_tuples_are_checked_element_by_element(scale: Any) -> None:
     answers = pl.DataFrame({"respondent": [1], "province": ["Trà Vinh"], "year": [2024], "node": ["a"], "answer": [5]})
     with pytest.raises(chiso.ArgumentTypeError, match="argument 'scale' must be tuple\\[float, float\\]"):
         chiso.survey.satisfaction(answers, scale=scale, satisfied_min=4)
+
+
+@pytest.mark.parametrize("data", [b"bytes", b"", bytearray(b"x")])
+def test_bytes_are_not_a_path_or_a_frame(data: Any) -> None:
+    """``score(b"bytes")`` once raised a bare TypeError from pathlib (found by the hypothesis suite above)."""
+    with pytest.raises(chiso.DataError, match="cannot read a bytes as a table|missing column"):
+        chiso.score("pci", data)
