@@ -355,5 +355,23 @@ mod tests {
             let expected: Vec<u32> = competition_ranks(&values, precision).into_iter().map(|r| r.unwrap_or(0)).collect();
             prop_assert_eq!(ranks_of(&values, precision), expected);
         }
+
+        /// Distinct raw values (the usual case, ranked without a sort) that rounding ties in runs of neighbours:
+        /// steps of 0.0013 and 1e-12 offsets against precisions of 0–3 decimals, NaN included.
+        #[test]
+        fn distinct_values_tied_by_rounding_rank_as_competition_ranks(
+            keys in proptest::collection::btree_set(0u32..3000, 1..70),
+            nan_at in proptest::option::of(0usize..70),
+            precision in proptest::option::of(0u32..4),
+        ) {
+            let mut values: Vec<f64> =
+                keys.iter().map(|&k| f64::from(k / 2) * 0.0013 + f64::from(k % 2) * 1e-12 + 50.0).collect();
+            if let Some(i) = nan_at.filter(|&i| i < values.len()) {
+                values[i] = f64::NAN;
+            }
+            values.reverse(); // not in rank order
+            let expected: Vec<u32> = competition_ranks(&values, precision).into_iter().map(|r| r.unwrap_or(0)).collect();
+            prop_assert_eq!(ranks_of(&values, precision), expected);
+        }
     }
 }
