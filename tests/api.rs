@@ -326,9 +326,12 @@ fn rows_carry_enums_not_strings() {
 fn plan_fields_are_refused_with_the_task_named() {
     use chiso::project::plans::{parse_date, parse_effect, parse_status, TaskStatus};
     use chiso::project::Adjustment;
-    assert_eq!(parse_date("2024-02-29", "T1"), Ok((2024, 2, 29)));
-    assert_eq!(parse_date(" 2025-12-31 ", "T1"), Ok((2025, 12, 31)));
-    let refused = |r: chiso::Result<(i32, u32, u32)>| match r {
+    let date = |year, month, day| chiso::project::plans::Date { year, month, day };
+    assert_eq!(parse_date("2024-02-29", "T1"), Ok(date(2024, 2, 29)));
+    assert_eq!(parse_date(" 2025-12-31 ", "T1"), Ok(date(2025, 12, 31)));
+    assert_eq!(date(2025, 7, 1).to_string(), "2025-07-01");
+    assert!(date(2025, 12, 31) < date(2026, 1, 1) && date(2026, 1, 2) > date(2026, 1, 1));
+    let refused = |r: chiso::Result<chiso::project::plans::Date>| match r {
         Err(ChisoError::PlanTask { task, field, value, message }) => (task, field, value, message),
         other => panic!("expected PlanTask, got {other:?}"),
     };

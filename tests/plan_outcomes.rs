@@ -25,7 +25,7 @@ fn task(id: &str, node: &str, agency: &str, effect: Adjustment) -> Task {
         node: node.into(),
         title: String::new(),
         lead_agency: agency.into(),
-        deadline: (2017, 6, 30),
+        deadline: chiso::project::plans::Date { year: 2017, month: 6, day: 30 },
         status: TaskStatus::Planned,
         effect,
     }

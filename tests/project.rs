@@ -500,13 +500,14 @@ mod plan_api {
         let gains = gains_by_agency(&s, &tasks, "84", 2016, "pci").unwrap();
         assert_eq!(gains.len(), 2);
         assert!(gains.iter().all(|g| g.total_gain.unwrap() > 0.0 && g.n_tasks == 1));
-        assert_eq!(overdue(&tasks, (2025, 7, 1)).len(), 0);
-        assert_eq!(overdue(&tasks, (2026, 1, 1)).iter().map(|t| t.id.as_str()).collect::<Vec<_>>(), vec!["B"]);
+        let date = |year, month, day| chiso::project::plans::Date { year, month, day };
+        assert_eq!(overdue(&tasks, date(2025, 7, 1)).len(), 0);
+        assert_eq!(overdue(&tasks, date(2026, 1, 1)).iter().map(|t| t.id.as_str()).collect::<Vec<_>>(), vec!["B"]);
         let owners = vec![("labor_training".to_string(), "DOLISA".to_string())];
         let lost = uncovered(&s, &tasks, "84", 2016, "pci", &owners).unwrap();
-        let labor = lost.iter().find(|r| r.0.node == "labor_training").unwrap();
-        assert_eq!((labor.1.as_str(), labor.2), ("DOLISA", true));
-        let entry = lost.iter().find(|r| r.0.node == "entry_costs").unwrap();
-        assert_eq!((entry.1.as_str(), entry.2), ("Department of Planning and Investment", false));
+        let labor = lost.iter().find(|r| r.points_lost.node == "labor_training").unwrap();
+        assert_eq!((labor.owner.as_str(), labor.covered), ("DOLISA", true));
+        let entry = lost.iter().find(|r| r.points_lost.node == "entry_costs").unwrap();
+        assert_eq!((entry.owner.as_str(), entry.covered), ("Department of Planning and Investment", false));
     }
 }

@@ -147,7 +147,7 @@ fn plans_flag_values_beyond_the_best() {
         node: "e_governance".into(),
         title: id.into(),
         lead_agency: "Sở Khoa học và Công nghệ".into(),
-        deadline: (2025, 12, 31),
+        deadline: chiso::project::plans::Date { year: 2025, month: 12, day: 31 },
         status: TaskStatus::Planned,
         effect: change,
     };

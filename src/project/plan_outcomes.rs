@@ -227,7 +227,7 @@ fn check_outcome(task: &Task, o: &Outcome) -> Result<()> {
 /// let rows = datasets::pci().unwrap();
 /// let s = score(&EditionChoice::Index("pci".into()), &datasets::observations(&rows), &ScoreOptions::default()).unwrap();
 /// let task = Task { id: "T1".into(), index: "pci".into(), node: "transparency".into(), title: String::new(),
-///     lead_agency: "A".into(), deadline: (2017, 1, 1), status: TaskStatus::Planned, effect: Adjustment::Add(1.0) };
+///     lead_agency: "A".into(), deadline: chiso::project::plans::Date { year: 2017, month: 1, day: 1 }, status: TaskStatus::Planned, effect: Adjustment::Add(1.0) };
 /// let o = Outcome { probability: 0.5, range: None };
 /// let sim = simulate(&s, &[task], &[o], "Trà Vinh", 2016, "pci", &Selection::All, &Peers::Held, 1000, 7).unwrap();
 /// assert_eq!(sim.runs, 1000);

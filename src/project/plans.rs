@@ -35,12 +35,42 @@ pub struct Task {
     pub title: String,
     /// The agency that leads the task.
     pub lead_agency: String,
-    /// Deadline as (year, month, day).
-    pub deadline: (i32, u32, u32),
+    /// The task's deadline.
+    pub deadline: Date,
     /// Where the task stands.
     pub status: TaskStatus,
     /// The expected effect on the node.
     pub effect: Adjustment,
+}
+
+/// A calendar date (a task's deadline), ordered by year, month, day; shown as `YYYY-MM-DD`. Built by
+/// [`parse_date`], which refuses what is not a date of the calendar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct Date {
+    /// The year (1–9999).
+    pub year: i32,
+    /// The month (1–12).
+    pub month: u32,
+    /// The day of the month (1–31, as the month has).
+    pub day: u32,
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// One node's points lost with its owner and whether the plan covers it ([`uncovered`]).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
+pub struct Uncovered {
+    /// The node's points lost.
+    pub points_lost: PointsLost,
+    /// The agency that owns the node: the longest matching owner prefix, else the index's lead department.
+    pub owner: String,
+    /// Whether a task of the plan is on the node or an ancestor of it.
+    pub covered: bool,
 }
 
 /// Which tasks deliver.
@@ -54,18 +84,20 @@ pub enum Selection {
     Ids(Vec<String>),
 }
 
-/// Read the YYYY-MM-DD deadline of task `task` as (year, month, day). A text that is not a calendar date
+/// Read the YYYY-MM-DD deadline of task `task`. A text that is not a calendar date
 /// (`2025-02-30`, `2025/01/01`, `soon`) is a [`ChisoError::PlanTask`] naming the task, the field and the text.
 ///
 /// ```
-/// use chiso::{project::plans::parse_date, ChisoError};
-/// assert_eq!(parse_date("2024-02-29", "PAR-01").unwrap(), (2024, 2, 29));
+/// use chiso::{project::plans::{parse_date, Date}, ChisoError};
+/// let date = parse_date("2024-02-29", "PAR-01").unwrap();
+/// assert_eq!(date, Date { year: 2024, month: 2, day: 29 });
+/// assert_eq!(date.to_string(), "2024-02-29");
 /// match parse_date("2025-02-29", "PAR-01") {
 ///     Err(ChisoError::PlanTask { task, field, value, .. }) => assert_eq!((task, field, value), ("PAR-01".into(), "deadline".into(), "2025-02-29".into())),
 ///     other => panic!("{other:?}"),
 /// }
 /// ```
-pub fn parse_date(s: &str, task: &str) -> Result<(i32, u32, u32)> {
+pub fn parse_date(s: &str, task: &str) -> Result<Date> {
     let fail = |message: String| ChisoError::PlanTask {
         task: task.into(),
         field: "deadline".into(),
@@ -100,7 +132,7 @@ pub fn parse_date(s: &str, task: &str) -> Result<(i32, u32, u32)> {
     if !(1..=days).contains(&day) {
         return Err(fail(format!("day {day} is not a day of month {month} of {year}, which has {days}")));
     }
-    Ok((year, month, day))
+    Ok(Date { year, month, day })
 }
 
 /// An effect from its op and value (the ops of [`Op`](super::scenarios::Op): `set`, `add`, `headroom`,
@@ -247,7 +279,7 @@ pub fn gains_by_agency(
 }
 
 /// Tasks not done whose deadline is before `date`.
-pub fn overdue(tasks: &[Task], date: (i32, u32, u32)) -> Vec<&Task> {
+pub fn overdue(tasks: &[Task], date: Date) -> Vec<&Task> {
     tasks.iter().filter(|t| t.status != TaskStatus::Done && t.deadline < date).collect()
 }
 
@@ -260,7 +292,7 @@ pub fn uncovered(
     year: i32,
     index: &str,
     owners: &[(String, String)],
-) -> Result<Vec<(PointsLost, String, bool)>> {
+) -> Result<Vec<Uncovered>> {
     // Task nodes as paths of the year's edition (a task may name a full code).
     let edition = scores
         .units()
@@ -290,7 +322,7 @@ pub fn uncovered(
             let covered = nodes.iter().any(|t| under(&p.node, t) && !t.is_empty());
             // (The root "" is covered only by a task on the root itself.)
             let covered = covered || (p.node.is_empty() && nodes.iter().any(|t| t.is_empty()));
-            (p, owner, covered)
+            Uncovered { points_lost: p, owner, covered }
         })
         .collect())
 }

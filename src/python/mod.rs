@@ -1338,11 +1338,12 @@ fn _plan_uncovered<'py>(
     let rows = py
         .detach(|| crate::project::plans::uncovered(&scores.inner, &tasks, province, year, index, &owners))
         .map_err(to_py_err)?;
-    let lost: Vec<_> = rows.iter().map(|r| r.0.clone()).collect();
+    let lost: Vec<_> = rows.iter().map(|r| r.points_lost.clone()).collect();
     let frame = convert::points_lost_frame(py, &lost)?;
     let pl = py.import("polars")?;
-    let owner = pl.getattr("Series")?.call1(("owner", rows.iter().map(|r| r.1.clone()).collect::<Vec<_>>()))?;
-    let covered = pl.getattr("Series")?.call1(("covered_by_plan", rows.iter().map(|r| r.2).collect::<Vec<_>>()))?;
+    let owner = pl.getattr("Series")?.call1(("owner", rows.iter().map(|r| r.owner.clone()).collect::<Vec<_>>()))?;
+    let covered =
+        pl.getattr("Series")?.call1(("covered_by_plan", rows.iter().map(|r| r.covered).collect::<Vec<_>>()))?;
     frame.call_method1("with_columns", (owner, covered))
 }
 
