@@ -217,6 +217,7 @@ fn vocabularies_are_enums_that_round_trip() {
     round_trips(EditionStatus::ALL, "edition status", &["in_force", "assumed", "chosen"]);
     round_trips(Op::ALL, "edit op", &["set", "add", "headroom", "max", "best_gap", "best", "percentile"]);
     round_trips(PeerGroup::ALL, "peer group", &["national", "region", "peers"]);
+    round_trips(chiso::methodology::FieldDefault::ALL, "ranked field default", &["map"]);
     round_trips(ProvinceKind::ALL, "province kind", &["province", "city"]);
     round_trips(Direction::ALL, "direction", &["higher_is_better", "lower_is_better"]);
     round_trips(

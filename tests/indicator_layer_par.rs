@@ -96,7 +96,7 @@ fn par_criterion_explained_and_what_if() {
     let rows = explain(&l, &f, "84").unwrap();
     let c1 = rows.iter().find(|r| r.indicator == "steering/c1").unwrap();
     // Vĩnh Long holds the best 5.0 points; Trà Vinh's 4.5 cost 0.5 area points and 0.5 total points (SUM).
-    assert_eq!((c1.raw, c1.unit, c1.rule), (4.5, chiso::indicators::Unit::Points, "goalposts"));
+    assert_eq!((c1.raw, c1.unit, c1.rule.name()), (4.5, chiso::indicators::Unit::Points, "goalposts"));
     assert!(close(c1.points_lost, 0.5) && close(c1.composite_points_lost, 0.5));
     assert_eq!((c1.best_value, c1.best_province.as_str()), (5.0, "Vĩnh Long"));
     assert_eq!(c1.median_value, 4.5);

@@ -168,6 +168,10 @@ fn explain_what_if_and_target_for_tra_vinh_2016() {
     assert_eq!(rows.len(), layer.indicators.len());
     let d1 = rows.iter().find(|r| r.indicator == "time_costs/d1").unwrap();
     assert_eq!((d1.unit, d1.direction), (chiso::indicators::Unit::Count, chiso::indicators::Direction::LowerIsBetter));
+    // The rule comes with its parameters: 2016's established rule is fixed goalposts (the field's observed range).
+    let d1_rule = &layer.indicators[layer.find("time_costs/d1").unwrap()].rule.method;
+    assert!(matches!(d1.rule, chiso::indicators::Method::Goalposts { lower, upper } if lower < upper), "{:?}", d1.rule);
+    assert_eq!((&d1.rule, d1.rule.name()), (d1_rule, "goalposts"));
     assert!(rows.iter().all(|r| r.points_lost >= -1e-12));
     // Becoming the best on an indicator beyond the field: goalposts stay, the edit is flagged beyond bounds.
     let j = layer.find("informal_charges/g4_new").unwrap();

@@ -259,8 +259,9 @@ pub struct ExplainRow {
     pub best_province: String,
     /// The field's median raw value (NaN if no province has a value).
     pub median_value: f64,
-    /// Name of the normalisation method (`minmax`, `goalposts`, `zscore`, `rank`, `frontier`).
-    pub rule: &'static str,
+    /// The normalisation method with its parameters (goalposts, frontier's worst); [`Method::name`] spells it
+    /// as layer files and frames do (`minmax`, `goalposts`, `zscore`, `rank`, `frontier`).
+    pub rule: Method,
     /// Provenance of the indicator's numbers, as in every chiso frame: the weakest status of the rules and weights
     /// used — the sub-index's rule, the indicator's weight and its normalisation rule.
     pub provenance: Status,
@@ -322,7 +323,7 @@ pub fn explain(layer: &Layer, field: &Field, province: &str) -> Result<Vec<Expla
             best_value: best.map_or(f64::NAN, |b| b.1),
             best_province: best.map_or(String::new(), |b| province_name(&field.provinces[b.0])),
             median_value: percentile_linear(&sorted, 0.5).unwrap_or(f64::NAN),
-            rule: ind.rule.method.name(),
+            rule: ind.rule.method.clone(),
             provenance: ind.provenance(&layer.nodes[ind.node]),
         });
     }

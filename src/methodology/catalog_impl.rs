@@ -69,14 +69,24 @@ pub struct MergedUnitsInfo {
     pub note: String,
 }
 
+/// The field a publisher ranks when no year of `[ranked_field]` says otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FieldDefault {
+    /// Every unit on the data year's map (63 provinces, 64 with Hà Tây up to 2008, and separately the 34 units of
+    /// 2025).
+    Map,
+}
+
+named_enum!(FieldDefault, "ranked field default" { Map => "map" });
+
 /// The field a publisher ranks in each data year (`[ranked_field]` of an `index.toml`; issue 9 §2): a rank is
 /// computed only when the data year holds every unit of this field.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RankedFieldInfo {
-    /// The field when no year says otherwise: "map" = every unit on the data year's map (63 provinces, 64 with Hà
-    /// Tây up to 2008, and separately the 34 units of 2025).
-    pub default: String,
+    /// The field when no year says otherwise.
+    pub default: FieldDefault,
     /// Provenance of the field.
     pub status: crate::Status,
     /// Where the field is stated.
@@ -174,13 +184,11 @@ impl Catalog {
                 merged_units.push((f.index.id.clone(), m));
             }
             let rf = &f.ranked_field;
-            if rf.default != "map" || rf.years.iter().any(|y| y.size == 0 || y.years.is_empty()) {
+            if rf.years.iter().any(|y| y.size == 0 || y.years.is_empty()) {
                 return Err(ChisoError::Methodology {
                     file,
                     node: None,
-                    message: "ranked_field: default must be \"map\", each years entry a non-empty list of years with \
-                              a size > 0"
-                        .into(),
+                    message: "ranked_field: each years entry must be a non-empty list of years with a size > 0".into(),
                 });
             }
             ranked_fields.push((f.index.id.clone(), f.ranked_field));

@@ -8,7 +8,8 @@ mod catalog_impl;
 mod file;
 
 pub use catalog_impl::{
-    catalog, Catalog, IndexInfo, MergedUnitsInfo, RankedField, RankedFieldInfo, RankedFieldYears, SignificanceInfo,
+    catalog, Catalog, FieldDefault, IndexInfo, MergedUnitsInfo, RankedField, RankedFieldInfo, RankedFieldYears,
+    SignificanceInfo,
 };
 
 use std::collections::HashMap;

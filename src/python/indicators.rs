@@ -302,7 +302,7 @@ fn _indicator_explain<'py>(
         f.opt_float("best_value", opt(r.best_value));
         f.str("best_province", &r.best_province);
         f.opt_float("median_value", opt(r.median_value));
-        f.str("method", r.rule);
+        f.str("method", r.rule.name());
         f.str("provenance", r.provenance.as_str());
     }
     f.build(py)
