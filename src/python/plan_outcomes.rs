@@ -3,8 +3,9 @@
 //! value.
 
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict};
+use pyo3::types::PyDict;
 
+use super::buffers::bytes_of;
 use super::convert::{to_py_err, Frame};
 use super::{tasks_from, PyScores, TaskRow};
 use crate::project::plan_outcomes::{simulate_with, Outcome, PeerSpread};
@@ -115,14 +116,12 @@ fn _plan_simulate<'py>(
     }
 
     let d = PyDict::new(py);
-    let bytes_f = |v: &[f64]| v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>();
-    let bytes_u = |v: &[u32]| v.iter().flat_map(|x| x.to_le_bytes()).collect::<Vec<u8>>();
     d.set_item("summary", summary.build(py)?)?;
     d.set_item("tasks", tasks_frame.build(py)?)?;
     d.set_item("agencies", agencies.build(py)?)?;
-    d.set_item("totals", PyBytes::new(py, &bytes_f(&sim.totals)))?;
-    d.set_item("ranks", PyBytes::new(py, &bytes_u(&sim.ranks)))?;
-    d.set_item("ranks_within", PyBytes::new(py, &bytes_u(&sim.ranks_within)))?;
+    d.set_item("totals", bytes_of(py, &sim.totals, f64::to_le_bytes))?;
+    d.set_item("ranks", bytes_of(py, &sim.ranks, u32::to_le_bytes))?;
+    d.set_item("ranks_within", bytes_of(py, &sim.ranks_within, u32::to_le_bytes))?;
     d.set_item("varied", sim.varied.clone())?;
     d.set_item("runs", sim.runs)?;
     d.set_item("seed", sim.seed)?;

@@ -104,8 +104,7 @@ fn _uncertainty<'py>(
     }
     let out = PyDict::new(py);
     out.set_item("ranks", f.build(py)?)?;
-    let shift: Vec<u8> = u.rank_shift.iter().flat_map(|v| v.to_le_bytes()).collect();
-    out.set_item("rank_shift", PyBytes::new(py, &shift))?;
+    out.set_item("rank_shift", bytes_of(py, &u.rank_shift, f64::to_le_bytes))?;
     let width = u.provinces.len() + 1;
     let counts: Vec<u8> = (0..u.provinces.len())
         .flat_map(|p| (0..width).map(move |r| (p, r)))
