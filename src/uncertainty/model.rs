@@ -269,14 +269,14 @@ impl Model {
         let mut ranked = 0;
         s.padded[..n].copy_from_slice(row);
         count_greater(row, &s.padded, &mut s.ranks);
-        for p in 0..n {
-            if row[p].is_nan() {
-                s.ranks[p] = 0;
+        for (p, (rank, v)) in s.ranks.iter_mut().zip(row).enumerate() {
+            if v.is_nan() {
+                *rank = 0;
                 continue;
             }
             ranked += 1;
-            let greater = s.ranks[p];
-            s.ranks[p] = greater + 1;
+            let greater = *rank;
+            *rank = greater + 1;
             match s.by_rank.get_mut(greater as usize) {
                 Some(slot) if *slot == u32::MAX => *slot = p as u32,
                 _ => exact = false, // two equal values
