@@ -71,70 +71,95 @@ def _is_float(v: Any) -> bool:
     return (isinstance(v, (int, float)) or type(v).__name__ in {"float32", "float64"}) and not isinstance(v, str)
 
 
-def _matches(value: Any, node: ast.expr, classes: Mapping[str, type], deep: bool) -> bool:
-    """Does ``value`` fit the annotation ``node``? Unknown annotations accept anything (the callee decides)."""
+Predicate = Callable[[Any], bool]
+
+
+def _accept(value: Any) -> bool:
+    return True
+
+
+def _predicate(node: ast.expr, classes: Mapping[str, type], deep: bool) -> Predicate:
+    """The test that ``value`` fits the annotation ``node``, built once per parameter (a call then runs closures,
+    not an AST walk). Unknown annotations accept anything (the callee decides)."""
     if isinstance(node, ast.Constant):
         if node.value is None:
-            return value is None
+            return lambda v: v is None
         if isinstance(node.value, str):  # a forward reference written as a string
-            return _matches(value, ast.parse(node.value, mode="eval").body, classes, deep)
-        return True
+            return _predicate(ast.parse(node.value, mode="eval").body, classes, deep)
+        return _accept
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-        return _matches(value, node.left, classes, deep) or _matches(value, node.right, classes, deep)
+        left, right = _predicate(node.left, classes, deep), _predicate(node.right, classes, deep)
+        return lambda v: left(v) or right(v)
     if isinstance(node, ast.Name):
         name = node.id
         if name == "str":
-            return isinstance(value, str)
+            return lambda v: isinstance(v, str)
         if name == "int":
-            return _is_int(value)
+            return _is_int
         if name == "float":
-            return _is_float(value)
+            return _is_float
         if name == "bool":
-            return isinstance(value, bool) or type(value).__name__ == "bool_"
+            return lambda v: isinstance(v, bool) or type(v).__name__ == "bool_"
         if name in classes:
-            return isinstance(value, classes[name])
-        return True
+            cls = classes[name]
+            return lambda v: isinstance(v, cls)
+        return _accept
     if isinstance(node, ast.Attribute):  # pl.DataFrame, dt.date
         if node.attr == "date":
             import datetime
 
-            return isinstance(value, datetime.date)
+            return lambda v: isinstance(v, datetime.date)
         if node.attr in ("DataFrame", "LazyFrame"):
             import polars as pl
 
-            return isinstance(value, getattr(pl, node.attr))
-        return True
+            frame = getattr(pl, node.attr)
+            return lambda v: isinstance(v, frame)
+        return _accept
     if isinstance(node, ast.Subscript):
         head = node.value.id if isinstance(node.value, ast.Name) else getattr(node.value, "attr", "")
         args = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
         if head == "Literal":
             # The type of the choices; which choice is the callee's to check, with its own message.
-            kinds = {type(a.value) for a in args if isinstance(a, ast.Constant)}
-            return any(isinstance(value, k) for k in kinds)
+            kinds = tuple({type(a.value) for a in args if isinstance(a, ast.Constant)})
+            return lambda v: isinstance(v, kinds)
         if head == "PathLike":
-            return isinstance(value, os.PathLike)
+            return lambda v: isinstance(v, os.PathLike)
         if head in {"list", "Sequence"}:
-            if isinstance(value, (str, bytes)) or not isinstance(value, (list, tuple)):
-                return False
-            return not deep or all(_matches(v, args[0], classes, deep) for v in value)
+            item = _predicate(args[0], classes, deep)
+
+            def sequence(v: Any) -> bool:
+                if isinstance(v, (str, bytes)) or not isinstance(v, (list, tuple)):
+                    return False
+                return not deep or all(item(x) for x in v)
+
+            return sequence
         if head in {"dict", "Mapping"}:
-            if not isinstance(value, Mapping):
-                return False
-            return not deep or all(
-                _matches(k, args[0], classes, deep) and _matches(v, args[1], classes, deep) for k, v in value.items()
-            )
+            key, value = _predicate(args[0], classes, deep), _predicate(args[1], classes, deep)
+
+            def mapping(v: Any) -> bool:
+                if not isinstance(v, Mapping):
+                    return False
+                return not deep or all(key(k) and value(x) for k, x in v.items())
+
+            return mapping
         if head == "tuple":
-            if not isinstance(value, (tuple, list)):
-                return False
             if len(args) == 2 and isinstance(args[1], ast.Constant) and args[1].value is Ellipsis:
-                return True
+                return lambda v: isinstance(v, (tuple, list))
             # A fixed-size tuple is an argument (a scale, a range), not frame content: its elements are always
             # checked, so ``scale=(None, 5)`` is an ArgumentTypeError and not a TypeError from ``float(None)``.
-            return len(value) == len(args) and all(
-                _matches(v, a, classes, deep) for v, a in zip(value, args, strict=True)
+            items = [_predicate(a, classes, deep) for a in args]
+            return lambda v: (
+                isinstance(v, (tuple, list))
+                and len(v) == len(items)
+                and all(f(x) for f, x in zip(items, v, strict=True))
             )
-        return True
-    return True
+        return _accept
+    return _accept
+
+
+def _matches(value: Any, node: ast.expr, classes: Mapping[str, type], deep: bool) -> bool:
+    """Does ``value`` fit the annotation ``node``? (The error path of compiled calls: built on the spot.)"""
+    return _predicate(node, classes, deep)(value)
 
 
 def _show(value: Any) -> str:
@@ -268,9 +293,39 @@ def guard_extension(module: Any) -> None:
 _GUARDED: set[str] = set()
 
 
+def _binder(signature: inspect.Signature) -> Callable[[tuple[Any, ...], dict[str, Any]], dict[str, Any] | None]:
+    """The arguments of a call by name, as ``signature.bind`` gives them, without its cost for the usual call
+    (positional arguments in order, then keywords the signature names); None when the call is anything else (too
+    many or missing arguments, a name given twice, ``*args``/``**kwargs``), for ``signature.bind`` to bind or
+    reject with its own message."""
+    kinds = inspect.Parameter
+    parameters = list(signature.parameters.values())
+    if any(p.kind in (kinds.VAR_POSITIONAL, kinds.VAR_KEYWORD) for p in parameters):
+        return lambda args, kwargs: None
+    positional = [p.name for p in parameters if p.kind in (kinds.POSITIONAL_ONLY, kinds.POSITIONAL_OR_KEYWORD)]
+    by_keyword = {p.name for p in parameters if p.kind != kinds.POSITIONAL_ONLY}
+    required = [p.name for p in parameters if p.default is kinds.empty]
+
+    def bind(args: tuple[Any, ...], kwargs: dict[str, Any]) -> dict[str, Any] | None:
+        if len(args) > len(positional):
+            return None
+        arguments = dict(zip(positional, args, strict=False))  # fewer args than positional parameters
+        for name, value in kwargs.items():
+            if name not in by_keyword or name in arguments:
+                return None
+            arguments[name] = value
+        for name in required:
+            if name not in arguments:
+                return None
+        return arguments
+
+    return bind
+
+
 def checked(func: Callable[..., Any]) -> Callable[..., Any]:
     """Check a Python function's arguments against its annotations before it runs (shallow for containers: the
-    elements are the callee's to check, with an error naming the row)."""
+    elements are the callee's to check, with an error naming the row). The annotations become predicates once, on
+    the first call (the compiled module's classes are known by then): a call costs a few closures."""
     signature = inspect.signature(func)
     annotations: dict[str, ast.expr] = {}
     for name, parameter in signature.parameters.items():
@@ -281,20 +336,29 @@ def checked(func: Callable[..., Any]) -> Callable[..., Any]:
             except SyntaxError:  # pragma: no cover - annotations are valid Python
                 continue
     qualname = f"{func.__module__.replace('chiso.', 'chiso.', 1)}.{func.__qualname__}"
+    bind = _binder(signature)
+    ranged = {name: INT_RANGES[name] for name in signature.parameters if name in INT_RANGES}
+    predicates: dict[str, Predicate] = {}
 
-    @functools.wraps(func)
-    def call(*args: Any, **kwargs: Any) -> Any:
-        from . import _chiso
+    def check(arguments: dict[str, Any]) -> None:
+        if not predicates and annotations:
+            from . import _chiso
 
-        classes = {"Methodology": _chiso.Methodology, "Scores": _chiso.Scores}
-        try:
-            bound = signature.bind(*args, **kwargs)
-        except TypeError as exc:
-            raise ArgumentTypeError(f"{qualname}: {exc}") from exc
-        _check_types(qualname, dict(bound.arguments), annotations, classes, deep=False)
-        for name, value in bound.arguments.items():
-            if name in INT_RANGES and _is_int(value) and not isinstance(value, bool):
-                lo, hi = INT_RANGES[name]
+            classes = {"Methodology": _chiso.Methodology, "Scores": _chiso.Scores}
+            predicates.update((name, _predicate(a, classes, False)) for name, a in annotations.items())
+        for name, value in arguments.items():
+            test = predicates.get(name)
+            if test is not None and not test(value):
+                expected = ast.unparse(annotations[name])
+                raise ArgumentTypeError(
+                    f"{qualname}: argument {name!r} must be {expected}, got {type(value).__name__} {_show(value)}",
+                    argument=name,
+                    expected=expected,
+                    value=value,
+                )
+            bounds = ranged.get(name)
+            if bounds is not None and _is_int(value) and not isinstance(value, bool):
+                lo, hi = bounds
                 if not lo <= int(value) <= hi:
                     raise ArgumentRangeError(
                         f"{qualname}: argument {name!r} = {_show(value)} is outside the accepted range {lo}–{hi}",
@@ -302,6 +366,16 @@ def checked(func: Callable[..., Any]) -> Callable[..., Any]:
                         value=value,
                         accepted=(lo, hi),
                     )
+
+    @functools.wraps(func)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        arguments = bind(args, kwargs)
+        if arguments is None:
+            try:
+                arguments = dict(signature.bind(*args, **kwargs).arguments)
+            except TypeError as exc:
+                raise ArgumentTypeError(f"{qualname}: {exc}") from exc
+        check(arguments)
         try:
             return func(*args, **kwargs)
         except ChisoError:

@@ -390,4 +390,5 @@ def _what_if_many(
     peers_target_year: int | None = None,
     peer_values: list[tuple[str, str, float]] | None = None,
     frame: bool = False,
+    columns: list[str] | None = None,
 ) -> Any: ...

@@ -27,7 +27,8 @@ class Constant(NamedTuple):
 
 def columns_frame(columns: list[pl.Series | Constant], rows: int) -> pl.DataFrame:
     """The frame of ``columns`` in order, ``rows`` long."""
-    if rows <= _MATERIALISE_UP_TO:
+    if rows <= _MATERIALISE_UP_TO or all(isinstance(c, Constant) for c in columns):
+        # (A frame of constants only has no series to give its height: it is materialised too.)
         return pl.DataFrame(
             [
                 pl.Series(c.name, [c.value], dtype=c.dtype).new_from_index(0, rows) if isinstance(c, Constant) else c

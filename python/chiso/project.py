@@ -14,7 +14,28 @@ from ._columns import _MATERIALISE_UP_TO, Constant, columns_frame
 from ._frames import to_polars
 from .exceptions import DataError, InvalidArgumentError
 
-__all__ = ["calibrate_maxima", "what_if", "what_if_many"]
+__all__ = ["SCENARIO_COLUMNS", "calibrate_maxima", "what_if", "what_if_many"]
+
+#: The columns of :func:`what_if_many`, in order (its ``columns`` argument picks among them).
+SCENARIO_COLUMNS = (
+    "scenario",
+    "province_code",
+    "province",
+    "year",
+    "node",
+    "value",
+    "delta",
+    "rank",
+    "rank_within",
+    "base_value",
+    "base_rank",
+    "rank_change",
+    "clamped",
+    "best",
+    "beyond_best",
+    "peers",
+    "status",
+)
 
 
 def what_if(
@@ -142,6 +163,7 @@ def what_if_many(
     peers: str = "held",
     target_year: int | None = None,
     peer_values: Any = None,
+    columns: str | list[str] | None = None,
 ) -> pl.DataFrame:
     """Many what-if scenarios of one province at once, in time linear in their number: row s of ``values`` (an
     array of shape (scenarios,) or (scenarios, len(nodes)); numpy, a list, or a frame's columns) changes each of
@@ -150,9 +172,10 @@ def what_if_many(
     ``held``/``trend``/``given``). Only the ``output`` node(s) are returned (default the total), one row per
     scenario and node: ``scenario`` (the row of ``values``), ``node``, ``value``, ``delta``, ``rank`` (over the
     publisher's field, else null), ``rank_within``, ``base_value``, ``base_rank``, ``rank_change``, ``clamped``,
-    ``best``, ``beyond_best``, ``peers``, ``status = "projected"``. Arrays cross the boundary as buffers, so
-    millions of scenarios take about a second. Data years with scores only (projections past the last edition and
-    the 2025 maps: :func:`what_if`).
+    ``best``, ``beyond_best``, ``peers``, ``status = "projected"``. ``columns`` keeps only the named ones, in that
+    order (e.g. ``["scenario", "value", "rank"]``): the others are never built, which is most of a small call's
+    cost. Arrays cross the boundary as buffers, so millions of scenarios take about a second. Data years with
+    scores only (projections past the last edition and the 2025 maps: :func:`what_if`).
 
     >>> import numpy as np, chiso
     >>> s = chiso.score("papi", chiso.datasets.papi().filter(year=2024))
@@ -161,6 +184,9 @@ def what_if_many(
     ...                                  op="headroom", values=shares)
     >>> out["scenario"].to_list(), out["rank_change"].min() >= 0
     ([0, 1, 2, 3, 4], True)
+    >>> chiso.project.what_if_many(s, 2024, "Trà Vinh", nodes="e_governance/portal_access", op="headroom",
+    ...                            values=shares, columns=["value", "rank"]).columns
+    ['value', 'rank']
     """
     node_list = [nodes] if isinstance(nodes, str) else list(nodes)
     ops = [op] * len(node_list) if isinstance(op, str) else list(op)
@@ -197,14 +223,18 @@ def what_if_many(
     # a large one from buffers here, its per-call constants kept as polars literals. Both give the same frame.
     small = array.shape[0] * len(outputs) <= _MATERIALISE_UP_TO
     values_bytes = np.ascontiguousarray(array).tobytes()
-    raw = _what_if_many(scores, year, province, node_list, ops, values_bytes, outputs, target_year, cells, small)
+    wanted = [columns] if isinstance(columns, str) else None if columns is None else list(columns)
+    raw = _what_if_many(
+        scores, year, province, node_list, ops, values_bytes, outputs, target_year, cells, small, wanted
+    )
     return raw if small else _scenario_frame(raw, year)
 
 
 def _scenario_frame(raw: dict[str, Any], year: int) -> pl.DataFrame:
     """The frame of :func:`what_if_many` from the extension's columns: every per-row column arrives as a buffer
     ready for polars (float64 with NaN for null, ranks included, cast once), the per-node constants as one value
-    each — one constructor per column, no expression per column, so a call's fixed cost stays small."""
+    each — one constructor per column, no expression per column, so a call's fixed cost stays small. Only the
+    columns asked for (``raw["columns"]``) are made, in that order."""
     n, k = raw["scenarios"], len(raw["nodes"])
 
     def floats(name: str) -> pl.Series:
@@ -224,29 +254,30 @@ def _scenario_frame(raw: dict[str, Any], year: int) -> pl.DataFrame:
     def nullable(values: list[float], missing: float) -> list[float | None]:
         return [None if v == missing or v != v else v for v in values]
 
-    scenario = np.arange(n, dtype=np.int64)
-    return columns_frame(
-        [
-            pl.Series("scenario", scenario if k == 1 else np.repeat(scenario, k)),
-            Constant("province_code", raw["province_code"], pl.String),
-            Constant("province", raw["province"], pl.String),
-            Constant("year", year, pl.Int64),
-            per_node("node", raw["nodes"], pl.String),
-            floats("value"),
-            floats("delta"),
-            ranks("rank"),
-            ranks("rank_within"),
-            per_node("base_value", nullable(raw["base_values"], float("nan")), pl.Float64),
-            per_node("base_rank", nullable(raw["base_ranks"], 0), pl.Int64),
-            ranks("rank_change"),
-            flags("clamped"),
-            per_node("best", nullable(raw["best"], float("nan")), pl.Float64),
-            flags("beyond_best"),
-            Constant("peers", raw["peers"], pl.String),
-            Constant("status", "projected", pl.String),
-        ],
-        n * k,
-    )
+    def scenario() -> pl.Series:
+        index = np.arange(n, dtype=np.int64)
+        return pl.Series("scenario", index if k == 1 else np.repeat(index, k))
+
+    make = {
+        "scenario": scenario,
+        "province_code": lambda: Constant("province_code", raw["province_code"], pl.String),
+        "province": lambda: Constant("province", raw["province"], pl.String),
+        "year": lambda: Constant("year", year, pl.Int64),
+        "node": lambda: per_node("node", raw["nodes"], pl.String),
+        "value": lambda: floats("value"),
+        "delta": lambda: floats("delta"),
+        "rank": lambda: ranks("rank"),
+        "rank_within": lambda: ranks("rank_within"),
+        "base_value": lambda: per_node("base_value", nullable(raw["base_values"], float("nan")), pl.Float64),
+        "base_rank": lambda: per_node("base_rank", nullable(raw["base_ranks"], 0), pl.Int64),
+        "rank_change": lambda: ranks("rank_change"),
+        "clamped": lambda: flags("clamped"),
+        "best": lambda: per_node("best", nullable(raw["best"], float("nan")), pl.Float64),
+        "beyond_best": lambda: flags("beyond_best"),
+        "peers": lambda: Constant("peers", raw["peers"], pl.String),
+        "status": lambda: Constant("status", "projected", pl.String),
+    }
+    return columns_frame([make[name]() for name in raw["columns"]], n * k)
 
 
 def calibrate_maxima(data: Any, *, parts: list[str], total: str, total_max: float = 100.0) -> dict[str, Any]:

@@ -420,8 +420,9 @@ fn rank_among(keys: &[f64], value: f64, decimals: u32, reach: f64) -> usize {
     // |round_to(v) − v| ≤ reach + 1e-11·|v|: the snap moves v by at most half its 12th significant digit.
     let band = reach + 1e-11 * value.abs();
     let above = keys.partition_point(|&p| p > value + band);
-    let not_below = keys.partition_point(|&p| p >= value - band);
-    if above == not_below {
+    // The keys are descending: none lies within the band when the next one is below it (one comparison, not a
+    // second search).
+    if keys.get(above).is_none_or(|&p| p < value - band) {
         return above;
     }
     let key = round_to(value, decimals);

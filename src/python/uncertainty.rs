@@ -205,10 +205,31 @@ fn _sensitivity<'py>(
     f.build(py)
 }
 
-/// Many what-if scenarios of one province (see `chiso.project.what_if_many`): values in as float64 bytes, values
-/// and ranks out as bytes.
+/// The columns of `chiso.project.what_if_many`, in their default order.
+const SCENARIO_COLUMNS: [&str; 17] = [
+    "scenario",
+    "province_code",
+    "province",
+    "year",
+    "node",
+    "value",
+    "delta",
+    "rank",
+    "rank_within",
+    "base_value",
+    "base_rank",
+    "rank_change",
+    "clamped",
+    "best",
+    "beyond_best",
+    "peers",
+    "status",
+];
+
+/// Many what-if scenarios of one province (see `chiso.project.what_if_many`): values in as float64 bytes, the
+/// `columns` asked for out — a frame built here (`frame`), or per-row buffers for Python to assemble.
 #[pyfunction]
-#[pyo3(signature = (scores, year, province, nodes, ops, values, outputs, peers_target_year = None, peer_values = None, frame = false))]
+#[pyo3(signature = (scores, year, province, nodes, ops, values, outputs, peers_target_year = None, peer_values = None, frame = false, columns = None))]
 #[allow(clippy::too_many_arguments)]
 fn _what_if_many<'py>(
     py: Python<'py>,
@@ -222,9 +243,11 @@ fn _what_if_many<'py>(
     peers_target_year: Option<i32>,
     peer_values: Option<Vec<(String, String, f64)>>,
     frame: bool,
+    columns: Option<Vec<String>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     use crate::project::scenarios::{what_if_many, Op};
     use crate::project::Peers;
+    let columns = scenario_columns(columns)?;
     let ops: Vec<Op> =
         ops.iter().map(|o| o.parse::<Op>().map_err(|e| to_py_err(e.for_argument("op")))).collect::<PyResult<_>>()?;
     let values = f64s("values", values)?;
@@ -239,27 +262,34 @@ fn _what_if_many<'py>(
         .detach(|| what_if_many(&scores.inner, year, province, &nodes, &ops, &values, &outputs, &peers))
         .map_err(to_py_err)?;
     if frame {
-        return scenario_frame(py, &out);
+        return scenario_frame(py, &out, &columns);
     }
     let d = PyDict::new(py);
-    // Every per-row column ready for polars (float64, NaN = null; ranks as floats so that polars reads the nulls
-    // in the same pass), so Python builds the frame without an expression per column.
+    // Every per-row column asked for, ready for polars (float64, NaN = null; ranks as floats so that polars reads
+    // the nulls in the same pass), so Python builds the frame without an expression per column.
     let k = out.nodes.len();
+    let rows = out.values.len();
     let ranked = |r: u32| if r == 0 { f64::NAN } else { f64::from(r) };
-    d.set_item("value", bytes_of(py, &out.values, f64::to_le_bytes))?;
-    d.set_item("delta", per_row(py, out.values.len(), k, |s, j| out.values[s * k + j] - out.base_values[j])?)?;
-    d.set_item("rank", per_row(py, out.values.len(), k, |s, j| ranked(out.ranks[s * k + j]))?)?;
-    d.set_item("rank_within", per_row(py, out.values.len(), k, |s, j| ranked(out.ranks_within[s * k + j]))?)?;
-    d.set_item(
-        "rank_change",
-        per_row(py, out.values.len(), k, |s, j| match (out.base_ranks[j], out.ranks[s * k + j]) {
-            (0, _) | (_, 0) => f64::NAN,
-            (base, rank) => f64::from(base) - f64::from(rank),
-        })?,
-    )?;
-    let clamped: Vec<u8> = out.clamped.iter().flat_map(|&c| std::iter::repeat_n(u8::from(c), k)).collect();
-    d.set_item("clamped", PyBytes::new(py, &clamped))?;
-    d.set_item("beyond_best", bytes_of(py, &out.beyond_best, |c| [u8::from(c)]))?;
+    for name in &columns {
+        let buffer = match name.as_str() {
+            "value" => bytes_of(py, &out.values, f64::to_le_bytes),
+            "delta" => per_row(py, rows, k, |s, j| out.values[s * k + j] - out.base_values[j])?,
+            "rank" => per_row(py, rows, k, |s, j| ranked(out.ranks[s * k + j]))?,
+            "rank_within" => per_row(py, rows, k, |s, j| ranked(out.ranks_within[s * k + j]))?,
+            "rank_change" => per_row(py, rows, k, |s, j| match (out.base_ranks[j], out.ranks[s * k + j]) {
+                (0, _) | (_, 0) => f64::NAN,
+                (base, rank) => f64::from(base) - f64::from(rank),
+            })?,
+            "clamped" => {
+                let clamped: Vec<u8> = out.clamped.iter().flat_map(|&c| std::iter::repeat_n(u8::from(c), k)).collect();
+                PyBytes::new(py, &clamped)
+            }
+            "beyond_best" => bytes_of(py, &out.beyond_best, |c| [u8::from(c)]),
+            _ => continue, // made in Python from the per-node values below
+        };
+        d.set_item(name, buffer)?;
+    }
+    d.set_item("columns", &columns)?;
     d.set_item("best", out.best.clone())?;
     d.set_item("nodes", out.nodes.clone())?;
     d.set_item("scenarios", out.scenarios)?;
@@ -270,6 +300,26 @@ fn _what_if_many<'py>(
     d.set_item("province", out.province.clone())?;
     d.set_item("peers", out.peers.to_string())?;
     Ok(d.into_any())
+}
+
+/// The columns asked for (default: all, in order): each a column of the frame, none twice.
+fn scenario_columns(columns: Option<Vec<String>>) -> PyResult<Vec<String>> {
+    let Some(columns) = columns else {
+        return Ok(SCENARIO_COLUMNS.iter().map(|c| c.to_string()).collect());
+    };
+    let expected = SCENARIO_COLUMNS.join(", ");
+    if columns.is_empty() {
+        return Err(to_py_err(ChisoError::argument("columns", "[]", format!("ask for at least one of {expected}"))));
+    }
+    for (i, name) in columns.iter().enumerate() {
+        if !SCENARIO_COLUMNS.contains(&name.as_str()) {
+            return Err(to_py_err(ChisoError::argument("columns", name, format!("no such column; use {expected}"))));
+        }
+        if columns[..i].contains(name) {
+            return Err(to_py_err(ChisoError::argument("columns", name, "asked for twice")));
+        }
+    }
+    Ok(columns)
 }
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -298,11 +348,12 @@ fn per_row<'py>(
 }
 
 /// The frame of `chiso.project.what_if_many` built here as Arrow columns and imported by polars in one call (the
-/// fixed cost of a small call; a large one keeps its per-call constants as polars literals, see `chiso._columns`).
-/// Same columns, types and nulls as `chiso.project._scenario_frame`.
+/// fixed cost of a small call; a large one keeps its per-call constants as polars literals, see `chiso._columns`):
+/// the `columns` asked for, in that order, with the columns, types and nulls of `chiso.project._scenario_frame`.
 fn scenario_frame<'py>(
     py: Python<'py>,
     out: &crate::project::scenarios::ScenarioOutcomes,
+    columns: &[String],
 ) -> PyResult<Bound<'py, PyAny>> {
     use super::arrow::{Bits, Column};
     let k = out.nodes.len();
@@ -313,43 +364,45 @@ fn scenario_frame<'py>(
     let rank = |r: &[u32]| {
         Column::ints(r.iter().map(|&x| i64::from(x)).collect(), Some(Bits::collect(r.iter().map(|&x| x > 0))))
     };
-    let base_value = per_node_f(&out.base_values);
-    let best = per_node_f(&out.best);
-    let base_rank: Vec<u32> = (0..rows).map(|o| out.base_ranks[o % k]).collect();
-    let delta: Vec<f64> = out.values.iter().zip(&base_value).map(|(v, b)| v - b).collect();
-    let change: Vec<Option<i64>> = out
-        .ranks
-        .iter()
-        .zip(&base_rank)
-        .map(|(&r, &b)| (r > 0 && b > 0).then(|| i64::from(b) - i64::from(r)))
-        .collect();
-    let columns = vec![
-        ("scenario".to_string(), Column::ints((0..rows).map(|o| (o / k) as i64).collect(), None)),
-        ("province_code".to_string(), constant(out.province_code.clone())),
-        ("province".to_string(), constant(out.province.clone())),
-        ("year".to_string(), Column::ints(vec![i64::from(out.year); rows], None)),
-        ("node".to_string(), Column::labelled(out.nodes.clone(), (0..rows).map(|o| (o % k) as u32).collect(), None)),
-        ("value".to_string(), Column::floats(out.values.clone(), nan_free(&out.values))),
-        ("delta".to_string(), Column::floats(delta.clone(), nan_free(&delta))),
-        ("rank".to_string(), rank(&out.ranks)),
-        ("rank_within".to_string(), rank(&out.ranks_within)),
-        ("base_value".to_string(), Column::floats(base_value.clone(), nan_free(&base_value))),
-        ("base_rank".to_string(), rank(&base_rank)),
-        (
-            "rank_change".to_string(),
-            Column::ints(
-                change.iter().map(|c| c.unwrap_or(0)).collect(),
-                Some(Bits::collect(change.iter().map(Option::is_some))),
-            ),
-        ),
-        (
-            "clamped".to_string(),
-            Column::bools(Bits::collect(out.clamped.iter().flat_map(|&c| std::iter::repeat_n(c, k)))),
-        ),
-        ("best".to_string(), Column::floats(best.clone(), nan_free(&best))),
-        ("beyond_best".to_string(), Column::bools(Bits::collect(out.beyond_best.iter().copied()))),
-        ("peers".to_string(), constant(out.peers.to_string())),
-        ("status".to_string(), constant("projected".to_string())),
-    ];
-    super::arrow::frame(py, rows, columns)
+    let floats = |v: Vec<f64>| {
+        let valid = nan_free(&v);
+        Column::floats(v, valid)
+    };
+    let base_rank = || -> Vec<u32> { (0..rows).map(|o| out.base_ranks[o % k]).collect() };
+    let mut frame = Vec::with_capacity(columns.len());
+    for name in columns {
+        let column = match name.as_str() {
+            "scenario" => Column::ints((0..rows).map(|o| (o / k) as i64).collect(), None),
+            "province_code" => constant(out.province_code.clone()),
+            "province" => constant(out.province.clone()),
+            "year" => Column::ints(vec![i64::from(out.year); rows], None),
+            "node" => Column::labelled(out.nodes.clone(), (0..rows).map(|o| (o % k) as u32).collect(), None),
+            "value" => floats(out.values.clone()),
+            "delta" => floats((0..rows).map(|o| out.values[o] - out.base_values[o % k]).collect()),
+            "rank" => rank(&out.ranks),
+            "rank_within" => rank(&out.ranks_within),
+            "base_value" => floats(per_node_f(&out.base_values)),
+            "base_rank" => rank(&base_rank()),
+            "rank_change" => {
+                let change: Vec<Option<i64>> = out
+                    .ranks
+                    .iter()
+                    .zip(base_rank())
+                    .map(|(&r, b)| (r > 0 && b > 0).then(|| i64::from(b) - i64::from(r)))
+                    .collect();
+                Column::ints(
+                    change.iter().map(|c| c.unwrap_or(0)).collect(),
+                    Some(Bits::collect(change.iter().map(Option::is_some))),
+                )
+            }
+            "clamped" => Column::bools(Bits::collect(out.clamped.iter().flat_map(|&c| std::iter::repeat_n(c, k)))),
+            "best" => floats(per_node_f(&out.best)),
+            "beyond_best" => Column::bools(Bits::collect(out.beyond_best.iter().copied())),
+            "peers" => constant(out.peers.to_string()),
+            "status" => constant("projected".to_string()),
+            other => return Err(to_py_err(ChisoError::argument("columns", other, "no such column"))),
+        };
+        frame.push((name.clone(), column));
+    }
+    super::arrow::frame(py, rows, frame)
 }

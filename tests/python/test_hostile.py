@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import inspect
 import math
 import os
 import re
@@ -622,3 +623,41 @@ def test_bytes_are_not_a_path_or_a_frame(data: Any) -> None:
     """``score(b"bytes")`` once raised a bare TypeError from pathlib (found by the hypothesis suite above)."""
     with pytest.raises(chiso.DataError, match="cannot read a bytes as a table|missing column"):
         chiso.score("pci", data)
+
+
+def _public_signatures() -> list[inspect.Signature]:
+    """The signatures of every checked public function of the package."""
+    import chiso.indicators
+    import chiso.plans
+    import chiso.project
+    import chiso.survey
+    import chiso.uncertainty
+
+    modules = [chiso, chiso.indicators, chiso.plans, chiso.project, chiso.survey, chiso.uncertainty]
+    functions = [getattr(m, name) for m in modules for name in getattr(m, "__all__", [])]
+    return [inspect.signature(f.__wrapped__) for f in functions if hasattr(f, "__wrapped__")]
+
+
+@SETTINGS
+@given(data=st.data())
+def test_fast_binding_is_signature_bind(data: st.DataObject) -> None:
+    """The boundary's quick binding of a call gives what ``inspect.Signature.bind`` gives, or steps aside (None)
+    for ``bind`` to decide: random positional counts and keyword sets, unknown and repeated names included, over
+    the real signatures of the package's public functions."""
+    from chiso._boundary import _binder
+
+    signatures = _public_signatures()
+    assert len(signatures) > 20
+    sig = data.draw(st.sampled_from(signatures))
+    names = [*sig.parameters, "not_a_parameter"]
+    n_args = data.draw(st.integers(0, len(sig.parameters) + 1))
+    args = tuple(range(n_args))
+    keywords = data.draw(st.lists(st.sampled_from(names), unique=True))
+    kwargs = {name: f"kw-{name}" for name in keywords}
+    fast = _binder(sig)(args, kwargs)
+    try:
+        expected = dict(sig.bind(*args, **kwargs).arguments)
+    except TypeError:
+        assert fast is None
+        return
+    assert fast is None or fast == expected

@@ -77,3 +77,36 @@ def test_large_and_small_frames_alike(papi: chiso.Scores) -> None:
     tail = big.tail(5).with_columns(pl.col("scenario") - 69_995)
     assert tail.equals(small)
     assert big["province"].unique().to_list() == ["Trà Vinh"] and big["status"].null_count() == 0
+
+
+@pytest.mark.parametrize("scenarios", [5, 70_000])
+@pytest.mark.parametrize(
+    "columns",
+    [
+        ["scenario", "value", "rank"],
+        ["rank", "value"],
+        ["status", "node", "scenario"],
+        ["province"],
+        "value",
+        list(reversed(chiso.project.SCENARIO_COLUMNS)),
+    ],
+)
+def test_columns_are_the_full_frames_selected(papi: chiso.Scores, scenarios: int, columns: str | list[str]) -> None:
+    """``columns`` returns exactly ``select(columns)`` of the full frame, small (Arrow) and large (buffers) alike, with
+    two output nodes per scenario, a frame of constants only included."""
+    shares = np.random.default_rng(5).random((scenarios, 3))
+    common = {"nodes": NODES, "op": "headroom", "values": shares, "output": ["", "e_governance"]}
+    full = chiso.project.what_if_many(papi, 2024, "Trà Vinh", **common)
+    assert tuple(full.columns) == chiso.project.SCENARIO_COLUMNS
+    part = chiso.project.what_if_many(papi, 2024, "Trà Vinh", columns=columns, **common)
+    assert part.equals(full.select(columns)) and part.height == 2 * scenarios
+
+
+@pytest.mark.parametrize(
+    ("columns", "message"),
+    [([], "at least one"), (["valu"], "valu: no such column"), (["value", "value"], "value: asked for twice")],
+)
+def test_bad_columns_are_named(papi: chiso.Scores, columns: list[str], message: str) -> None:
+    with pytest.raises(chiso.InvalidArgumentError, match=message) as e:
+        chiso.project.what_if_many(papi, 2024, "Trà Vinh", nodes=NODES[0], op="add", values=[1.0], columns=columns)
+    assert e.value.argument == "columns"
