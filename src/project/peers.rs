@@ -10,7 +10,7 @@ use crate::provinces::{Geography, Registry};
 
 /// The peers' values at every node of a data year, and the label that says what they did.
 pub(crate) struct PeerColumns {
-    /// columns[i][q]: node i of the year's unit q (NaN = no value). Nodes not asked for hold the observed values.
+    /// columns[i][q]: node i of the year's unit q (NaN = no value). Nodes not asked for have an empty column.
     pub columns: Vec<Vec<f64>>,
     /// Held, moved by their trend (with how many were held for want of one), or the user's values.
     pub label: PeersUsed,
@@ -28,8 +28,17 @@ pub(crate) fn peer_columns(
 ) -> Result<PeerColumns> {
     let registry = Registry::get();
     let n = m.nodes.len();
-    let mut columns: Vec<Vec<f64>> =
-        (0..n).map(|i| units.iter().map(|&k| scores.value(k, i).unwrap_or(f64::NAN)).collect()).collect();
+    // Only the nodes asked for get a column: reading every node of every province is most of a small call's cost.
+    let mut asked = vec![false; n];
+    for &i in nodes {
+        asked[i] = true;
+    }
+    let mut columns: Vec<Vec<f64>> = (0..n)
+        .map(|i| match asked[i] {
+            true => units.iter().map(|&k| scores.value(k, i).unwrap_or(f64::NAN)).collect(),
+            false => Vec::new(),
+        })
+        .collect();
     let label = match peers {
         Peers::Held => PeersUsed::Held,
         Peers::Given(cells) => {
@@ -66,7 +75,10 @@ pub(crate) fn peer_columns(
                         max: hi,
                     });
                 }
-                columns[i][pos] = *value;
+                // (A value at a node not asked for is checked, and has nothing to change.)
+                if let Some(slot) = columns[i].get_mut(pos) {
+                    *slot = *value;
+                }
             }
             PeersUsed::Given { cells: cells.len() }
         }

@@ -15,8 +15,10 @@ use crate::text::round_to;
 
 /// Scenarios at most per call (each output node keeps 12 bytes per scenario).
 pub const MAX_SCENARIOS: usize = 100_000_000;
-/// Scenarios per parallel chunk.
+/// Scenarios per parallel chunk (a multiple of [`LANES`]).
 const CHUNK: usize = 4096;
+/// Scenarios evaluated side by side.
+const LANES: usize = 8;
 
 /// How one edited column changes its node (the value comes from the scenario's row).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -181,12 +183,14 @@ pub fn what_if_many(
 
     // The year's field at a node: the values of the provinces of the edited province's map (as what_if).
     let geography = registry.all()[p_index].geography;
-    let field_at = |i: usize| -> Vec<f64> {
-        let mut v: Vec<f64> = units
+    let in_field = |i: usize| {
+        units
             .iter()
-            .filter(|&&u| registry.all()[scores.units()[u].province].geography == geography)
-            .filter_map(|&u| scores.value(u, i))
-            .collect();
+            .filter(move |&&u| registry.all()[scores.units()[u].province].geography == geography)
+            .filter_map(move |&u| scores.value(u, i))
+    };
+    let field_at = |i: usize| -> Vec<f64> {
+        let mut v: Vec<f64> = in_field(i).collect();
         v.sort_by(f64::total_cmp);
         v
     };
@@ -253,15 +257,15 @@ pub fn what_if_many(
         super::peers::peer_columns(scores, year, &units, m, peers, &out_nodes)?;
     let decimals = m.ranking.precision.unwrap_or(crate::engine::rank::UNROUNDED_DECIMALS);
     let field = scores.field_of(k).size;
-    let peer_keys: Vec<Vec<f64>> = out_nodes
+    let peer_keys: Vec<DescendingKeys> = out_nodes
         .iter()
         .map(|&i| {
-            let mut keys: Vec<f64> = (0..units.len())
-                .filter(|&q| q != pos && !base[i][q].is_nan())
-                .map(|q| round_to(base[i][q], decimals))
-                .collect();
-            keys.sort_unstable_by(|a, b| b.total_cmp(a));
-            keys
+            DescendingKeys::new(
+                (0..units.len())
+                    .filter(|&q| q != pos && !base[i][q].is_nan())
+                    .map(|q| round_to(base[i][q], decimals))
+                    .collect(),
+            )
         })
         .collect();
 
@@ -310,59 +314,73 @@ pub fn what_if_many(
     let mut out_within = vec![0u32; count * k_out];
     let mut clamped = vec![false; count];
     let mut beyond = vec![false; count * k_out];
-    let best: Vec<f64> = out_nodes.iter().map(|&i| field_at(i).last().copied().unwrap_or(f64::NAN)).collect();
+    let best: Vec<f64> = out_nodes
+        .iter()
+        .map(|&i| in_field(i).fold(f64::NAN, f64::max)) // the largest (NaN for none), as field_at(i).last()
+        .collect();
     let beyond_at: Vec<f64> = best.iter().map(|&b| b + 1e-9 * b.abs().max(1.0)).collect();
     let full_field: Vec<bool> = peer_keys.iter().map(|keys| keys.len() as u32 + 1 >= field).collect();
     let width = edited.len();
     let half_step = rounding_reach(decimals);
+    // Lane l of every node's buffer is scenario group + l: indexing by the lane is the clearest form.
+    #[allow(clippy::needless_range_loop)]
     let evaluate_chunk = |first: usize,
                           vals: &mut [f64],
                           ranks: &mut [u32],
                           within: &mut [u32],
                           clamps: &mut [bool],
                           beyond: &mut [bool]| {
-        let mut buffer = template.clone();
-        for (t, clamp) in clamps.iter_mut().enumerate() {
-            let s = first + t;
+        // LANES scenarios at a time, side by side (see Plan::evaluate_steps_keeping_lanes); a last, partial group
+        // fills its spare lanes with its last scenario and keeps only the real ones.
+        let mut buffer: Vec<[f64; LANES]> = template.iter().map(|&v| [v; LANES]).collect();
+        let in_chunk = clamps.len();
+        for group in (0..in_chunk).step_by(LANES) {
+            let real = (in_chunk - group).min(LANES);
             for &d in &moving_nodes {
-                buffer[d] = supplied[d];
+                buffer[d] = [supplied[d]; LANES];
             }
-            let row = &values[s * width..(s + 1) * width];
-            for j in 0..width {
-                let v = row[j];
-                let mut x = match ops[j] {
-                    Op::Set => v,
-                    Op::Add => current[j] + v,
-                    Op::Headroom => current[j] + v * (maximum[j] - current[j]),
-                    Op::ToMax => maximum[j],
-                    Op::BestGap => {
-                        let best = fields[j].last().copied().unwrap_or(f64::NAN);
-                        current[j] + v * (best - current[j]).max(0.0)
+            for l in 0..LANES {
+                let t = group + l.min(real - 1);
+                let row = &values[(first + t) * width..(first + t + 1) * width];
+                for j in 0..width {
+                    let v = row[j];
+                    let mut x = match ops[j] {
+                        Op::Set => v,
+                        Op::Add => current[j] + v,
+                        Op::Headroom => current[j] + v * (maximum[j] - current[j]),
+                        Op::ToMax => maximum[j],
+                        Op::BestGap => {
+                            let best = fields[j].last().copied().unwrap_or(f64::NAN);
+                            current[j] + v * (best - current[j]).max(0.0)
+                        }
+                        Op::ToBest => current[j].max(fields[j].last().copied().unwrap_or(f64::NAN)),
+                        Op::Percentile => current[j].max(percentile_sorted(&fields[j], v)),
+                    };
+                    let (lo, hi) = scale[j];
+                    if x < lo || x > hi {
+                        x = x.clamp(lo, hi);
+                        clamps[t] = true;
                     }
-                    Op::ToBest => current[j].max(fields[j].last().copied().unwrap_or(f64::NAN)),
-                    Op::Percentile => current[j].max(percentile_sorted(&fields[j], v)),
-                };
-                let (lo, hi) = scale[j];
-                if x < lo || x > hi {
-                    x = x.clamp(lo, hi);
-                    *clamp = true;
+                    buffer[edited[j]][l] = x;
                 }
-                buffer[edited[j]] = x;
             }
-            plan.evaluate_steps_keeping(&moving_steps, &mut buffer, renormalise, &keep);
-            for &a in &shifted {
-                buffer[a] = supplied[a] + (buffer[a] - before[a]);
-            }
-            for (j, &i) in out_nodes.iter().enumerate() {
-                let v = buffer[i];
-                let o = t * k_out + j;
-                vals[o] = v;
-                beyond[o] = v > beyond_at[j];
-                if !v.is_nan() {
-                    let r = rank_among(&peer_keys[j], v, decimals, half_step) as u32 + 1;
-                    within[o] = r;
-                    if full_field[j] {
-                        ranks[o] = r;
+            plan.evaluate_steps_keeping_lanes(&moving_steps, &mut buffer, renormalise, &keep);
+            for l in 0..real {
+                let t = group + l;
+                for &a in &shifted {
+                    buffer[a][l] = supplied[a] + (buffer[a][l] - before[a]);
+                }
+                for (j, &i) in out_nodes.iter().enumerate() {
+                    let v = buffer[i][l];
+                    let o = t * k_out + j;
+                    vals[o] = v;
+                    beyond[o] = v > beyond_at[j];
+                    if !v.is_nan() {
+                        let r = rank_among(&peer_keys[j], v, decimals, half_step) as u32 + 1;
+                        within[o] = r;
+                        if full_field[j] {
+                            ranks[o] = r;
+                        }
                     }
                 }
             }
@@ -412,21 +430,83 @@ fn rounding_reach(decimals: u32) -> f64 {
     0.5 * 10f64.powi(-(decimals as i32)) * (1.0 + 1e-6)
 }
 
-/// How many of `keys` (descending, rounded to `decimals`) are above `value` rounded to `decimals`: a peer ties
-/// only when equal after rounding. Rounding is costly (a logarithm and powers), so it happens only when a peer key
-/// lies within rounding's reach of `value`; otherwise the count is the same for the rounded and the raw value.
+/// The peers' rank keys in descending order, with an index over their range: counting the keys above a value is
+/// a multiplication and a step or two, where a binary search is a chain of dependent loads — per scenario, that
+/// search was half the cost. The index only gives a starting guess; a walk from it makes the count exact.
+pub(crate) struct DescendingKeys {
+    keys: Vec<f64>,
+    /// The smallest key, and buckets per unit of value over the keys' range (0: no index, walk from the start).
+    low: f64,
+    per_unit: f64,
+    /// Per bucket: how many keys lie above its upper edge.
+    above: Vec<u32>,
+}
+
+impl DescendingKeys {
+    /// Buckets per key: most buckets then hold no key, so a count takes no step or one.
+    const BUCKETS_PER_KEY: usize = 4;
+
+    /// Index `keys` (any order; NaN is not a key and must not be given).
+    pub(crate) fn new(mut keys: Vec<f64>) -> DescendingKeys {
+        keys.sort_unstable_by(|a, b| b.total_cmp(a));
+        let (low, high) = (keys.last().copied().unwrap_or(0.0), keys.first().copied().unwrap_or(0.0));
+        let buckets = keys.len() * Self::BUCKETS_PER_KEY;
+        let span = high - low;
+        let per_unit = if span.is_finite() && span > 0.0 { buckets as f64 / span } else { 0.0 };
+        let buckets = if per_unit > 0.0 { buckets } else { 0 };
+        let mut above = Vec::with_capacity(buckets);
+        // Keys above each bucket's upper edge: the edges rise, so the count only falls (the smallest keys last).
+        let mut count = keys.len();
+        for b in 0..buckets {
+            let edge = low + (b + 1) as f64 / per_unit;
+            while count > 0 && keys[count - 1] <= edge {
+                count -= 1;
+            }
+            above.push(count as u32);
+        }
+        DescendingKeys { keys, low, per_unit, above }
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// How many keys are greater than `x` (as `keys.partition_point(|&k| k > x)` on the descending keys).
+    #[inline]
+    pub(crate) fn count_above(&self, x: f64) -> usize {
+        let keys = &self.keys;
+        let mut i = if self.above.is_empty() {
+            0
+        } else {
+            // A saturating cast: below the range (or NaN) is bucket 0, above it the last bucket.
+            let b = (((x - self.low) * self.per_unit) as usize).min(self.above.len() - 1);
+            self.above[b] as usize
+        };
+        while i < keys.len() && keys[i] > x {
+            i += 1;
+        }
+        #[allow(clippy::neg_cmp_op_on_partial_ord)] // not `<=`: a NaN x must walk down to a count of 0
+        while i > 0 && !(keys[i - 1] > x) {
+            i -= 1;
+        }
+        i
+    }
+}
+
+/// How many of `keys` (rounded to `decimals`) are above `value` rounded to `decimals`: a peer ties only when equal
+/// after rounding. Rounding is costly (a logarithm and powers), so it happens only when a peer key lies within
+/// rounding's reach of `value`; otherwise the count is the same for the rounded and the raw value.
 #[inline]
-fn rank_among(keys: &[f64], value: f64, decimals: u32, reach: f64) -> usize {
+fn rank_among(keys: &DescendingKeys, value: f64, decimals: u32, reach: f64) -> usize {
     // |round_to(v) − v| ≤ reach + 1e-11·|v|: the snap moves v by at most half its 12th significant digit.
     let band = reach + 1e-11 * value.abs();
-    let above = keys.partition_point(|&p| p > value + band);
+    let above = keys.count_above(value + band);
     // The keys are descending: none lies within the band when the next one is below it (one comparison, not a
-    // second search).
-    if keys.get(above).is_none_or(|&p| p < value - band) {
+    // second count).
+    if keys.keys.get(above).is_none_or(|&p| p < value - band) {
         return above;
     }
-    let key = round_to(value, decimals);
-    keys.partition_point(|&p| p > key)
+    keys.count_above(round_to(value, decimals))
 }
 
 /// Linear percentile (0–100) of ascending values, as [`super::percentile`], without re-sorting per scenario.
@@ -442,6 +522,33 @@ fn percentile_sorted(sorted: &[f64], q: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The indexed count equals a binary search on the descending keys: ties, one key, no key, a zero range,
+        /// infinities among the keys, and probes at, between and beyond the keys and NaN.
+        #[test]
+        fn indexed_count_is_the_binary_search(
+            cells in proptest::collection::vec(0u32..40, 0..70),
+            probes in proptest::collection::vec(0u32..90, 1..40),
+            infinite in 0u32..3,
+        ) {
+            let mut keys: Vec<f64> = cells.iter().map(|&c| f64::from(c) * 0.37 + 50.0).collect();
+            if infinite == 1 && !keys.is_empty() {
+                keys[0] = f64::INFINITY;
+            } else if infinite == 2 && !keys.is_empty() {
+                keys[0] = f64::NEG_INFINITY;
+            }
+            let indexed = DescendingKeys::new(keys.clone());
+            keys.sort_unstable_by(|a, b| b.total_cmp(a));
+            let mut xs: Vec<f64> = probes.iter().map(|&p| f64::from(p) * 0.185 + 49.0).collect();
+            xs.extend([f64::NAN, f64::INFINITY, f64::NEG_INFINITY, -1e300, 1e300]);
+            xs.extend(keys.iter().flat_map(|&k| [k, k.next_up(), k.next_down()]));
+            for x in xs {
+                prop_assert_eq!(indexed.count_above(x), keys.partition_point(|&k| k > x), "x = {}", x);
+            }
+        }
+    }
 
     /// The shortcut of `rank_among` counts exactly what rounding every value would: on values at, next to and
     /// between the rounded peer keys, for every precision the catalog uses and the unrounded one.
@@ -452,6 +559,7 @@ mod tests {
             let mut keys: Vec<f64> = (0..60).map(|i| round_to(40.0 + 0.37 * i as f64 * step * 7.0, decimals)).collect();
             keys.push(keys[3]); // a tie among the peers
             keys.sort_unstable_by(|a, b| b.total_cmp(a));
+            let indexed = DescendingKeys::new(keys.clone());
             let reach = rounding_reach(decimals);
             let mut probes = Vec::new();
             for &k in &keys {
@@ -464,7 +572,7 @@ mod tests {
             for v in probes {
                 let key = round_to(v, decimals);
                 let expected = keys.partition_point(|&p| p > key);
-                assert_eq!(rank_among(&keys, v, decimals, reach), expected, "v = {v:?}, decimals = {decimals}");
+                assert_eq!(rank_among(&indexed, v, decimals, reach), expected, "v = {v:?}, decimals = {decimals}");
             }
         }
     }

@@ -40,7 +40,23 @@ impl Bits {
         out
     }
 
+    /// A validity of `len` rows, all valid: no bitmap at all (Arrow reads a missing validity buffer as "no nulls",
+    /// and [`validity`] exports it so). Never a value bitmap, never pushed to.
+    pub fn all_valid(len: usize) -> Bits {
+        Bits { bytes: Vec::new(), len, zeros: 0 }
+    }
+
+    /// The validity of `len` rows, row i valid where `valid(i)`: one cheap pass first, and no bitmap when every row
+    /// is valid (the usual case).
+    pub fn validity(len: usize, valid: impl Fn(usize) -> bool) -> Bits {
+        if (0..len).all(&valid) {
+            return Bits::all_valid(len);
+        }
+        Bits::collect((0..len).map(valid))
+    }
+
     fn push(&mut self, bit: bool) {
+        debug_assert!(self.bytes.len() * 8 >= self.len, "pushed to an all-valid validity without a bitmap");
         if self.len % 8 == 0 {
             self.bytes.push(0);
         }
@@ -77,12 +93,12 @@ impl Column {
     }
     /// Strings drawn from `labels`: `index` per row, null where `valid` (if given) says so.
     pub fn labelled(labels: Vec<String>, index: Vec<u32>, valid: Option<Bits>) -> Column {
-        let valid = valid.unwrap_or_else(|| Bits::collect(index.iter().map(|_| true)));
+        let valid = valid.unwrap_or_else(|| Bits::all_valid(index.len()));
         Column::Labels { labels, index, valid }
     }
     /// Integers, null where `valid` (if given) says so.
     pub fn ints(values: Vec<i64>, valid: Option<Bits>) -> Column {
-        let valid = valid.unwrap_or_else(|| Bits::collect(values.iter().map(|_| true)));
+        let valid = valid.unwrap_or_else(|| Bits::all_valid(values.len()));
         Column::Int { values, valid }
     }
     /// Floats, null where `valid` says so (a NaN that is valid stays a NaN value).
@@ -91,7 +107,7 @@ impl Column {
     }
     /// Booleans without nulls.
     pub fn bools(values: Bits) -> Column {
-        let valid = Bits::collect((0..values.len).map(|_| true));
+        let valid = Bits::all_valid(values.len);
         Column::Bool { values, valid }
     }
     pub fn int() -> Column {

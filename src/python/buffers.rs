@@ -12,7 +12,13 @@ use crate::error::ChisoError;
 /// The values of a buffer of `N`-byte little-endian numbers; a length that is not a whole number of them is an
 /// error naming the argument (the Python layer writes these buffers, so this guards against a caller passing bytes
 /// of another type).
-fn decode<const N: usize, T>(argument: &str, dtype: &str, bytes: &[u8], from: fn([u8; N]) -> T) -> PyResult<Vec<T>> {
+// (`from` is generic, not a fn pointer, so that it is inlined into the loop.)
+fn decode<const N: usize, T>(
+    argument: &str,
+    dtype: &str,
+    bytes: &[u8],
+    from: impl Fn([u8; N]) -> T,
+) -> PyResult<Vec<T>> {
     if bytes.len() % N != 0 {
         return Err(to_py_err(ChisoError::argument(
             argument,
@@ -36,10 +42,16 @@ pub fn i64s(argument: &str, bytes: &[u8]) -> PyResult<Vec<i64>> {
 }
 
 /// A column of little-endian numbers as one `bytes` object.
-pub fn bytes_of<'py, const N: usize, T: Copy>(py: Python<'py>, v: &[T], to: fn(T) -> [u8; N]) -> Bound<'py, PyBytes> {
-    let mut out = Vec::with_capacity(v.len() * N);
-    for &x in v {
-        out.extend_from_slice(&to(x));
-    }
-    PyBytes::new(py, &out)
+pub fn bytes_of<'py, const N: usize, T: Copy>(
+    py: Python<'py>,
+    v: &[T],
+    to: impl Fn(T) -> [u8; N],
+) -> PyResult<Bound<'py, PyBytes>> {
+    // Written straight into the bytes object (no intermediate vector).
+    PyBytes::new_with(py, v.len() * N, |out| {
+        for (slot, &x) in out.chunks_exact_mut(N).zip(v) {
+            slot.copy_from_slice(&to(x));
+        }
+        Ok(())
+    })
 }

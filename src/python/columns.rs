@@ -121,9 +121,9 @@ impl Columns {
         let out = PyList::empty(py);
         for (name, data) in self.columns {
             let (kind, buffer, labels): (&str, Bound<'py, PyBytes>, Option<Vec<Option<String>>>) = match data {
-                Data::Float(v) => ("float", bytes_of(py, &v, f64::to_le_bytes), None),
-                Data::Int(v) => ("int", bytes_of(py, &v, i64::to_le_bytes), None),
-                Data::OptInt(v) => ("opt_int", bytes_of(py, &v, f64::to_le_bytes), None),
+                Data::Float(v) => ("float", bytes_of(py, &v, f64::to_le_bytes)?, None),
+                Data::Int(v) => ("int", bytes_of(py, &v, i64::to_le_bytes)?, None),
+                Data::OptInt(v) => ("opt_int", bytes_of(py, &v, f64::to_le_bytes)?, None),
                 Data::Bool(v) => ("bool", PyBytes::new(py, &v), None),
                 Data::Str { mut index, labels, null, .. } => {
                     // A null row points one past the labels, where the table holds a null.
@@ -133,7 +133,7 @@ impl Columns {
                         index.iter_mut().filter(|i| **i == u32::MAX).for_each(|i| *i = at);
                         table.push(None);
                     }
-                    ("str", bytes_of(py, &index, u32::to_le_bytes), Some(table))
+                    ("str", bytes_of(py, &index, u32::to_le_bytes)?, Some(table))
                 }
             };
             out.append((name, kind, buffer, labels))?;

@@ -456,12 +456,12 @@ fn score_columns(s: &Scores, depth: Option<usize>, view: ScoreView) -> (usize, V
     // A rank column: 0 is no rank (null).
     let ranks = |of: &[u32]| {
         let values: Vec<u32> = rows.iter().map(|r| of[slot(r)]).collect();
-        let valid = Bits::collect(values.iter().map(|&x| x > 0));
+        let valid = Bits::validity(values.len(), |i| values[i] > 0);
         ArrowColumn::ints(values.into_iter().map(i64::from).collect(), Some(valid))
     };
     let floats = |of: &[f64]| {
         let values: Vec<f64> = rows.iter().map(|r| of[slot(r)]).collect();
-        let valid = Bits::collect(values.iter().map(|v| !v.is_nan()));
+        let valid = Bits::validity(values.len(), |i| !values[i].is_nan());
         ArrowColumn::floats(values, valid)
     };
     let province_index: Vec<u32> = rows.iter().map(|r| unit(r).province as u32).collect();

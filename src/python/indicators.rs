@@ -262,8 +262,8 @@ fn _indicator_score<'py>(
     let inds = PyDict::new(py);
     inds.set_item("provinces", names)?;
     inds.set_item("indicators", paths)?;
-    inds.set_item("raw", buffers::bytes_of(py, &field.raw, f64::to_le_bytes))?;
-    inds.set_item("score", buffers::bytes_of(py, &s.scores, f64::to_le_bytes))?;
+    inds.set_item("raw", buffers::bytes_of(py, &field.raw, f64::to_le_bytes)?)?;
+    inds.set_item("score", buffers::bytes_of(py, &s.scores, f64::to_le_bytes)?)?;
     d.set_item("indicators", inds)?;
     d.set_item("totals", totals.build(py)?)?;
     Ok(d)

@@ -119,9 +119,9 @@ fn _plan_simulate<'py>(
     d.set_item("summary", summary.build(py)?)?;
     d.set_item("tasks", tasks_frame.build(py)?)?;
     d.set_item("agencies", agencies.build(py)?)?;
-    d.set_item("totals", bytes_of(py, &sim.totals, f64::to_le_bytes))?;
-    d.set_item("ranks", bytes_of(py, &sim.ranks, u32::to_le_bytes))?;
-    d.set_item("ranks_within", bytes_of(py, &sim.ranks_within, u32::to_le_bytes))?;
+    d.set_item("totals", bytes_of(py, &sim.totals, f64::to_le_bytes)?)?;
+    d.set_item("ranks", bytes_of(py, &sim.ranks, u32::to_le_bytes)?)?;
+    d.set_item("ranks_within", bytes_of(py, &sim.ranks_within, u32::to_le_bytes)?)?;
     d.set_item("varied", sim.varied.clone())?;
     d.set_item("runs", sim.runs)?;
     d.set_item("seed", sim.seed)?;

@@ -104,7 +104,7 @@ fn _uncertainty<'py>(
     }
     let out = PyDict::new(py);
     out.set_item("ranks", f.build(py)?)?;
-    out.set_item("rank_shift", bytes_of(py, &u.rank_shift, f64::to_le_bytes))?;
+    out.set_item("rank_shift", bytes_of(py, &u.rank_shift, f64::to_le_bytes)?)?;
     let width = u.provinces.len() + 1;
     let counts: Vec<u8> = (0..u.provinces.len())
         .flat_map(|p| (0..width).map(move |r| (p, r)))
@@ -272,7 +272,7 @@ fn _what_if_many<'py>(
     let ranked = |r: u32| if r == 0 { f64::NAN } else { f64::from(r) };
     for name in &columns {
         let buffer = match name.as_str() {
-            "value" => bytes_of(py, &out.values, f64::to_le_bytes),
+            "value" => bytes_of(py, &out.values, f64::to_le_bytes)?,
             "delta" => per_row(py, rows, k, |s, j| out.values[s * k + j] - out.base_values[j])?,
             "rank" => per_row(py, rows, k, |s, j| ranked(out.ranks[s * k + j]))?,
             "rank_within" => per_row(py, rows, k, |s, j| ranked(out.ranks_within[s * k + j]))?,
@@ -284,7 +284,7 @@ fn _what_if_many<'py>(
                 let clamped: Vec<u8> = out.clamped.iter().flat_map(|&c| std::iter::repeat_n(u8::from(c), k)).collect();
                 PyBytes::new(py, &clamped)
             }
-            "beyond_best" => bytes_of(py, &out.beyond_best, |c| [u8::from(c)]),
+            "beyond_best" => bytes_of(py, &out.beyond_best, |c| [u8::from(c)])?,
             _ => continue, // made in Python from the per-node values below
         };
         d.set_item(name, buffer)?;
@@ -359,10 +359,10 @@ fn scenario_frame<'py>(
     let k = out.nodes.len();
     let rows = out.values.len();
     let constant = |label: String| Column::labelled(vec![label], vec![0; rows], None);
-    let nan_free = |v: &[f64]| Bits::collect(v.iter().map(|x| !x.is_nan()));
+    let nan_free = |v: &[f64]| Bits::validity(v.len(), |i| !v[i].is_nan());
     let per_node_f = |v: &[f64]| -> Vec<f64> { (0..rows).map(|o| v[o % k]).collect() };
     let rank = |r: &[u32]| {
-        Column::ints(r.iter().map(|&x| i64::from(x)).collect(), Some(Bits::collect(r.iter().map(|&x| x > 0))))
+        Column::ints(r.iter().map(|&x| i64::from(x)).collect(), Some(Bits::validity(r.len(), |i| r[i] > 0)))
     };
     let floats = |v: Vec<f64>| {
         let valid = nan_free(&v);
