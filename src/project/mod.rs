@@ -101,10 +101,13 @@ pub fn percentile(values: &[f64], p: f64) -> Option<f64> {
     if v.is_empty() {
         return None;
     }
-    v.sort_by(f64::total_cmp);
     let h = (v.len() - 1) as f64 * (p / 100.0);
     let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
-    Some(v[lo] + (h - lo as f64) * (v[hi] - v[lo]))
+    // The two order statistics without a sort (a simulation asks for several percentiles of 10⁴–10⁶ values):
+    // the lo-th by selection, the next one as the smallest of what lies above it.
+    let (_, &mut low, above) = v.select_nth_unstable_by(lo, f64::total_cmp);
+    let high = if hi == lo { low } else { above.iter().copied().fold(f64::INFINITY, f64::min) };
+    Some(low + (h - lo as f64) * (high - low))
 }
 
 /// One edit of one scenario.
@@ -730,4 +733,37 @@ pub fn what_if_on(
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percentile;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Percentiles by selection equal interpolation on the sorted values (the definition), ties, infinities
+        /// and NaN (left out) included, at every percentile from 0 to 100.
+        #[test]
+        fn percentile_by_selection_is_the_sorted_definition(
+            cells in proptest::collection::vec(0u32..60, 0..200),
+            p in 0.0f64..=100.0,
+        ) {
+            let values: Vec<f64> = cells
+                .iter()
+                .map(|&c| match c {
+                    0 => f64::NAN,
+                    1 => f64::INFINITY,
+                    c => f64::from(c % 17) * 0.3 - 2.0,
+                })
+                .collect();
+            let mut sorted: Vec<f64> = values.iter().copied().filter(|x| x.is_finite()).collect();
+            sorted.sort_by(f64::total_cmp);
+            let expected = (!sorted.is_empty()).then(|| {
+                let h = (sorted.len() - 1) as f64 * (p / 100.0);
+                let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+                sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+            });
+            prop_assert_eq!(percentile(&values, p).map(f64::to_bits), expected.map(f64::to_bits));
+        }
+    }
 }

@@ -142,8 +142,8 @@ impl PlanSimulation {
         if r.is_empty() {
             return None;
         }
-        r.sort_unstable();
-        Some(r[((r.len() - 1) as f64 * q).floor() as usize])
+        let at = ((r.len() - 1) as f64 * q).floor() as usize;
+        Some(*r.select_nth_unstable(at).1)
     }
 
     /// P(rank ≤ k) over all runs (a run without a rank counts as not reaching k); `within` as in
