@@ -29,6 +29,7 @@ __all__ = [
     "_sensitivity",
     "_uncertainty",
     "_what_if_many",
+    "_SCENARIO_COLUMNS",
     "_score",
     "_frame_sample",
     "dataset",
@@ -379,6 +380,9 @@ def _sensitivity(
     bootstrap: int,
     first_order: str,
 ) -> pl.DataFrame: ...
+
+_SCENARIO_COLUMNS: list[str]
+
 def _what_if_many(
     scores: Scores,
     year: int,

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from ._chiso import Scores, _calibrate_maxima, _what_if_many
+from ._chiso import _SCENARIO_COLUMNS, Scores, _calibrate_maxima, _what_if_many
 from ._columns import _MATERIALISE_UP_TO, Constant, columns_frame
 from ._frames import to_polars
 from .exceptions import DataError, InvalidArgumentError
@@ -17,25 +17,7 @@ from .exceptions import DataError, InvalidArgumentError
 __all__ = ["SCENARIO_COLUMNS", "calibrate_maxima", "what_if", "what_if_many"]
 
 #: The columns of :func:`what_if_many`, in order (its ``columns`` argument picks among them).
-SCENARIO_COLUMNS = (
-    "scenario",
-    "province_code",
-    "province",
-    "year",
-    "node",
-    "value",
-    "delta",
-    "rank",
-    "rank_within",
-    "base_value",
-    "base_rank",
-    "rank_change",
-    "clamped",
-    "best",
-    "beyond_best",
-    "peers",
-    "status",
-)
+SCENARIO_COLUMNS: tuple[str, ...] = tuple(_SCENARIO_COLUMNS)
 
 
 def what_if(

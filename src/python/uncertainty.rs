@@ -205,7 +205,7 @@ fn _sensitivity<'py>(
     f.build(py)
 }
 
-/// The columns of `chiso.project.what_if_many`, in their default order.
+/// The columns of `chiso.project.what_if_many`, in their default order (`chiso.project.SCENARIO_COLUMNS`).
 const SCENARIO_COLUMNS: [&str; 17] = [
     "scenario",
     "province_code",
@@ -324,6 +324,8 @@ fn scenario_columns(columns: Option<Vec<String>>) -> PyResult<Vec<String>> {
 
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(_what_if_many, m)?)?;
+    // The one list of the frame's columns: `chiso.project.SCENARIO_COLUMNS` is this.
+    m.add("_SCENARIO_COLUMNS", SCENARIO_COLUMNS.to_vec())?;
     m.add_function(wrap_pyfunction!(_uncertainty, m)?)?;
     m.add_function(wrap_pyfunction!(_sensitivity, m)?)?;
     Ok(())
