@@ -307,17 +307,25 @@ mod tests {
 
     /// Re-evaluating only the steps that depend on the changed nodes, on a buffer holding every other node's
     /// evaluated value, gives bit for bit what a full pass gives: every catalog edition, each node changed alone
-    /// and with its parent pinned, some inputs missing, strict and renormalised.
+    /// and with its parent pinned, some inputs missing, computed nodes unset or published, strict and renormalised.
     #[test]
     fn steps_depending_on_a_change_equal_a_full_pass() {
         for m in &crate::catalog().editions {
             let plan = Plan::compile(m);
             let n = plan.n_nodes();
-            for renormalise in [false, true] {
-                // Inputs at varied values, every seventh missing; computed nodes unset.
+            for (renormalise, published) in [(false, false), (true, false), (false, true), (true, true)] {
+                // Inputs at varied values, every seventh missing; computed nodes unset, or all holding a published
+                // value that the evaluation (not keeping it) must overwrite where the children are complete and
+                // leave where they are not.
                 let start: Vec<f64> = (0..n)
                     .map(|i| {
-                        if !m.dependencies(i).is_empty() || i % 7 == 3 {
+                        if !m.dependencies(i).is_empty() {
+                            if published {
+                                50.0 + i as f64
+                            } else {
+                                f64::NAN
+                            }
+                        } else if i % 7 == 3 {
                             f64::NAN
                         } else {
                             1.0 + (i * 37 % 11) as f64 / 3.0
@@ -338,24 +346,37 @@ mod tests {
                     let moving = plan.step_nodes(&steps);
                     let mut template = start.clone();
                     plan.evaluate_keeping(&mut template, renormalise, &keep);
-                    // Four edits side by side, one per lane (the lanes version of the re-evaluation).
-                    let lanes_of = [0.0, 2.5, 9.75, 1e-3];
+                    // Four edits side by side, one per lane (the lanes version of the re-evaluation). In the last
+                    // lane an edited input is missing, so the lanes of one step differ in completeness (a computed
+                    // node is never edited to NaN: a full pass would recompute it where the re-evaluation cannot).
+                    let lanes_of = [0.0, 2.5, 9.75, f64::NAN];
+                    let edit = |value: f64, i: usize| {
+                        if value.is_nan() && !m.dependencies(i).is_empty() {
+                            1e-3 + i as f64
+                        } else {
+                            value + i as f64
+                        }
+                    };
                     let mut part: Vec<[f64; 4]> = template.iter().map(|&v| [v; 4]).collect();
                     for &d in &moving {
                         part[d] = [start[d]; 4];
                     }
                     for i in (0..n).filter(|&i| changed[i]) {
-                        part[i] = lanes_of.map(|value| value + i as f64);
+                        part[i] = lanes_of.map(|value| edit(value, i));
                     }
                     plan.evaluate_steps_keeping_lanes(&steps, &mut part, renormalise, &keep);
                     for (l, value) in lanes_of.into_iter().enumerate() {
                         let mut full = start.clone();
                         for i in (0..n).filter(|&i| changed[i]) {
-                            full[i] = value + i as f64;
+                            full[i] = edit(value, i);
                         }
                         plan.evaluate_keeping(&mut full, renormalise, &keep);
                         let same = full.iter().zip(&part).all(|(a, b)| a.to_bits() == b[l].to_bits());
-                        assert!(same, "{} node {} renormalise {renormalise} lane {l}", m.code, m.nodes[edited].path);
+                        assert!(
+                            same,
+                            "{} node {} renormalise {renormalise} published {published} lane {l}",
+                            m.code, m.nodes[edited].path
+                        );
                     }
                 }
             }

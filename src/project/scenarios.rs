@@ -525,6 +525,18 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
+        /// The per-scenario percentile of already sorted values is the engine's `percentile` (numpy's linear
+        /// interpolation), at every percentile, ties included.
+        #[test]
+        fn percentile_of_sorted_values_is_the_percentile(
+            cells in proptest::collection::vec(0u32..30, 1..60),
+            q in 0.0f64..=100.0,
+        ) {
+            let mut sorted: Vec<f64> = cells.iter().map(|&c| f64::from(c) * 0.7 - 3.0).collect();
+            sorted.sort_by(f64::total_cmp);
+            prop_assert_eq!(percentile_sorted(&sorted, q).to_bits(), super::super::percentile(&sorted, q).unwrap().to_bits());
+        }
+
         /// The indexed count equals a binary search on the descending keys: ties, one key, no key, a zero range,
         /// infinities among the keys, and probes at, between and beyond the keys and NaN.
         #[test]
@@ -540,6 +552,7 @@ mod tests {
                 keys[0] = f64::NEG_INFINITY;
             }
             let indexed = DescendingKeys::new(keys.clone());
+            prop_assert_eq!(indexed.len(), keys.len());
             keys.sort_unstable_by(|a, b| b.total_cmp(a));
             let mut xs: Vec<f64> = probes.iter().map(|&p| f64::from(p) * 0.185 + 49.0).collect();
             xs.extend([f64::NAN, f64::INFINITY, f64::NEG_INFINITY, -1e300, 1e300]);
