@@ -103,7 +103,13 @@ pub fn round_to(value: f64, decimals: u32) -> f64 {
     if !value.is_finite() || value == 0.0 {
         return value;
     }
-    let digits = 11 - magnitude(value.abs()); // decimals kept by the 12-significant-digit snap
+    let m = magnitude(value.abs());
+    if m < -(decimals as i32) - 1 {
+        // Below a tenth of the last decimal: zero (signed as the value). Tiny values must not reach the snap,
+        // whose power of ten would overflow (5e-324 became NaN, a NaN rank key).
+        return value * 0.0;
+    }
+    let digits = 11 - m; // decimals kept by the 12-significant-digit snap
     if digits <= decimals as i32 {
         return value; // already coarser than the requested precision
     }
@@ -120,6 +126,9 @@ fn round_to_reference(value: f64, decimals: u32) -> f64 {
         return value;
     }
     let magnitude = value.abs().log10().floor() as i32;
+    if magnitude < -(decimals as i32) - 1 {
+        return value * 0.0;
+    }
     let digits = 11 - magnitude;
     if digits <= decimals as i32 {
         return value;
@@ -217,6 +226,20 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// Values far below the last decimal round to zero with their sign, never to NaN (the snap's power of ten
+    /// would overflow for them): the smallest subnormal, 1e-300, a tenth of a decimal less than the last one.
+    #[test]
+    fn tiny_values_round_to_signed_zero() {
+        for d in [0, 2, 9, 12] {
+            for v in [5e-324, 1e-310, 1e-300, 10f64.powi(-(d as i32) - 2)] {
+                assert_eq!(round_to(v, d).to_bits(), 0.0f64.to_bits(), "round_to({v:e}, {d})");
+                assert_eq!(round_to(-v, d).to_bits(), (-0.0f64).to_bits(), "round_to({:e}, {d})", -v);
+            }
+        }
+        assert_eq!(round_to(0.004, 2), 0.0);
+        assert_eq!(round_to(0.005, 2), 0.01);
     }
 
     #[test]

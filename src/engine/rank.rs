@@ -105,6 +105,19 @@ pub fn quartile_group(value: f64, sorted: &[f64]) -> Option<usize> {
 mod tests {
     use super::*;
 
+    /// A value far below the ranking precision ties with zero (its key was NaN before, which ranked it apart).
+    #[test]
+    fn tiny_values_tie_with_zero() {
+        let values = [5e-324, 0.0, 1.0, 1e-300, -1e-310];
+        for precision in [Some(0), Some(2), None] {
+            assert_eq!(
+                competition_ranks(&values, precision),
+                vec![Some(2), Some(2), Some(1), Some(2), Some(2)],
+                "{precision:?}"
+            );
+        }
+    }
+
     #[test]
     fn percentile_matches_numpy_linear() {
         let x = [1.0, 2.0, 3.0, 4.0, 5.0];

@@ -567,9 +567,14 @@ mod tests {
     /// between the rounded peer keys, for every precision the catalog uses and the unrounded one.
     #[test]
     fn rank_among_equals_rounding_every_value() {
-        for decimals in [0, 1, 2, 3, 4, crate::engine::rank::UNROUNDED_DECIMALS] {
+        // Positive and negative fields: rounding half away from zero breaks a half-way value's tie upward on one
+        // side and downward on the other.
+        for (decimals, origin) in
+            [0, 1, 2, 3, 4, crate::engine::rank::UNROUNDED_DECIMALS].into_iter().flat_map(|d| [(d, 40.0), (d, -40.0)])
+        {
             let step = 10f64.powi(-(decimals as i32));
-            let mut keys: Vec<f64> = (0..60).map(|i| round_to(40.0 + 0.37 * i as f64 * step * 7.0, decimals)).collect();
+            let mut keys: Vec<f64> =
+                (0..60).map(|i| round_to(origin + 0.37 * i as f64 * step * 7.0, decimals)).collect();
             keys.push(keys[3]); // a tie among the peers
             keys.sort_unstable_by(|a, b| b.total_cmp(a));
             let indexed = DescendingKeys::new(keys.clone());
