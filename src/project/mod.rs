@@ -741,8 +741,8 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
-        /// Percentiles by selection equal interpolation on the sorted values (the definition), ties, infinities
-        /// and NaN (left out) included, at every percentile from 0 to 100.
+        /// Percentiles by selection, and the what-if's percentile of sorted values, equal interpolation on the
+        /// sorted values (the definition), ties, infinities and NaN (left out) included, at every percentile.
         #[test]
         fn percentile_by_selection_is_the_sorted_definition(
             cells in proptest::collection::vec(0u32..60, 0..200),
@@ -764,6 +764,10 @@ mod tests {
                 sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
             });
             prop_assert_eq!(percentile(&values, p).map(f64::to_bits), expected.map(f64::to_bits));
+            // The what-if's percentile of values it sorted once is the same number.
+            if let Some(expected) = expected {
+                prop_assert_eq!(super::scenarios::percentile_sorted(&sorted, p).to_bits(), expected.to_bits());
+            }
         }
     }
 }

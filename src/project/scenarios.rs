@@ -510,7 +510,7 @@ fn rank_among(keys: &DescendingKeys, value: f64, decimals: u32, reach: f64) -> u
 }
 
 /// Linear percentile (0–100) of ascending values, as [`super::percentile`], without re-sorting per scenario.
-fn percentile_sorted(sorted: &[f64], q: f64) -> f64 {
+pub(super) fn percentile_sorted(sorted: &[f64], q: f64) -> f64 {
     if sorted.is_empty() {
         return f64::NAN;
     }
@@ -525,18 +525,6 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
-        /// The per-scenario percentile of already sorted values is the engine's `percentile` (numpy's linear
-        /// interpolation), at every percentile, ties included.
-        #[test]
-        fn percentile_of_sorted_values_is_the_percentile(
-            cells in proptest::collection::vec(0u32..30, 1..60),
-            q in 0.0f64..=100.0,
-        ) {
-            let mut sorted: Vec<f64> = cells.iter().map(|&c| f64::from(c) * 0.7 - 3.0).collect();
-            sorted.sort_by(f64::total_cmp);
-            prop_assert_eq!(percentile_sorted(&sorted, q).to_bits(), super::super::percentile(&sorted, q).unwrap().to_bits());
-        }
-
         /// The indexed count equals a binary search on the descending keys: ties, one key, no key, a zero range,
         /// infinities among the keys, and probes at, between and beyond the keys and NaN.
         #[test]
