@@ -6,6 +6,7 @@
 //! values — no frames are rebuilt, so thousands of scenarios per call are cheap.
 
 pub mod calibrate;
+mod peer_keys;
 mod peers;
 pub mod plan_outcomes;
 pub mod plans;

@@ -10,6 +10,7 @@
 //! result a deterministic function of that design — how chiso is checked against the numpy reference on the
 //! reference's own draws. Everything here is DERIVED: a distribution over assumptions, not a published number.
 
+mod kernels;
 mod model;
 pub mod sobol;
 
