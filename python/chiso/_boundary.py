@@ -157,11 +157,6 @@ def _predicate(node: ast.expr, classes: Mapping[str, type], deep: bool) -> Predi
     return _accept
 
 
-def _matches(value: Any, node: ast.expr, classes: Mapping[str, type], deep: bool) -> bool:
-    """Does ``value`` fit the annotation ``node``? (The error path of compiled calls: built on the spot.)"""
-    return _predicate(node, classes, deep)(value)
-
-
 def _show(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "…"
@@ -177,13 +172,14 @@ def _bound(signature: inspect.Signature | None, args: tuple[Any, ...], kwargs: d
 
 
 def _check_types(
-    qualname: str, arguments: dict[str, Any], annotations: dict[str, ast.expr], classes: Mapping[str, type], deep: bool
+    qualname: str, arguments: dict[str, Any], annotations: dict[str, ast.expr], predicates: Mapping[str, Predicate]
 ) -> None:
+    """Raise :class:`ArgumentTypeError` for the first argument its predicate refuses (the annotation in the message)."""
     for name, value in arguments.items():
-        annotation = annotations.get(name)
-        if annotation is None or _matches(value, annotation, classes, deep):
+        test = predicates.get(name)
+        if test is None or test(value):
             continue
-        expected = ast.unparse(annotation)
+        expected = ast.unparse(annotations[name])
         raise ArgumentTypeError(
             f"{qualname}: argument {name!r} must be {expected}, got {type(value).__name__} {_show(value)}",
             argument=name,
@@ -192,18 +188,26 @@ def _check_types(
         )
 
 
+def _outside(qualname: str, name: str, value: Any, bounds: tuple[int, int]) -> ArgumentRangeError | None:
+    """The error for an integer argument outside ``bounds``, or None."""
+    if isinstance(value, bool) or not _is_int(value):
+        return None
+    lo, hi = bounds
+    if lo <= int(value) <= hi:
+        return None
+    return ArgumentRangeError(
+        f"{qualname}: argument {name!r} = {_show(value)} is outside the accepted range {lo}–{hi}",
+        argument=name,
+        value=value,
+        accepted=(lo, hi),
+    )
+
+
 def _range_error(qualname: str, arguments: dict[str, Any], exc: BaseException) -> ArgumentRangeError:
     for name, value in arguments.items():
-        if isinstance(value, bool) or not _is_int(value):
-            continue
-        lo, hi = INT_RANGES.get(name, (-(2**63), 2**64 - 1))
-        if not lo <= int(value) <= hi:
-            return ArgumentRangeError(
-                f"{qualname}: argument {name!r} = {_show(value)} is outside the accepted range {lo}–{hi}",
-                argument=name,
-                value=value,
-                accepted=(lo, hi),
-            )
+        error = _outside(qualname, name, value, INT_RANGES.get(name, (-(2**63), 2**64 - 1)))
+        if error is not None:
+            return error
     return ArgumentRangeError(f"{qualname}: an integer argument is out of range ({exc})")
 
 
@@ -239,7 +243,8 @@ def _guard_compiled(
             if isinstance(exc, OverflowError):
                 raise _range_error(qualname, arguments, exc) from exc
             if isinstance(exc, TypeError):
-                _check_types(qualname, arguments, annotations, classes, deep=True)
+                predicates = {name: _predicate(a, classes, True) for name, a in annotations.items()}
+                _check_types(qualname, arguments, annotations, predicates)
                 raise ArgumentTypeError(f"{qualname}: {exc}") from exc
             raise InvalidArgumentError(f"{qualname}: {exc}") from exc
 
@@ -346,26 +351,10 @@ def checked(func: Callable[..., Any]) -> Callable[..., Any]:
 
             classes = {"Methodology": _chiso.Methodology, "Scores": _chiso.Scores}
             predicates.update((name, _predicate(a, classes, False)) for name, a in annotations.items())
-        for name, value in arguments.items():
-            test = predicates.get(name)
-            if test is not None and not test(value):
-                expected = ast.unparse(annotations[name])
-                raise ArgumentTypeError(
-                    f"{qualname}: argument {name!r} must be {expected}, got {type(value).__name__} {_show(value)}",
-                    argument=name,
-                    expected=expected,
-                    value=value,
-                )
-            bounds = ranged.get(name)
-            if bounds is not None and _is_int(value) and not isinstance(value, bool):
-                lo, hi = bounds
-                if not lo <= int(value) <= hi:
-                    raise ArgumentRangeError(
-                        f"{qualname}: argument {name!r} = {_show(value)} is outside the accepted range {lo}–{hi}",
-                        argument=name,
-                        value=value,
-                        accepted=(lo, hi),
-                    )
+        _check_types(qualname, arguments, annotations, predicates)
+        for name, bounds in ranged.items():
+            if name in arguments and (error := _outside(qualname, name, arguments[name], bounds)) is not None:
+                raise error
 
     @functools.wraps(func)
     def call(*args: Any, **kwargs: Any) -> Any:

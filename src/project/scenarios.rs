@@ -299,6 +299,8 @@ pub fn what_if_many(
         }
         plan.evaluate_keeping(&mut before, renormalise, &keep_before);
     }
+    // Per edited column: the year's best value in its field (NaN where the op needs none), read once.
+    let field_best: Vec<f64> = fields.iter().map(|f| f.last().copied().unwrap_or(f64::NAN)).collect();
     let scale: Vec<(f64, f64)> =
         edited.iter().map(|&i| m.nodes[i].scale.unwrap_or((f64::NEG_INFINITY, f64::INFINITY))).collect();
 
@@ -351,11 +353,8 @@ pub fn what_if_many(
                         Op::Add => current[j] + v,
                         Op::Headroom => current[j] + v * (maximum[j] - current[j]),
                         Op::ToMax => maximum[j],
-                        Op::BestGap => {
-                            let best = fields[j].last().copied().unwrap_or(f64::NAN);
-                            current[j] + v * (best - current[j]).max(0.0)
-                        }
-                        Op::ToBest => current[j].max(fields[j].last().copied().unwrap_or(f64::NAN)),
+                        Op::BestGap => current[j] + v * (field_best[j] - current[j]).max(0.0),
+                        Op::ToBest => current[j].max(field_best[j]),
                         Op::Percentile => current[j].max(percentile_sorted(&fields[j], v)),
                     };
                     let (lo, hi) = scale[j];
