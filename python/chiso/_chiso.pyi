@@ -389,7 +389,7 @@ def _what_if_many(
     province: str,
     nodes: list[str],
     ops: list[str],
-    values: bytes,
+    values: Any,
     outputs: list[str],
     peers_target_year: int | None = None,
     peer_values: list[tuple[str, str, float]] | None = None,

@@ -204,10 +204,9 @@ def what_if_many(
     # A small result is built by the extension as Arrow columns (one import into polars: the fixed cost of a call);
     # a large one from buffers here, its per-call constants kept as polars literals. Both give the same frame.
     small = array.shape[0] * len(outputs) <= _MATERIALISE_UP_TO
-    values_bytes = np.ascontiguousarray(array).tobytes()
     wanted = [columns] if isinstance(columns, str) else None if columns is None else list(columns)
     raw = _what_if_many(
-        scores, year, province, node_list, ops, values_bytes, outputs, target_year, cells, small, wanted
+        scores, year, province, node_list, ops, array, outputs, target_year, cells, small, wanted
     )
     return raw if small else _scenario_frame(raw, year)
 

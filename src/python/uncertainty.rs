@@ -226,7 +226,7 @@ const SCENARIO_COLUMNS: [&str; 17] = [
     "status",
 ];
 
-/// Many what-if scenarios of one province (see `chiso.project.what_if_many`): values in as float64 bytes, the
+/// Many what-if scenarios of one province (see `chiso.project.what_if_many`): values in as a float64 buffer, the
 /// `columns` asked for out — a frame built here (`frame`), or per-row buffers for Python to assemble.
 #[pyfunction]
 #[pyo3(signature = (scores, year, province, nodes, ops, values, outputs, peers_target_year = None, peer_values = None, frame = false, columns = None))]
@@ -238,7 +238,7 @@ fn _what_if_many<'py>(
     province: &str,
     nodes: Vec<String>,
     ops: Vec<String>,
-    values: &[u8],
+    values: pyo3::buffer::PyBuffer<f64>,
     outputs: Vec<String>,
     peers_target_year: Option<i32>,
     peer_values: Option<Vec<(String, String, f64)>>,
@@ -250,7 +250,8 @@ fn _what_if_many<'py>(
     let columns = scenario_columns(columns)?;
     let ops: Vec<Op> =
         ops.iter().map(|o| o.parse::<Op>().map_err(|e| to_py_err(e.for_argument("op")))).collect::<PyResult<_>>()?;
-    let values = f64s("values", values)?;
+    // The caller's float64 array read in place (C order), one copy: no bytes object in between.
+    let values = values.to_vec(py)?;
     let peers = match (peers_target_year, peer_values) {
         (Some(target_year), None) => {
             Peers::Trend { target_year, options: crate::project::trend::TrendOptions::default() }
