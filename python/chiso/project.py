@@ -205,9 +205,7 @@ def what_if_many(
     # a large one from buffers here, its per-call constants kept as polars literals. Both give the same frame.
     small = array.shape[0] * len(outputs) <= _MATERIALISE_UP_TO
     wanted = [columns] if isinstance(columns, str) else None if columns is None else list(columns)
-    raw = _what_if_many(
-        scores, year, province, node_list, ops, array, outputs, target_year, cells, small, wanted
-    )
+    raw = _what_if_many(scores, year, province, node_list, ops, array, outputs, target_year, cells, small, wanted)
     return raw if small else _scenario_frame(raw, year)
 
 
