@@ -205,16 +205,17 @@ impl Plan {
         for &k in steps {
             let s = &self.steps[k as usize];
             let node = s.node as usize;
-            let (mut acc, mut present_coef, mut complete) = ([0.0; L], [0.0; L], [true; L]);
             let children = s.start as usize..s.end as usize;
-            if children.clone().all(|j| values[self.child[j] as usize].iter().all(|v| !v.is_nan())) {
-                // Every child present in every lane (the usual case): the same sums without a test per value.
-                for j in children {
-                    let (c, v) = (self.coef[j], values[self.child[j] as usize]);
-                    for l in 0..L {
-                        acc[l] += c * v[l];
-                    }
+            let mut acc = [0.0; L];
+            for j in children.clone() {
+                let (c, v) = (self.coef[j], values[self.child[j] as usize]);
+                for l in 0..L {
+                    acc[l] += c * v[l];
                 }
+            }
+            if acc.iter().all(|a| !a.is_nan()) {
+                // No child is missing in any lane (a missing child makes its lane's sum NaN, whatever follows): the
+                // usual case, one pass without a test per value.
                 let out = &mut values[node];
                 for l in 0..L {
                     if !keep[node] || out[l].is_nan() {
@@ -223,6 +224,8 @@ impl Plan {
                 }
                 continue;
             }
+            // Some lane has a missing child (or a sum that is NaN by itself, ∞ − ∞): the lanes again, value by value.
+            let (mut acc, mut present_coef, mut complete) = ([0.0; L], [0.0; L], [true; L]);
             for j in children {
                 let (c, v) = (self.coef[j], values[self.child[j] as usize]);
                 for l in 0..L {
