@@ -1,7 +1,8 @@
 //! The peers' rank keys for what-if at scale: each peer's value rounded once to the edition's ranking precision,
-//! in descending order with an index over their range, so that a scenario's rank is a count of the keys above its
-//! value — a multiplication and a step or two per scenario instead of a binary search — rounding the scenario's own
-//! value only when a key lies within rounding's reach of it ([`rank_among`]).
+//! in descending order with an index over their range, so that a scenario's rank is one look-up in most cases —
+//! the count of keys above the value's bucket, when no key lies within rounding's reach of that bucket — and
+//! otherwise a count of the keys above its value, rounding the scenario's own value only when a key lies within
+//! rounding's reach of it ([`DescendingKeys::rank_count`]).
 
 use crate::text::round_to;
 
@@ -11,58 +12,84 @@ pub(crate) fn rounding_reach(decimals: u32) -> f64 {
     0.5 * 10f64.powi(-(decimals as i32)) * (1.0 + 1e-6)
 }
 
+/// How far rounding can move a value of magnitude up to `magnitude`: the reach of the decimals, plus the
+/// 12-significant-digit snap's half of its last digit.
+fn band(reach: f64, magnitude: f64) -> f64 {
+    reach + 1e-11 * magnitude
+}
+
 /// The peers' rank keys in descending order, with an index over their range: counting the keys above a value is
-/// a multiplication and a step or two, where a binary search is a chain of dependent loads — per scenario, that
-/// search was half the cost. The index only gives a starting guess; a walk from it makes the count exact.
+/// a multiplication and a look-up, where a binary search is a chain of dependent loads — per scenario, that
+/// search was half the cost. Where a key lies in or near a bucket, the index only gives a starting guess and a
+/// walk from it makes the count exact.
 pub(crate) struct DescendingKeys {
     keys: Vec<f64>,
+    /// The precision the keys were rounded to, and how far rounding to it can move a value.
+    decimals: u32,
+    reach: f64,
     /// The smallest key, and buckets per unit of value over the keys' range (0: no index, walk from the start).
     low: f64,
     per_unit: f64,
-    /// Per bucket: how many keys lie above its upper edge.
+    /// Per bucket: how many keys lie above its upper edge, with [`Self::SETTLED`] set when no key lies within
+    /// rounding's reach of the bucket — then that count is the rank count of every value in it.
     above: Vec<u32>,
 }
 
 impl DescendingKeys {
-    /// Buckets per key: most buckets then hold no key, so a count takes no step or one.
-    const BUCKETS_PER_KEY: usize = 4;
+    /// Buckets per key: most buckets then hold no key, so most values are counted by one look-up.
+    const BUCKETS_PER_KEY: usize = 8;
+    /// The flag of a bucket whose count holds for every value in it (the counts fit in 31 bits: a field has at
+    /// most a few hundred provinces, and a key set larger than 2³¹ could not be allocated here anyway).
+    const SETTLED: u32 = 1 << 31;
 
-    /// Index `keys` (any order; NaN is not a key and must not be given).
-    pub(crate) fn new(mut keys: Vec<f64>) -> DescendingKeys {
+    /// Index `keys`, already rounded to `decimals` (any order; NaN is not a key and must not be given).
+    pub(crate) fn new(mut keys: Vec<f64>, decimals: u32) -> DescendingKeys {
         keys.sort_unstable_by(|a, b| b.total_cmp(a));
         let (low, high) = (keys.last().copied().unwrap_or(0.0), keys.first().copied().unwrap_or(0.0));
         let buckets = keys.len() * Self::BUCKETS_PER_KEY;
         let span = high - low;
         let per_unit = if span.is_finite() && span > 0.0 { buckets as f64 / span } else { 0.0 };
-        let buckets = if per_unit > 0.0 { buckets } else { 0 };
+        let buckets = if per_unit > 0.0 && keys.len() < Self::SETTLED as usize { buckets } else { 0 };
+        let reach = rounding_reach(decimals);
         let mut above = Vec::with_capacity(buckets);
-        // Keys above each bucket's upper edge: the edges rise, so the count only falls (the smallest keys last).
-        let mut count = keys.len();
+        // Keys above each bucket's upper edge, and the nearest key at or above its lower margin: the edges rise,
+        // so both only fall (the keys are descending, the smallest last).
+        let (mut count, mut from_margin) = (keys.len(), keys.len());
+        let width = 1.0 / per_unit;
+        // Rounding's reach at the largest value of any bucket, plus a millionth of a bucket for the rounding of a
+        // value's bucket number and of the edges themselves.
+        let margin = band(reach, low.abs().max(high.abs()) + width) + 1e-6 * width;
         for b in 0..buckets {
-            let edge = low + (b + 1) as f64 / per_unit;
-            while count > 0 && keys[count - 1] <= edge {
+            let (lower, upper) = (low + b as f64 * width, low + (b + 1) as f64 * width);
+            while count > 0 && keys[count - 1] <= upper {
                 count -= 1;
             }
-            above.push(count as u32);
+            while from_margin > 0 && keys[from_margin - 1] < lower - margin {
+                from_margin -= 1;
+            }
+            // The smallest key at or above the lower margin is keys[from_margin − 1]; none within reach when it
+            // lies beyond the upper margin too.
+            let settled = from_margin == 0 || keys[from_margin - 1] > upper + margin;
+            above.push(count as u32 | if settled { Self::SETTLED } else { 0 });
         }
-        DescendingKeys { keys, low, per_unit, above }
+        DescendingKeys { keys, decimals, reach, low, per_unit, above }
     }
 
     pub(crate) fn len(&self) -> usize {
         self.keys.len()
     }
 
+    /// The bucket of `x`, saturating (below the range or NaN: bucket 0; above it: the last bucket).
+    #[inline]
+    fn bucket(&self, x: f64) -> usize {
+        (((x - self.low) * self.per_unit) as usize).min(self.above.len() - 1)
+    }
+
     /// How many keys are greater than `x` (as `keys.partition_point(|&k| k > x)` on the descending keys).
     #[inline]
     pub(crate) fn count_above(&self, x: f64) -> usize {
         let keys = &self.keys;
-        let mut i = if self.above.is_empty() {
-            0
-        } else {
-            // A saturating cast: below the range (or NaN) is bucket 0, above it the last bucket.
-            let b = (((x - self.low) * self.per_unit) as usize).min(self.above.len() - 1);
-            self.above[b] as usize
-        };
+        let mut i = if self.above.is_empty() { 0 } else { (self.above[self.bucket(x)] & !Self::SETTLED) as usize };
         while i < keys.len() && keys[i] > x {
             i += 1;
         }
@@ -72,22 +99,31 @@ impl DescendingKeys {
         }
         i
     }
-}
 
-/// How many of `keys` (rounded to `decimals`) are above `value` rounded to `decimals`: a peer ties only when equal
-/// after rounding. Rounding is costly (a logarithm and powers), so it happens only when a peer key lies within
-/// rounding's reach of `value`; otherwise the count is the same for the rounded and the raw value.
-#[inline]
-pub(crate) fn rank_among(keys: &DescendingKeys, value: f64, decimals: u32, reach: f64) -> usize {
-    // |round_to(v) − v| ≤ reach + 1e-11·|v|: the snap moves v by at most half its 12th significant digit.
-    let band = reach + 1e-11 * value.abs();
-    let above = keys.count_above(value + band);
-    // The keys are descending: none lies within the band when the next one is below it (one comparison, not a
-    // second count).
-    if keys.keys.get(above).is_none_or(|&p| p < value - band) {
-        return above;
+    /// How many keys are above `value` rounded to the keys' precision: a peer ties only when equal after
+    /// rounding. In a settled bucket that is the bucket's count; elsewhere rounding (costly: a logarithm and
+    /// powers) happens only when a key lies within rounding's reach of `value`, as otherwise the count is the same
+    /// for the rounded and the raw value.
+    #[inline]
+    pub(crate) fn rank_count(&self, value: f64) -> usize {
+        if !self.above.is_empty() {
+            let entry = self.above[self.bucket(value)];
+            // The first and last buckets hold the smallest and largest key, so they are never settled: a value
+            // outside the keys' range, or NaN, goes on below.
+            if entry & Self::SETTLED != 0 {
+                return (entry & !Self::SETTLED) as usize;
+            }
+        }
+        // |round_to(v) − v| ≤ reach + 1e-11·|v|: the snap moves v by at most half its 12th significant digit.
+        let band = band(self.reach, value.abs());
+        let above = self.count_above(value + band);
+        // The keys are descending: none lies within the band when the next one is below it (one comparison, not a
+        // second count).
+        if self.keys.get(above).is_none_or(|&p| p < value - band) {
+            return above;
+        }
+        self.count_above(round_to(value, self.decimals))
     }
-    keys.count_above(round_to(value, decimals))
 }
 
 #[cfg(test)]
@@ -110,7 +146,7 @@ mod tests {
             } else if infinite == 2 && !keys.is_empty() {
                 keys[0] = f64::NEG_INFINITY;
             }
-            let indexed = DescendingKeys::new(keys.clone());
+            let indexed = DescendingKeys::new(keys.clone(), crate::engine::rank::UNROUNDED_DECIMALS);
             prop_assert_eq!(indexed.len(), keys.len());
             keys.sort_unstable_by(|a, b| b.total_cmp(a));
             let mut xs: Vec<f64> = probes.iter().map(|&p| f64::from(p) * 0.185 + 49.0).collect();
@@ -120,12 +156,38 @@ mod tests {
                 prop_assert_eq!(indexed.count_above(x), keys.partition_point(|&k| k > x), "x = {}", x);
             }
         }
+
+        /// A rank count, settled bucket or not, is the count of keys above the value rounded: keys rounded to
+        /// each precision at magnitudes from 10⁻³ to 10⁹ (a span tiny against the magnitude included), either
+        /// sign, ties, and probes anywhere in and around their range, at the keys and a rounding step off them.
+        #[test]
+        fn rank_count_is_the_count_above_the_rounded_value(
+            cells in proptest::collection::vec(-400i32..400, 1..70),
+            probes in proptest::collection::vec(-500i32..500, 1..60),
+            magnitude in -3i32..10,
+            spread in -4i32..3,
+            decimals in prop_oneof![0u32..5, Just(crate::engine::rank::UNROUNDED_DECIMALS)],
+        ) {
+            let (origin, unit) = (10f64.powi(magnitude), 10f64.powi(spread) * 0.0137);
+            let keys: Vec<f64> = cells.iter().map(|&c| round_to(origin + f64::from(c) * unit, decimals)).collect();
+            let indexed = DescendingKeys::new(keys.clone(), decimals);
+            let mut sorted = keys.clone();
+            sorted.sort_unstable_by(|a, b| b.total_cmp(a));
+            let step = 10f64.powi(-(decimals as i32));
+            let mut xs: Vec<f64> = probes.iter().map(|&p| origin + f64::from(p) * unit * 1.01).collect();
+            xs.extend(sorted.iter().flat_map(|&k| [k, k.next_up(), k.next_down(), k + 0.5 * step, k - 0.5 * step]));
+            xs.extend([f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 0.0, -origin]);
+            for x in xs {
+                let key = round_to(x, decimals);
+                prop_assert_eq!(indexed.rank_count(x), sorted.partition_point(|&p| p > key), "x = {:?}", x);
+            }
+        }
     }
 
-    /// The shortcut of `rank_among` counts exactly what rounding every value would: on values at, next to and
+    /// The shortcuts of `rank_count` count exactly what rounding every value would: on values at, next to and
     /// between the rounded peer keys, for every precision the catalog uses and the unrounded one.
     #[test]
-    fn rank_among_equals_rounding_every_value() {
+    fn rank_count_equals_rounding_every_value() {
         // Positive and negative fields: rounding half away from zero breaks a half-way value's tie upward on one
         // side and downward on the other.
         for (decimals, origin) in
@@ -136,8 +198,7 @@ mod tests {
                 (0..60).map(|i| round_to(origin + 0.37 * i as f64 * step * 7.0, decimals)).collect();
             keys.push(keys[3]); // a tie among the peers
             keys.sort_unstable_by(|a, b| b.total_cmp(a));
-            let indexed = DescendingKeys::new(keys.clone());
-            let reach = rounding_reach(decimals);
+            let indexed = DescendingKeys::new(keys.clone(), decimals);
             let mut probes = Vec::new();
             for &k in &keys {
                 for d in [-0.5 * step, 0.5 * step, 0.0, -0.49999 * step, 0.49999 * step, step] {
@@ -149,8 +210,21 @@ mod tests {
             for v in probes {
                 let key = round_to(v, decimals);
                 let expected = keys.partition_point(|&p| p > key);
-                assert_eq!(rank_among(&indexed, v, decimals, reach), expected, "v = {v:?}, decimals = {decimals}");
+                assert_eq!(indexed.rank_count(v), expected, "v = {v:?}, decimals = {decimals}");
             }
         }
+    }
+
+    /// Most of a spread field's buckets hold no key within rounding's reach, so most rank counts are one
+    /// look-up: the index is the speed of `what_if_many`, not only a starting guess.
+    #[test]
+    fn most_buckets_of_a_spread_field_are_settled() {
+        let keys: Vec<f64> =
+            (0..62).map(|i| round_to(38.0 + 0.17 * f64::from(i) + 0.01 * f64::from(i % 7), 2)).collect();
+        let indexed = DescendingKeys::new(keys, 2);
+        let settled = indexed.above.iter().filter(|&&a| a & DescendingKeys::SETTLED != 0).count();
+        assert!(settled * 2 > indexed.above.len(), "{settled} of {} buckets settled", indexed.above.len());
+        assert_eq!(indexed.above[0] & DescendingKeys::SETTLED, 0, "the smallest key's bucket is never settled");
+        assert_eq!(indexed.above[indexed.above.len() - 1] & DescendingKeys::SETTLED, 0, "nor the largest key's");
     }
 }

@@ -8,7 +8,7 @@
 
 use rayon::prelude::*;
 
-use super::peer_keys::{rank_among, rounding_reach, DescendingKeys};
+use super::peer_keys::DescendingKeys;
 use super::{Adjustment, Peers};
 use crate::engine::{MissingPolicy, Prefer, Scores};
 use crate::error::{ChisoError, Result};
@@ -53,6 +53,29 @@ named_enum!(Op, "edit op" {
 });
 
 impl Op {
+    /// Why `v` cannot be this op's value (None: it can).
+    fn refusal(self, v: f64) -> Option<&'static str> {
+        match self {
+            Op::ToMax | Op::ToBest => None,
+            _ if !v.is_finite() => Some("not a finite number"),
+            Op::Headroom if !(0.0..=1.0).contains(&v) => Some("a headroom share must be between 0 and 1"),
+            Op::BestGap if !(0.0..=1.0).contains(&v) => Some("a best_gap share must be between 0 and 1"),
+            Op::Percentile if !(0.0..=100.0).contains(&v) => Some("a percentile must be between 0 and 100"),
+            _ => None,
+        }
+    }
+
+    /// The values this op accepts, as a closed range `lo <= v <= hi` (NaN is in none), or None when it ignores
+    /// its value: the branch-free form of [`Op::refusal`], held to it by a test.
+    fn accepted(self) -> Option<(f64, f64)> {
+        match self {
+            Op::ToMax | Op::ToBest => None,
+            Op::Set | Op::Add => Some((f64::MIN, f64::MAX)),
+            Op::Headroom | Op::BestGap => Some((0.0, 1.0)),
+            Op::Percentile => Some((0.0, 100.0)),
+        }
+    }
+
     pub(super) fn change(self, v: f64) -> Adjustment {
         match self {
             Op::Set => Adjustment::Set(v),
@@ -233,23 +256,28 @@ pub fn what_if_many(
         current.push(c.unwrap_or(f64::NAN));
         maximum.push(node.max_value().unwrap_or(f64::NAN));
     }
-    // Bad values, found before any evaluation: the message names the scenario row and column.
-    for (s, row) in values.chunks_exact(edited.len()).enumerate() {
-        for (j, (&v, op)) in row.iter().zip(ops).enumerate() {
-            let bad = match op {
-                Op::ToMax | Op::ToBest => None,
-                _ if !v.is_finite() => Some("not a finite number"),
-                Op::Headroom if !(0.0..=1.0).contains(&v) => Some("a headroom share must be between 0 and 1"),
-                Op::BestGap if !(0.0..=1.0).contains(&v) => Some("a best_gap share must be between 0 and 1"),
-                Op::Percentile if !(0.0..=100.0).contains(&v) => Some("a percentile must be between 0 and 100"),
-                _ => None,
-            };
-            if let Some(why) = bad {
-                return Err(ChisoError::argument(
-                    "values",
-                    v,
-                    format!("scenario {s}, node {}: {why}", m.nodes[edited[j]].path),
-                ));
+    // Bad values, found before any evaluation: a branch-free pass over every value against its column's accepted
+    // range, then (only when some value is refused) the first refusal, its message naming the scenario row and
+    // column.
+    // Per column: the accepted range, and whether the op ignores its value.
+    let accepted: Vec<(f64, f64, bool)> =
+        ops.iter().map(|op| op.accepted().map_or((0.0, 0.0, true), |(lo, hi)| (lo, hi, false))).collect();
+    let mut all_accepted = true;
+    for row in values.chunks_exact(edited.len()) {
+        for (&v, &(lo, hi, ignored)) in row.iter().zip(&accepted) {
+            all_accepted &= ignored | ((v >= lo) & (v <= hi));
+        }
+    }
+    if !all_accepted {
+        for (s, row) in values.chunks_exact(edited.len()).enumerate() {
+            for (j, (&v, op)) in row.iter().zip(ops).enumerate() {
+                if let Some(why) = op.refusal(v) {
+                    return Err(ChisoError::argument(
+                        "values",
+                        v,
+                        format!("scenario {s}, node {}: {why}", m.nodes[edited[j]].path),
+                    ));
+                }
             }
         }
     }
@@ -267,6 +295,7 @@ pub fn what_if_many(
                     .filter(|&q| q != pos && !base[i][q].is_nan())
                     .map(|q| round_to(base[i][q], decimals))
                     .collect(),
+                decimals,
             )
         })
         .collect();
@@ -325,7 +354,6 @@ pub fn what_if_many(
     let beyond_at: Vec<f64> = best.iter().map(|&b| b + 1e-9 * b.abs().max(1.0)).collect();
     let full_field: Vec<bool> = peer_keys.iter().map(|keys| keys.len() as u32 + 1 >= field).collect();
     let width = edited.len();
-    let half_step = rounding_reach(decimals);
     // Lane l of every node's buffer is scenario group + l: indexing by the lane is the clearest form.
     #[allow(clippy::needless_range_loop)]
     let evaluate_chunk = |first: usize,
@@ -343,27 +371,31 @@ pub fn what_if_many(
             for &d in &moving_nodes {
                 buffer[d] = [supplied[d]; LANES];
             }
-            for l in 0..LANES {
-                let t = group + l.min(real - 1);
-                let row = &values[(first + t) * width..(first + t + 1) * width];
-                for j in 0..width {
-                    let v = row[j];
-                    let mut x = match ops[j] {
-                        Op::Set => v,
-                        Op::Add => current[j] + v,
-                        Op::Headroom => current[j] + v * (maximum[j] - current[j]),
-                        Op::ToMax => maximum[j],
-                        Op::BestGap => current[j] + v * (field_best[j] - current[j]).max(0.0),
-                        Op::ToBest => current[j].max(field_best[j]),
-                        Op::Percentile => current[j].max(percentile_sorted(&fields[j], v)),
-                    };
-                    let (lo, hi) = scale[j];
-                    if x < lo || x > hi {
-                        x = x.clamp(lo, hi);
-                        clamps[t] = true;
-                    }
-                    buffer[edited[j]][l] = x;
+            // Each edited column across the lanes, its op chosen once per group, not once per value.
+            let rows: [usize; LANES] = std::array::from_fn(|l| (first + group + l.min(real - 1)) * width);
+            let mut clamped_lanes = [false; LANES];
+            for j in 0..width {
+                let v: [f64; LANES] = std::array::from_fn(|l| values[rows[l] + j]);
+                let (c, top) = (current[j], maximum[j]);
+                let x = match ops[j] {
+                    Op::Set => v,
+                    Op::Add => v.map(|v| c + v),
+                    Op::Headroom => v.map(|v| c + v * (top - c)),
+                    Op::ToMax => [top; LANES],
+                    Op::BestGap => v.map(|v| c + v * (field_best[j] - c).max(0.0)),
+                    Op::ToBest => [c.max(field_best[j]); LANES],
+                    Op::Percentile => v.map(|v| c.max(percentile_sorted(&fields[j], v))),
+                };
+                let (lo, hi) = scale[j];
+                let edited_node = &mut buffer[edited[j]];
+                for l in 0..LANES {
+                    let outside = x[l] < lo || x[l] > hi;
+                    clamped_lanes[l] |= outside;
+                    edited_node[l] = if outside { x[l].clamp(lo, hi) } else { x[l] };
                 }
+            }
+            for l in 0..real {
+                clamps[group + l] |= clamped_lanes[l];
             }
             plan.evaluate_steps_keeping_lanes(&moving_steps, &mut buffer, renormalise, &keep);
             for l in 0..real {
@@ -377,7 +409,7 @@ pub fn what_if_many(
                     vals[o] = v;
                     beyond[o] = v > beyond_at[j];
                     if !v.is_nan() {
-                        let r = rank_among(&peer_keys[j], v, decimals, half_step) as u32 + 1;
+                        let r = peer_keys[j].rank_count(v) as u32 + 1;
                         within[o] = r;
                         if full_field[j] {
                             ranks[o] = r;
@@ -433,4 +465,25 @@ pub(super) fn percentile_sorted(sorted: &[f64], q: f64) -> f64 {
     let h = (sorted.len() - 1) as f64 * (q / 100.0);
     let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
     sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The branch-free range check of every value accepts exactly what the refusal messages accept: every op, on
+    /// values at, next to and beyond each range's ends, zeros of both signs, the extremes, infinities and NaN.
+    #[test]
+    fn accepted_ranges_are_the_refusals() {
+        let mut values = vec![f64::NAN, f64::INFINITY, f64::NEG_INFINITY, f64::MAX, f64::MIN, 0.0, -0.0, 0.5, 50.0];
+        for edge in [0.0, 1.0, 100.0] {
+            values.extend([edge, f64::next_up(edge), f64::next_down(edge)]);
+        }
+        for op in [Op::Set, Op::Add, Op::Headroom, Op::ToMax, Op::BestGap, Op::ToBest, Op::Percentile] {
+            for &v in &values {
+                let accepted = op.accepted().is_none_or(|(lo, hi)| lo <= v && v <= hi);
+                assert_eq!(accepted, op.refusal(v).is_none(), "{op:?} at {v:?}");
+            }
+        }
+    }
 }
