@@ -156,8 +156,10 @@ def what_if_many(
     publisher's field, else null), ``rank_within``, ``base_value``, ``base_rank``, ``rank_change``, ``clamped``,
     ``best``, ``beyond_best``, ``peers``, ``status = "projected"``. ``columns`` keeps only the named ones, in that
     order (e.g. ``["scenario", "value", "rank"]``): the others are never built, which is most of a small call's
-    cost. Arrays cross the boundary as buffers, so millions of scenarios take about a second. Data years with
-    scores only (projections past the last edition and the 2025 maps: :func:`what_if`).
+    cost. Arrays cross the boundary as buffers, so millions of scenarios take about a second. What does not depend
+    on ``values`` (the province's starting values, the peers' rank keys) is prepared once and kept on ``scores``
+    for the next call that differs only in ``values`` and ``columns``: a loop over batches of scenarios pays it
+    once. Data years with scores only (projections past the last edition and the 2025 maps: :func:`what_if`).
 
     >>> import numpy as np, chiso
     >>> s = chiso.score("papi", chiso.datasets.papi().filter(year=2024))

@@ -22,6 +22,7 @@ fn band(reach: f64, magnitude: f64) -> f64 {
 /// a multiplication and a look-up, where a binary search is a chain of dependent loads — per scenario, that
 /// search was half the cost. Where a key lies in or near a bucket, the index only gives a starting guess and a
 /// walk from it makes the count exact.
+#[derive(Debug, Clone)]
 pub(crate) struct DescendingKeys {
     keys: Vec<f64>,
     /// The precision the keys were rounded to, and how far rounding to it can move a value.

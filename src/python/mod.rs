@@ -133,6 +133,15 @@ impl PyMethodology {
 #[pyclass(name = "Scores", module = "chiso", frozen)]
 pub(crate) struct PyScores {
     inner: engine::Scores,
+    /// The last preparation of `chiso.project.what_if_many` on these (immutable) scores, reused by the next call
+    /// with the same arguments (see `uncertainty::_what_if_many`).
+    scenarios: uncertainty::ScenarioCache,
+}
+
+impl PyScores {
+    fn new(inner: engine::Scores) -> PyScores {
+        PyScores { inner, scenarios: Default::default() }
+    }
 }
 
 #[pymethods]
@@ -708,7 +717,7 @@ impl PyScores {
             rows.push((provinces[r].clone(), years[r], nodes[r].clone(), u));
         }
         let inner = self.inner.clone().with_standard_errors(&rows).map_err(to_py_err)?;
-        Ok(PyScores { inner })
+        Ok(PyScores::new(inner))
     }
 
     /// Codes of the editions used.
@@ -944,7 +953,7 @@ fn _score(
             engine::score_columns(&choice, columns, &options)
         })
         .map_err(to_py_err)?;
-    Ok(PyScores { inner: scores })
+    Ok(PyScores::new(scores))
 }
 
 /// A frame of the given columns, built as every result frame is (Arrow buffers handed to polars, see `arrow`):

@@ -1,6 +1,8 @@
 //! Binding of `chiso::uncertainty`: arguments in, a dict of frames and raw buffers out (per-run arrays cross as
 //! bytes that numpy reads without a Python object per value).
 
+use std::sync::{Arc, Mutex};
+
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict};
 
@@ -8,6 +10,7 @@ use super::buffers::{bytes_of, f64s};
 use super::convert::{to_py_err, Frame};
 use super::PyScores;
 use crate::error::ChisoError;
+use crate::project::scenarios::PreparedScenarios;
 use crate::uncertainty::{
     analyse, sensitivity, Assumptions, FirstOrder, InputNoise, Output, Runs, SobolDesign, Spread, WeightNoise,
 };
@@ -245,7 +248,7 @@ fn _what_if_many<'py>(
     frame: bool,
     columns: Option<Vec<String>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    use crate::project::scenarios::{what_if_many, Op};
+    use crate::project::scenarios::Op;
     use crate::project::Peers;
     let columns = scenario_columns(columns)?;
     let ops: Vec<Op> =
@@ -259,9 +262,8 @@ fn _what_if_many<'py>(
         (None, Some(cells)) => Peers::Given(cells),
         _ => Peers::Held,
     };
-    let out = py
-        .detach(|| what_if_many(&scores.inner, year, province, &nodes, &ops, &values, &outputs, &peers))
-        .map_err(to_py_err)?;
+    let key = ScenarioKey { year, province: province.to_string(), nodes, ops, outputs, peers };
+    let out = py.detach(|| scores.scenarios.prepared(&scores.inner, key)?.evaluate(&values)).map_err(to_py_err)?;
     if frame {
         return scenario_frame(py, &out, &columns);
     }
@@ -301,6 +303,53 @@ fn _what_if_many<'py>(
     d.set_item("province", out.province.clone())?;
     d.set_item("peers", out.peers.to_string())?;
     Ok(d.into_any())
+}
+
+/// The arguments of a `what_if_many` preparation (everything but the values).
+#[derive(PartialEq)]
+pub(crate) struct ScenarioKey {
+    year: i32,
+    province: String,
+    nodes: Vec<String>,
+    ops: Vec<crate::project::scenarios::Op>,
+    outputs: Vec<String>,
+    peers: crate::project::Peers,
+}
+
+/// The last `what_if_many` preparation on a `Scores` object, with its arguments: a call with the same arguments
+/// skips the preparation (the province's template, the peers' rank keys), as a numpy computation keeps its
+/// sorted peers between calls. The scores are immutable, so a preparation never goes stale; one is kept, so the
+/// memory is bounded.
+#[derive(Default)]
+pub(crate) struct ScenarioCache(Mutex<Option<(ScenarioKey, Arc<PreparedScenarios>)>>);
+
+impl ScenarioCache {
+    /// The preparation for `key`: the kept one if its arguments are `key`, else a new one (then kept).
+    fn prepared(
+        &self,
+        scores: &crate::engine::Scores,
+        key: ScenarioKey,
+    ) -> crate::error::Result<Arc<PreparedScenarios>> {
+        // A poisoned lock only means a panic elsewhere while it was held: the slot is still a valid Option.
+        let kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((k, prepared)) = kept.as_ref() {
+            if *k == key {
+                return Ok(prepared.clone());
+            }
+        }
+        drop(kept);
+        let prepared = Arc::new(PreparedScenarios::new(
+            scores,
+            key.year,
+            &key.province,
+            &key.nodes,
+            &key.ops,
+            &key.outputs,
+            &key.peers,
+        )?);
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some((key, prepared.clone()));
+        Ok(prepared)
+    }
 }
 
 /// The columns asked for (default: all, in order): each a column of the frame, none twice.

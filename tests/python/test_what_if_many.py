@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import functools
+
 import chiso
 import numpy as np
 import polars as pl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 NODES = ["e_governance/portal_access", "e_governance/internet_access", "transparency/land_use_plans"]
 
@@ -48,6 +52,46 @@ def test_peers_trend_and_given(papi: chiso.Scores) -> None:
     with pytest.raises(chiso.InvalidArgumentError, match="peers='trend' needs target_year") as e:
         chiso.project.what_if_many(papi, 2024, "Trà Vinh", nodes=NODES[0], op="set", values=[1.0], peers="trend")
     assert e.value.argument == "target_year"
+
+
+#: Calls that differ in every argument a kept preparation depends on: province, nodes, ops, outputs, peers.
+CALLS = [
+    {"province": "Trà Vinh", "nodes": NODES, "op": "headroom"},
+    {"province": "Trà Vinh", "nodes": NODES[:2], "op": "headroom"},
+    {"province": "Trà Vinh", "nodes": NODES, "op": ["headroom", "headroom", "set"]},
+    {"province": "Trà Vinh", "nodes": NODES, "op": "headroom", "output": ["", "transparency"]},
+    {"province": "Bến Tre", "nodes": NODES, "op": "headroom"},
+    {"province": "tra vinh", "nodes": NODES, "op": "headroom"},
+    {
+        "province": "Trà Vinh",
+        "nodes": NODES,
+        "op": "headroom",
+        "peers": "given",
+        "peer_values": pl.DataFrame({"province": ["Vĩnh Long"], "node": [""], "value": [60.0]}),
+    },
+]
+
+
+def values_for(call: int) -> np.ndarray:
+    return np.random.default_rng(call).random((20, len(CALLS[call]["nodes"])))
+
+
+@functools.cache
+def fresh_answer(call: int) -> pl.DataFrame:
+    """The answer of a Scores object that has kept nothing (a new one per call)."""
+    fresh = chiso.score("papi", chiso.datasets.papi().filter(year=2024))
+    return chiso.project.what_if_many(fresh, 2024, values=values_for(call), **CALLS[call])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(sequence=st.lists(st.tuples(st.sampled_from(range(len(CALLS))), st.integers(1, 20)), min_size=1, max_size=10))
+def test_a_kept_preparation_never_answers_another_call(papi: chiso.Scores, sequence: list[tuple[int, int]]) -> None:
+    """``what_if_many`` keeps its last preparation on the Scores object: whatever the order of calls, each answer
+    is the one a Scores object that kept nothing gives."""
+    for call, scenarios in sequence:
+        kept = chiso.project.what_if_many(papi, 2024, values=values_for(call)[:scenarios], **CALLS[call])
+        expected = fresh_answer(call).filter(pl.col("scenario") < scenarios)
+        assert kept.equals(expected), (call, scenarios)
 
 
 @pytest.mark.parametrize(
