@@ -73,88 +73,91 @@ def _is_float(v: Any) -> bool:
 
 Predicate = Callable[[Any], bool]
 
+#: The compiled module's classes that annotations name, filled by :func:`guard_extension` (the package's checked
+#: functions run only after it).
+_CLASSES: dict[str, type] = {}
 
-def _accept(value: Any) -> bool:
-    return True
 
-
-def _predicate(node: ast.expr, classes: Mapping[str, type], deep: bool) -> Predicate:
-    """The test that ``value`` fits the annotation ``node``, built once per parameter (a call then runs closures,
-    not an AST walk). Unknown annotations accept anything (the callee decides)."""
+def _test(node: ast.expr, var: str, env: dict[str, Any], deep: bool, depth: int = 0) -> str:
+    """The source of an expression that is true when ``var`` (a name or an expression) fits the annotation
+    ``node``; the names it uses are put in ``env``. Containers are checked shallowly unless ``deep``. Unknown
+    annotations accept anything (the callee decides). One compiler serves both guards: each call runs inline
+    expressions, not an AST walk or a closure per parameter."""
     if isinstance(node, ast.Constant):
         if node.value is None:
-            return lambda v: v is None
+            return f"{var} is None"
         if isinstance(node.value, str):  # a forward reference written as a string
-            return _predicate(ast.parse(node.value, mode="eval").body, classes, deep)
-        return _accept
+            return _test(ast.parse(node.value, mode="eval").body, var, env, deep, depth)
+        return "True"
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
-        left, right = _predicate(node.left, classes, deep), _predicate(node.right, classes, deep)
-        return lambda v: left(v) or right(v)
+        return f"({_test(node.left, var, env, deep, depth)} or {_test(node.right, var, env, deep, depth)})"
     if isinstance(node, ast.Name):
         name = node.id
+        env.update(_is_int=_is_int, _is_float=_is_float, _classes=_CLASSES)
         if name == "str":
-            return lambda v: isinstance(v, str)
+            return f"isinstance({var}, str)"
         if name == "int":
-            return _is_int
+            return f"(type({var}) is int or _is_int({var}))"
         if name == "float":
-            return _is_float
+            return f"(type({var}) is float or _is_float({var}))"
         if name == "bool":
-            return lambda v: isinstance(v, bool) or type(v).__name__ == "bool_"
-        if name in classes:
-            cls = classes[name]
-            return lambda v: isinstance(v, cls)
-        return _accept
+            return f"(isinstance({var}, bool) or type({var}).__name__ == 'bool_')"
+        if name in ("Methodology", "Scores"):
+            return f"isinstance({var}, _classes[{name!r}])"
+        return "True"
     if isinstance(node, ast.Attribute):  # pl.DataFrame, dt.date
         if node.attr == "date":
             import datetime
 
-            return lambda v: isinstance(v, datetime.date)
+            env["_date"] = datetime.date
+            return f"isinstance({var}, _date)"
         if node.attr in ("DataFrame", "LazyFrame"):
             import polars as pl
 
-            frame = getattr(pl, node.attr)
-            return lambda v: isinstance(v, frame)
-        return _accept
+            env[f"_{node.attr}"] = getattr(pl, node.attr)
+            return f"isinstance({var}, _{node.attr})"
+        return "True"
     if isinstance(node, ast.Subscript):
         head = node.value.id if isinstance(node.value, ast.Name) else getattr(node.value, "attr", "")
         args = node.slice.elts if isinstance(node.slice, ast.Tuple) else [node.slice]
         if head == "Literal":
             # The type of the choices; which choice is the callee's to check, with its own message.
             kinds = tuple({type(a.value) for a in args if isinstance(a, ast.Constant)})
-            return lambda v: isinstance(v, kinds)
+            key = "_kinds_" + "_".join(sorted(k.__name__ for k in kinds))
+            env[key] = kinds
+            return f"isinstance({var}, {key})"
         if head == "PathLike":
-            return lambda v: isinstance(v, os.PathLike)
+            env["_PathLike"] = os.PathLike
+            return f"isinstance({var}, _PathLike)"
         if head in {"list", "Sequence"}:
-            item = _predicate(args[0], classes, deep)
-
-            def sequence(v: Any) -> bool:
-                if isinstance(v, (str, bytes)) or not isinstance(v, (list, tuple)):
-                    return False
-                return not deep or all(item(x) for x in v)
-
-            return sequence
+            if not deep:
+                return f"isinstance({var}, (list, tuple))"
+            x = f"_x{depth}"
+            item = _test(args[0], x, env, deep, depth + 1)
+            return f"(isinstance({var}, (list, tuple)) and all({item} for {x} in {var}))"
         if head in {"dict", "Mapping"}:
-            key, value = _predicate(args[0], classes, deep), _predicate(args[1], classes, deep)
-
-            def mapping(v: Any) -> bool:
-                if not isinstance(v, Mapping):
-                    return False
-                return not deep or all(key(k) and value(x) for k, x in v.items())
-
-            return mapping
+            env["_Mapping"] = Mapping
+            if not deep:
+                return f"isinstance({var}, _Mapping)"
+            k, x = f"_k{depth}", f"_x{depth}"
+            key, value = _test(args[0], k, env, deep, depth + 1), _test(args[1], x, env, deep, depth + 1)
+            return f"(isinstance({var}, _Mapping) and all({key} and {value} for {k}, {x} in {var}.items()))"
         if head == "tuple":
             if len(args) == 2 and isinstance(args[1], ast.Constant) and args[1].value is Ellipsis:
-                return lambda v: isinstance(v, (tuple, list))
+                return f"isinstance({var}, (tuple, list))"
             # A fixed-size tuple is an argument (a scale, a range), not frame content: its elements are always
             # checked, so ``scale=(None, 5)`` is an ArgumentTypeError and not a TypeError from ``float(None)``.
-            items = [_predicate(a, classes, deep) for a in args]
-            return lambda v: (
-                isinstance(v, (tuple, list))
-                and len(v) == len(items)
-                and all(f(x) for f, x in zip(items, v, strict=True))
-            )
-        return _accept
-    return _accept
+            items = " and ".join(f"{_test(a, f'{var}[{i}]', env, deep, depth)}" for i, a in enumerate(args))
+            return f"(isinstance({var}, (tuple, list)) and len({var}) == {len(args)} and {items or 'True'})"
+        return "True"
+    return "True"
+
+
+def _predicate(node: ast.expr, deep: bool) -> Predicate:
+    """The test of one annotation as a function (the compiled guard's error path)."""
+    env: dict[str, Any] = {}
+    source = f"lambda v: bool({_test(node, 'v', env, deep)})"
+    return eval(source, env)  # noqa: S307 - source built above from annotation names only
 
 
 def _show(value: Any) -> str:
@@ -221,9 +224,7 @@ def _raised_by_extension(exc: BaseException) -> bool:
 # --- the guards ---------------------------------------------------------------------------------------------------
 
 
-def _guard_compiled(
-    func: Callable[..., Any], qualname: str, annotations: dict[str, ast.expr], classes: Mapping[str, type]
-) -> Callable[..., Any]:
+def _guard_compiled(func: Callable[..., Any], qualname: str, annotations: dict[str, ast.expr]) -> Callable[..., Any]:
     try:
         signature: inspect.Signature | None = inspect.signature(func)
     except (TypeError, ValueError):
@@ -243,7 +244,7 @@ def _guard_compiled(
             if isinstance(exc, OverflowError):
                 raise _range_error(qualname, arguments, exc) from exc
             if isinstance(exc, TypeError):
-                predicates = {name: _predicate(a, classes, True) for name, a in annotations.items()}
+                predicates = {name: _predicate(a, True) for name, a in annotations.items()}
                 _check_types(qualname, arguments, annotations, predicates)
                 raise ArgumentTypeError(f"{qualname}: {exc}") from exc
             raise InvalidArgumentError(f"{qualname}: {exc}") from exc
@@ -280,6 +281,7 @@ def guard_extension(module: Any) -> None:
         stub = Path(__file__).with_name("_chiso.pyi")
     annotations = _stub_annotations(stub)
     classes = {name: getattr(module, name) for name in ("Methodology", "Scores") if hasattr(module, name)}
+    _CLASSES.update(classes)
     for qualname, params in annotations.items():
         owner_name, _, name = qualname.rpartition(".")
         owner = classes.get(owner_name) if owner_name else module
@@ -290,7 +292,7 @@ def guard_extension(module: Any) -> None:
             continue
         if type(original).__name__ == "getset_descriptor":
             continue
-        setattr(owner, name, _guard_compiled(original, qualname, params, classes))
+        setattr(owner, name, _guard_compiled(original, qualname, params))
     _GUARDED.add(module.__name__)
 
 
@@ -327,10 +329,48 @@ def _binder(signature: inspect.Signature) -> Callable[[tuple[Any, ...], dict[str
     return bind
 
 
+#: An argument the call did not give.
+_MISSING = object()
+
+
+def _compile_check(
+    qualname: str, signature: inspect.Signature, annotations: dict[str, ast.expr]
+) -> Callable[[dict[str, Any]], None]:
+    """One function testing a call's bound arguments against every annotation, then every integer against its
+    range (:data:`INT_RANGES`), in the order of the signature: inline expressions (:func:`_test`), so that the
+    usual, valid call costs a dictionary look-up and a test or two per argument, where a loop over closures cost
+    several microseconds."""
+
+    def refuse(name: str, value: Any) -> None:
+        _check_types(qualname, {name: value}, annotations, {name: lambda v: False})
+
+    def out_of_range(name: str, value: Any) -> None:
+        if (error := _outside(qualname, name, value, INT_RANGES[name])) is not None:
+            raise error
+
+    env: dict[str, Any] = {"_missing": _MISSING, "_refuse": refuse, "_out_of_range": out_of_range}
+    lines = ["def check(arguments):", "    get = arguments.get"]
+    for name in signature.parameters:
+        if name in annotations:
+            test = _test(annotations[name], "v", env, deep=False)
+            lines += [f"    v = get({name!r}, _missing)", f"    if v is not _missing and not ({test}):"]
+            lines.append(f"        _refuse({name!r}, v)")
+    for name in signature.parameters:
+        if name in INT_RANGES:
+            lo, hi = INT_RANGES[name]
+            in_range = f"type(v) is int and {lo} <= v <= {hi}"
+            lines += [f"    v = get({name!r}, _missing)", f"    if v is not _missing and not ({in_range}):"]
+            lines.append(f"        _out_of_range({name!r}, v)")
+    lines.append("    return None")
+    exec("\n".join(lines), env)  # noqa: S102 - source built above from the signature's names and annotations
+    check: Callable[[dict[str, Any]], None] = env["check"]
+    return check
+
+
 def checked(func: Callable[..., Any]) -> Callable[..., Any]:
     """Check a Python function's arguments against its annotations before it runs (shallow for containers: the
-    elements are the callee's to check, with an error naming the row). The annotations become predicates once, on
-    the first call (the compiled module's classes are known by then): a call costs a few closures."""
+    elements are the callee's to check, with an error naming the row). The annotations become one compiled check
+    (:func:`_compile_check`): a call runs a few inline tests."""
     signature = inspect.signature(func)
     annotations: dict[str, ast.expr] = {}
     for name, parameter in signature.parameters.items():
@@ -342,19 +382,7 @@ def checked(func: Callable[..., Any]) -> Callable[..., Any]:
                 continue
     qualname = f"{func.__module__.replace('chiso.', 'chiso.', 1)}.{func.__qualname__}"
     bind = _binder(signature)
-    ranged = {name: INT_RANGES[name] for name in signature.parameters if name in INT_RANGES}
-    predicates: dict[str, Predicate] = {}
-
-    def check(arguments: dict[str, Any]) -> None:
-        if not predicates and annotations:
-            from . import _chiso
-
-            classes = {"Methodology": _chiso.Methodology, "Scores": _chiso.Scores}
-            predicates.update((name, _predicate(a, classes, False)) for name, a in annotations.items())
-        _check_types(qualname, arguments, annotations, predicates)
-        for name, bounds in ranged.items():
-            if name in arguments and (error := _outside(qualname, name, arguments[name], bounds)) is not None:
-                raise error
+    check = _compile_check(qualname, signature, annotations)
 
     @functools.wraps(func)
     def call(*args: Any, **kwargs: Any) -> Any:
