@@ -19,9 +19,9 @@ fn band(reach: f64, magnitude: f64) -> f64 {
 }
 
 /// The peers' rank keys in descending order, with an index over their range: counting the keys above a value is
-/// a multiplication and a look-up, where a binary search is a chain of dependent loads — per scenario, that
-/// search was half the cost. Where a key lies in or near a bucket, the index only gives a starting guess and a
-/// walk from it makes the count exact.
+/// a multiplication, a look-up and a comparison, where a binary search is a chain of dependent loads — per
+/// scenario, that search was half the cost. Only a value within rounding's reach of a key, or in a bucket near
+/// several keys, is counted the long way.
 #[derive(Debug, Clone)]
 pub(crate) struct DescendingKeys {
     keys: Vec<f64>,
@@ -31,17 +31,23 @@ pub(crate) struct DescendingKeys {
     /// The smallest key, and buckets per unit of value over the keys' range (0: no index, walk from the start).
     low: f64,
     per_unit: f64,
-    /// Per bucket: how many keys lie above its upper edge, with [`Self::SETTLED`] set when no key lies within
-    /// rounding's reach of the bucket — then that count is the rank count of every value in it.
-    above: Vec<u32>,
+    buckets: Vec<Bucket>,
+}
+
+/// A bucket of the index: the keys within rounding's reach of its values (at most one is remembered), and the
+/// count of the keys beyond them.
+#[derive(Debug, Clone, Copy)]
+struct Bucket {
+    /// The one key within rounding's reach of the bucket; −∞ when there is none, NaN when there are several.
+    key: f64,
+    /// How many keys lie above the bucket and rounding's reach of it: above every value of the bucket, whatever
+    /// its rounding.
+    above: u32,
 }
 
 impl DescendingKeys {
-    /// Buckets per key: most buckets then hold no key, so most values are counted by one look-up.
+    /// Buckets per key: most buckets then hold one key or none, so most values are counted by one look-up.
     const BUCKETS_PER_KEY: usize = 8;
-    /// The flag of a bucket whose count holds for every value in it (the counts fit in 31 bits: a field has at
-    /// most a few hundred provinces, and a key set larger than 2³¹ could not be allocated here anyway).
-    const SETTLED: u32 = 1 << 31;
 
     /// Index `keys`, already rounded to `decimals` (any order; NaN is not a key and must not be given).
     pub(crate) fn new(mut keys: Vec<f64>, decimals: u32) -> DescendingKeys {
@@ -50,30 +56,32 @@ impl DescendingKeys {
         let buckets = keys.len() * Self::BUCKETS_PER_KEY;
         let span = high - low;
         let per_unit = if span.is_finite() && span > 0.0 { buckets as f64 / span } else { 0.0 };
-        let buckets = if per_unit > 0.0 && keys.len() < Self::SETTLED as usize { buckets } else { 0 };
+        let buckets = if per_unit > 0.0 && keys.len() <= u32::MAX as usize { buckets } else { 0 };
         let reach = rounding_reach(decimals);
-        let mut above = Vec::with_capacity(buckets);
-        // Keys above each bucket's upper edge, and the nearest key at or above its lower margin: the edges rise,
-        // so both only fall (the keys are descending, the smallest last).
-        let (mut count, mut from_margin) = (keys.len(), keys.len());
+        let mut index = Vec::with_capacity(buckets);
+        // Keys above each bucket's upper margin, and keys at or above its lower margin: the edges rise, so both
+        // only fall (the keys are descending, the smallest last); the keys between are those within reach.
+        let (mut above, mut from_lower) = (keys.len(), keys.len());
         let width = 1.0 / per_unit;
         // Rounding's reach at the largest value of any bucket, plus a millionth of a bucket for the rounding of a
         // value's bucket number and of the edges themselves.
         let margin = band(reach, low.abs().max(high.abs()) + width) + 1e-6 * width;
         for b in 0..buckets {
             let (lower, upper) = (low + b as f64 * width, low + (b + 1) as f64 * width);
-            while count > 0 && keys[count - 1] <= upper {
-                count -= 1;
+            while above > 0 && keys[above - 1] <= upper + margin {
+                above -= 1;
             }
-            while from_margin > 0 && keys[from_margin - 1] < lower - margin {
-                from_margin -= 1;
+            while from_lower > 0 && keys[from_lower - 1] < lower - margin {
+                from_lower -= 1;
             }
-            // The smallest key at or above the lower margin is keys[from_margin − 1]; none within reach when it
-            // lies beyond the upper margin too.
-            let settled = from_margin == 0 || keys[from_margin - 1] > upper + margin;
-            above.push(count as u32 | if settled { Self::SETTLED } else { 0 });
+            let key = match from_lower - above {
+                0 => f64::NEG_INFINITY,
+                1 => keys[above],
+                _ => f64::NAN,
+            };
+            index.push(Bucket { key, above: above as u32 });
         }
-        DescendingKeys { keys, decimals, reach, low, per_unit, above }
+        DescendingKeys { keys, decimals, reach, low, per_unit, buckets: index }
     }
 
     pub(crate) fn len(&self) -> usize {
@@ -83,14 +91,15 @@ impl DescendingKeys {
     /// The bucket of `x`, saturating (below the range or NaN: bucket 0; above it: the last bucket).
     #[inline]
     fn bucket(&self, x: f64) -> usize {
-        (((x - self.low) * self.per_unit) as usize).min(self.above.len() - 1)
+        (((x - self.low) * self.per_unit) as usize).min(self.buckets.len() - 1)
     }
 
     /// How many keys are greater than `x` (as `keys.partition_point(|&k| k > x)` on the descending keys).
     #[inline]
     pub(crate) fn count_above(&self, x: f64) -> usize {
         let keys = &self.keys;
-        let mut i = if self.above.is_empty() { 0 } else { (self.above[self.bucket(x)] & !Self::SETTLED) as usize };
+        // Any start gives the count (the walks correct it); the bucket's gives it in a step or two.
+        let mut i = if self.buckets.is_empty() { 0 } else { self.buckets[self.bucket(x)].above as usize };
         while i < keys.len() && keys[i] > x {
             i += 1;
         }
@@ -102,21 +111,23 @@ impl DescendingKeys {
     }
 
     /// How many keys are above `value` rounded to the keys' precision: a peer ties only when equal after
-    /// rounding. In a settled bucket that is the bucket's count; elsewhere rounding (costly: a logarithm and
-    /// powers) happens only when a key lies within rounding's reach of `value`, as otherwise the count is the same
-    /// for the rounded and the raw value.
+    /// rounding. In most buckets that is the bucket's count, plus one if its single nearby key is above the value
+    /// and farther than rounding can move it; elsewhere rounding (costly: a logarithm and powers) happens only when
+    /// a key lies within rounding's reach of `value`, as otherwise the count is the same for the rounded and the
+    /// raw value.
     #[inline]
     pub(crate) fn rank_count(&self, value: f64) -> usize {
-        if !self.above.is_empty() {
-            let entry = self.above[self.bucket(value)];
-            // The first and last buckets hold the smallest and largest key, so they are never settled: a value
-            // outside the keys' range, or NaN, goes on below.
-            if entry & Self::SETTLED != 0 {
-                return (entry & !Self::SETTLED) as usize;
-            }
-        }
         // |round_to(v) − v| ≤ reach + 1e-11·|v|: the snap moves v by at most half its 12th significant digit.
         let band = band(self.reach, value.abs());
+        if !self.buckets.is_empty() {
+            let bucket = self.buckets[self.bucket(value)];
+            // The other keys lie beyond rounding's reach of the bucket (below it, or counted in `above`); this one
+            // decides by the raw value when rounding cannot carry the value past it. A NaN key (several nearby),
+            // a NaN value, or ±∞ fail the test and go the long way.
+            if (value - bucket.key).abs() > band {
+                return bucket.above as usize + usize::from(bucket.key > value);
+            }
+        }
         let above = self.count_above(value + band);
         // The keys are descending: none lies within the band when the next one is below it (one comparison, not a
         // second count).
@@ -216,16 +227,15 @@ mod tests {
         }
     }
 
-    /// Most of a spread field's buckets hold no key within rounding's reach, so most rank counts are one
-    /// look-up: the index is the speed of `what_if_many`, not only a starting guess.
+    /// In a spread field no bucket has several keys within rounding's reach, so every value away from the keys
+    /// is counted by one look-up: the index is the speed of `what_if_many`, not only a starting guess.
     #[test]
-    fn most_buckets_of_a_spread_field_are_settled() {
+    fn a_spread_fields_buckets_have_one_key_or_none() {
         let keys: Vec<f64> =
             (0..62).map(|i| round_to(38.0 + 0.17 * f64::from(i) + 0.01 * f64::from(i % 7), 2)).collect();
         let indexed = DescendingKeys::new(keys, 2);
-        let settled = indexed.above.iter().filter(|&&a| a & DescendingKeys::SETTLED != 0).count();
-        assert!(settled * 2 > indexed.above.len(), "{settled} of {} buckets settled", indexed.above.len());
-        assert_eq!(indexed.above[0] & DescendingKeys::SETTLED, 0, "the smallest key's bucket is never settled");
-        assert_eq!(indexed.above[indexed.above.len() - 1] & DescendingKeys::SETTLED, 0, "nor the largest key's");
+        assert!(indexed.buckets.iter().all(|b| !b.key.is_nan()));
+        let single = indexed.buckets.iter().filter(|b| b.key.is_finite()).count();
+        assert!(single > 0 && single * 2 < indexed.buckets.len(), "{single} of {} buckets", indexed.buckets.len());
     }
 }

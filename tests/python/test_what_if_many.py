@@ -111,6 +111,15 @@ def test_bad_input(papi: chiso.Scores, kwargs: dict, argument: str) -> None:
     assert e.value.argument == argument
 
 
+@pytest.mark.parametrize("bad_row", [0, 7, 8, 13, 19])
+def test_a_bad_value_anywhere_is_named_by_its_row(papi: chiso.Scores, bad_row: int) -> None:
+    """Values are checked eight rows at a time, then the rest: a refused value in either part names its row."""
+    shares = np.full((20, 2), 0.5)
+    shares[bad_row, 1] = 1.25
+    with pytest.raises(chiso.InvalidArgumentError, match=f"scenario {bad_row}, node e_governance/internet_access"):
+        chiso.project.what_if_many(papi, 2024, "Trà Vinh", nodes=NODES[:2], op="headroom", values=shares)
+
+
 def test_large_and_small_frames_alike(papi: chiso.Scores) -> None:
     """Past 65,536 rows the per-scenario constants are polars literals rather than materialised columns: the same
     schema, and the same rows as the same scenarios in a small call."""
