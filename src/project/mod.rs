@@ -318,6 +318,42 @@ impl serde::Serialize for PeersUsed {
     }
 }
 
+/// The published totals above edited nodes that follow their parts' change (`prefer = "published"`, e.g. VCCI's
+/// 2011 composites): every pinned, unedited ancestor of an edited node is unpinned in `keep` and listed once, in
+/// node order; with them, the province's values evaluated before the change (`supplied`, the edited nodes at their
+/// own published values), against which the change is measured (empty when no total is shifted). A shifted total
+/// is then published + (rule after − rule before), so a zero change leaves it exactly as published. Shared by
+/// [`what_if_with`] and [`scenarios::PreparedScenarios`].
+pub(crate) fn shifted_totals(
+    m: &crate::methodology::Methodology,
+    plan: &crate::engine::Plan,
+    supplied: &[f64],
+    is_edited: &[bool],
+    keep: &mut [bool],
+    options: &crate::engine::ScoreOptions,
+) -> (Vec<usize>, Vec<f64>) {
+    let mut shifted = Vec::new();
+    for i in (0..is_edited.len()).filter(|&i| is_edited[i]) {
+        let mut up = m.nodes[i].parent;
+        while let Some(a) = up {
+            if !is_edited[a] && keep[a] {
+                keep[a] = false;
+                shifted.push(a);
+            }
+            up = m.nodes[a].parent;
+        }
+    }
+    if shifted.is_empty() {
+        return (shifted, Vec::new());
+    }
+    let mut before = supplied.to_vec();
+    let keep_before: Vec<bool> = (0..keep.len())
+        .map(|i| if is_edited[i] { options.prefer == Prefer::Published && !before[i].is_nan() } else { keep[i] })
+        .collect();
+    plan.evaluate_keeping(&mut before, options.missing == MissingPolicy::Renormalise, &keep_before);
+    (shifted, before)
+}
+
 /// [`what_if`] with a choice of what the other provinces do.
 pub fn what_if_with(scores: &Scores, year: i32, edits: &[Edit], peers: &Peers) -> Result<Vec<Projected>> {
     what_if_on(scores, year, edits, peers, None, None)
@@ -611,31 +647,9 @@ pub fn what_if_on(
         let mut results: Vec<(usize, Buffer)> = Vec::new();
         for (pos, buffer) in edited {
             let Buffer { mut values, mut keep, edited: was_edited, clamped } = buffer;
-            // A published total kept over its recomputation (prefer="published", e.g. VCCI's 2011 composites) takes
-            // the change its parts make under the edition's rule: published + (rule after − rule before). A zero
-            // change leaves it exactly as published.
-            let mut shifted = Vec::new();
-            for i in (0..n).filter(|&i| was_edited[i]) {
-                let mut up = m.nodes[i].parent;
-                while let Some(a) = up {
-                    if !was_edited[a] && keep[a] {
-                        keep[a] = false;
-                        shifted.push(a);
-                    }
-                    up = m.nodes[a].parent;
-                }
-            }
+            let supplied: Vec<f64> = (0..n).map(|j| scores.supplied_value(units[pos], j).unwrap_or(f64::NAN)).collect();
+            let (shifted, before) = shifted_totals(m, plan, &supplied, &was_edited, &mut keep, options);
             let published: Vec<f64> = values.clone();
-            let mut before = Vec::new();
-            if !shifted.is_empty() {
-                let k = units[pos];
-                before = (0..n).map(|j| scores.supplied_value(k, j).unwrap_or(f64::NAN)).collect();
-                let mut keep_before = keep.clone();
-                for i in (0..n).filter(|&i| was_edited[i]) {
-                    keep_before[i] = options.prefer == Prefer::Published && !before[i].is_nan();
-                }
-                plan.evaluate_keeping(&mut before, renormalise, &keep_before);
-            }
             plan.evaluate_keeping(&mut values, renormalise, &keep);
             for &a in &shifted {
                 values[a] = scores.supplied_value(units[pos], a).unwrap_or(published[a]) + (values[a] - before[a]);

@@ -13,33 +13,7 @@ impl PreparedScenarios {
     /// or the count of values that is not a whole number of rows, or a count of scenarios beyond
     /// [`MAX_SCENARIOS`].
     pub fn evaluate(&self, values: &[f64]) -> Result<ScenarioOutcomes> {
-        let PreparedScenarios {
-            plan,
-            renormalise,
-            edited,
-            edited_paths,
-            ops,
-            accepted,
-            current,
-            maximum,
-            fields,
-            field_best,
-            scale,
-            supplied,
-            keep,
-            shifted,
-            before,
-            template,
-            moving_steps,
-            moving_nodes,
-            out_nodes,
-            peer_keys,
-            full_field,
-            beyond_at,
-            ..
-        } = self;
-        let renormalise = *renormalise;
-        let width = edited.len();
+        let width = self.edited.len();
         if values.len() % width != 0 {
             return Err(ChisoError::argument(
                 "values",
@@ -59,7 +33,7 @@ impl PreparedScenarios {
         // range, then (only when some value is refused) the first refusal, its message naming the scenario row and
         // column.
         // The ranges tiled over eight rows, so that the pass runs over contiguous values with no per-row loop.
-        let tile: Vec<(f64, f64, bool)> = accepted.iter().copied().cycle().take(LANES * width).collect();
+        let tile: Vec<(f64, f64, bool)> = self.accepted.iter().copied().cycle().take(LANES * width).collect();
         let mut all_accepted = true;
         let mut rows = values.chunks_exact(LANES * width);
         for block in rows.by_ref() {
@@ -72,19 +46,19 @@ impl PreparedScenarios {
         }
         if !all_accepted {
             for (s, row) in values.chunks_exact(width).enumerate() {
-                for (j, (&v, op)) in row.iter().zip(ops).enumerate() {
+                for (j, (&v, op)) in row.iter().zip(&self.ops).enumerate() {
                     if let Some(why) = op.refusal(v) {
                         return Err(ChisoError::argument(
                             "values",
                             v,
-                            format!("scenario {s}, node {}: {why}", edited_paths[j]),
+                            format!("scenario {s}, node {}: {why}", self.edited_paths[j]),
                         ));
                     }
                 }
             }
         }
 
-        let k_out = out_nodes.len();
+        let k_out = self.out_nodes.len();
         let mut out_values = vec![f64::NAN; count * k_out];
         let mut out_ranks = vec![0u32; count * k_out];
         let mut out_within = vec![0u32; count * k_out];
@@ -100,30 +74,30 @@ impl PreparedScenarios {
                               beyond: &mut [bool]| {
             // LANES scenarios at a time, side by side (see Plan::evaluate_steps_keeping_lanes); a last, partial group
             // fills its spare lanes with its last scenario and keeps only the real ones.
-            let mut buffer: Vec<[f64; LANES]> = template.iter().map(|&v| [v; LANES]).collect();
+            let mut buffer: Vec<[f64; LANES]> = self.template.iter().map(|&v| [v; LANES]).collect();
             let in_chunk = clamps.len();
             for group in (0..in_chunk).step_by(LANES) {
                 let real = (in_chunk - group).min(LANES);
-                for &d in moving_nodes.iter() {
-                    buffer[d] = [supplied[d]; LANES];
+                for &d in &self.moving_nodes {
+                    buffer[d] = [self.supplied[d]; LANES];
                 }
                 // Each edited column across the lanes, its op chosen once per group, not once per value.
                 let rows: [usize; LANES] = std::array::from_fn(|l| (first + group + l.min(real - 1)) * width);
                 let mut clamped_lanes = [false; LANES];
                 for j in 0..width {
                     let v: [f64; LANES] = std::array::from_fn(|l| values[rows[l] + j]);
-                    let (c, top) = (current[j], maximum[j]);
-                    let x = match ops[j] {
+                    let (c, top) = (self.current[j], self.maximum[j]);
+                    let x = match self.ops[j] {
                         Op::Set => v,
                         Op::Add => v.map(|v| c + v),
                         Op::Headroom => v.map(|v| c + v * (top - c)),
                         Op::ToMax => [top; LANES],
-                        Op::BestGap => v.map(|v| c + v * (field_best[j] - c).max(0.0)),
-                        Op::ToBest => [c.max(field_best[j]); LANES],
-                        Op::Percentile => v.map(|v| c.max(percentile_sorted(&fields[j], v))),
+                        Op::BestGap => v.map(|v| c + v * (self.field_best[j] - c).max(0.0)),
+                        Op::ToBest => [c.max(self.field_best[j]); LANES],
+                        Op::Percentile => v.map(|v| c.max(percentile_sorted(&self.fields[j], v))),
                     };
-                    let (lo, hi) = scale[j];
-                    let edited_node = &mut buffer[edited[j]];
+                    let (lo, hi) = self.scale[j];
+                    let edited_node = &mut buffer[self.edited[j]];
                     for l in 0..LANES {
                         let outside = (x[l] < lo) | (x[l] > hi);
                         clamped_lanes[l] |= outside;
@@ -133,21 +107,21 @@ impl PreparedScenarios {
                 for l in 0..real {
                     clamps[group + l] |= clamped_lanes[l];
                 }
-                plan.evaluate_steps_keeping_lanes(moving_steps, &mut buffer, renormalise, keep);
+                self.plan.evaluate_steps_keeping_lanes(&self.moving_steps, &mut buffer, self.renormalise, &self.keep);
                 for l in 0..real {
                     let t = group + l;
-                    for &a in shifted.iter() {
-                        buffer[a][l] = supplied[a] + (buffer[a][l] - before[a]);
+                    for &a in &self.shifted {
+                        buffer[a][l] = self.supplied[a] + (buffer[a][l] - self.before[a]);
                     }
-                    for (j, &i) in out_nodes.iter().enumerate() {
+                    for (j, &i) in self.out_nodes.iter().enumerate() {
                         let v = buffer[i][l];
                         let o = t * k_out + j;
                         vals[o] = v;
-                        beyond[o] = v > beyond_at[j];
+                        beyond[o] = v > self.beyond_at[j];
                         if !v.is_nan() {
-                            let r = peer_keys[j].rank_count(v) as u32 + 1;
+                            let r = self.peer_keys[j].rank_count(v) as u32 + 1;
                             within[o] = r;
-                            if full_field[j] {
+                            if self.full_field[j] {
                                 ranks[o] = r;
                             }
                         }

@@ -143,26 +143,7 @@ impl PreparedScenarios {
             keep[i] = true;
             is_edited[i] = true;
         }
-        let mut shifted = Vec::new();
-        for &i in &edited {
-            let mut up = m.nodes[i].parent;
-            while let Some(a) = up {
-                if !is_edited[a] && keep[a] {
-                    keep[a] = false;
-                    shifted.push(a);
-                }
-                up = m.nodes[a].parent;
-            }
-        }
-        let mut before = Vec::new();
-        if !shifted.is_empty() {
-            before = supplied.clone();
-            let mut keep_before = keep.clone();
-            for &i in &edited {
-                keep_before[i] = options.prefer == Prefer::Published && !before[i].is_nan();
-            }
-            plan.evaluate_keeping(&mut before, renormalise, &keep_before);
-        }
+        let (shifted, before) = crate::project::shifted_totals(m, plan, &supplied, &is_edited, &mut keep, options);
         // Per edited column: the year's best value in its field (NaN where the op needs none), read once.
         let field_best: Vec<f64> = fields.iter().map(|f| f.last().copied().unwrap_or(f64::NAN)).collect();
         let scale: Vec<(f64, f64)> =
