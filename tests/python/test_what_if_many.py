@@ -163,3 +163,17 @@ def test_bad_columns_are_named(papi: chiso.Scores, columns: list[str], message: 
     with pytest.raises(chiso.InvalidArgumentError, match=message) as e:
         chiso.project.what_if_many(papi, 2024, "Trà Vinh", nodes=NODES[0], op="add", values=[1.0], columns=columns)
     assert e.value.argument == "columns"
+
+
+def test_threads_sharing_a_scores_object_get_their_own_answers(papi: chiso.Scores) -> None:
+    """Calls from several threads on one Scores object (the GIL released while they evaluate) each get the answer of
+    their own arguments, whichever preparation another thread kept last."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    order = [i % len(CALLS) for i in range(4 * len(CALLS))]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(
+            pool.map(lambda call: chiso.project.what_if_many(papi, 2024, values=values_for(call), **CALLS[call]), order)
+        )
+    for call, answer in zip(order, answers, strict=True):
+        assert answer.equals(fresh_answer(call)), call
