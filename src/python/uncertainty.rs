@@ -408,11 +408,13 @@ fn scenario_frame<'py>(
     columns: &[String],
 ) -> PyResult<Bound<'py, PyAny>> {
     use super::arrow::{Bits, Column};
+    // Row o is scenario o / k, output node o % k: the per-row columns are built scenario by scenario, node by
+    // node, with no division per row (an integer division costs more than the rest of a row).
     let k = out.nodes.len();
     let rows = out.values.len();
+    let n = out.scenarios;
     let constant = |label: String| Column::labelled(vec![label], vec![0; rows], None);
     let nan_free = |v: &[f64]| Bits::validity(v.len(), |i| !v[i].is_nan());
-    let per_node_f = |v: &[f64]| -> Vec<f64> { (0..rows).map(|o| v[o % k]).collect() };
     let rank = |r: &[u32]| {
         Column::ints(r.iter().map(|&x| i64::from(x)).collect(), Some(Bits::validity(r.len(), |i| r[i] > 0)))
     };
@@ -420,20 +422,25 @@ fn scenario_frame<'py>(
         let valid = nan_free(&v);
         Column::floats(v, valid)
     };
-    let base_rank = || -> Vec<u32> { (0..rows).map(|o| out.base_ranks[o % k]).collect() };
+    let base_rank = || -> Vec<u32> { out.base_ranks.repeat(n) };
     let mut frame = Vec::with_capacity(columns.len());
     for name in columns {
         let column = match name.as_str() {
-            "scenario" => Column::ints((0..rows).map(|o| (o / k) as i64).collect(), None),
+            "scenario" => Column::ints((0..n).flat_map(|s| std::iter::repeat_n(s as i64, k)).collect(), None),
             "province_code" => constant(out.province_code.clone()),
             "province" => constant(out.province.clone()),
             "year" => Column::ints(vec![i64::from(out.year); rows], None),
-            "node" => Column::labelled(out.nodes.clone(), (0..rows).map(|o| (o % k) as u32).collect(), None),
+            "node" => Column::labelled(out.nodes.clone(), (0..n).flat_map(|_| 0..k as u32).collect(), None),
             "value" => floats(out.values.clone()),
-            "delta" => floats((0..rows).map(|o| out.values[o] - out.base_values[o % k]).collect()),
+            "delta" => floats(
+                out.values
+                    .chunks_exact(k)
+                    .flat_map(|row| row.iter().zip(&out.base_values).map(|(v, b)| v - b))
+                    .collect(),
+            ),
             "rank" => rank(&out.ranks),
             "rank_within" => rank(&out.ranks_within),
-            "base_value" => floats(per_node_f(&out.base_values)),
+            "base_value" => floats(out.base_values.repeat(n)),
             "base_rank" => rank(&base_rank()),
             "rank_change" => {
                 let change: Vec<Option<i64>> = out
@@ -448,7 +455,7 @@ fn scenario_frame<'py>(
                 )
             }
             "clamped" => Column::bools(Bits::collect(out.clamped.iter().flat_map(|&c| std::iter::repeat_n(c, k)))),
-            "best" => floats(per_node_f(&out.best)),
+            "best" => floats(out.best.repeat(n)),
             "beyond_best" => Column::bools(Bits::collect(out.beyond_best.iter().copied())),
             "peers" => constant(out.peers.to_string()),
             "status" => constant("projected".to_string()),
