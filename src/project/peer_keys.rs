@@ -91,7 +91,7 @@ impl DescendingKeys {
     /// The bucket of `x`, saturating (below the range or NaN: bucket 0; above it: the last bucket).
     #[inline]
     fn bucket(&self, x: f64) -> usize {
-        (((x - self.low) * self.per_unit) as usize).min(self.buckets.len() - 1)
+        (((x - self.low) * self.per_unit) as usize).min(self.buckets.len().saturating_sub(1))
     }
 
     /// How many keys are greater than `x` (as `keys.partition_point(|&k| k > x)` on the descending keys).
@@ -110,6 +110,18 @@ impl DescendingKeys {
         i
     }
 
+    /// The rank count of `value` from its bucket alone, when rounding (which moves it by at most `band`) cannot
+    /// carry it past the bucket's one nearby key: the keys above the bucket, plus that key if it is above. None
+    /// (count the long way) when several keys are near the bucket, or the value is within `band` of its key.
+    #[inline]
+    fn bucket_count(&self, value: f64, band: f64) -> Option<usize> {
+        let bucket = self.buckets.get(self.bucket(value))?;
+        // The other keys lie beyond rounding's reach of the bucket (below it, or counted in `above`); this one
+        // decides by the raw value when rounding cannot carry the value past it. A NaN key (several nearby), a
+        // NaN value, or ±∞ fail the test.
+        ((value - bucket.key).abs() > band).then(|| bucket.above as usize + usize::from(bucket.key > value))
+    }
+
     /// How many keys are above `value` rounded to the keys' precision: a peer ties only when equal after
     /// rounding. In most buckets that is the bucket's count, plus one if its single nearby key is above the value
     /// and farther than rounding can move it; elsewhere rounding (costly: a logarithm and powers) happens only when
@@ -119,14 +131,8 @@ impl DescendingKeys {
     pub(crate) fn rank_count(&self, value: f64) -> usize {
         // |round_to(v) − v| ≤ reach + 1e-11·|v|: the snap moves v by at most half its 12th significant digit.
         let band = band(self.reach, value.abs());
-        if !self.buckets.is_empty() {
-            let bucket = self.buckets[self.bucket(value)];
-            // The other keys lie beyond rounding's reach of the bucket (below it, or counted in `above`); this one
-            // decides by the raw value when rounding cannot carry the value past it. A NaN key (several nearby),
-            // a NaN value, or ±∞ fail the test and go the long way.
-            if (value - bucket.key).abs() > band {
-                return bucket.above as usize + usize::from(bucket.key > value);
-            }
+        if let Some(count) = self.bucket_count(value, band) {
+            return count;
         }
         let above = self.count_above(value + band);
         // The keys are descending: none lies within the band when the next one is below it (one comparison, not a
@@ -230,12 +236,21 @@ mod tests {
     /// In a spread field no bucket has several keys within rounding's reach, so every value away from the keys
     /// is counted by one look-up: the index is the speed of `what_if_many`, not only a starting guess.
     #[test]
-    fn a_spread_fields_buckets_have_one_key_or_none() {
+    fn a_spread_fields_values_are_counted_by_their_bucket() {
         let keys: Vec<f64> =
             (0..62).map(|i| round_to(38.0 + 0.17 * f64::from(i) + 0.01 * f64::from(i % 7), 2)).collect();
-        let indexed = DescendingKeys::new(keys, 2);
+        let indexed = DescendingKeys::new(keys.clone(), 2);
         assert!(indexed.buckets.iter().all(|b| !b.key.is_nan()));
         let single = indexed.buckets.iter().filter(|b| b.key.is_finite()).count();
         assert!(single > 0 && single * 2 < indexed.buckets.len(), "{single} of {} buckets", indexed.buckets.len());
+        // Values a hundredth of a key's gap away from it, on either side, and half-way between keys.
+        let reach = rounding_reach(2);
+        for (i, &k) in keys.iter().enumerate() {
+            for v in [k + 0.02, k - 0.02, k + 0.085] {
+                let count = indexed.bucket_count(v, band(reach, v));
+                assert!(count.is_some(), "{v} (key {i})");
+                assert_eq!(count, Some(keys.iter().filter(|&&p| p > round_to(v, 2)).count()), "{v}");
+            }
+        }
     }
 }
