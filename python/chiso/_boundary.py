@@ -180,15 +180,19 @@ def _check_types(
     """Raise :class:`ArgumentTypeError` for the first argument its predicate refuses (the annotation in the message)."""
     for name, value in arguments.items():
         test = predicates.get(name)
-        if test is None or test(value):
-            continue
-        expected = ast.unparse(annotations[name])
-        raise ArgumentTypeError(
-            f"{qualname}: argument {name!r} must be {expected}, got {type(value).__name__} {_show(value)}",
-            argument=name,
-            expected=expected,
-            value=value,
-        )
+        if test is not None and not test(value):
+            raise _type_error(qualname, name, value, annotations[name])
+
+
+def _type_error(qualname: str, name: str, value: Any, annotation: ast.expr) -> ArgumentTypeError:
+    """The error for argument ``name`` whose ``value`` does not fit ``annotation`` (the annotation in the message)."""
+    expected = ast.unparse(annotation)
+    return ArgumentTypeError(
+        f"{qualname}: argument {name!r} must be {expected}, got {type(value).__name__} {_show(value)}",
+        argument=name,
+        expected=expected,
+        value=value,
+    )
 
 
 def _outside(qualname: str, name: str, value: Any, bounds: tuple[int, int]) -> ArgumentRangeError | None:
@@ -342,7 +346,7 @@ def _compile_check(
     several microseconds."""
 
     def refuse(name: str, value: Any) -> None:
-        _check_types(qualname, {name: value}, annotations, {name: lambda v: False})
+        raise _type_error(qualname, name, value, annotations[name])
 
     def out_of_range(name: str, value: Any) -> None:
         if (error := _outside(qualname, name, value, INT_RANGES[name])) is not None:
